@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The test command: installs what is needed, builds, and runs the whole CTest suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test
+scripts/build.sh
+cd build && ctest --output-on-failure -j2

@@ -1,0 +1,83 @@
+// Hooks the trainer calls while it trains: TensorBoard logs and progress output implement them.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "common/result.h"
+#include "model/portable_network.h"
+
+namespace vgsales {
+
+// Errors of one data split, all in the target's own units except `loss`.
+struct SplitMetrics {
+  double loss = 0;  // MSE on the scaled target: what the optimizer minimises
+  double mse = 0;
+  double rmse = 0;
+  double mae = 0;
+  double mape = 0;  // percent; rows whose target is 0 are left out
+  double r2 = 0;
+  long long rows = 0;
+};
+
+using HyperparameterValue = std::variant<double, std::string, bool>;
+
+struct TrainingRunInfo {
+  std::string run_name;
+  std::string train_file;
+  std::string test_file;  // empty when there is none
+  long long train_rows = 0;
+  long long validation_rows = 0;
+  long long test_rows = 0;
+  int epochs = 0;
+  int batch_size = 0;
+  // Hyperparameters in a stable order: layers (as "50,100,50"), learning_rate, batch_size, epochs, seed...
+  std::vector<std::pair<std::string, HyperparameterValue>> hyperparameters;
+  std::string schema_markdown;   // a Markdown table of the input features (name, type, range)
+  PortableNetwork initial_network;  // architecture and initial weights
+};
+
+struct EpochSummary {
+  int epoch = 0;  // 1-based
+  std::map<std::string, SplitMetrics> splits;  // "train", and "validation" / "test" when present
+  double learning_rate = 0;
+  double seconds = 0;
+  double samples_per_second = 0;
+};
+
+// Heavier per-epoch data, gathered only for epochs the observer asks for.
+struct EpochDetail {
+  PortableNetwork network;  // the weights at the end of this epoch
+  // One entry per layer, activations (after ReLU for hidden layers) on the test rows (or validation
+  // rows, or training rows when neither exists), row-major [rows][layer.output_size].
+  std::vector<std::vector<float>> activations;
+  std::vector<float> predictions;  // target units, same rows as `actuals`
+  std::vector<float> actuals;
+  std::string evaluation_split;    // which split the above come from
+};
+
+struct TrainingOutcome {
+  std::string status;  // "completed", "stopped_early", "interrupted", "failed"
+  int epochs_run = 0;
+  int best_epoch = 0;
+  std::map<std::string, SplitMetrics> final_metrics;
+  double training_seconds = 0;
+  std::string model_summary_markdown;  // layers, output shapes, parameter counts
+};
+
+class TrainingObserver {
+ public:
+  virtual ~TrainingObserver() = default;
+  // An error here (for example an unwritable log directory) stops training before it starts.
+  virtual Result<void> on_train_begin(const TrainingRunInfo& info) { return {}; }
+  virtual bool wants_detail(int epoch) const { return false; }
+  // `detail` is non-null exactly when wants_detail(epoch) returned true.
+  virtual void on_epoch_end(const EpochSummary& summary, const EpochDetail* detail) {}
+  // Called once, also after an interruption or a failure, so observers can flush.
+  virtual void on_train_end(const TrainingOutcome& outcome) {}
+};
+
+}  // namespace vgsales
