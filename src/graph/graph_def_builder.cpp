@@ -1,0 +1,309 @@
+// Builds the TensorFlow GraphDef of a PortableNetwork. Every node carries the attrs its op registration
+// requires (FORMATS.md B.1) plus `_output_shapes`, so TensorBoard labels edges and TensorFlow,
+// TF Serving and OpenCV all accept the same graph.
+#include "graph/graph_def_message.h"
+
+#include <fmt/format.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "graph/network_checks.h"
+
+namespace vgsales {
+namespace {
+
+static_assert(std::endian::native == std::endian::little,
+              "tensor_content is little-endian; a big-endian host would need a byte swap here");
+
+using Shape = std::vector<std::int64_t>;
+constexpr std::int64_t kBatch = -1;  // the unknown batch dimension
+
+void set_shape(tensorflow::TensorShapeProto* proto, const Shape& shape) {
+  for (std::int64_t size : shape) proto->add_dim()->set_size(size);
+}
+
+std::int64_t element_count(const Shape& shape) {
+  std::int64_t count = 1;
+  for (std::int64_t size : shape) count *= size;
+  return count;
+}
+
+// Appends nodes to one GraphDef; each helper sets the attrs its op requires.
+class GraphWriter {
+ public:
+  tensorflow::NodeDef& add(const std::string& name, const std::string& op, const std::vector<std::string>& inputs,
+                           const std::vector<Shape>& output_shapes) {
+    tensorflow::NodeDef* node = graph_.add_node();
+    node->set_name(name);
+    node->set_op(op);
+    for (const std::string& input : inputs) node->add_input(input);
+    auto* shapes = (*node->mutable_attr())["_output_shapes"].mutable_list();
+    for (const Shape& shape : output_shapes) set_shape(shapes->add_shape(), shape);
+    return *node;
+  }
+
+  // An op whose only required attr is T = float (Sub, Mul, AddV2, Relu, Identity, Square, ...).
+  const std::string& float_op(const std::string& name, const std::string& op, const std::vector<std::string>& inputs,
+                              const Shape& shape) {
+    tensorflow::NodeDef& node = add(name, op, inputs, {shape});
+    set_type(node, "T", tensorflow::DT_FLOAT);
+    return node.name();
+  }
+
+  const std::string& placeholder(const std::string& name, const Shape& shape) {
+    tensorflow::NodeDef& node = add(name, "Placeholder", {}, {shape});
+    set_type(node, "dtype", tensorflow::DT_FLOAT);
+    set_shape((*node.mutable_attr())["shape"].mutable_shape(), shape);
+    return node.name();
+  }
+
+  // A float Const; one value goes in float_val, more as raw little-endian tensor_content.
+  const std::string& float_constant(const std::string& name, const std::vector<float>& values, const Shape& shape) {
+    tensorflow::NodeDef& node = add(name, "Const", {}, {shape});
+    set_type(node, "dtype", tensorflow::DT_FLOAT);
+    tensorflow::TensorProto* tensor = (*node.mutable_attr())["value"].mutable_tensor();
+    tensor->set_dtype(tensorflow::DT_FLOAT);
+    set_shape(tensor->mutable_tensor_shape(), shape);
+    if (values.size() == 1) {
+      tensor->add_float_val(values.front());
+    } else {
+      std::string bytes(values.size() * sizeof(float), '\0');
+      std::memcpy(bytes.data(), values.data(), bytes.size());
+      tensor->set_tensor_content(std::move(bytes));
+    }
+    return node.name();
+  }
+
+  const std::string& int32_constant(const std::string& name, const std::vector<std::int32_t>& values) {
+    const Shape shape{static_cast<std::int64_t>(values.size())};
+    tensorflow::NodeDef& node = add(name, "Const", {}, {shape});
+    set_type(node, "dtype", tensorflow::DT_INT32);
+    tensorflow::TensorProto* tensor = (*node.mutable_attr())["value"].mutable_tensor();
+    tensor->set_dtype(tensorflow::DT_INT32);
+    set_shape(tensor->mutable_tensor_shape(), shape);
+    for (std::int32_t value : values) tensor->add_int_val(value);
+    return node.name();
+  }
+
+  const std::string& mat_mul(const std::string& name, const std::string& a, const std::string& b, const Shape& shape,
+                             bool transpose_a = false, bool transpose_b = false) {
+    tensorflow::NodeDef& node = add(name, "MatMul", {a, b}, {shape});
+    set_type(node, "T", tensorflow::DT_FLOAT);
+    (*node.mutable_attr())["transpose_a"].set_b(transpose_a);
+    (*node.mutable_attr())["transpose_b"].set_b(transpose_b);
+    return node.name();
+  }
+
+  // BiasAdd and BiasAddGrad: T plus data_format (NHWC = bias on the last dimension).
+  const std::string& bias_op(const std::string& name, const std::string& op, const std::vector<std::string>& inputs,
+                             const Shape& shape) {
+    tensorflow::NodeDef& node = add(name, op, inputs, {shape});
+    set_type(node, "T", tensorflow::DT_FLOAT);
+    (*node.mutable_attr())["data_format"].set_s("NHWC");
+    return node.name();
+  }
+
+  const std::string& variable(const std::string& name, const Shape& shape) {
+    tensorflow::NodeDef& node = add(name, "VariableV2", {}, {shape});
+    set_type(node, "dtype", tensorflow::DT_FLOAT);
+    set_shape((*node.mutable_attr())["shape"].mutable_shape(), shape);
+    (*node.mutable_attr())["container"].set_s("");
+    (*node.mutable_attr())["shared_name"].set_s("");
+    return node.name();
+  }
+
+  static void set_type(tensorflow::NodeDef& node, const std::string& key, tensorflow::DataType type) {
+    (*node.mutable_attr())[key].set_type(type);
+  }
+
+  tensorflow::GraphDef take() && {
+    graph_.mutable_versions()->set_producer(kGraphDefProducer);
+    graph_.mutable_versions()->set_min_consumer(0);
+    return std::move(graph_);
+  }
+
+ private:
+  tensorflow::GraphDef graph_;
+};
+
+// torch::nn::Linear keeps weight as [out][in]; MatMul(x, kernel) wants kernel as [in][out].
+std::vector<float> transposed_kernel(const DenseLayer& layer) {
+  std::vector<float> kernel(layer.weight.size());
+  for (std::int64_t out = 0; out < layer.output_size; ++out) {
+    for (std::int64_t in = 0; in < layer.input_size; ++in) {
+      kernel[in * layer.output_size + out] = layer.weight[out * layer.input_size + in];
+    }
+  }
+  return kernel;
+}
+
+std::string layer_scope(std::size_t index) { return fmt::format("layer_{}", index + 1); }
+
+// The names the training part refers back to.
+struct InferenceNodes {
+  std::string scaled_input;                 // scaling/BiasAdd
+  std::vector<std::string> layer_outputs;   // per layer: Relu if it has one, else BiasAdd
+  std::string scaled_prediction;            // the last layer's BiasAdd, before unscaling
+};
+
+InferenceNodes add_inference_nodes(GraphWriter& writer, const PortableNetwork& network) {
+  const std::int64_t width = network.input_width();
+  InferenceNodes nodes;
+  const std::string& input = writer.placeholder(kGraphInputNodeName, {kBatch, width});
+  // (x - offset) * scale, spelled as x . diag(scale) + (-offset * scale): MatMul + BiasAdd. OpenCV 4.6's
+  // TensorFlow importer turns Sub/Add of a per-feature Const into its Shift layer, which broadcasts along
+  // axis 0 and so only runs with a batch of one row; MatMul + BiasAdd becomes an InnerProduct that takes
+  // any batch. TensorFlow computes the same map (rounding differs by ~1 ulp of x * scale).
+  std::vector<float> diagonal(static_cast<std::size_t>(width * width), 0.0f);
+  std::vector<float> shift(static_cast<std::size_t>(width));
+  for (std::int64_t i = 0; i < width; ++i) {
+    diagonal[i * width + i] = network.input_scale[i];
+    shift[i] = static_cast<float>(-static_cast<double>(network.input_offset[i]) * network.input_scale[i]);
+  }
+  const std::string& scale = writer.float_constant("scaling/diagonal", diagonal, {width, width});
+  const std::string& scaled = writer.mat_mul("scaling/MatMul", input, scale, {kBatch, width});
+  const std::string& offset = writer.float_constant("scaling/shift", shift, {width});
+  nodes.scaled_input = writer.bias_op("scaling/BiasAdd", "BiasAdd", {scaled, offset}, {kBatch, width});
+
+  std::string previous = nodes.scaled_input;
+  for (std::size_t index = 0; index < network.layers.size(); ++index) {
+    const DenseLayer& layer = network.layers[index];
+    const std::string scope = layer_scope(index);
+    const Shape activations{kBatch, layer.output_size};
+    const std::string& kernel =
+        writer.float_constant(scope + "/kernel", transposed_kernel(layer), {layer.input_size, layer.output_size});
+    const std::string& product = writer.mat_mul(scope + "/MatMul", previous, kernel, activations);
+    const std::string& bias = writer.float_constant(scope + "/bias", layer.bias, {layer.output_size});
+    previous = writer.bias_op(scope + "/BiasAdd", "BiasAdd", {product, bias}, activations);
+    nodes.scaled_prediction = previous;
+    if (layer.relu) previous = writer.float_op(scope + "/Relu", "Relu", {previous}, activations);
+    nodes.layer_outputs.push_back(previous);
+  }
+
+  const Shape column{kBatch, 1};
+  const std::string& output_scale = writer.float_constant("output/scale", {network.output_scale}, {});
+  const std::string& stretched = writer.float_op("output/Mul", "Mul", {previous, output_scale}, column);
+  const std::string& output_offset = writer.float_constant("output/offset", {network.output_offset}, {});
+  previous = writer.float_op("output/AddV2", "AddV2", {stretched, output_offset}, column);
+  if (network.target_transform == TargetTransform::log1p) {
+    // Exp then Sub 1 rather than TensorFlow's Expm1: OpenCV's TensorFlow importer (4.6) has Exp but no
+    // Expm1, and the ONNX export has to spell it the same way. The cost is float rounding near zero
+    // (absolute error ~1e-7 in the target's units), far below the sales figures' resolution.
+    const std::string& exponential = writer.float_op("output/Exp", "Exp", {previous}, column);
+    const std::string& one = writer.float_constant("output/one", {1.0f}, {});
+    previous = writer.float_op("output/Sub", "Sub", {exponential, one}, column);
+  }
+  writer.float_op(network.output_name, "Identity", {previous}, column);
+  return nodes;
+}
+
+// MSE on the scaled target, its gradient by hand (the ops TensorFlow's own gradients would emit), and one
+// ApplyAdam per parameter. For display: ApplyAdam's `var` input is the Const holding the trained value,
+// so TensorBoard shows which parameter each update writes; this graph is not meant to be run.
+void add_training_nodes(GraphWriter& writer, const PortableNetwork& network, const InferenceNodes& nodes) {
+  const Shape column{kBatch, 1};
+  const std::string& target = writer.placeholder(kGraphTargetNodeName, column);
+  const std::string& error = writer.float_op("cost/Sub", "Sub", {nodes.scaled_prediction, target}, column);
+  const std::string& squared = writer.float_op("cost/Square", "Square", {error}, column);
+  const std::string& axes = writer.int32_constant("cost/reduction_indices", {0, 1});
+  tensorflow::NodeDef& mean = writer.add("cost/Mean", "Mean", {squared, axes}, {Shape{}});
+  GraphWriter::set_type(mean, "T", tensorflow::DT_FLOAT);
+  GraphWriter::set_type(mean, "Tidx", tensorflow::DT_INT32);
+  (*mean.mutable_attr())["keep_dims"].set_b(false);
+
+  // d mean((p - t)^2) / dp = 2 (p - t) / N
+  const std::string gradients = "optimizer/gradients";
+  const std::string& two = writer.float_constant(gradients + "/cost_grad/two", {2.0f}, {});
+  const std::string& doubled = writer.float_op(gradients + "/cost_grad/Mul", "Mul", {error, two}, column);
+  tensorflow::NodeDef& size = writer.add(gradients + "/cost_grad/Size", "Size", {error}, {Shape{}});
+  GraphWriter::set_type(size, "T", tensorflow::DT_FLOAT);
+  GraphWriter::set_type(size, "out_type", tensorflow::DT_INT32);
+  tensorflow::NodeDef& count = writer.add(gradients + "/cost_grad/Cast", "Cast", {size.name()}, {Shape{}});
+  GraphWriter::set_type(count, "SrcT", tensorflow::DT_INT32);
+  GraphWriter::set_type(count, "DstT", tensorflow::DT_FLOAT);
+  (*count.mutable_attr())["Truncate"].set_b(false);
+  std::string delta =
+      writer.float_op(gradients + "/cost_grad/RealDiv", "RealDiv", {doubled, count.name()}, column);
+
+  struct ParameterGradient {
+    std::string parameter;
+    std::string gradient;
+    Shape shape;
+  };
+  std::vector<ParameterGradient> parameter_gradients;
+  for (std::size_t index = network.layers.size(); index-- > 0;) {
+    const DenseLayer& layer = network.layers[index];
+    const std::string scope = layer_scope(index);
+    const std::string grad_scope = gradients + "/" + scope;
+    const std::string& layer_input = index == 0 ? nodes.scaled_input : nodes.layer_outputs[index - 1];
+    const Shape kernel_shape{layer.input_size, layer.output_size};
+    const std::string& kernel_gradient =
+        writer.mat_mul(grad_scope + "/MatMul_grad", layer_input, delta, kernel_shape, true, false);
+    const std::string& bias_gradient =
+        writer.bias_op(grad_scope + "/BiasAdd_grad", "BiasAddGrad", {delta}, {layer.output_size});
+    parameter_gradients.push_back({scope + "/kernel", kernel_gradient, kernel_shape});
+    parameter_gradients.push_back({scope + "/bias", bias_gradient, {layer.output_size}});
+    if (index == 0) break;
+    const Shape input_shape{kBatch, layer.input_size};
+    delta = writer.mat_mul(grad_scope + "/input_grad", delta, scope + "/kernel", input_shape, false, true);
+    if (network.layers[index - 1].relu) {
+      const std::string previous_scope = layer_scope(index - 1);
+      delta = writer.float_op(gradients + "/" + previous_scope + "/Relu_grad", "ReluGrad",
+                              {delta, previous_scope + "/Relu"}, input_shape);
+    }
+  }
+
+  // Adam's defaults (Kingma & Ba; torch.optim.Adam): the PortableNetwork does not carry training settings.
+  const std::string& learning_rate = writer.float_constant("optimizer/learning_rate", {0.001f}, {});
+  const std::string& beta1 = writer.float_constant("optimizer/beta1", {0.9f}, {});
+  const std::string& beta2 = writer.float_constant("optimizer/beta2", {0.999f}, {});
+  const std::string& epsilon = writer.float_constant("optimizer/epsilon", {1e-8f}, {});
+  const std::string& beta1_power = writer.variable("optimizer/beta1_power", {});
+  const std::string& beta2_power = writer.variable("optimizer/beta2_power", {});
+  for (auto it = parameter_gradients.rbegin(); it != parameter_gradients.rend(); ++it) {
+    const std::string slot_scope = "optimizer/" + it->parameter;
+    const std::string& first_moment = writer.variable(slot_scope + "/m", it->shape);
+    const std::string& second_moment = writer.variable(slot_scope + "/v", it->shape);
+    tensorflow::NodeDef& update = writer.add(slot_scope + "/ApplyAdam", "ApplyAdam",
+                                             {it->parameter, first_moment, second_moment, beta1_power, beta2_power,
+                                              learning_rate, beta1, beta2, epsilon, it->gradient},
+                                             {it->shape});
+    GraphWriter::set_type(update, "T", tensorflow::DT_FLOAT);
+    (*update.mutable_attr())["use_locking"].set_b(false);
+    (*update.mutable_attr())["use_nesterov"].set_b(false);
+  }
+}
+
+}  // namespace
+
+Result<tensorflow::GraphDef> build_graph_def(const PortableNetwork& network, GraphPurpose purpose) {
+  VGSALES_TRY(check_portable_network(network));
+  GraphWriter writer;
+  const InferenceNodes nodes = add_inference_nodes(writer, network);
+  if (purpose == GraphPurpose::training) add_training_nodes(writer, network, nodes);
+  return std::move(writer).take();
+}
+
+std::string serialize_deterministically(const google::protobuf::MessageLite& message) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    message.SerializeToCodedStream(&coded);
+  }  // the CodedOutputStream flushes into `bytes` when it goes out of scope
+  return bytes;
+}
+
+Result<std::string> serialize_graph_def(const PortableNetwork& network, GraphPurpose purpose) {
+  VGSALES_ASSIGN_OR_RETURN(const tensorflow::GraphDef graph, build_graph_def(network, purpose));
+  return serialize_deterministically(graph);
+}
+
+}  // namespace vgsales

@@ -1,0 +1,19 @@
+// The trained network as a TensorFlow GraphDef: what TensorBoard's graph view draws and what the
+// SavedModel / frozen-graph exports carry. Free of protobuf headers so callers stay light.
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+#include "model/portable_network.h"
+
+namespace vgsales {
+
+// inference: raw features in, target units out (what the exports serve).
+// training: the same plus the target placeholder, the MSE cost and Adam's update nodes (display only).
+enum class GraphPurpose { inference, training };
+
+// Serialized tensorflow.GraphDef built from the network actually trained.
+Result<std::string> serialize_graph_def(const PortableNetwork& network, GraphPurpose purpose);
+
+}  // namespace vgsales

@@ -1,0 +1,31 @@
+// The GraphDef as a protobuf message, for the exporters that embed it (SavedModel) or write it as is.
+// TensorBoard code only needs graph_def_builder.h.
+#pragma once
+
+#include <google/protobuf/message_lite.h>
+
+#include <string>
+
+#include "common/result.h"
+#include "graph/graph_def_builder.h"
+#include "model/portable_network.h"
+#include "tensorflow/core/framework/graph.pb.h"
+
+namespace vgsales {
+
+// The graph's single input: Placeholder float32 [-1, input_width], tensor "input:0".
+inline constexpr const char* kGraphInputNodeName = "input";
+// The training graph's target: Placeholder float32 [-1, 1] holding the scaled target.
+inline constexpr const char* kGraphTargetNodeName = "target";
+// versions.producer written into every graph: TF_GRAPH_DEF_VERSION of TensorFlow 2.12 (FORMATS.md B);
+// anything >= 22 gives rank-aware Placeholder shapes, and consumers only check min_consumer (0).
+inline constexpr int kGraphDefProducer = 1394;
+
+// Bytes of a message with map entries (NodeDef.attr, SignatureDef.inputs) in sorted key order, so the
+// same network always gives byte-identical files.
+std::string serialize_deterministically(const google::protobuf::MessageLite& message);
+
+// The GraphDef; the output tensor is "<network.output_name>:0", float32 [-1, 1].
+Result<tensorflow::GraphDef> build_graph_def(const PortableNetwork& network, GraphPurpose purpose);
+
+}  // namespace vgsales

@@ -1,0 +1,344 @@
+// Tests for src/graph/graph_def_builder.cpp: structure, required attrs, shapes, and the numbers the graph
+// computes (a small evaluator of the inference ops, written independently of the builder).
+#include "graph/graph_def_builder.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "graph/graph_def_message.h"
+#include "graph/network_checks.h"
+#include "graph/synthetic_network.h"
+
+namespace vgsales {
+namespace {
+
+using testing::make_feature_rows;
+using testing::make_synthetic_network;
+using testing::reference_predict;
+
+tensorflow::GraphDef build_or_fail(const PortableNetwork& network, GraphPurpose purpose) {
+  auto graph = build_graph_def(network, purpose);
+  EXPECT_TRUE(graph.ok()) << (graph.ok() ? "" : graph.error().message);
+  return graph.ok() ? graph.value() : tensorflow::GraphDef{};
+}
+
+std::map<std::string, const tensorflow::NodeDef*> index_nodes(const tensorflow::GraphDef& graph) {
+  std::map<std::string, const tensorflow::NodeDef*> nodes;
+  for (const auto& node : graph.node()) nodes[node.name()] = &node;
+  return nodes;
+}
+
+std::string input_node_name(const std::string& input) {
+  std::string name = input.starts_with("^") ? input.substr(1) : input;
+  return name.substr(0, name.find(':'));
+}
+
+// Attrs each op's registration declares without a default (tensorflow/core/ops/*.cc; FORMATS.md B.1), plus
+// those with a default that we promise to write anyway.
+const std::map<std::string, std::vector<std::string>>& required_attrs() {
+  static const std::map<std::string, std::vector<std::string>> attrs{
+      {"Placeholder", {"dtype", "shape"}},
+      {"Const", {"dtype", "value"}},
+      {"MatMul", {"T", "transpose_a", "transpose_b"}},
+      {"BiasAdd", {"T", "data_format"}},
+      {"BiasAddGrad", {"T", "data_format"}},
+      {"Relu", {"T"}},
+      {"ReluGrad", {"T"}},
+      {"Identity", {"T"}},
+      {"Sub", {"T"}},
+      {"Mul", {"T"}},
+      {"AddV2", {"T"}},
+      {"Exp", {"T"}},
+      {"Square", {"T"}},
+      {"RealDiv", {"T"}},
+      {"Mean", {"T", "Tidx", "keep_dims"}},
+      {"Size", {"T", "out_type"}},
+      {"Cast", {"SrcT", "DstT"}},
+      {"VariableV2", {"shape", "dtype", "container", "shared_name"}},
+      {"ApplyAdam", {"T", "use_locking", "use_nesterov"}},
+  };
+  return attrs;
+}
+
+void expect_well_formed(const tensorflow::GraphDef& graph) {
+  EXPECT_GE(graph.versions().producer(), 22) << "Placeholder shapes need producer > 21";
+  std::set<std::string> seen;
+  for (const auto& node : graph.node()) {
+    EXPECT_TRUE(seen.insert(node.name()).second) << "duplicate node " << node.name();
+    const auto known = required_attrs().find(node.op());
+    ASSERT_NE(known, required_attrs().end()) << node.name() << " uses unexpected op " << node.op();
+    for (const std::string& attr : known->second) {
+      EXPECT_TRUE(node.attr().contains(attr)) << node.name() << " (" << node.op() << ") lacks attr " << attr;
+    }
+    ASSERT_TRUE(node.attr().contains("_output_shapes")) << node.name();
+    EXPECT_EQ(node.attr().at("_output_shapes").list().shape_size(), 1) << node.name();
+    for (const std::string& input : node.input()) {
+      // Nodes come in topological order, so every input is already defined.
+      EXPECT_TRUE(seen.contains(input_node_name(input))) << node.name() << " reads undefined " << input;
+    }
+  }
+}
+
+std::vector<std::int64_t> dims_of(const tensorflow::TensorShapeProto& shape) {
+  std::vector<std::int64_t> dims;
+  for (const auto& dim : shape.dim()) dims.push_back(dim.size());
+  return dims;
+}
+
+std::vector<float> const_values(const tensorflow::NodeDef& node) {
+  const tensorflow::TensorProto& tensor = node.attr().at("value").tensor();
+  if (!tensor.tensor_content().empty()) {
+    std::vector<float> values(tensor.tensor_content().size() / sizeof(float));
+    std::memcpy(values.data(), tensor.tensor_content().data(), tensor.tensor_content().size());
+    return values;
+  }
+  return {tensor.float_val().begin(), tensor.float_val().end()};
+}
+
+// A dense [rows, columns] matrix for the evaluator.
+struct Matrix {
+  std::int64_t rows = 0;
+  std::int64_t columns = 0;
+  std::vector<double> values;
+  double at(std::int64_t r, std::int64_t c) const { return values[r * columns + c]; }
+};
+
+Matrix from_const(const tensorflow::NodeDef& node) {
+  const std::vector<std::int64_t> dims = dims_of(node.attr().at("value").tensor().tensor_shape());
+  const std::vector<float> values = const_values(node);
+  Matrix matrix;
+  matrix.rows = dims.size() == 2 ? dims[0] : 1;
+  matrix.columns = dims.empty() ? 1 : dims.back();
+  matrix.values.assign(values.begin(), values.end());
+  EXPECT_EQ(static_cast<std::int64_t>(matrix.values.size()), matrix.rows * matrix.columns) << node.name();
+  return matrix;
+}
+
+// Elementwise with the right operand broadcast along rows (a [1, C] vector or a scalar).
+Matrix broadcast(const Matrix& left, const Matrix& right, double (*op)(double, double)) {
+  Matrix out = left;
+  for (std::int64_t r = 0; r < left.rows; ++r) {
+    for (std::int64_t c = 0; c < left.columns; ++c) {
+      const double b = right.values.size() == 1 ? right.values[0] : right.at(0, c);
+      out.values[r * left.columns + c] = op(left.at(r, c), b);
+    }
+  }
+  return out;
+}
+
+// Evaluates the inference ops on a batch and returns the named node's value.
+Matrix evaluate(const tensorflow::GraphDef& graph, const Matrix& input, const std::string& fetch) {
+  std::map<std::string, Matrix> values;
+  for (const auto& node : graph.node()) {
+    const auto in = [&](int k) -> const Matrix& { return values.at(input_node_name(node.input(k))); };
+    Matrix out;
+    const std::string& op = node.op();
+    if (op == "Placeholder") out = input;
+    else if (op == "Const") out = from_const(node);
+    else if (op == "Sub") out = broadcast(in(0), in(1), [](double a, double b) { return a - b; });
+    else if (op == "Mul") out = broadcast(in(0), in(1), [](double a, double b) { return a * b; });
+    else if (op == "AddV2" || op == "BiasAdd") out = broadcast(in(0), in(1), [](double a, double b) { return a + b; });
+    else if (op == "Relu" || op == "Exp" || op == "Identity") {
+      out = in(0);
+      for (double& v : out.values) v = op == "Relu" ? std::max(v, 0.0) : op == "Exp" ? std::exp(v) : v;
+    } else if (op == "MatMul") {
+      const Matrix& a = in(0);
+      const Matrix& b = in(1);
+      EXPECT_FALSE(node.attr().at("transpose_a").b());
+      EXPECT_FALSE(node.attr().at("transpose_b").b());
+      EXPECT_EQ(a.columns, b.rows) << node.name();
+      out.rows = a.rows;
+      out.columns = b.columns;
+      out.values.assign(out.rows * out.columns, 0.0);
+      for (std::int64_t r = 0; r < a.rows; ++r)
+        for (std::int64_t k = 0; k < a.columns; ++k)
+          for (std::int64_t c = 0; c < b.columns; ++c) out.values[r * out.columns + c] += a.at(r, k) * b.at(k, c);
+    } else {
+      ADD_FAILURE() << "evaluator does not know op " << op;
+      return {};
+    }
+    values[node.name()] = std::move(out);
+  }
+  return values.at(fetch);
+}
+
+Matrix rows_to_matrix(const std::vector<std::vector<float>>& rows) {
+  Matrix matrix;
+  matrix.rows = static_cast<std::int64_t>(rows.size());
+  matrix.columns = static_cast<std::int64_t>(rows.front().size());
+  for (const auto& row : rows) matrix.values.insert(matrix.values.end(), row.begin(), row.end());
+  return matrix;
+}
+
+TEST(GraphDefBuilderTest, InferenceGraphHasScopedNodesInOrder) {
+  const PortableNetwork network = make_synthetic_network(4, {8, 5});
+  const tensorflow::GraphDef graph = build_or_fail(network, GraphPurpose::inference);
+  std::vector<std::string> names;
+  for (const auto& node : graph.node()) names.push_back(node.name());
+  const std::vector<std::string> expected{
+      "input",          "scaling/diagonal", "scaling/MatMul", "scaling/shift", "scaling/BiasAdd", "layer_1/kernel",
+      "layer_1/MatMul", "layer_1/bias",   "layer_1/BiasAdd", "layer_1/Relu",  "layer_2/kernel", "layer_2/MatMul",
+      "layer_2/bias",   "layer_2/BiasAdd", "layer_2/Relu",  "layer_3/kernel", "layer_3/MatMul", "layer_3/bias",
+      "layer_3/BiasAdd", "output/scale",  "output/Mul",     "output/offset",  "output/AddV2",   "earnings"};
+  EXPECT_EQ(names, expected);
+  expect_well_formed(graph);
+  const auto nodes = index_nodes(graph);
+  EXPECT_EQ(nodes.at("earnings")->op(), "Identity");
+  EXPECT_EQ(nodes.at("earnings")->input(0), "output/AddV2");
+  EXPECT_EQ(dims_of(nodes.at("input")->attr().at("shape").shape()), (std::vector<std::int64_t>{-1, 4}));
+  EXPECT_EQ(nodes.at("input")->attr().at("dtype").type(), tensorflow::DT_FLOAT);
+  EXPECT_EQ(dims_of(nodes.at("earnings")->attr().at("_output_shapes").list().shape(0)),
+            (std::vector<std::int64_t>{-1, 1}));
+  EXPECT_EQ(dims_of(nodes.at("layer_2/MatMul")->attr().at("_output_shapes").list().shape(0)),
+            (std::vector<std::int64_t>{-1, 5}));
+}
+
+TEST(GraphDefBuilderTest, KernelIsTheTransposedTorchWeight) {
+  const PortableNetwork network = make_synthetic_network(3, {2});
+  const tensorflow::GraphDef graph = build_or_fail(network, GraphPurpose::inference);
+  const auto nodes = index_nodes(graph);
+  const tensorflow::NodeDef& kernel = *nodes.at("layer_1/kernel");
+  EXPECT_EQ(dims_of(kernel.attr().at("value").tensor().tensor_shape()), (std::vector<std::int64_t>{3, 2}));
+  const std::vector<float> values = const_values(kernel);
+  const DenseLayer& layer = network.layers[0];
+  // torch weight[out=1][in=2] sits at kernel[in=2][out=1].
+  EXPECT_EQ(values[2 * 2 + 1], layer.weight[1 * 3 + 2]);
+  EXPECT_EQ(const_values(*nodes.at("layer_1/bias")), layer.bias);
+  const std::vector<float> diagonal = const_values(*nodes.at("scaling/diagonal"));
+  ASSERT_EQ(diagonal.size(), 9u);
+  EXPECT_EQ(diagonal[1 * 3 + 1], network.input_scale[1]);
+  EXPECT_EQ(diagonal[1 * 3 + 2], 0.0f);
+  EXPECT_FLOAT_EQ(const_values(*nodes.at("scaling/shift"))[2], -network.input_offset[2] * network.input_scale[2]);
+}
+
+TEST(GraphDefBuilderTest, GraphComputesTheNetworkPrediction) {
+  for (TargetTransform transform : {TargetTransform::none, TargetTransform::log1p}) {
+    const PortableNetwork network = make_synthetic_network(6, {16, 8}, transform);
+    const tensorflow::GraphDef graph = build_or_fail(network, GraphPurpose::inference);
+    const auto rows = make_feature_rows(network, 20);
+    const Matrix output = evaluate(graph, rows_to_matrix(rows), "earnings");
+    ASSERT_EQ(output.rows, 20);
+    ASSERT_EQ(output.columns, 1);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const double expected = reference_predict(network, rows[r]);
+      EXPECT_NEAR(output.values[r], expected, 1e-6 * std::max(1.0, std::abs(expected))) << "row " << r;
+    }
+  }
+}
+
+TEST(GraphDefBuilderTest, Log1pTargetEndsWithExpMinusOne) {
+  const PortableNetwork network = make_synthetic_network(3, {4}, TargetTransform::log1p);
+  const tensorflow::GraphDef graph = build_or_fail(network, GraphPurpose::inference);
+  expect_well_formed(graph);
+  const auto nodes = index_nodes(graph);
+  ASSERT_TRUE(nodes.contains("output/Exp"));
+  EXPECT_EQ(nodes.at("output/Exp")->input(0), "output/AddV2");
+  EXPECT_EQ(nodes.at("output/Sub")->input(0), "output/Exp");
+  EXPECT_EQ(const_values(*nodes.at("output/one")), std::vector<float>{1.0f});
+  EXPECT_EQ(nodes.at("earnings")->input(0), "output/Sub");
+}
+
+TEST(GraphDefBuilderTest, GraphFollowsTheNetworkArchitecture) {
+  const auto single = build_or_fail(make_synthetic_network(2, {}), GraphPurpose::inference);
+  const auto deep = build_or_fail(make_synthetic_network(2, {3, 3, 3}), GraphPurpose::inference);
+  const auto single_nodes = index_nodes(single);
+  const auto deep_nodes = index_nodes(deep);
+  EXPECT_FALSE(single_nodes.contains("layer_1/Relu"));
+  EXPECT_FALSE(single_nodes.contains("layer_2/MatMul"));
+  EXPECT_TRUE(deep_nodes.contains("layer_4/MatMul"));
+  EXPECT_TRUE(deep_nodes.contains("layer_3/Relu"));
+  EXPECT_FALSE(deep_nodes.contains("layer_4/Relu"));
+  PortableNetwork renamed = make_synthetic_network(2, {});
+  renamed.output_name = "units";
+  EXPECT_TRUE(index_nodes(build_or_fail(renamed, GraphPurpose::inference)).contains("units"));
+}
+
+TEST(GraphDefBuilderTest, TrainingGraphAddsCostAndAdamUpdates) {
+  const PortableNetwork network = make_synthetic_network(5, {7, 3});
+  const tensorflow::GraphDef graph = build_or_fail(network, GraphPurpose::training);
+  expect_well_formed(graph);
+  const auto nodes = index_nodes(graph);
+  EXPECT_TRUE(nodes.contains("earnings"));
+  EXPECT_EQ(nodes.at("target")->op(), "Placeholder");
+  EXPECT_EQ(nodes.at("cost/Mean")->op(), "Mean");
+  EXPECT_EQ(nodes.at("cost/Sub")->input(0), "layer_3/BiasAdd");
+  int updates = 0;
+  for (const auto& node : graph.node()) {
+    if (node.op() != "ApplyAdam") continue;
+    ++updates;
+    EXPECT_TRUE(node.name().starts_with("optimizer/")) << node.name();
+    ASSERT_EQ(node.input_size(), 10) << node.name();
+    // The gradient's shape equals the parameter's.
+    const auto& parameter = *nodes.at(input_node_name(node.input(0)));
+    const auto& gradient = *nodes.at(input_node_name(node.input(9)));
+    EXPECT_EQ(dims_of(parameter.attr().at("_output_shapes").list().shape(0)),
+              dims_of(gradient.attr().at("_output_shapes").list().shape(0)))
+        << node.name();
+  }
+  EXPECT_EQ(updates, 6);  // kernel and bias of three layers
+  // The ReLU gradient flows through the hidden layers' activations.
+  EXPECT_TRUE(nodes.contains("optimizer/gradients/layer_1/Relu_grad"));
+  EXPECT_TRUE(nodes.contains("optimizer/gradients/layer_2/Relu_grad"));
+}
+
+TEST(GraphDefBuilderTest, SerializedBytesParseBackToTheSameGraph) {
+  const PortableNetwork network = make_synthetic_network(3, {4});
+  for (GraphPurpose purpose : {GraphPurpose::inference, GraphPurpose::training}) {
+    const auto bytes = serialize_graph_def(network, purpose);
+    ASSERT_TRUE(bytes.ok());
+    tensorflow::GraphDef parsed;
+    ASSERT_TRUE(parsed.ParseFromString(bytes.value()));
+    EXPECT_EQ(serialize_deterministically(parsed), serialize_deterministically(build_or_fail(network, purpose)));
+    EXPECT_EQ(serialize_deterministically(parsed), bytes.value()) << "map entries must come out sorted";
+    EXPECT_GT(parsed.node_size(), 10);
+  }
+}
+
+TEST(GraphDefBuilderTest, InconsistentNetworkIsAnError) {
+  PortableNetwork network = make_synthetic_network(3, {4});
+  network.layers[1].weight.pop_back();
+  const auto result = serialize_graph_def(network, GraphPurpose::inference);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, ErrorKind::invalid_data);
+  EXPECT_NE(result.error().message.find("layer 2 weight"), std::string::npos) << result.error().message;
+}
+
+TEST(NetworkChecksTest, RejectsEachKindOfInconsistency) {
+  const PortableNetwork good = make_synthetic_network(3, {4});
+  EXPECT_TRUE(check_portable_network(good).ok());
+  const auto rejected = [](PortableNetwork network, const std::string& fragment) {
+    const auto result = check_portable_network(network);
+    ASSERT_FALSE(result.ok()) << fragment;
+    EXPECT_NE(result.error().message.find(fragment), std::string::npos) << result.error().message;
+  };
+  PortableNetwork n = good;
+  n.input_scale.pop_back();
+  rejected(n, "input_scale");
+  n = good;
+  n.layers[0].input_size = 2;
+  rejected(n, "layer 1 takes 2 inputs");
+  n = good;
+  n.layers.pop_back();
+  rejected(n, "last layer has 4 outputs");
+  n = good;
+  n.layers[1].bias[0] = std::nanf("");
+  rejected(n, "layer 2 holds a non-finite");
+  n = good;
+  n.output_name = "total earnings";
+  rejected(n, "not a plain tensor name");
+  n = good;
+  n.output_name = "input";
+  rejected(n, "collides");
+  n = good;
+  n.layers.clear();
+  rejected(n, "no layers");
+}
+
+}  // namespace
+}  // namespace vgsales
