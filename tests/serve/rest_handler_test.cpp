@@ -1,0 +1,302 @@
+// Tests of src/serve/rest_handler: every endpoint and every error, called directly without sockets.
+#include "serve/rest_handler.h"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "serve/metrics.h"
+#include "serve/fake_predictor.h"
+
+namespace vgsales::serve {
+namespace {
+
+using testing::FakePredictor;
+
+rapidjson::Document parse(const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseNanAndInfFlag>(body.c_str());
+  EXPECT_FALSE(doc.HasParseError()) << body;
+  return doc;
+}
+
+std::string error_of(const RestResponse& response) {
+  auto doc = parse(response.body);
+  if (!doc.IsObject() || !doc.HasMember("error") || !doc["error"].IsString()) return "<no error field>";
+  return doc["error"].GetString();
+}
+
+class ServeRestHandlerTest : public ::testing::Test {
+ protected:
+  void serve(ModelSignature signature, long long version = 3) {
+    predictor_ = std::make_shared<FakePredictor>(std::move(signature), 0.0f);
+    auto model = std::make_shared<ServedModel>();
+    model->version = version;
+    model->predictor = predictor_;
+    model_ = model;
+  }
+  RestResponse get(const std::string& target) const { return handler_.handle({"GET", target, ""}); }
+  RestResponse post(const std::string& target, const std::string& body) const {
+    return handler_.handle({"POST", target, body});
+  }
+  RestResponse predict(const std::string& body) const { return post("/v1/models/vgsales:predict", body); }
+
+  std::shared_ptr<FakePredictor> predictor_;
+  std::shared_ptr<const ServedModel> model_;
+  RestHandler handler_{RestHandlerOptions{"vgsales", "/health", "/vertex/predict"},
+                       [this] { return model_; }, [] { return std::string("vgsales_model_version 3\n"); }};
+};
+
+TEST(ServeHttpStatusTest, OneCodePerErrorKind) {
+  EXPECT_EQ(http_status_for(RestErrorKind::invalid_argument), 400);
+  EXPECT_EQ(http_status_for(RestErrorKind::not_found), 404);
+  EXPECT_EQ(http_status_for(RestErrorKind::method_not_allowed), 405);
+  EXPECT_EQ(http_status_for(RestErrorKind::unavailable), 503);
+  EXPECT_EQ(http_status_for(RestErrorKind::internal), 500);
+  EXPECT_EQ(rest_error_kind_for(make_error(ErrorKind::invalid_data, "x")), RestErrorKind::invalid_argument);
+  EXPECT_EQ(rest_error_kind_for(make_error(ErrorKind::not_found, "x")), RestErrorKind::not_found);
+  EXPECT_EQ(rest_error_kind_for(make_error(ErrorKind::io, "x")), RestErrorKind::internal);
+}
+
+TEST_F(ServeRestHandlerTest, StatusListsTheLiveVersionAsAvailable) {
+  serve(testing::mixed_signature());
+  const auto response = get("/v1/models/vgsales");
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.content_type, "application/json");
+  auto doc = parse(response.body);
+  const auto& status = doc["model_version_status"];
+  ASSERT_EQ(status.Size(), 1u);
+  EXPECT_STREQ(status[0]["version"].GetString(), "3");  // int64 prints as a string in proto3 JSON
+  EXPECT_STREQ(status[0]["state"].GetString(), "AVAILABLE");
+  EXPECT_STREQ(status[0]["status"]["error_code"].GetString(), "OK");
+  EXPECT_STREQ(status[0]["status"]["error_message"].GetString(), "");
+}
+
+TEST_F(ServeRestHandlerTest, StatusOfOneVersion) {
+  serve(testing::mixed_signature());
+  EXPECT_EQ(get("/v1/models/vgsales/versions/3").status, 200);
+  const auto missing = get("/v1/models/vgsales/versions/4");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(error_of(missing), "Could not find version 4 of model vgsales");
+  const auto unknown = get("/v1/models/other");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(error_of(unknown), "Could not find any versions of model other");
+}
+
+TEST_F(ServeRestHandlerTest, StatusBeforeAnyLoadIsNotFound) {
+  EXPECT_EQ(get("/v1/models/vgsales").status, 404);
+  EXPECT_EQ(predict(R"({"instances": [[1, 2]]})").status, 404);
+  EXPECT_EQ(get("/v1/models/vgsales/metadata").status, 404);
+}
+
+TEST_F(ServeRestHandlerTest, MetadataDescribesTheSignature) {
+  serve(testing::mixed_signature());
+  for (const std::string target : {"/v1/models/vgsales/metadata", "/v1/models/vgsales/versions/3/metadata"}) {
+    const auto response = get(target);
+    ASSERT_EQ(response.status, 200) << response.body;
+    auto doc = parse(response.body);
+    EXPECT_STREQ(doc["model_spec"]["name"].GetString(), "vgsales");
+    EXPECT_STREQ(doc["model_spec"]["version"].GetString(), "3");
+    const auto& signature = doc["metadata"]["signature_def"]["signature_def"]["serving_default"];
+    const auto& input = signature["inputs"]["input"];
+    EXPECT_STREQ(input["dtype"].GetString(), "DT_FLOAT");
+    EXPECT_STREQ(input["tensor_shape"]["dim"][0]["size"].GetString(), "-1");
+    EXPECT_STREQ(input["tensor_shape"]["dim"][1]["size"].GetString(), "4");
+    EXPECT_STREQ(signature["outputs"]["earnings"]["tensor_shape"]["dim"][1]["size"].GetString(), "1");
+    EXPECT_STREQ(signature["method_name"].GetString(), "tensorflow/serving/predict");
+    const auto& names = doc["metadata"]["feature_names"];
+    ASSERT_EQ(names.Size(), 4u);
+    EXPECT_STREQ(names[0].GetString(), "critic_rating");
+    EXPECT_STREQ(doc["metadata"]["features"][2]["kind"].GetString(), "categorical");
+  }
+  EXPECT_EQ(get("/v1/models/vgsales/versions/9/metadata").status, 404);
+  const auto other = get("/v1/models/other/metadata");
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(error_of(other), "Servable not found for request: Latest(other)");
+}
+
+TEST_F(ServeRestHandlerTest, PredictRowsAsLists) {
+  serve(testing::mixed_signature());
+  const auto response = predict(R"({"instances": [[1, 2, "Action", true], [0.5, 0.25, "Puzzle", false]]})");
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.route, "predict");
+  EXPECT_EQ(response.instances, 2u);
+  EXPECT_EQ(response.body, R"({"predictions": [[104.0], [0.75]]})");
+}
+
+TEST_F(ServeRestHandlerTest, PredictRowsAsObjectsByFeatureName) {
+  serve(testing::mixed_signature());
+  const auto response = predict(
+      R"({"instances": [{"genre": "Action", "critic_rating": 4.5, "is_sequel": 1, "user_rating": null}]})");
+  ASSERT_EQ(response.status, 200) << response.body;
+  auto doc = parse(response.body);
+  EXPECT_FLOAT_EQ(doc["predictions"][0][0].GetFloat(), 105.5f);
+}
+
+TEST_F(ServeRestHandlerTest, PredictRowsAsNamedInputTensor) {
+  serve(testing::numeric_signature());
+  const auto response = predict(R"({"instances": [{"input": [1, 2]}]})");
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.body, R"({"predictions": [[3.0]]})");
+}
+
+TEST_F(ServeRestHandlerTest, PredictColumnarAnswersOutputs) {
+  serve(testing::numeric_signature());
+  auto response = predict(R"({"inputs": [[1, 2], [3, 4]]})");
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.body, R"({"outputs": [[3.0], [7.0]]})");
+  response = predict(R"({"inputs": {"input": [[1, 2]]}})");
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.body, R"({"outputs": [[3.0]]})");
+  response = predict(R"({"inputs": {"critic_rating": [1, 10], "user_rating": [2, 20]}})");
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.body, R"({"outputs": [[3.0], [30.0]]})");
+}
+
+TEST_F(ServeRestHandlerTest, AllNumericRequestsTakeTheFloatPath) {
+  serve(testing::numeric_signature());
+  ASSERT_EQ(predict(R"({"instances": [[1, 2]]})").status, 200);
+  EXPECT_EQ(predictor_->numeric_calls.load(), 1);
+  EXPECT_EQ(predictor_->cell_calls.load(), 0);
+  // A missing value needs the predictor's imputation, so the cell path.
+  const auto response = predict(R"({"instances": [[1, null]]})");
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(predictor_->cell_calls.load(), 1);
+}
+
+TEST_F(ServeRestHandlerTest, PredictWithAVersionInThePath) {
+  serve(testing::numeric_signature());
+  EXPECT_EQ(post("/v1/models/vgsales/versions/3:predict", R"({"instances": [[1, 2]]})").status, 200);
+  const auto wrong = post("/v1/models/vgsales/versions/2:predict", R"({"instances": [[1, 2]]})");
+  EXPECT_EQ(wrong.status, 404);
+  EXPECT_EQ(error_of(wrong), "Servable not found for request: Specific(vgsales, 2)");
+  const auto other = post("/v1/models/nope:predict", R"({"instances": [[1, 2]]})");
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(error_of(other), "Servable not found for request: Latest(nope)");
+}
+
+TEST_F(ServeRestHandlerTest, SignatureName) {
+  serve(testing::numeric_signature());
+  EXPECT_EQ(predict(R"({"signature_name": "serving_default", "instances": [[1, 2]]})").status, 200);
+  EXPECT_EQ(predict(R"({"signature_name": "", "instances": [[1, 2]]})").status, 200);
+  const auto other = predict(R"({"signature_name": "classify_x", "instances": [[1, 2]]})");
+  EXPECT_EQ(other.status, 400);
+  EXPECT_EQ(error_of(other), "Serving signature key \"classify_x\" not found.");
+  EXPECT_EQ(predict(R"({"signature_name": 7, "instances": [[1, 2]]})").status, 400);
+}
+
+TEST_F(ServeRestHandlerTest, MalformedBodiesAre400) {
+  serve(testing::mixed_signature());
+  struct Case {
+    std::string body;
+    std::string message_part;
+  };
+  const std::vector<Case> cases = {
+      {"", "JSON Parse error: The document is empty"},
+      {"{\"instances\": [[1, 2", "JSON Parse error"},
+      {"[1, 2]", "Is not object"},
+      {R"({"rows": []})", "Missing 'inputs' or 'instances' key"},
+      {R"({"instances": [[1, 2, "a", 1]], "inputs": [[1, 2, "a", 1]]})", "only one of 'inputs' or 'instances'"},
+      {R"({"instances": {"a": 1}})", "to be an list/array"},
+      {R"({"instances": []})", "No values in 'instances' array"},
+      {R"({"inputs": []})", "No values in 'inputs'"},
+      {R"({"instances": [[1, 2, "Action"]]})", "unexpected size: 3 at level: 0 expected size: 4"},
+      {R"({"instances": [[1, 2, "Action", 1, 5]]})", "unexpected size: 5"},
+      {R"({"inputs": [[1, 2, "Action"]]})", "unexpected size: 3"},
+      {R"({"instances": [[1, "high", "Action", 1]]})", "\"high\" Type: String is not of expected type: float"},
+      {R"({"instances": [[1, [2], "Action", 1]]})", "Type: Array is not of expected type"},
+      {R"({"instances": [[1, 2, "Action", "yes"]]})", "feature 'is_sequel'"},
+      {R"({"instances": [{"critic_rating": 1, "user_rating": 2, "genre": "A", "is_sequel": 0, "price": 9}]})",
+       "does not have named input: price"},
+      {R"({"instances": [{"critic_rating": 1, "genre": "A"}]})", "missing: user_rating,is_sequel"},
+      {R"({"instances": [7]})", "Failed to process element: 0 of 'instances' list"},
+      {R"({"inputs": {"critic_rating": [1], "user_rating": [2], "genre": ["A"]}})",
+       "Missing named input: is_sequel in 'inputs' object."},
+      {R"({"inputs": {"critic_rating": [1, 2], "user_rating": [2], "genre": ["A"], "is_sequel": [1]}})",
+       "Expecting 2 values"},
+  };
+  for (const auto& [body, message_part] : cases) {
+    const auto response = predict(body);
+    EXPECT_EQ(response.status, 400) << body;
+    EXPECT_NE(error_of(response).find(message_part), std::string::npos) << body << " -> " << response.body;
+  }
+}
+
+TEST_F(ServeRestHandlerTest, HostileBodiesNeverCrash) {
+  serve(testing::numeric_signature());
+  // 200k nested arrays would overflow a recursive parser's stack.
+  const std::string deep = "{\"instances\": " + std::string(200000, '[') + std::string(200000, ']') + "}";
+  EXPECT_EQ(predict(deep).status, 400);
+  EXPECT_EQ(predict(R"({"instances": [[1, 2]]} garbage)").status, 400);
+  EXPECT_EQ(predict(R"({"instances": [[NaN, Infinity]]})").status, 200);
+  EXPECT_EQ(predict("\xff\xfe{").status, 400);
+}
+
+TEST_F(ServeRestHandlerTest, WrongMethodIs405WithAllow) {
+  serve(testing::numeric_signature());
+  auto response = get("/v1/models/vgsales:predict");
+  EXPECT_EQ(response.status, 405);
+  EXPECT_EQ(response.allow, "POST");
+  EXPECT_NE(error_of(response).find("Malformed request: GET /v1/models/vgsales:predict"), std::string::npos);
+  response = post("/v1/models/vgsales", "{}");
+  EXPECT_EQ(response.status, 405);
+  EXPECT_EQ(response.allow, "GET");
+  EXPECT_EQ(handler_.handle({"DELETE", "/v1/models/vgsales/metadata", ""}).status, 405);
+  EXPECT_EQ(post("/metrics", "").status, 405);
+}
+
+TEST_F(ServeRestHandlerTest, UnknownPathsAndMethodsOfTheApi) {
+  serve(testing::numeric_signature());
+  EXPECT_EQ(get("/").status, 404);
+  EXPECT_EQ(get("/v1/models/").status, 404);
+  EXPECT_EQ(get("/v1/models/vgsales/versions/abc").status, 404);
+  EXPECT_EQ(get("/v1/models/vgsales/labels/stable").status, 404);
+  EXPECT_EQ(post("/v1/models/vgsales:classify", "{}").status, 400);
+}
+
+TEST_F(ServeRestHandlerTest, QueryStringsAreIgnored) {
+  serve(testing::numeric_signature());
+  EXPECT_EQ(get("/v1/models/vgsales?verbose=1").status, 200);
+}
+
+TEST_F(ServeRestHandlerTest, MetricsRoute) {
+  const auto response = get("/metrics");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.content_type, kPrometheusContentType);
+  EXPECT_EQ(response.body, "vgsales_model_version 3\n");
+  EXPECT_EQ(response.route, "metrics");
+}
+
+TEST_F(ServeRestHandlerTest, VertexHealthIs503UntilAModelIsLoaded) {
+  const auto before = get("/health");
+  EXPECT_EQ(before.status, 503);
+  EXPECT_EQ(before.route, "health");
+  serve(testing::numeric_signature());
+  const auto after = get("/health");
+  EXPECT_EQ(after.status, 200);
+  EXPECT_EQ(after.body, "{}");
+}
+
+TEST_F(ServeRestHandlerTest, VertexPredictTakesInstancesAndParameters) {
+  serve(testing::mixed_signature());
+  const auto response = post("/vertex/predict",
+                             R"({"instances": [{"critic_rating": 1, "user_rating": 2, "genre": "Action", )"
+                             R"("is_sequel": 0}], "parameters": {"ignored": true}})");
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.route, "vertex_predict");
+  EXPECT_EQ(response.body, R"({"predictions": [[103.0]]})");
+  EXPECT_EQ(get("/vertex/predict").status, 405);
+}
+
+TEST(ServeRestHandlerWithoutVertexTest, VertexRoutesAreOffByDefault) {
+  RestHandler handler({"m", "", ""}, [] { return std::shared_ptr<const ServedModel>(); }, nullptr);
+  EXPECT_EQ(handler.handle({"GET", "/health", ""}).status, 404);
+}
+
+TEST(ServeErrorResponseTest, EscapesTheMessage) {
+  const auto response = make_error_response(RestErrorKind::invalid_argument, "bad \"quote\"\n");
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(response.body, R"({"error": "bad \"quote\"\n"})");
+}
+
+}  // namespace
+}  // namespace vgsales::serve
