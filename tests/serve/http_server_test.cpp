@@ -1,0 +1,293 @@
+// Tests of src/serve/http_server (and rest_client) in-process: the real Beast server on a loopback port
+// with a fake model, checked with curl and with a Beast client.
+#include "serve/http_server.h"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <atomic>
+#include <thread>
+
+#include "serve/fake_predictor.h"
+#include "serve/http_test_client.h"
+#include "serve/rest_client.h"
+#include "support/test_support.h"
+
+namespace vgsales::serve {
+namespace {
+
+namespace fs = std::filesystem;
+using ::vgsales::testing::run_command;
+using ::vgsales::testing::shell_quote;
+using ::vgsales::testing::TemporaryDirectory;
+using ::vgsales::testing::write_text_file;
+using testing::HttpReply;
+using testing::HttpTestClient;
+
+// A running server over BASE (fake versions), stopped and joined on destruction.
+class RunningServer {
+ public:
+  explicit RunningServer(const fs::path& base, HttpServerOptions options = {}, std::string access_log = "")
+      : versions_(base, testing::load_fake_predictor, nullptr),
+        handler_({"vgsales", "/health", "/predict"}, [this] { return versions_.current(); },
+                 [this] { return metrics_.render(version()); }) {
+    (void)versions_.poll_once();
+    if (!access_log.empty()) log_ = std::move(AccessLog::open(access_log).value());
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.stop_on_signals = false;
+    server_ = std::move(HttpServer::listen(options, handler_, {&metrics_, log_.get(), [this] { return version(); }}).value());
+    thread_ = std::thread([this] { server_->run(); });
+  }
+  ~RunningServer() { stop(); }
+  void stop() {
+    if (!thread_.joinable()) return;
+    server_->shutdown();
+    thread_.join();
+    versions_.stop_polling();
+  }
+  unsigned short port() const { return server_->port(); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port()); }
+  long long version() const {
+    auto model = versions_.current();
+    return model ? model->version : 0;
+  }
+  VersionManager& versions() { return versions_; }
+
+ private:
+  VersionManager versions_;
+  ServerMetrics metrics_;
+  RestHandler handler_;
+  std::unique_ptr<AccessLog> log_;
+  std::unique_ptr<HttpServer> server_;
+  std::thread thread_;
+};
+
+struct CurlReply {
+  int status = 0;
+  std::string body;
+};
+
+// curl as the independent client: the status code on the last line of stdout.
+CurlReply curl(const std::string& arguments) {
+  const auto output = run_command("curl -sS --max-time 20 -w '\\n%{http_code}' " + arguments);
+  CurlReply reply;
+  const auto newline = output.out.rfind('\n');
+  if (output.exit_code != 0 || newline == std::string::npos) return reply;
+  reply.status = std::stoi(output.out.substr(newline + 1));
+  reply.body = output.out.substr(0, newline);
+  return reply;
+}
+
+class ServeHttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { testing::write_fake_version(base_ / "1", 0); }
+  TemporaryDirectory base_;
+};
+
+TEST_F(ServeHttpServerTest, EveryEndpointOverCurl) {
+  RunningServer server(base_.path());
+  const std::string url = server.url();
+  auto reply = curl(shell_quote(url + "/v1/models/vgsales"));
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_NE(reply.body.find("\"state\": \"AVAILABLE\""), std::string::npos) << reply.body;
+  reply = curl(shell_quote(url + "/v1/models/vgsales/versions/1"));
+  EXPECT_EQ(reply.status, 200);
+  reply = curl(shell_quote(url + "/v1/models/vgsales/metadata"));
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_NE(reply.body.find("serving_default"), std::string::npos);
+  reply = curl("-X POST -d '{\"instances\": [[1, 2], [3, 4]]}' " + shell_quote(url + "/v1/models/vgsales:predict"));
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, R"({"predictions": [[3.0], [7.0]]})");
+  reply = curl("-X POST -d '{\"inputs\": [[1, 2]]}' " + shell_quote(url + "/v1/models/vgsales/versions/1:predict"));
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, R"({"outputs": [[3.0]]})");
+  reply = curl(shell_quote(url + "/health"));
+  EXPECT_EQ(reply.status, 200);
+  reply = curl("-X POST -d '{\"instances\": [[1, 1]], \"parameters\": {}}' " + shell_quote(url + "/predict"));
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, R"({"predictions": [[2.0]]})");
+  reply = curl(shell_quote(url + "/metrics"));
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_NE(reply.body.find("vgsales_http_requests_total{route=\"predict\",code=\"200\"} 2"), std::string::npos)
+      << reply.body;
+  EXPECT_NE(reply.body.find("vgsales_model_version 1"), std::string::npos);
+}
+
+TEST_F(ServeHttpServerTest, ErrorsOverCurl) {
+  RunningServer server(base_.path());
+  const std::string predict = shell_quote(server.url() + "/v1/models/vgsales:predict");
+  EXPECT_EQ(curl("-X POST -d '{nope' " + predict).status, 400);
+  EXPECT_EQ(curl("-X POST -d '{\"instances\": [[1]]}' " + predict).status, 400);
+  EXPECT_EQ(curl("-X POST -d '{\"instances\": []}' " + predict).status, 400);
+  EXPECT_EQ(curl("-X POST -d '{\"instances\": [[\"a\", 1]]}' " + predict).status, 400);
+  EXPECT_EQ(curl("-X POST -d '{\"instances\": [{\"critic_rating\": 1}]}' " + predict).status, 400);
+  EXPECT_EQ(curl("-X POST -d '{\"instances\": [[1, 2]]}' " + shell_quote(server.url() + "/v1/models/x:predict")).status,
+            404);
+  EXPECT_EQ(curl(shell_quote(server.url() + "/v1/models/vgsales/versions/7")).status, 404);
+  const auto wrong_method = curl(predict);
+  EXPECT_EQ(wrong_method.status, 405);
+  EXPECT_NE(wrong_method.body.find("\"error\""), std::string::npos);
+  // The server still answers after all of that.
+  EXPECT_EQ(curl(shell_quote(server.url() + "/v1/models/vgsales")).status, 200);
+}
+
+TEST_F(ServeHttpServerTest, OversizeBodyIs400AndTheServerLivesOn) {
+  HttpServerOptions options;
+  options.max_body_bytes = 1024;
+  RunningServer server(base_.path(), options);
+  TemporaryDirectory scratch;
+  std::string big = "{\"instances\": [";
+  while (big.size() < 5000) big += "[1, 2], ";
+  big += "[1, 2]]}";
+  const auto file = write_text_file(scratch / "big.json", big);
+  const auto reply = curl("-X POST --data-binary @" + shell_quote(file.string()) + " " +
+                          shell_quote(server.url() + "/v1/models/vgsales:predict"));
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_NE(reply.body.find("exceeds the limit of 1024 bytes"), std::string::npos) << reply.body;
+  // Without Expect: 100-continue the client sends the whole body first.
+  const auto pushed = curl("-H 'Expect:' -X POST --data-binary @" + shell_quote(file.string()) + " " +
+                           shell_quote(server.url() + "/v1/models/vgsales:predict"));
+  EXPECT_EQ(pushed.status, 400);
+  HttpTestClient client(server.port());
+  EXPECT_EQ(client.request("POST", "/v1/models/vgsales:predict", R"({"instances": [[1, 2]]})").status, 200);
+}
+
+TEST_F(ServeHttpServerTest, LargeBodyUnderTheLimitWithExpectContinue) {
+  RunningServer server(base_.path());
+  TemporaryDirectory scratch;
+  std::string body = "{\"instances\": [";
+  for (int i = 0; i < 5000; ++i) body += "[1, 2], ";
+  body += "[1, 2]]}";
+  const auto file = write_text_file(scratch / "rows.json", body);
+  const auto reply = curl("-X POST --data-binary @" + shell_quote(file.string()) + " " +
+                          shell_quote(server.url() + "/v1/models/vgsales:predict"));
+  ASSERT_EQ(reply.status, 200);
+  rapidjson::Document doc;
+  doc.Parse(reply.body.c_str());
+  ASSERT_TRUE(doc.IsObject());
+  EXPECT_EQ(doc["predictions"].Size(), 5001u);
+}
+
+TEST_F(ServeHttpServerTest, MalformedHttpGets400) {
+  RunningServer server(base_.path());
+  const auto output = run_command("{ printf 'BLAH\\r\\n\\r\\n' | curl -sS --max-time 5 telnet://127.0.0.1:" +
+                                  std::to_string(server.port()) + "; }");
+  EXPECT_NE(output.out.find("400"), std::string::npos) << output.out << output.err;
+  HttpTestClient client(server.port());
+  EXPECT_EQ(client.request("GET", "/v1/models/vgsales").status, 200);
+}
+
+TEST_F(ServeHttpServerTest, HundredsOfKeepAliveConnectionsOnTwoThreads) {
+  HttpServerOptions options;
+  options.threads = 2;
+  RunningServer server(base_.path(), options);
+  constexpr int kConnections = 300;
+  std::vector<std::unique_ptr<HttpTestClient>> clients;
+  for (int i = 0; i < kConnections; ++i) {
+    clients.push_back(std::make_unique<HttpTestClient>(server.port()));
+    ASSERT_TRUE(clients.back()->connect()) << "connection " << i;
+  }
+  int ok = 0;
+  for (int round = 0; round < 2; ++round) {  // every connection stays open and is reused
+    for (auto& client : clients) {
+      ok += client->request("POST", "/v1/models/vgsales:predict", R"({"instances": [[1, 2]]})").status == 200;
+    }
+  }
+  EXPECT_EQ(ok, 2 * kConnections);
+}
+
+TEST_F(ServeHttpServerTest, ShutdownWaitsForNothingIdleAndReturns) {
+  auto server = std::make_unique<RunningServer>(base_.path());
+  HttpTestClient idle(server->port());
+  ASSERT_TRUE(idle.connect());
+  ASSERT_EQ(idle.request("GET", "/v1/models/vgsales").status, 200);
+  server->stop();  // returns although `idle` keeps its connection open
+  EXPECT_NE(idle.request("GET", "/v1/models/vgsales").status, 200);
+}
+
+TEST_F(ServeHttpServerTest, AccessLogHasOneLinePerRequest) {
+  TemporaryDirectory scratch;
+  const auto log_path = scratch / "access.jsonl";
+  {
+    RunningServer server(base_.path(), {}, log_path.string());
+    HttpTestClient client(server.port());
+    EXPECT_EQ(client.request("POST", "/v1/models/vgsales:predict", R"({"instances": [[1, 2], [3, 4]]})").status, 200);
+    EXPECT_EQ(client.request("GET", "/v1/models/nope").status, 404);
+  }
+  const std::string text = ::vgsales::testing::read_text_file(log_path);
+  ASSERT_EQ(std::count(text.begin(), text.end(), '\n'), 2) << text;
+  rapidjson::Document first;
+  first.Parse(text.substr(0, text.find('\n')).c_str());
+  ASSERT_TRUE(first.IsObject());
+  EXPECT_EQ(first["status"].GetInt(), 200);
+  EXPECT_EQ(first["instances"].GetInt(), 2);
+  EXPECT_STREQ(first["route"].GetString(), "predict");
+  EXPECT_NE(text.find("\"status\":404"), std::string::npos);
+}
+
+TEST_F(ServeHttpServerTest, RestClientSendsRowsByNameInBatches) {
+  RunningServer server(base_.path());
+  const std::vector<std::string> names = {"critic_rating", "user_rating"};
+  std::vector<FieldValue> cells;
+  const int rows = static_cast<int>(kRestClientBatchRows) * 2 + 7;  // three batches
+  for (int i = 0; i < rows; ++i) {
+    cells.emplace_back(static_cast<double>(i));
+    cells.emplace_back(0.5);
+  }
+  auto values = predict_via_rest(server.url() + "/", "vgsales", names, cells);
+  ASSERT_TRUE(values.ok()) << values.error().message;
+  ASSERT_EQ(values->size(), static_cast<std::size_t>(rows));
+  EXPECT_FLOAT_EQ((*values)[0], 0.5f);
+  EXPECT_FLOAT_EQ((*values)[rows - 1], rows - 1 + 0.5f);
+}
+
+TEST_F(ServeHttpServerTest, RestClientReportsTheServersError) {
+  RunningServer server(base_.path());
+  const std::vector<FieldValue> cells = {FieldValue{1.0}, FieldValue{std::string("high")}};
+  auto values = predict_via_rest(server.url(), "vgsales", {"critic_rating", "user_rating"}, cells);
+  ASSERT_FALSE(values.ok());
+  EXPECT_NE(values.error().message.find("the server answered 400"), std::string::npos) << values.error().message;
+  EXPECT_NE(values.error().message.find("is not of expected type"), std::string::npos);
+  auto unknown = predict_via_rest(server.url(), "other", {"critic_rating", "user_rating"},
+                                  std::vector<FieldValue>{FieldValue{1.0}, FieldValue{2.0}});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().kind, ErrorKind::not_found);
+  auto https = predict_via_rest("https://127.0.0.1:1", "vgsales", {"a"}, std::vector<FieldValue>{FieldValue{1.0}});
+  ASSERT_FALSE(https.ok());
+  EXPECT_EQ(https.error().kind, ErrorKind::usage);
+}
+
+TEST_F(ServeHttpServerTest, HotReloadUnderLoadHasNoFailedRequest) {
+  RunningServer server(base_.path());
+  server.versions().start_polling(std::chrono::milliseconds(20));
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  std::atomic<int> requests{0};
+  std::atomic<int> saw_version_two{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&] {
+      HttpTestClient client(server.port());
+      for (int i = 0; i < 200000 && !done; ++i) {  // bounded in count; `done` ends it in time
+        const HttpReply reply = client.request("POST", "/v1/models/vgsales:predict", R"({"instances": [[1, 2]]})");
+        ++requests;
+        if (reply.status != 200) ++failures;
+        if (reply.body == R"({"predictions": [[103.0]]})") ++saw_version_two;  // version 2 adds 100
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  testing::write_fake_version(base_ / "2.partial", 100);
+  fs::rename(base_ / "2.partial", base_ / "2");  // appears atomically
+  for (int i = 0; i < 500 && saw_version_two < 50; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  done = true;
+  for (auto& client : clients) client.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_GT(requests.load(), 50);
+  EXPECT_GE(saw_version_two.load(), 50);
+  EXPECT_EQ(server.version(), 2);
+}
+
+}  // namespace
+}  // namespace vgsales::serve
