@@ -1,0 +1,86 @@
+// Builds the model card; TensorBoard's text plugin renders Markdown tables.
+#include "tensorboard/model_card.h"
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <type_traits>
+
+namespace vgsales::tensorboard {
+namespace {
+
+std::string architecture_table(const PortableNetwork& network) {
+  std::string text = "| layer | inputs | outputs | activation | parameters |\n|---|---|---|---|---|\n";
+  for (std::size_t index = 0; index < network.layers.size(); ++index) {
+    const DenseLayer& layer = network.layers[index];
+    text += fmt::format("| layer_{} | {} | {} | {} | {} |\n", index + 1, layer.input_size, layer.output_size,
+                        layer.relu ? "ReLU" : "linear", layer.input_size * layer.output_size + layer.output_size);
+  }
+  text += fmt::format("\n{} parameters in all.\n", network.parameter_count());
+  return text;
+}
+
+std::string file_name(const std::string& path) {
+  return path.empty() ? std::string("-") : std::filesystem::path(path).filename().string();
+}
+
+}  // namespace
+
+std::string hyperparameter_text(const HyperparameterValue& value) {
+  return std::visit(
+      [](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, double>) return fmt::format("{:g}", v);
+        else if constexpr (std::is_same_v<T, bool>) return v ? "true" : "false";
+        else return v;
+      },
+      value);
+}
+
+std::string model_card_markdown(const std::string& run_name, const TrainingRunInfo& info,
+                                 const TrainingOutcome* outcome) {
+  const PortableNetwork& network = info.initial_network;
+  std::string card = fmt::format("# vgsales model card: {}\n\n", run_name);
+  if (outcome == nullptr) {
+    card += fmt::format("**Status:** training ({} epochs planned).\n\n", info.epochs);
+  } else {
+    card += fmt::format("**Status:** {} after {} of {} epochs (best epoch {}), {:.1f} s of training.\n\n",
+                        outcome->status, outcome->epochs_run, info.epochs, outcome->best_epoch,
+                        outcome->training_seconds);
+  }
+
+  card += "## Data\n\n| split | file | rows |\n|---|---|---|\n";
+  card += fmt::format("| train | {} | {} |\n", file_name(info.train_file), info.train_rows);
+  if (info.validation_rows > 0) {
+    card += fmt::format("| validation | held out of {} | {} |\n", file_name(info.train_file), info.validation_rows);
+  }
+  if (info.test_rows > 0) card += fmt::format("| test | {} | {} |\n", file_name(info.test_file), info.test_rows);
+  card += fmt::format("\nTarget: `{}` (model output `{}`{}).\n\n", network.target_name, network.output_name,
+                      network.target_transform == TargetTransform::log1p ? ", trained on log1p of the target" : "");
+
+  card += "## Schema\n\n";
+  card += info.schema_markdown.empty() ? std::string("(not given)\n") : info.schema_markdown + "\n";
+
+  card += "\n## Architecture\n\n";
+  card += (outcome != nullptr && !outcome->model_summary_markdown.empty()) ? outcome->model_summary_markdown + "\n"
+                                                                            : architecture_table(network);
+
+  card += "\n## Settings\n\n| setting | value |\n|---|---|\n";
+  for (const auto& [name, value] : info.hyperparameters) {
+    card += fmt::format("| {} | {} |\n", name, hyperparameter_text(value));
+  }
+
+  if (outcome != nullptr && !outcome->final_metrics.empty()) {
+    card += fmt::format("\n## Final metrics ({} units, loss on the scaled target)\n\n", network.target_name);
+    card += "| split | rows | loss | RMSE | MAE | MAPE % | R² |\n|---|---|---|---|---|---|---|\n";
+    for (const char* split : {"train", "validation", "test"}) {
+      const auto found = outcome->final_metrics.find(split);
+      if (found == outcome->final_metrics.end()) continue;
+      const SplitMetrics& m = found->second;
+      card += fmt::format("| {} | {} | {:.6f} | {:.2f} | {:.2f} | {:.2f} | {:.4f} |\n", split, m.rows, m.loss, m.rmse,
+                          m.mae, m.mape, m.r2);
+    }
+  }
+  return card;
+}
+
+}  // namespace vgsales::tensorboard

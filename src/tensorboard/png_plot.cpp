@@ -1,0 +1,169 @@
+// Draws with plain pixel loops (no font: TensorBoard shows the axis range in the image description).
+#include "tensorboard/png_plot.h"
+
+#include <png.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+namespace vgsales::tensorboard {
+namespace {
+
+constexpr int kMarginPixels = 36;
+constexpr int kTickPixels = 6;
+
+// The smallest 1, 2 or 5 times a power of ten that splits `range` into at most `max_ticks` steps.
+double nice_step(double range, int max_ticks) {
+  const double raw = range / max_ticks;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  for (const double factor : {1.0, 2.0, 5.0, 10.0}) {
+    if (factor * magnitude >= raw) return factor * magnitude;
+  }
+  return 10.0 * magnitude;
+}
+
+void draw_line(RgbImage& image, int x0, int y0, int x1, int y1, std::uint8_t r, std::uint8_t g, std::uint8_t b) {
+  const int dx = std::abs(x1 - x0);
+  const int dy = -std::abs(y1 - y0);
+  const int sx = x0 < x1 ? 1 : -1;
+  const int sy = y0 < y1 ? 1 : -1;
+  int error = dx + dy;
+  while (true) {
+    image.set(x0, y0, r, g, b);
+    if (x0 == x1 && y0 == y1) break;
+    const int doubled = 2 * error;
+    if (doubled >= dy) {
+      error += dy;
+      x0 += sx;
+    }
+    if (doubled <= dx) {
+      error += dx;
+      y0 += sy;
+    }
+  }
+}
+
+}  // namespace
+
+RgbImage::RgbImage(int width, int height, std::uint8_t gray)
+    : width(width), height(height), pixels(static_cast<std::size_t>(width) * height * 3, gray) {}
+
+void RgbImage::set(int x, int y, std::uint8_t r, std::uint8_t g, std::uint8_t b) {
+  if (x < 0 || y < 0 || x >= width || y >= height) return;
+  std::uint8_t* pixel = &pixels[(static_cast<std::size_t>(y) * width + x) * 3];
+  pixel[0] = r;
+  pixel[1] = g;
+  pixel[2] = b;
+}
+
+void RgbImage::blend(int x, int y, std::uint8_t r, std::uint8_t g, std::uint8_t b, double alpha) {
+  if (x < 0 || y < 0 || x >= width || y >= height) return;
+  std::uint8_t* pixel = &pixels[(static_cast<std::size_t>(y) * width + x) * 3];
+  const std::uint8_t color[3] = {r, g, b};
+  for (int channel = 0; channel < 3; ++channel) {
+    pixel[channel] = static_cast<std::uint8_t>(std::lround(pixel[channel] * (1 - alpha) + color[channel] * alpha));
+  }
+}
+
+Result<std::string> encode_png(const RgbImage& image) {
+  if (image.width <= 0 || image.height <= 0 ||
+      image.pixels.size() != static_cast<std::size_t>(image.width) * image.height * 3) {
+    return make_error(ErrorKind::internal, fmt::format("cannot encode a {}x{} image with {} bytes as PNG",
+                                                       image.width, image.height, image.pixels.size()));
+  }
+  png_image info{};
+  info.version = PNG_IMAGE_VERSION;
+  info.width = static_cast<png_uint_32>(image.width);
+  info.height = static_cast<png_uint_32>(image.height);
+  info.format = PNG_FORMAT_RGB;
+  png_alloc_size_t size = 0;
+  // The first call measures, the second writes.
+  if (!png_image_write_to_memory(&info, nullptr, &size, 0, image.pixels.data(), 0, nullptr)) {
+    return make_error(ErrorKind::internal, fmt::format("libpng: {}", info.message));
+  }
+  std::string bytes(size, '\0');
+  if (!png_image_write_to_memory(&info, bytes.data(), &size, 0, image.pixels.data(), 0, nullptr)) {
+    return make_error(ErrorKind::internal, fmt::format("libpng: {}", info.message));
+  }
+  bytes.resize(size);
+  return bytes;
+}
+
+Result<RgbImage> decode_png(const std::string& png_bytes) {
+  png_image info{};
+  info.version = PNG_IMAGE_VERSION;
+  if (!png_image_begin_read_from_memory(&info, png_bytes.data(), png_bytes.size())) {
+    return make_error(ErrorKind::invalid_data, fmt::format("not a PNG image: {}", info.message));
+  }
+  info.format = PNG_FORMAT_RGB;
+  RgbImage image(static_cast<int>(info.width), static_cast<int>(info.height));
+  if (!png_image_finish_read(&info, nullptr, image.pixels.data(), 0, nullptr)) {
+    png_image_free(&info);
+    return make_error(ErrorKind::invalid_data, fmt::format("damaged PNG image: {}", info.message));
+  }
+  return image;
+}
+
+ScatterPlot plot_predicted_vs_actual(std::span<const float> actual, std::span<const float> predicted,
+                                     int size_pixels) {
+  ScatterPlot plot;
+  plot.image = RgbImage(size_pixels, size_pixels);
+  RgbImage& image = plot.image;
+  const std::size_t count = std::min(actual.size(), predicted.size());
+
+  double low = 0;  // earnings are not negative: starting at 0 keeps the scale honest
+  double high = 0;
+  for (std::size_t index = 0; index < count; ++index) {
+    if (!std::isfinite(actual[index]) || !std::isfinite(predicted[index])) continue;
+    low = std::min({low, static_cast<double>(actual[index]), static_cast<double>(predicted[index])});
+    high = std::max({high, static_cast<double>(actual[index]), static_cast<double>(predicted[index])});
+    ++plot.points_drawn;
+  }
+  if (high <= low) high = low + 1;
+  plot.tick_step = nice_step(high - low, 8);
+  plot.axis_min = std::floor(low / plot.tick_step) * plot.tick_step;
+  plot.axis_max = std::ceil(high / plot.tick_step) * plot.tick_step;
+
+  const int left = kMarginPixels;
+  const int bottom = size_pixels - 1 - kMarginPixels;
+  const int extent = size_pixels - 2 * kMarginPixels;
+  const auto to_x = [&](double v) {
+    return left + static_cast<int>(std::lround((v - plot.axis_min) / (plot.axis_max - plot.axis_min) * extent));
+  };
+  const auto to_y = [&](double v) {
+    return bottom - static_cast<int>(std::lround((v - plot.axis_min) / (plot.axis_max - plot.axis_min) * extent));
+  };
+
+  // Grid lines and tick marks.
+  for (double tick = plot.axis_min; tick <= plot.axis_max + plot.tick_step / 2; tick += plot.tick_step) {
+    const int x = to_x(tick);
+    const int y = to_y(tick);
+    draw_line(image, x, bottom, x, bottom - extent, 225, 225, 225);
+    draw_line(image, left, y, left + extent, y, 225, 225, 225);
+    draw_line(image, x, bottom, x, bottom + kTickPixels, 0, 0, 0);
+    draw_line(image, left, y, left - kTickPixels, y, 0, 0, 0);
+  }
+  // Axes.
+  draw_line(image, left, bottom, left + extent, bottom, 0, 0, 0);
+  draw_line(image, left, bottom, left, bottom - extent, 0, 0, 0);
+  // Perfect predictions lie on y = x.
+  for (int offset = 0; offset < 2; ++offset) {
+    draw_line(image, to_x(plot.axis_min) + offset, to_y(plot.axis_min), to_x(plot.axis_max) + offset,
+              to_y(plot.axis_max), 220, 40, 40);
+  }
+  // Points: small discs in translucent blue.
+  for (std::size_t index = 0; index < count; ++index) {
+    if (!std::isfinite(actual[index]) || !std::isfinite(predicted[index])) continue;
+    const int cx = to_x(actual[index]);
+    const int cy = to_y(predicted[index]);
+    for (int dy = -2; dy <= 2; ++dy) {
+      for (int dx = -2; dx <= 2; ++dx) {
+        if (dx * dx + dy * dy <= 5) image.blend(cx + dx, cy + dy, 31, 119, 180, 0.55);
+      }
+    }
+  }
+  return plot;
+}
+
+}  // namespace vgsales::tensorboard

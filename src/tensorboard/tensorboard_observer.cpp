@@ -1,0 +1,351 @@
+// What a training run writes for TensorBoard, and where (docs/tensorboard.md has the user's view).
+#include "tensorboard/tensorboard_observer.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fmt/format.h>
+#include <system_error>
+
+#include "tensorboard/model_card.h"
+#include "tensorboard/png_plot.h"
+#include "tensorboard/summaries.h"
+
+#if defined(VGSALES_HAVE_GRAPH)
+#include "graph/graph_def_builder.h"
+#endif
+
+namespace vgsales::tensorboard {
+namespace {
+
+namespace fs = std::filesystem;
+namespace hp = ::tensorboard::hparams;
+
+constexpr const char* kTrainSplit = "train";
+constexpr const char* kSessionRun = "";  // the run's own folder: hparams session start and end
+
+std::string timestamp_run_name() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char buffer[32] = {};
+  std::strftime(buffer, sizeof buffer, "%Y%m%d-%H%M%S", &local);
+  return buffer;
+}
+
+Result<void> check_run_name(const std::string& name) {
+  if (name.empty()) return {};
+  if (name == "." || name == ".." || name.find_first_of("/\\") != std::string::npos) {
+    return make_error(ErrorKind::usage,
+                      fmt::format("--run-name '{}' must be a plain folder name (no '/', not '.' or '..')", name));
+  }
+  return {};
+}
+
+// Creates <logdir>/<name>, or <name>-2, <name>-3... when taken: earlier runs are never written into.
+Result<fs::path> reserve_run_directory(const fs::path& logdir, const std::string& name) {
+  for (int attempt = 1; attempt < 10000; ++attempt) {
+    const fs::path candidate = logdir / (attempt == 1 ? name : fmt::format("{}-{}", name, attempt));
+    std::error_code error;
+    if (fs::create_directory(candidate, error)) return candidate;
+    if (error) {
+      return make_error(ErrorKind::io,
+                        fmt::format("{}: cannot create the run folder: {}", candidate.string(), error.message()));
+    }
+  }
+  return make_error(ErrorKind::already_exists, fmt::format("{}: too many runs named '{}'", logdir.string(), name));
+}
+
+std::vector<std::string> split_names(const TrainingRunInfo& info) {
+  std::vector<std::string> splits = {kTrainSplit};
+  if (info.validation_rows > 0) splits.emplace_back("validation");
+  if (info.test_rows > 0) splits.emplace_back("test");
+  return splits;
+}
+
+// One chart puts every split's loss side by side, one the errors in target units (dollars).
+::tensorboard::Layout dashboard_layout(const std::string& target_name) {
+  ::tensorboard::Layout layout;
+  auto* loss = layout.add_category();
+  loss->set_title("vgsales: loss and error by split");
+  auto* loss_chart = loss->add_chart();
+  loss_chart->set_title("loss (scaled MSE): train vs validation vs test");
+  loss_chart->mutable_multiline()->add_tag(fmt::format("^{}$", kLossTag));
+  auto* error_chart = loss->add_chart();
+  error_chart->set_title(fmt::format("{} error in dollars: RMSE and MAE", target_name));
+  error_chart->mutable_multiline()->add_tag(fmt::format("^{}$", kRmseTag));
+  error_chart->mutable_multiline()->add_tag(fmt::format("^{}$", kMaeTag));
+  auto* speed = layout.add_category();
+  speed->set_title("vgsales: training speed");
+  speed->set_closed(true);
+  auto* throughput = speed->add_chart();
+  throughput->set_title("samples per second and seconds per epoch");
+  throughput->mutable_multiline()->add_tag(fmt::format("^{}$", kSamplesPerSecondTag));
+  throughput->mutable_multiline()->add_tag(fmt::format("^{}$", kEpochSecondsTag));
+  return layout;
+}
+
+// Final metrics the HParams tab compares, read from scalar tags in <run>/<split>.
+std::vector<hp::MetricInfo> session_metrics(const std::vector<std::string>& splits) {
+  std::vector<hp::MetricInfo> metrics;
+  for (const auto& split : splits) {
+    for (const char* metric : {"final_loss", "final_rmse", "final_mae", "final_r2"}) {
+      hp::MetricInfo info;
+      info.mutable_name()->set_group(split);
+      info.mutable_name()->set_tag(metric);
+      info.set_display_name(fmt::format("{} {}", split, metric + 6));
+      info.set_dataset_type(split == kTrainSplit ? hp::DATASET_TRAINING : hp::DATASET_VALIDATION);
+      metrics.push_back(std::move(info));
+    }
+  }
+  return metrics;
+}
+
+hp::Status session_status(const std::string& status) {
+  if (status == "completed" || status == "stopped_early") return hp::STATUS_SUCCESS;
+  if (status == "failed" || status == "interrupted") return hp::STATUS_FAILURE;
+  return hp::STATUS_UNKNOWN;
+}
+
+tensorflow::Summary summary_of(tensorflow::Summary::Value value) {
+  tensorflow::Summary summary;
+  *summary.add_value() = std::move(value);
+  return summary;
+}
+
+std::string layer_scope(std::size_t index) { return fmt::format("layer_{}", index + 1); }
+
+}  // namespace
+
+Result<std::unique_ptr<TrainingObserver>> open_tensorboard_observer(const TensorBoardOptions& options) {
+  if (options.logdir.empty()) return make_error(ErrorKind::usage, "--logdir must not be empty");
+  if (options.histogram_freq < 0) {
+    return make_error(ErrorKind::usage, fmt::format("--histogram-freq must be 0 or more, got {}", options.histogram_freq));
+  }
+  if (options.image_freq < 0) {
+    return make_error(ErrorKind::usage, fmt::format("--image-freq must be 0 or more, got {}", options.image_freq));
+  }
+  VGSALES_TRY(check_run_name(options.run_name));
+  std::error_code error;
+  fs::create_directories(options.logdir, error);
+  if (error) {
+    return make_error(ErrorKind::io, fmt::format("{}: cannot create the log directory: {}", options.logdir.string(),
+                                                 error.message()));
+  }
+  if (!fs::is_directory(options.logdir)) {
+    return make_error(ErrorKind::io, fmt::format("{}: the log directory is not a directory", options.logdir.string()));
+  }
+  // access() can pass for root on a read-only mount; creating a file is the real test.
+  const fs::path probe = options.logdir / fmt::format(".vgsales-write-test-{}", ::getpid());
+  std::FILE* file = std::fopen(probe.c_str(), "wx");
+  if (file == nullptr) {
+    return make_error(ErrorKind::io, fmt::format("{}: the log directory is not writable: {}", options.logdir.string(),
+                                                 std::strerror(errno)));
+  }
+  std::fclose(file);
+  fs::remove(probe, error);
+  return std::unique_ptr<TrainingObserver>(std::make_unique<TensorBoardObserver>(options));
+}
+
+Result<void> TensorBoardObserver::on_train_begin(const TrainingRunInfo& info) {
+  Result<void> started = start_run(info);
+  // A run that did not start writes nothing more; on_train_end still comes and must find nothing to do.
+  if (!started.ok()) failure_ = started.error();
+  return started;
+}
+
+Result<void> TensorBoardObserver::start_run(const TrainingRunInfo& info) {
+  info_ = info;
+  const std::string name = options_.run_name.empty() ? timestamp_run_name() : options_.run_name;
+  VGSALES_ASSIGN_OR_RETURN(run_directory_, reserve_run_directory(options_.logdir, name));
+  const std::vector<std::string> splits = split_names(info);
+  // Open every file now, so an unwritable folder stops the run before the first epoch.
+  for (const auto& split : splits) {
+    std::error_code error;
+    fs::create_directory(run_directory_ / split, error);
+    if (error) {
+      return make_error(ErrorKind::io, fmt::format("{}: cannot create the split folder: {}",
+                                                   (run_directory_ / split).string(), error.message()));
+    }
+    VGSALES_ASSIGN_OR_RETURN(EventFileWriter writer, EventFileWriter::create(run_directory_ / split));
+    writers_.emplace(split, std::move(writer));
+  }
+  VGSALES_ASSIGN_OR_RETURN(EventFileWriter session, EventFileWriter::create(run_directory_));
+  writers_.emplace(kSessionRun, std::move(session));
+
+  const double now = wall_time_now();
+  tensorflow::Summary hparams;
+  *hparams.add_value() = make_hparams_value(
+      kHparamsExperimentTag, make_hparams_experiment(info.hyperparameters, session_metrics(splits), now));
+  *hparams.add_value() =
+      make_hparams_value(kHparamsSessionStartTag, make_hparams_session_start(info.hyperparameters, now));
+  VGSALES_TRY(writers_.at(kSessionRun).write_summary(std::move(hparams), 0, now));
+
+  EventFileWriter& train = writers_.at(kTrainSplit);
+#if defined(VGSALES_HAVE_GRAPH)
+  // The graph is for display only: a network the builder rejects costs the Graphs tab, not the run.
+  if (Result<std::string> graph_bytes = serialize_graph_def(info.initial_network, GraphPurpose::training);
+      graph_bytes.ok()) {
+    tensorflow::Event graph;
+    graph.set_wall_time(now);
+    graph.set_graph_def(std::move(graph_bytes).value());
+    VGSALES_TRY(train.write_event(graph));
+  } else {
+    std::fprintf(stderr, "vgsales: warning: no graph for TensorBoard: %s\n", graph_bytes.error().message.c_str());
+  }
+#endif
+  VGSALES_TRY(train.write_summary(summary_of(make_custom_scalars_value(dashboard_layout(info.initial_network.target_name))),
+                                  0, now));
+  VGSALES_TRY(train.write_summary(
+      summary_of(make_text_value(kModelCardTag, model_card_markdown(run_directory_.filename().string(), info, nullptr),
+                                 "data, schema, architecture, settings and final metrics of this run")),
+      0, now));
+  if (options_.histogram_freq > 0) write_weight_histograms(info.initial_network, 0);
+  if (failure_) return *failure_;
+  for (auto& [split, writer] : writers_) VGSALES_TRY(writer.flush());
+  return {};
+}
+
+bool TensorBoardObserver::histograms_due(int epoch) const {
+  return options_.histogram_freq > 0 && epoch % options_.histogram_freq == 0;
+}
+
+bool TensorBoardObserver::image_due(int epoch) const {
+  return options_.image_freq > 0 && (epoch % options_.image_freq == 0 || epoch == info_.epochs);
+}
+
+bool TensorBoardObserver::wants_detail(int epoch) const {
+  return !failure_ && !run_directory_.empty() && (histograms_due(epoch) || image_due(epoch));
+}
+
+EventFileWriter* TensorBoardObserver::writer_for(const std::string& split) {
+  if (failure_ || run_directory_.empty()) return nullptr;
+  if (const auto found = writers_.find(split); found != writers_.end()) return &found->second;
+  // A split the run did not announce (none today): give it its own folder too.
+  std::error_code error;
+  fs::create_directory(run_directory_ / split, error);
+  if (error) {
+    give_up(make_error(ErrorKind::io, fmt::format("{}: cannot create the split folder: {}",
+                                                  (run_directory_ / split).string(), error.message())));
+    return nullptr;
+  }
+  Result<EventFileWriter> writer = EventFileWriter::create(run_directory_ / split);
+  if (!writer.ok()) {
+    give_up(writer.error());
+    return nullptr;
+  }
+  return &writers_.emplace(split, std::move(writer).value()).first->second;
+}
+
+void TensorBoardObserver::write(const std::string& split, tensorflow::Summary summary, long long step) {
+  EventFileWriter* writer = writer_for(split);
+  if (writer == nullptr) return;
+  if (Result<void> written = writer->write_summary(std::move(summary), step, wall_time_now()); !written.ok()) {
+    give_up(written.error());
+  }
+}
+
+void TensorBoardObserver::write_weight_histograms(const PortableNetwork& network, long long step) {
+  tensorflow::Summary summary;
+  for (std::size_t index = 0; index < network.layers.size(); ++index) {
+    *summary.add_value() = make_histogram_value(layer_scope(index) + "/kernel", network.layers[index].weight);
+    *summary.add_value() = make_histogram_value(layer_scope(index) + "/bias", network.layers[index].bias);
+  }
+  write(kTrainSplit, std::move(summary), step);
+}
+
+void TensorBoardObserver::on_epoch_end(const EpochSummary& summary, const EpochDetail* detail) {
+  if (failure_ || run_directory_.empty()) return;
+  const long long step = summary.epoch;
+  for (const auto& [split, metrics] : summary.splits) {
+    tensorflow::Summary scalars;
+    *scalars.add_value() = make_scalar_value(kLossTag, metrics.loss, "mean squared error on the scaled target");
+    *scalars.add_value() =
+        make_scalar_value(kRmseTag, metrics.rmse, "root mean squared error in the target's units (dollars)");
+    *scalars.add_value() = make_scalar_value(kMaeTag, metrics.mae, "mean absolute error in the target's units (dollars)");
+    write(split, std::move(scalars), step);
+  }
+  tensorflow::Summary run_scalars;
+  *run_scalars.add_value() = make_scalar_value(kLearningRateTag, summary.learning_rate);
+  *run_scalars.add_value() = make_scalar_value(kEpochSecondsTag, summary.seconds, "wall-clock seconds of this epoch");
+  *run_scalars.add_value() =
+      make_scalar_value(kSamplesPerSecondTag, summary.samples_per_second, "training rows per second in this epoch");
+  write(kTrainSplit, std::move(run_scalars), step);
+
+  if (detail != nullptr) {
+    const std::string& evaluation = detail->evaluation_split.empty() ? std::string(kTrainSplit) : detail->evaluation_split;
+    if (histograms_due(summary.epoch)) {
+      write_weight_histograms(detail->network, step);
+      tensorflow::Summary activations;
+      for (std::size_t index = 0; index < detail->activations.size(); ++index) {
+        *activations.add_value() = make_histogram_value(layer_scope(index) + "/activations", detail->activations[index]);
+      }
+      if (activations.value_size() > 0) write(evaluation, std::move(activations), step);
+    }
+    if (image_due(summary.epoch) && !detail->actuals.empty()) {
+      const ScatterPlot plot = plot_predicted_vs_actual(detail->actuals, detail->predictions);
+      Result<std::string> png = encode_png(plot.image);
+      if (!png.ok()) {
+        give_up(png.error());
+      } else {
+        const std::string description = fmt::format(
+            "Predicted (y) against actual (x) {} on {} {} rows after epoch {}. Both axes run from {:g} to {:g} with a "
+            "tick every {:g}; the red line is y = x (a perfect prediction).",
+            info_.initial_network.target_name, plot.points_drawn, evaluation, summary.epoch, plot.axis_min,
+            plot.axis_max, plot.tick_step);
+        write(evaluation,
+              summary_of(make_image_value(kPredictionPlotTag, *png, plot.image.width, plot.image.height, description)),
+              step);
+      }
+    }
+  }
+  flush_all();
+}
+
+void TensorBoardObserver::on_train_end(const TrainingOutcome& outcome) {
+  if (ended_ || run_directory_.empty() || failure_) {
+    ended_ = true;
+    for (auto& [split, writer] : writers_) (void)writer.close();
+    return;
+  }
+  ended_ = true;
+  const long long step = outcome.epochs_run;
+  for (const auto& [split, metrics] : outcome.final_metrics) {
+    tensorflow::Summary finals;
+    *finals.add_value() = make_scalar_value("final_loss", metrics.loss);
+    *finals.add_value() = make_scalar_value("final_rmse", metrics.rmse);
+    *finals.add_value() = make_scalar_value("final_mae", metrics.mae);
+    *finals.add_value() = make_scalar_value("final_r2", metrics.r2);
+    write(split, std::move(finals), step);
+  }
+  write(kTrainSplit,
+        summary_of(make_text_value(kModelCardTag, model_card_markdown(run_directory_.filename().string(), info_, &outcome))),
+        step);
+  write(kSessionRun,
+        summary_of(make_hparams_value(kHparamsSessionEndTag,
+                                      make_hparams_session_end(session_status(outcome.status), wall_time_now()))),
+        step);
+  for (auto& [split, writer] : writers_) {
+    if (Result<void> closed = writer.close(); !closed.ok()) give_up(closed.error());
+  }
+}
+
+void TensorBoardObserver::flush_all() {
+  for (auto& [split, writer] : writers_) {
+    if (Result<void> flushed = writer.flush(); !flushed.ok()) {
+      give_up(flushed.error());
+      return;
+    }
+  }
+}
+
+void TensorBoardObserver::give_up(const Error& error) {
+  if (failure_) return;
+  failure_ = error;
+  std::fprintf(stderr, "vgsales: warning: TensorBoard logging stopped: %s\n", error.message.c_str());
+}
+
+}  // namespace vgsales::tensorboard

@@ -1,0 +1,70 @@
+// Logs a training run for TensorBoard: scalars, histograms, images, text, hparams, custom scalars
+// and the graph, one event file per split under <logdir>/<run>/<split>/.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+#include "model/training_observer.h"
+#include "tensorboard/event_file_writer.h"
+
+namespace vgsales::tensorboard {
+
+struct TensorBoardOptions {
+  std::filesystem::path logdir = "logs";  // --logdir: runs go to <logdir>/<run>/
+  std::string run_name;                   // --run-name: empty = local time "YYYYMMDD-HHMMSS"; "-2", "-3"... if taken
+  int histogram_freq = 5;                 // --histogram-freq: weights and activations every N epochs; 0 = never
+  int image_freq = 10;                    // --image-freq: predicted-vs-actual plot every N epochs and at the
+                                          // last planned epoch; 0 = never
+};
+
+// Checks the options; creates the log directory and proves it writable before any training starts.
+Result<std::unique_ptr<TrainingObserver>> open_tensorboard_observer(const TensorBoardOptions& options);
+
+// Scalar tags written per split (in <run>/<split>/) and per run (in <run>/train/).
+inline constexpr const char* kLossTag = "epoch_loss";
+inline constexpr const char* kRmseTag = "epoch_rmse";
+inline constexpr const char* kMaeTag = "epoch_mae";
+inline constexpr const char* kLearningRateTag = "epoch_learning_rate";
+inline constexpr const char* kEpochSecondsTag = "epoch_seconds";
+inline constexpr const char* kSamplesPerSecondTag = "epoch_samples_per_second";
+inline constexpr const char* kPredictionPlotTag = "predicted_vs_actual";
+inline constexpr const char* kModelCardTag = "model_card";
+
+class TensorBoardObserver final : public TrainingObserver {
+ public:
+  explicit TensorBoardObserver(TensorBoardOptions options) : options_(std::move(options)) {}
+
+  Result<void> on_train_begin(const TrainingRunInfo& info) override;
+  bool wants_detail(int epoch) const override;
+  void on_epoch_end(const EpochSummary& summary, const EpochDetail* detail) override;
+  void on_train_end(const TrainingOutcome& outcome) override;
+
+  // <logdir>/<run>, known once on_train_begin succeeded.
+  const std::filesystem::path& run_directory() const { return run_directory_; }
+
+ private:
+  Result<void> start_run(const TrainingRunInfo& info);
+  bool histograms_due(int epoch) const;
+  bool image_due(int epoch) const;
+  // The writer of `split` ("" = the run's own folder, which holds the hparams session); opened on first use.
+  EventFileWriter* writer_for(const std::string& split);
+  void write(const std::string& split, tensorflow::Summary summary, long long step);
+  void write_weight_histograms(const PortableNetwork& network, long long step);
+  void flush_all();
+  // Logging trouble mid-training is reported once and ends logging; it never stops the training.
+  void give_up(const Error& error);
+
+  TensorBoardOptions options_;
+  TrainingRunInfo info_;
+  std::filesystem::path run_directory_;
+  std::map<std::string, EventFileWriter> writers_;
+  std::optional<Error> failure_;
+  bool ended_ = false;
+};
+
+}  // namespace vgsales::tensorboard

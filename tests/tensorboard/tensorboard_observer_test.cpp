@@ -1,0 +1,259 @@
+// The observer end to end on a synthetic run: folder layout, tags and steps, naming, bad log directories.
+#include "tensorboard/tensorboard_observer.h"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <regex>
+
+#include "support/test_support.h"
+#include "synthetic_run.h"
+#include "tensorboard/log_inventory.h"
+
+namespace vgsales::tensorboard {
+namespace {
+
+namespace fs = std::filesystem;
+using vgsales::testing::TemporaryDirectory;
+
+std::unique_ptr<TrainingObserver> open_or_fail(const TensorBoardOptions& options) {
+  Result<std::unique_ptr<TrainingObserver>> observer = open_tensorboard_observer(options);
+  EXPECT_TRUE(observer.ok()) << (observer.ok() ? "" : observer.error().message);
+  return observer.ok() ? std::move(observer).value() : nullptr;
+}
+
+const RunInventory* find_run(const LogInventory& inventory, const std::string& name) {
+  for (const auto& run : inventory.runs) {
+    if (run.name == name) return &run;
+  }
+  return nullptr;
+}
+
+const TagInventory* find_tag(const RunInventory& run, const std::string& tag) {
+  for (const auto& item : run.tags) {
+    if (item.tag == tag) return &item;
+  }
+  return nullptr;
+}
+
+std::size_t event_files_in(const fs::path& directory) {
+  std::size_t count = 0;
+  for (const auto& entry : fs::directory_iterator(directory)) {
+    if (entry.is_regular_file() && entry.path().filename().string().find("tfevents") != std::string::npos) ++count;
+  }
+  return count;
+}
+
+LogInventory write_synthetic_run(const fs::path& logdir, TensorBoardOptions options, int epochs) {
+  options.logdir = logdir;
+  auto observer = open_or_fail(options);
+  if (!observer) return {};
+  const TrainingRunInfo info = testing::make_run_info(epochs);
+  EXPECT_TRUE(observer->on_train_begin(info).ok());
+  testing::drive_run(*observer, info);
+  Result<LogInventory> inventory = inventory_log_directory(logdir);
+  EXPECT_TRUE(inventory.ok());
+  return inventory.ok() ? *inventory : LogInventory{};
+}
+
+TEST(TensorboardObserver, WritesOneFolderPerSplitBesideTheSession) {
+  TemporaryDirectory directory;
+  const LogInventory inventory = write_synthetic_run(directory / "logs", {.run_name = "run-a"}, 6);
+  EXPECT_FALSE(inventory.has_problems()) << format_log_inventory(inventory);
+  for (const char* sub : {"run-a", "run-a/train", "run-a/validation", "run-a/test"}) {
+    ASSERT_TRUE(fs::is_directory(directory / "logs" / sub)) << sub;
+    EXPECT_EQ(event_files_in(directory / "logs" / sub), 1u) << sub;
+  }
+  ASSERT_EQ(inventory.runs.size(), 4u);
+  for (const char* split : {"run-a/train", "run-a/validation", "run-a/test"}) {
+    const RunInventory* run = find_run(inventory, split);
+    ASSERT_NE(run, nullptr) << split;
+    for (const char* tag : {"epoch_loss", "epoch_rmse", "epoch_mae"}) {
+      const TagInventory* found = find_tag(*run, tag);
+      ASSERT_NE(found, nullptr) << split << " " << tag;
+      EXPECT_EQ(found->kind, "scalar");
+      EXPECT_EQ(found->values, 6);
+      EXPECT_EQ(found->first_step, 1);
+      EXPECT_EQ(found->last_step, 6);
+    }
+  }
+  const RunInventory* train = find_run(inventory, "run-a/train");
+  EXPECT_EQ(find_tag(*train, "epoch_loss")->last_value, "0.0166667");
+  for (const char* tag : {"epoch_learning_rate", "epoch_seconds", "epoch_samples_per_second"}) {
+    EXPECT_NE(find_tag(*train, tag), nullptr) << tag;
+  }
+  EXPECT_EQ(find_tag(*find_run(inventory, "run-a/test"), "epoch_learning_rate"), nullptr);
+}
+
+TEST(TensorboardObserver, HistogramsImagesTextAndLayoutLandWhereExpected) {
+  TemporaryDirectory directory;
+  const LogInventory inventory =
+      write_synthetic_run(directory / "logs", {.run_name = "r", .histogram_freq = 2, .image_freq = 3}, 7);
+  const RunInventory* train = find_run(inventory, "r/train");
+  const RunInventory* test = find_run(inventory, "r/test");
+  ASSERT_TRUE(train && test);
+  // Weights at the start (step 0) and every second epoch: 0, 2, 4, 6.
+  for (const char* tag : {"layer_1/kernel", "layer_1/bias", "layer_3/kernel", "layer_3/bias"}) {
+    const TagInventory* found = find_tag(*train, tag);
+    ASSERT_NE(found, nullptr) << tag;
+    EXPECT_EQ(found->kind, "histogram");
+    EXPECT_EQ(found->values, 4);
+    EXPECT_EQ(found->last_step, 6);
+  }
+  EXPECT_NE(find_tag(*train, "layer_1/kernel")->last_value.find("n=12 "), std::string::npos);
+  const TagInventory* activations = find_tag(*test, "layer_2/activations");
+  ASSERT_NE(activations, nullptr);
+  EXPECT_EQ(activations->values, 3);
+  EXPECT_NE(activations->last_value.find("n=800 "), std::string::npos);
+  // Images every third epoch and at the last one: 3, 6, 7.
+  const TagInventory* plot = find_tag(*test, kPredictionPlotTag);
+  ASSERT_NE(plot, nullptr);
+  EXPECT_EQ(plot->kind, "image");
+  EXPECT_EQ(plot->values, 3);
+  EXPECT_EQ(plot->last_step, 7);
+  EXPECT_NE(plot->last_value.find("480x480 PNG"), std::string::npos) << plot->last_value;
+  // The model card at the start and the end.
+  const TagInventory* card = find_tag(*train, kModelCardTag);
+  ASSERT_NE(card, nullptr);
+  EXPECT_EQ(card->values, 2);
+  EXPECT_EQ(card->last_step, 7);
+  const TagInventory* layout = find_tag(*train, "custom_scalars__config__");
+  ASSERT_NE(layout, nullptr);
+  EXPECT_EQ(layout->last_value, "layout: 2 categories, 3 charts");
+  for (const char* tag : {"final_loss", "final_rmse", "final_mae", "final_r2"}) {
+    ASSERT_NE(find_tag(*test, tag), nullptr) << tag;
+    EXPECT_EQ(find_tag(*test, tag)->last_step, 7);
+  }
+#if defined(VGSALES_HAVE_GRAPH)
+  EXPECT_EQ(train->graphs, 1);
+  EXPECT_GT(train->graph_bytes, 100u);
+#endif
+}
+
+TEST(TensorboardObserver, SessionRunHoldsHparamsStartAndEnd) {
+  TemporaryDirectory directory;
+  TensorBoardOptions options{.logdir = directory / "logs", .run_name = "s"};
+  auto observer = open_or_fail(options);
+  ASSERT_TRUE(observer);
+  const TrainingRunInfo info = testing::make_run_info(3);
+  ASSERT_TRUE(observer->on_train_begin(info).ok());
+  testing::drive_run(*observer, info, 2, "interrupted");
+  Result<LogInventory> inventory = inventory_log_directory(directory / "logs");
+  ASSERT_TRUE(inventory.ok());
+  EXPECT_FALSE(inventory->has_problems());
+  const RunInventory* session = find_run(*inventory, "s");
+  ASSERT_NE(session, nullptr);
+  ASSERT_NE(find_tag(*session, "_hparams_/experiment"), nullptr);
+  EXPECT_EQ(find_tag(*session, "_hparams_/experiment")->last_value, "experiment: 5 hparams, 12 metrics");
+  ASSERT_NE(find_tag(*session, "_hparams_/session_start_info"), nullptr);
+  EXPECT_NE(find_tag(*session, "_hparams_/session_start_info")->last_value.find("layers=4,2"), std::string::npos);
+  ASSERT_NE(find_tag(*session, "_hparams_/session_end_info"), nullptr);
+  EXPECT_EQ(find_tag(*session, "_hparams_/session_end_info")->last_value, "session end: STATUS_FAILURE");
+  EXPECT_EQ(find_tag(*session, "_hparams_/session_end_info")->last_step, 2);
+}
+
+TEST(TensorboardObserver, ExistingRunNamesGetASuffixAndAreNeverOverwritten) {
+  TemporaryDirectory directory;
+  for (int i = 0; i < 3; ++i) write_synthetic_run(directory / "logs", {.run_name = "same"}, 1);
+  EXPECT_TRUE(fs::is_directory(directory / "logs" / "same"));
+  EXPECT_TRUE(fs::is_directory(directory / "logs" / "same-2"));
+  EXPECT_TRUE(fs::is_directory(directory / "logs" / "same-3"));
+  EXPECT_EQ(event_files_in(directory / "logs" / "same" / "train"), 1u);
+}
+
+TEST(TensorboardObserver, DefaultRunNameIsATimestamp) {
+  TemporaryDirectory directory;
+  auto observer = open_or_fail({.logdir = directory / "logs"});
+  ASSERT_TRUE(observer);
+  ASSERT_TRUE(observer->on_train_begin(testing::make_run_info(1)).ok());
+  const auto* tensorboard = dynamic_cast<TensorBoardObserver*>(observer.get());
+  ASSERT_NE(tensorboard, nullptr);
+  const std::string name = tensorboard->run_directory().filename().string();
+  EXPECT_TRUE(std::regex_match(name, std::regex(R"(\d{8}-\d{6})"))) << name;
+  observer->on_train_end(TrainingOutcome{.status = "failed"});
+}
+
+TEST(TensorboardObserver, UnwritableLogDirectoryFailsBeforeTraining) {
+  TemporaryDirectory directory;
+  const fs::path file = vgsales::testing::write_text_file(directory / "not-a-folder", "x");
+  Result<std::unique_ptr<TrainingObserver>> observer = open_tensorboard_observer({.logdir = file / "logs"});
+  ASSERT_FALSE(observer.ok());
+  EXPECT_EQ(observer.error().kind, ErrorKind::io);
+  EXPECT_NE(observer.error().message.find("not-a-folder"), std::string::npos) << observer.error().message;
+  // The folder disappears between opening and the first epoch: on_train_begin says so.
+  auto late = open_or_fail({.logdir = directory / "late"});
+  ASSERT_TRUE(late);
+  fs::remove_all(directory / "late");
+  vgsales::testing::write_text_file(directory / "late", "now a file");
+  Result<void> begun = late->on_train_begin(testing::make_run_info(1));
+  ASSERT_FALSE(begun.ok());
+  EXPECT_NE(begun.error().message.find("late"), std::string::npos) << begun.error().message;
+  EXPECT_FALSE(late->wants_detail(1));
+  late->on_train_end(TrainingOutcome{.status = "failed"});  // must not crash or write
+}
+
+TEST(TensorboardObserver, RejectsBadOptions) {
+  TemporaryDirectory directory;
+  EXPECT_EQ(open_tensorboard_observer({.logdir = directory / "l", .run_name = "../escape"}).error().kind,
+            ErrorKind::usage);
+  EXPECT_EQ(open_tensorboard_observer({.logdir = directory / "l", .histogram_freq = -1}).error().kind,
+            ErrorKind::usage);
+  EXPECT_EQ(open_tensorboard_observer({.logdir = directory / "l", .image_freq = -2}).error().kind, ErrorKind::usage);
+  EXPECT_EQ(open_tensorboard_observer({.logdir = ""}).error().kind, ErrorKind::usage);
+}
+
+TEST(TensorboardObserver, ZeroFrequenciesTurnDetailOff) {
+  TemporaryDirectory directory;
+  auto observer = open_or_fail({.logdir = directory / "logs", .histogram_freq = 0, .image_freq = 0});
+  ASSERT_TRUE(observer);
+  ASSERT_TRUE(observer->on_train_begin(testing::make_run_info(4)).ok());
+  for (int epoch = 1; epoch <= 4; ++epoch) EXPECT_FALSE(observer->wants_detail(epoch));
+  observer->on_train_end(TrainingOutcome{.status = "completed"});
+}
+
+// The independent check: Python frames the records, checks CRCs with its own CRC-32C and decodes the
+// Events with classes protoc builds from our .proto files.
+TEST(TensorboardObserver, IndependentPythonDecoderAcceptsTheRun) {
+  TemporaryDirectory directory;
+  const LogInventory inventory =
+      write_synthetic_run(directory / "logs", {.run_name = "py", .histogram_freq = 2, .image_freq = 2}, 4);
+  ASSERT_FALSE(inventory.has_problems());
+  const std::string command = std::string(VGSALES_SYSTEM_PYTHON) + " " +
+                              vgsales::testing::shell_quote((vgsales::testing::source_dir() / "tests" / "tensorboard" /
+                                                             "check_event_files.py").string()) +
+                              " " + vgsales::testing::shell_quote((vgsales::testing::source_dir() / "proto").string()) +
+                              " " + vgsales::testing::shell_quote((directory / "logs").string());
+  const auto output = vgsales::testing::run_command(command);
+  ASSERT_EQ(output.exit_code, 0) << output.err << output.out;
+  rapidjson::Document json;
+  ASSERT_FALSE(json.Parse(output.out.c_str()).HasParseError()) << output.out;
+  const auto& runs = json["runs"];
+  ASSERT_TRUE(runs.HasMember("py/train") && runs.HasMember("py/test") && runs.HasMember("py/validation") &&
+              runs.HasMember("py"));
+  const auto& train_tags = runs["py/train"]["tags"];
+  EXPECT_EQ(train_tags["epoch_loss"]["plugin"].GetString(), std::string("scalars"));
+  EXPECT_EQ(train_tags["epoch_loss"]["steps"].Size(), 4u);
+  EXPECT_NEAR(train_tags["epoch_loss"]["last"].GetDouble(), 0.025, 1e-6);
+  EXPECT_EQ(train_tags["layer_1/kernel"]["plugin"].GetString(), std::string("histo"));
+  EXPECT_EQ(train_tags["layer_1/kernel"]["last"]["num"].GetDouble(), 12.0);
+  EXPECT_NE(std::string(train_tags["model_card"]["last"].GetString()).find("## Final metrics"), std::string::npos);
+  EXPECT_EQ(train_tags["custom_scalars__config__"]["last"]["charts"].Size(), 3u);
+  const auto& image = runs["py/test"]["tags"]["predicted_vs_actual"];
+  EXPECT_EQ(image["steps"].Size(), 2u);
+  EXPECT_EQ(image["last"]["width"].GetInt(), 480);
+  EXPECT_GT(image["last"]["non_white_pixels"].GetInt(), 1000);
+  const auto& session = runs["py"]["tags"];
+  EXPECT_EQ(session["_hparams_/session_start_info"]["last"]["session_start"]["layers"].GetString(), std::string("4,2"));
+  EXPECT_EQ(session["_hparams_/session_end_info"]["last"]["session_end"].GetString(), std::string("STATUS_SUCCESS"));
+  EXPECT_EQ(session["_hparams_/experiment"]["last"]["experiment"]["metrics"].Size(), 12u);
+#if defined(VGSALES_HAVE_GRAPH)
+  EXPECT_GT(runs["py/train"]["graph_bytes"].GetInt(), 100);
+  if (runs["py/train"]["graph_nodes"].IsInt()) {
+    EXPECT_GT(runs["py/train"]["graph_nodes"].GetInt(), 10);
+  }
+#endif
+}
+
+}  // namespace
+}  // namespace vgsales::tensorboard
