@@ -68,3 +68,9 @@ class TensorBoardObserver final : public TrainingObserver {
 };
 
 }  // namespace vgsales::tensorboard
+
+namespace vgsales {
+// The entry points the CLI uses, also under the project namespace (src/cli/train_extensions.cpp).
+using tensorboard::open_tensorboard_observer;
+using tensorboard::TensorBoardOptions;
+}  // namespace vgsales
