@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   register_predict_command(app, chosen);
   register_info_command(app, chosen);
   register_serve_command(app, chosen);
+  register_logs_command(app, chosen);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
