@@ -1,0 +1,120 @@
+// Writes the versioned export folder; see export_folder.h.
+#include "export/export_folder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <system_error>
+
+#include "common/atomic_file.h"
+#include "export/onnx_export.h"
+#include "export/saved_model_export.h"
+#include "model/model_directory.h"
+
+namespace vgsales {
+namespace fs = std::filesystem;
+namespace {
+
+// TF Serving takes any child folder whose whole name parses as an integer as a version.
+std::optional<std::int64_t> parse_version_name(const std::string& name) {
+  std::int64_t value = 0;
+  const char* end = name.data() + name.size();
+  const auto [stop, error] = std::from_chars(name.data(), end, value);
+  if (name.empty() || error != std::errc{} || stop != end || value < 0) return std::nullopt;
+  return value;
+}
+
+bool wants(const std::vector<ExportFormat>& formats, ExportFormat format) {
+  return std::find(formats.begin(), formats.end(), format) != formats.end();
+}
+
+Result<void> write_into(const fs::path& folder, const std::string& name, const std::string& bytes,
+                        std::vector<std::string>& written) {
+  VGSALES_TRY(write_file_atomically(folder / name, bytes));
+  written.push_back(name);
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<ExportFormat>> parse_export_formats(const std::string& name) {
+  if (name == "all") return std::vector<ExportFormat>{ExportFormat::savedmodel, ExportFormat::onnx, ExportFormat::torchscript};
+  if (name == "savedmodel") return std::vector<ExportFormat>{ExportFormat::savedmodel};
+  if (name == "onnx") return std::vector<ExportFormat>{ExportFormat::onnx};
+  if (name == "torchscript") return std::vector<ExportFormat>{ExportFormat::torchscript};
+  return make_error(ErrorKind::usage,
+                    fmt::format("--format: unknown export format '{}' (use all, savedmodel, onnx or torchscript)", name));
+}
+
+Result<std::int64_t> next_export_version(const fs::path& base) {
+  std::error_code error;
+  if (!fs::exists(base, error)) return std::int64_t{1};
+  if (!fs::is_directory(base, error)) {
+    return make_error(ErrorKind::io, fmt::format("{}: export base exists but is not a directory", base.string()));
+  }
+  std::int64_t highest = 0;
+  fs::directory_iterator entries(base, error);
+  if (error) return make_error(ErrorKind::io, fmt::format("{}: cannot list: {}", base.string(), error.message()));
+  for (const fs::directory_entry& entry : entries) {
+    if (!entry.is_directory(error)) continue;
+    if (const auto version = parse_version_name(entry.path().filename().string())) highest = std::max(highest, *version);
+  }
+  return highest + 1;
+}
+
+Result<ExportSummary> export_network(const PortableNetwork& network, const ExportRequest& request) {
+  if (request.formats.empty()) return make_error(ErrorKind::usage, "no export format requested");
+  ExportSummary summary;
+  if (request.version) {
+    if (*request.version < 0) {
+      return make_error(ErrorKind::usage, fmt::format("--version {}: versions are non-negative integers", *request.version));
+    }
+    summary.version = *request.version;
+  } else {
+    VGSALES_ASSIGN_OR_RETURN(summary.version, next_export_version(request.base));
+  }
+  summary.folder = request.base / std::to_string(summary.version);
+  std::error_code error;
+  if (fs::exists(summary.folder, error) && !request.overwrite) {
+    return make_error(ErrorKind::already_exists,
+                      fmt::format("{} already exists; pass --overwrite to replace it or choose another --version",
+                                  summary.folder.string()));
+  }
+
+  // Build every artifact in memory first: a bad network fails before anything touches the disk.
+  std::optional<TensorFlowExportFiles> tensorflow_files;
+  std::optional<std::string> onnx_bytes;
+  if (wants(request.formats, ExportFormat::savedmodel)) {
+    VGSALES_ASSIGN_OR_RETURN(tensorflow_files, serialize_tensorflow_export(network));
+  }
+  if (wants(request.formats, ExportFormat::onnx)) {
+    VGSALES_ASSIGN_OR_RETURN(onnx_bytes, serialize_onnx_model(network));
+  }
+  std::optional<std::string> torchscript_model;
+  std::optional<std::string> metadata;
+  if (wants(request.formats, ExportFormat::torchscript)) {
+    VGSALES_ASSIGN_OR_RETURN(torchscript_model, read_file_to_string(request.model_dir / kModelFileName));
+    VGSALES_ASSIGN_OR_RETURN(metadata, read_file_to_string(request.model_dir / kMetadataFileName));
+  }
+
+  fs::create_directories(request.base, error);
+  if (error) {
+    return make_error(ErrorKind::io, fmt::format("{}: cannot create the export base: {}", request.base.string(),
+                                                 error.message()));
+  }
+  VGSALES_ASSIGN_OR_RETURN(StagingDirectory staging, StagingDirectory::create_beside(summary.folder));
+  if (tensorflow_files) {
+    VGSALES_TRY(write_into(staging.path(), kSavedModelFileName, tensorflow_files->saved_model, summary.files));
+    VGSALES_TRY(write_into(staging.path(), kFrozenGraphFileName, tensorflow_files->frozen_graph, summary.files));
+  }
+  if (onnx_bytes) VGSALES_TRY(write_into(staging.path(), kOnnxFileName, *onnx_bytes, summary.files));
+  if (torchscript_model) {
+    VGSALES_TRY(write_into(staging.path(), kModelFileName, *torchscript_model, summary.files));
+    VGSALES_TRY(write_into(staging.path(), kMetadataFileName, *metadata, summary.files));
+  }
+  VGSALES_TRY(staging.commit());
+  return summary;
+}
+
+}  // namespace vgsales

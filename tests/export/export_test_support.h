@@ -1,0 +1,57 @@
+// Helpers shared by the export tests: run an exported file in a third-party engine (via the system Python)
+// and compare its predictions with the network's own.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/test_support.h"
+
+namespace vgsales::testing {
+
+// Relative agreement required between engines (float32 everywhere; the reference is double).
+inline constexpr double kEngineRelativeTolerance = 1e-4;
+
+inline void write_rows(const std::filesystem::path& path, const std::vector<std::vector<float>>& rows) {
+  std::ostringstream text;
+  text.precision(9);
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) text << (i ? " " : "") << row[i];
+    text << "\n";
+  }
+  write_text_file(path, text.str());
+}
+
+// Runs tests/export/run_exported_model.py; fails the test (and returns nothing) if the engine refuses.
+inline std::vector<double> run_engine(const std::string& engine, const std::filesystem::path& model_file,
+                                      const std::vector<std::vector<float>>& rows) {
+  TemporaryDirectory scratch;
+  write_rows(scratch / "rows.txt", rows);
+  const std::string script = (source_dir() / "tests" / "export" / "run_exported_model.py").string();
+  const CommandOutput output = run_command(std::string(VGSALES_SYSTEM_PYTHON) + " " + shell_quote(script) + " " + engine +
+                                           " " + shell_quote(model_file.string()) + " " +
+                                           shell_quote((scratch / "rows.txt").string()));
+  EXPECT_EQ(output.exit_code, 0) << engine << " rejected " << model_file << ":\n" << output.err;
+  std::vector<double> values;
+  std::istringstream lines(output.out);
+  double value = 0.0;
+  while (lines >> value) values.push_back(value);
+  return values;
+}
+
+// Every value within kEngineRelativeTolerance of the expected one (relative to max(|expected|, floor)).
+inline void expect_close(const std::vector<double>& actual, const std::vector<double>& expected, double floor,
+                         const std::string& what) {
+  ASSERT_EQ(actual.size(), expected.size()) << what;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_NEAR(actual[i], expected[i], kEngineRelativeTolerance * std::max(std::abs(expected[i]), floor))
+        << what << " row " << i;
+  }
+}
+
+}  // namespace vgsales::testing

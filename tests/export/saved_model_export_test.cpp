@@ -1,0 +1,157 @@
+// Tests for src/export/saved_model_export.cpp: the SavedModel's tag, signature and graph, read back both
+// through our generated classes and through protoc --decode, and the frozen graph run in OpenCV.
+#include "export/saved_model_export.h"
+
+#include <gtest/gtest.h>
+
+#include "common/atomic_file.h"
+#include "export/export_test_support.h"
+#include "graph/graph_def_message.h"
+#include "graph/synthetic_network.h"
+
+namespace vgsales {
+namespace {
+
+using testing::make_feature_rows;
+using testing::make_synthetic_network;
+using testing::reference_predict;
+
+std::vector<std::int64_t> dims_of(const tensorflow::TensorShapeProto& shape) {
+  std::vector<std::int64_t> dims;
+  for (const auto& dim : shape.dim()) dims.push_back(dim.size());
+  return dims;
+}
+
+TEST(SavedModelExportTest, OneServeMetaGraphWithThePredictSignature) {
+  const PortableNetwork network = make_synthetic_network(5, {6});
+  const auto saved_model = build_saved_model(network);
+  ASSERT_TRUE(saved_model.ok()) << saved_model.error().message;
+  EXPECT_EQ(saved_model->saved_model_schema_version(), 1);
+  ASSERT_EQ(saved_model->meta_graphs_size(), 1);
+  const tensorflow::MetaGraphDef& meta_graph = saved_model->meta_graphs(0);
+  ASSERT_EQ(meta_graph.meta_info_def().tags_size(), 1);
+  EXPECT_EQ(meta_graph.meta_info_def().tags(0), "serve");
+  EXPECT_FALSE(meta_graph.has_saver_def()) << "a frozen graph must not ask the loader to restore variables";
+  ASSERT_EQ(meta_graph.signature_def_size(), 1);
+  const tensorflow::SignatureDef& signature = meta_graph.signature_def().at("serving_default");
+  EXPECT_EQ(signature.method_name(), "tensorflow/serving/predict");
+  ASSERT_EQ(signature.inputs_size(), 1);
+  ASSERT_EQ(signature.outputs_size(), 1);
+  const tensorflow::TensorInfo& input = signature.inputs().at("input");
+  EXPECT_EQ(input.name(), "input:0");
+  EXPECT_EQ(input.dtype(), tensorflow::DT_FLOAT);
+  EXPECT_EQ(dims_of(input.tensor_shape()), (std::vector<std::int64_t>{-1, 5}));
+  const tensorflow::TensorInfo& output = signature.outputs().at("earnings");
+  EXPECT_EQ(output.name(), "earnings:0");
+  EXPECT_EQ(output.dtype(), tensorflow::DT_FLOAT);
+  EXPECT_EQ(dims_of(output.tensor_shape()), (std::vector<std::int64_t>{-1, 1}));
+  // The tensors the signature names exist in the graph.
+  bool has_input = false, has_output = false;
+  for (const auto& node : meta_graph.graph_def().node()) {
+    has_input |= node.name() == "input" && node.op() == "Placeholder";
+    has_output |= node.name() == "earnings" && node.op() == "Identity";
+    EXPECT_NE(node.op(), "VariableV2") << "weights must be Const in the served graph";
+  }
+  EXPECT_TRUE(has_input);
+  EXPECT_TRUE(has_output);
+}
+
+TEST(SavedModelExportTest, FrozenGraphIsTheSavedModelsGraph) {
+  const PortableNetwork network = make_synthetic_network(3, {4, 4});
+  const auto files = serialize_tensorflow_export(network);
+  ASSERT_TRUE(files.ok()) << files.error().message;
+  tensorflow::SavedModel saved_model;
+  ASSERT_TRUE(saved_model.ParseFromString(files->saved_model));
+  EXPECT_EQ(serialize_deterministically(saved_model.meta_graphs(0).graph_def()), files->frozen_graph);
+  const auto graph = serialize_graph_def(network, GraphPurpose::inference);
+  ASSERT_TRUE(graph.ok());
+  EXPECT_EQ(files->frozen_graph, graph.value());
+}
+
+TEST(SavedModelExportTest, ProtocDecodesTheFileWithTheSignature) {
+  const PortableNetwork network = make_synthetic_network(7, {3});
+  const auto files = serialize_tensorflow_export(network);
+  ASSERT_TRUE(files.ok());
+  testing::TemporaryDirectory directory;
+  ASSERT_TRUE(write_file_atomically(directory / "saved_model.pb", files->saved_model).ok());
+  const std::string proto_dir = (testing::source_dir() / "proto").string();
+  const testing::CommandOutput decoded = testing::run_command(
+      // The subshell keeps our stdin redirect: run_command appends its own </dev/null.
+      "(protoc -I" + testing::shell_quote(proto_dir) +
+      " --decode tensorflow.SavedModel tensorflow/core/protobuf/saved_model.proto < " +
+      testing::shell_quote((directory / "saved_model.pb").string()) + ")");
+  ASSERT_EQ(decoded.exit_code, 0) << decoded.err;
+  for (const char* expected :
+       {"saved_model_schema_version: 1", "tags: \"serve\"", "key: \"serving_default\"",
+        "method_name: \"tensorflow/serving/predict\"", "name: \"input:0\"", "name: \"earnings:0\"", "dtype: DT_FLOAT",
+        "size: -1", "size: 7", "op: \"Placeholder\"", "op: \"MatMul\"", "op: \"Identity\""}) {
+    EXPECT_NE(decoded.out.find(expected), std::string::npos) << "missing " << expected;
+  }
+  EXPECT_EQ(decoded.out.find("saver_def"), std::string::npos);
+  // The whole signature, exactly: one input, one output, their dtypes and shapes, the predict method.
+  const std::string signature = R"(  signature_def {
+    key: "serving_default"
+    value {
+      inputs {
+        key: "input"
+        value {
+          name: "input:0"
+          dtype: DT_FLOAT
+          tensor_shape {
+            dim {
+              size: -1
+            }
+            dim {
+              size: 7
+            }
+          }
+        }
+      }
+      outputs {
+        key: "earnings"
+        value {
+          name: "earnings:0"
+          dtype: DT_FLOAT
+          tensor_shape {
+            dim {
+              size: -1
+            }
+            dim {
+              size: 1
+            }
+          }
+        }
+      }
+      method_name: "tensorflow/serving/predict"
+    }
+  }
+)";
+  EXPECT_NE(decoded.out.find(signature), std::string::npos) << decoded.out.substr(decoded.out.find("signature_def"));
+  EXPECT_NE(decoded.out.find("  meta_info_def {\n    tags: \"serve\"\n  }\n"), std::string::npos);
+}
+
+TEST(SavedModelExportTest, OpenCvRunsTheFrozenGraph) {
+  for (TargetTransform transform : {TargetTransform::none, TargetTransform::log1p}) {
+    const PortableNetwork network = make_synthetic_network(9, {32, 16}, transform, 21);
+    const auto files = serialize_tensorflow_export(network);
+    ASSERT_TRUE(files.ok());
+    testing::TemporaryDirectory directory;
+    ASSERT_TRUE(write_file_atomically(directory / "frozen_graph.pb", files->frozen_graph).ok());
+    const auto rows = make_feature_rows(network, 25);
+    std::vector<double> expected;
+    for (const auto& row : rows) expected.push_back(reference_predict(network, row));
+    testing::expect_close(testing::run_engine("opencv-tf", directory / "frozen_graph.pb", rows), expected, 1e-2,
+                          "OpenCV TensorFlow importer");
+  }
+}
+
+TEST(SavedModelExportTest, InvalidNetworkIsAnError) {
+  PortableNetwork network = make_synthetic_network(3, {4});
+  network.input_offset.clear();
+  const auto files = serialize_tensorflow_export(network);
+  ASSERT_FALSE(files.ok());
+  EXPECT_EQ(files.error().kind, ErrorKind::invalid_data);
+}
+
+}  // namespace
+}  // namespace vgsales
