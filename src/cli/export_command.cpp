@@ -1,7 +1,9 @@
 // `vgsales export`: writes BASE/N with the SavedModel, frozen graph, ONNX and TorchScript files of a trained model.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include <cstdio>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,10 +34,7 @@ Result<void> run_export(const ExportOptions& options) {
   if (options.version >= 0) request.version = options.version;
   request.overwrite = options.overwrite;
   VGSALES_ASSIGN_OR_RETURN(const ExportSummary summary, export_network(network, request));
-  std::string files;
-  for (const std::string& file : summary.files) files += (files.empty() ? "" : " ") + file;
-  std::printf("exported version %lld to %s: %s\n", static_cast<long long>(summary.version),
-              summary.folder.string().c_str(), files.c_str());
+  fmt::print("exported version {} to {}: {}\n", summary.version, summary.folder.string(), fmt::join(summary.files, " "));
   return {};
 }
 
@@ -53,7 +52,7 @@ void register_export_command(CLI::App& app, CommandAction& chosen) {
       ->required();
   command->add_option("--version", options->version,
                       "Version number N (default: one more than the highest version in BASE, or 1)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(std::int64_t{0}, std::numeric_limits<std::int64_t>::max()));
   command->add_flag("--overwrite", options->overwrite, "Replace BASE/N if it already exists");
   command->callback([options, &chosen] { chosen = [options] { return run_export(*options); }; });
 }

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -48,10 +49,15 @@ inline std::vector<double> run_engine(const std::string& engine, const std::file
 inline void expect_close(const std::vector<double>& actual, const std::vector<double>& expected, double floor,
                          const std::string& what) {
   ASSERT_EQ(actual.size(), expected.size()) << what;
+  double worst = 0.0;
   for (std::size_t i = 0; i < expected.size(); ++i) {
-    EXPECT_NEAR(actual[i], expected[i], kEngineRelativeTolerance * std::max(std::abs(expected[i]), floor))
-        << what << " row " << i;
+    const double scale = std::max(std::abs(expected[i]), floor);
+    EXPECT_NEAR(actual[i], expected[i], kEngineRelativeTolerance * scale) << what << " row " << i;
+    worst = std::max(worst, std::abs(actual[i] - expected[i]) / scale);
   }
+  // Printed so a CTest log shows the margin, not just a pass.
+  std::cout << "[ measured ] " << what << ": max relative difference " << worst << " over " << expected.size()
+            << " rows\n";
 }
 
 }  // namespace vgsales::testing
