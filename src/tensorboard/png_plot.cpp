@@ -1,4 +1,4 @@
-// Draws with plain pixel loops (no font: TensorBoard shows the axis range in the image description).
+// Draws with plain pixel loops and a built-in 5x7 digit font for the tick labels.
 #include "tensorboard/png_plot.h"
 
 #include <png.h>
@@ -10,7 +10,7 @@
 namespace vgsales::tensorboard {
 namespace {
 
-constexpr int kMarginPixels = 36;
+constexpr int kMarginPixels = 44;
 constexpr int kTickPixels = 6;
 
 // The smallest 1, 2 or 5 times a power of ten that splits `range` into at most `max_ticks` steps.
@@ -21,6 +21,49 @@ double nice_step(double range, int max_ticks) {
     if (factor * magnitude >= raw) return factor * magnitude;
   }
   return 10.0 * magnitude;
+}
+
+// 5x7 glyphs, one 5-bit row mask per line (bit 4 = leftmost): enough for labels like "350k" or "1.5M".
+struct Glyph {
+  char character;
+  std::uint8_t rows[7];
+};
+constexpr Glyph kGlyphs[] = {
+    {'0', {0x0E, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0E}}, {'1', {0x04, 0x0C, 0x04, 0x04, 0x04, 0x04, 0x0E}},
+    {'2', {0x0E, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1F}}, {'3', {0x1F, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0E}},
+    {'4', {0x02, 0x06, 0x0A, 0x12, 0x1F, 0x02, 0x02}}, {'5', {0x1F, 0x10, 0x1E, 0x01, 0x01, 0x11, 0x0E}},
+    {'6', {0x06, 0x08, 0x10, 0x1E, 0x11, 0x11, 0x0E}}, {'7', {0x1F, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08}},
+    {'8', {0x0E, 0x11, 0x11, 0x0E, 0x11, 0x11, 0x0E}}, {'9', {0x0E, 0x11, 0x11, 0x0F, 0x01, 0x02, 0x0C}},
+    {'k', {0x10, 0x10, 0x12, 0x14, 0x18, 0x14, 0x12}}, {'M', {0x11, 0x1B, 0x15, 0x15, 0x11, 0x11, 0x11}},
+    {'.', {0x00, 0x00, 0x00, 0x00, 0x00, 0x0C, 0x0C}}, {'-', {0x00, 0x00, 0x00, 0x1F, 0x00, 0x00, 0x00}},
+};
+constexpr int kGlyphAdvance = 6;  // 5 pixels and a gap
+constexpr int kGlyphHeight = 7;
+
+int text_width(const std::string& text) { return static_cast<int>(text.size()) * kGlyphAdvance - 1; }
+
+// Characters without a glyph leave a gap.
+void draw_text(RgbImage& image, int left, int top, const std::string& text) {
+  for (std::size_t index = 0; index < text.size(); ++index) {
+    for (const Glyph& glyph : kGlyphs) {
+      if (glyph.character != text[index]) continue;
+      for (int row = 0; row < kGlyphHeight; ++row) {
+        for (int column = 0; column < 5; ++column) {
+          if (glyph.rows[row] & (0x10 >> column)) {
+            image.set(left + static_cast<int>(index) * kGlyphAdvance + column, top + row, 60, 60, 60);
+          }
+        }
+      }
+    }
+  }
+}
+
+// 350000 -> "350k", 1500000 -> "1.5M", 0.25 -> "0.25".
+std::string tick_label(double value) {
+  const double magnitude = std::abs(value);
+  if (magnitude >= 1e6) return fmt::format("{:g}M", value / 1e6);
+  if (magnitude >= 1e3) return fmt::format("{:g}k", value / 1e3);
+  return fmt::format("{:g}", std::abs(value) < 1e-12 ? 0.0 : value);
 }
 
 void draw_line(RgbImage& image, int x0, int y0, int x1, int y1, std::uint8_t r, std::uint8_t g, std::uint8_t b) {
@@ -143,6 +186,9 @@ ScatterPlot plot_predicted_vs_actual(std::span<const float> actual, std::span<co
     draw_line(image, left, y, left + extent, y, 225, 225, 225);
     draw_line(image, x, bottom, x, bottom + kTickPixels, 0, 0, 0);
     draw_line(image, left, y, left - kTickPixels, y, 0, 0, 0);
+    const std::string label = tick_label(tick);
+    draw_text(image, x - text_width(label) / 2, bottom + kTickPixels + 3, label);
+    draw_text(image, left - kTickPixels - 3 - text_width(label), y - kGlyphHeight / 2, label);
   }
   // Axes.
   draw_line(image, left, bottom, left + extent, bottom, 0, 0, 0);

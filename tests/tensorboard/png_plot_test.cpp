@@ -39,9 +39,9 @@ TEST(TensorboardPngPlot, ScatterHasNiceAxesDiagonalAndPoints) {
   EXPECT_EQ(plot.axis_max, 350000.0);
   ASSERT_EQ(plot.image.width, 400);
   // The point (150000, 150000) sits on the diagonal; a point far off it leaves white between.
-  const int left = 36;
-  const int bottom = 399 - 36;
-  const int extent = 400 - 72;
+  const int left = 44;
+  const int bottom = 399 - 44;
+  const int extent = 400 - 88;
   const int x = left + static_cast<int>(150000.0 / 350000.0 * extent + 0.5);
   const int y = bottom - static_cast<int>(150000.0 / 350000.0 * extent + 0.5);
   EXPECT_FALSE(is_white(plot.image, x, y));
