@@ -206,6 +206,10 @@ Result<void> TensorBoardObserver::start_run(const TrainingRunInfo& info) {
   if (options_.histogram_freq > 0) write_weight_histograms(info.initial_network, 0);
   if (failure_) return *failure_;
   for (auto& [split, writer] : writers_) VGSALES_TRY(writer.flush());
+  if (options_.notice) {
+    options_.notice(fmt::format("TensorBoard logs: {} (view with: tensorboard --logdir {})", run_directory_.string(),
+                                options_.logdir.string()));
+  }
   return {};
 }
 

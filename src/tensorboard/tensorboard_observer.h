@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -20,6 +21,7 @@ struct TensorBoardOptions {
   int histogram_freq = 5;                 // --histogram-freq: weights and activations every N epochs; 0 = never
   int image_freq = 10;                    // --image-freq: predicted-vs-actual plot every N epochs and at the
                                           // last planned epoch; 0 = never
+  std::function<void(const std::string&)> notice;  // optional: told once where the run's logs go
 };
 
 // Checks the options; creates the log directory and proves it writable before any training starts.

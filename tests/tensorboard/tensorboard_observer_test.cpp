@@ -162,15 +162,20 @@ TEST(TensorboardObserver, ExistingRunNamesGetASuffixAndAreNeverOverwritten) {
   EXPECT_EQ(event_files_in(directory / "logs" / "same" / "train"), 1u);
 }
 
-TEST(TensorboardObserver, DefaultRunNameIsATimestamp) {
+TEST(TensorboardObserver, DefaultRunNameIsATimestampAndIsAnnounced) {
   TemporaryDirectory directory;
-  auto observer = open_or_fail({.logdir = directory / "logs"});
+  std::vector<std::string> notices;
+  auto observer = open_or_fail(
+      {.logdir = directory / "logs", .notice = [&notices](const std::string& line) { notices.push_back(line); }});
   ASSERT_TRUE(observer);
   ASSERT_TRUE(observer->on_train_begin(testing::make_run_info(1)).ok());
   const auto* tensorboard = dynamic_cast<TensorBoardObserver*>(observer.get());
   ASSERT_NE(tensorboard, nullptr);
   const std::string name = tensorboard->run_directory().filename().string();
   EXPECT_TRUE(std::regex_match(name, std::regex(R"(\d{8}-\d{6})"))) << name;
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_NE(notices[0].find(tensorboard->run_directory().string()), std::string::npos) << notices[0];
+  EXPECT_NE(notices[0].find("tensorboard --logdir"), std::string::npos);
   observer->on_train_end(TrainingOutcome{.status = "failed"});
 }
 
