@@ -117,3 +117,28 @@ Result<void> StagingDirectory::commit() {
 }
 
 }  // namespace vgsales
+
+namespace vgsales {
+
+Result<void> write_stream_atomically(const std::filesystem::path& path,
+                                     const std::function<Result<void>(std::FILE*)>& fill) {
+  const std::filesystem::path temp = path.string() + ".tmp-" + random_suffix();
+  std::FILE* file = std::fopen(temp.c_str(), "wb");
+  if (!file) return io_error(path, std::string("cannot write: ") + std::strerror(errno));
+  Result<void> filled = fill(file);
+  const bool flushed = std::fflush(file) == 0 && ::fsync(fileno(file)) == 0;
+  const bool closed = std::fclose(file) == 0;
+  if (!filled.ok() || !flushed || !closed) {
+    ::unlink(temp.c_str());
+    if (!filled.ok()) return filled.error();
+    return io_error(path, "write failed (disk full?)");
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    const int saved = errno;
+    ::unlink(temp.c_str());
+    return io_error(path, std::string("cannot rename into place: ") + std::strerror(saved));
+  }
+  return {};
+}
+
+}  // namespace vgsales

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <filesystem>
+#include <cstdio>
+#include <functional>
 #include <string_view>
 
 #include "common/result.h"
@@ -36,4 +38,11 @@ class StagingDirectory {
   bool committed_ = false;
 };
 
+}  // namespace vgsales
+
+namespace vgsales {
+// Streams a file through `fill` into a temporary sibling, then renames it over `path`.
+// For outputs too large to build in memory (synthetic tables, prediction files).
+Result<void> write_stream_atomically(const std::filesystem::path& path,
+                                     const std::function<Result<void>(std::FILE*)>& fill);
 }  // namespace vgsales

@@ -26,3 +26,10 @@ Result<PortableNetwork> load_portable_network(const std::filesystem::path& model
 Result<std::string> read_model_metadata_json(const std::filesystem::path& model_dir);
 
 }  // namespace vgsales
+
+namespace vgsales {
+// Writes `network` as a TorchScript module taking raw encoded features [N, F] float32 and returning
+// the target in its own units [N, 1]; model.json rides along inside the archive as an extra file.
+Result<void> write_torchscript_model(const PortableNetwork& network, const std::string& metadata_json,
+                                     const std::filesystem::path& path);
+}  // namespace vgsales

@@ -74,6 +74,8 @@ class TrainingObserver {
   // An error here (for example an unwritable log directory) stops training before it starts.
   virtual Result<void> on_train_begin(const TrainingRunInfo& info) { return {}; }
   virtual bool wants_detail(int epoch) const { return false; }
+  // After every optimizer step; `running_loss` is the mean batch loss so far in this epoch.
+  virtual void on_batch_end(int epoch, long long batch, long long batches, double running_loss) {}
   // `detail` is non-null exactly when wants_detail(epoch) returned true.
   virtual void on_epoch_end(const EpochSummary& summary, const EpochDetail* detail) {}
   // Called once, also after an interruption or a failure, so observers can flush.

@@ -1,0 +1,105 @@
+// vgsales train: fit the network on a CSV and write the model directory.
+#include <fmt/format.h>
+
+#include "cli/command.h"
+#include "cli/console_format.h"
+#include "cli/interrupt.h"
+#include "cli/progress_printer.h"
+#include "cli/train_extensions.h"
+#include "model/training_job.h"
+
+namespace vgsales::cli {
+
+namespace {
+
+void print_report(const TrainingJobReport& report, const std::string& unit) {
+  const ModelMetadata& m = report.metadata;
+  fmt::print("\n| split | rows | RMSE | MAE | MAPE | R² |\n|---|---|---|---|---|---|\n");
+  for (const auto& [split, metrics] : m.metrics)
+    fmt::print("| {} | {} | {} | {} | {:.2f}% | {:.4f} |\n", split, metrics.rows, target_amount(metrics.rmse, unit),
+               target_amount(metrics.mae, unit), metrics.mape, metrics.r2);
+  if (!m.baselines.empty()) {
+    const std::string held_out = m.metrics.count("test") ? "test" : m.metrics.count("validation") ? "validation" : "train";
+    fmt::print("\nBaselines on the {} split (RMSE): mean {} · linear {} · network {}\n", held_out,
+               target_amount(m.baselines.at("mean").rmse, unit), target_amount(m.baselines.at("linear").rmse, unit),
+               target_amount(m.metrics.at(held_out).rmse, unit));
+  }
+  fmt::print("Saved model ({} epochs, kept epoch {}, {:.2f}s) to {}\n", m.epochs_run, m.best_epoch,
+             m.training_seconds, report.model_dir.string());
+}
+
+}  // namespace
+
+void register_train_command(CLI::App& app, CommandAction& chosen) {
+  struct Options {
+    TrainingJobOptions job;
+    std::string train, test, out, resume, schema, layers = "50,100,50";
+    std::vector<std::string> features, drop, categorical, numeric, na_values;
+    bool quiet = false;
+    TrainExtensionOptions extensions;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* command = app.add_subcommand("train", "Train a network on a CSV of past games and save a model directory");
+  command->add_option("--train", options->train, "training CSV (header row required)")->required();
+  command->add_option("--test", options->test, "test CSV, evaluated every epoch (never used for fitting)");
+  command->add_option("--target", options->job.schema.target, "name of the column to predict")->required();
+  command->add_option("--out", options->out, "model directory to write (replaced only once the new model is complete)");
+  command->add_option("--layers", options->layers, "hidden layer widths")->default_val("50,100,50");
+  TrainingSettings& s = options->job.settings;
+#define VGSALES_ADD_SETTING_FLAG(type, field, flag, fallback, low, high, help) \
+  command->add_option(flag, s.field, help)->default_val(fallback)->check(CLI::Range(static_cast<type>(low), static_cast<type>(high)));
+  VGSALES_TRAINING_SETTINGS(VGSALES_ADD_SETTING_FLAG)
+#undef VGSALES_ADD_SETTING_FLAG
+  command->add_option("--target-transform", s.target_transform, "transform the target before scaling")
+      ->default_val("none")
+      ->check(CLI::IsMember({"none", "log1p"}));
+  command->add_option("--features", options->features, "feature columns (default: every column but the target)")->delimiter(',');
+  command->add_option("--drop", options->drop, "columns to leave out")->delimiter(',');
+  command->add_option("--categorical", options->categorical, "columns to treat as categories")->delimiter(',');
+  command->add_option("--numeric", options->numeric, "columns to treat as numbers")->delimiter(',');
+  command->add_option("--schema", options->schema, "JSON file of column types (the format of model.json's \"features\")");
+  command->add_option("--na-values", options->na_values, "spellings of a missing value (default: empty,NA,N/A,NaN,null,tbd)")
+      ->delimiter(',');
+  command->add_option("--output-name", options->job.output_name, "output tensor name (default: target without 'total_')");
+  command->add_option("--resume", options->resume, "continue training the model in this directory from its checkpoint");
+  command->add_flag("--quiet", options->quiet, "print only errors and the final summary");
+  add_train_extension_flags(*command, options->extensions);
+  command->callback([options, command, &chosen] {
+    chosen = [options, command]() -> Result<void> {
+      TrainingJobOptions& job = options->job;
+      VGSALES_ASSIGN_OR_RETURN(job.settings.hidden_layers, parse_layer_list(options->layers));
+      job.layers_given = command->count("--layers") > 0;
+      job.train_file = options->train;
+      job.test_file = options->test;
+      job.resume_dir = options->resume;
+      job.schema_file = options->schema;
+      job.schema.features = options->features;
+      job.schema.drop = options->drop;
+      job.schema.categorical = options->categorical;
+      job.schema.numeric = options->numeric;
+      job.na_values = options->na_values;
+      if (options->out.empty() && options->resume.empty())
+        return make_error(ErrorKind::usage, "--out is required (the model directory to write)");
+      job.out_dir = options->out.empty() ? options->resume : options->out;
+      const std::string unit = unit_prefix_for(job.schema.target);
+
+      ProgressPrinter progress(unit, options->quiet);
+      TrainingJobHooks hooks;
+      hooks.observers.push_back(&progress);
+      hooks.stop_requested = install_stop_handler();
+      hooks.notice = [](const std::string& line) { fmt::print("{}\n", line); };
+      if (!options->quiet)
+        hooks.schema_ready = [](const DatasetSchema& schema) { fmt::print("Schema:\n{}\n", describe_schema(schema)); };
+      VGSALES_ASSIGN_OR_RETURN(auto extensions, open_train_extensions(options->extensions, hooks));
+      VGSALES_ASSIGN_OR_RETURN(const TrainingJobReport report, run_training_job(job, hooks));
+      print_report(report, unit);
+      if (report.interrupted)
+        return make_error(ErrorKind::interrupted,
+                          fmt::format("interrupted: saved the model of epoch {} to {}", report.metadata.best_epoch,
+                                      report.model_dir.string()));
+      return {};
+    };
+  });
+}
+
+}  // namespace vgsales::cli

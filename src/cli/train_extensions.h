@@ -1,0 +1,31 @@
+// Optional training add-ons with their own flags (TensorBoard logs), kept apart from train_command.cpp.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "model/training_job.h"
+
+namespace vgsales::cli {
+
+
+// Holds whatever the extensions opened (observers) for the duration of the training run.
+struct TrainExtensions {
+  std::vector<std::unique_ptr<TrainingObserver>> observers;
+};
+
+struct TrainExtensionOptions {
+  std::string logdir = "logs";
+  std::string run_name;
+  int histogram_freq = 5;
+  int image_freq = 10;
+  bool no_logs = false;
+};
+
+void add_train_extension_flags(CLI::App& command, TrainExtensionOptions& options);
+// Opens the extensions and adds their observers to `hooks`; the result must outlive training.
+Result<std::shared_ptr<TrainExtensions>> open_train_extensions(const TrainExtensionOptions& options, TrainingJobHooks& hooks);
+
+}  // namespace vgsales::cli

@@ -1,0 +1,159 @@
+// One-pass CSV loading into typed columns.
+#include "data/table.h"
+
+#include <charconv>
+#include <cmath>
+#include <unordered_set>
+
+#include "data/csv_reader.h"
+
+namespace vgsales {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string shortest_text(float value) {
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
+}
+
+// Interns text cells of one column; created on the first text cell, as most columns never need it.
+struct TextInterner {
+  std::unordered_map<std::string, std::int32_t> codes;
+  std::int32_t intern(Column& column, std::string_view text) {
+    auto found = codes.find(std::string(text));
+    if (found != codes.end()) return found->second;
+    const auto code = static_cast<std::int32_t>(column.dictionary.size());
+    column.dictionary.emplace_back(text);
+    codes.emplace(column.dictionary.back(), code);
+    return code;
+  }
+};
+
+std::string location(const std::string& file, long long line, const std::string& column) {
+  return file + ":" + std::to_string(line) + ": column '" + column + "'";
+}
+
+}  // namespace
+
+std::string Column::text_at(size_t row) const {
+  if (!text_codes.empty()) return text_codes[row] < 0 ? std::string() : dictionary[text_codes[row]];
+  return std::isnan(numbers[row]) ? std::string() : shortest_text(numbers[row]);
+}
+
+std::optional<size_t> Table::find(const std::string& name) const {
+  for (size_t i = 0; i < columns.size(); ++i)
+    if (columns[i].name == name) return i;
+  return std::nullopt;
+}
+
+Result<Table> load_table(const fs::path& path, const TableLoadOptions& options) {
+  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path));
+  Table table;
+  table.source = path.string();
+  std::vector<std::string> fields;
+  VGSALES_ASSIGN_OR_RETURN(const bool has_header, reader.read_record(fields));
+  if (!has_header) return make_error(ErrorKind::invalid_data, table.source + ": empty file, expected a header row");
+
+  std::unordered_set<std::string> seen;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    std::string name(trim_blanks(fields[i]));
+    if (name.empty())
+      return make_error(ErrorKind::invalid_data,
+                        table.source + ":1: column " + std::to_string(i + 1) + " has an empty name");
+    if (!seen.insert(name).second)
+      return make_error(ErrorKind::invalid_data, table.source + ":1: duplicate column name '" + name + "'");
+    Column column;
+    column.name = std::move(name);
+    table.columns.push_back(std::move(column));
+  }
+  const size_t width = table.columns.size();
+  std::vector<bool> must_be_numeric(width, false);
+  for (const auto& name : options.numeric_columns)
+    if (auto index = table.find(name)) must_be_numeric[*index] = true;
+  std::vector<std::unique_ptr<TextInterner>> interners(width);
+
+  while (true) {
+    VGSALES_ASSIGN_OR_RETURN(const bool more, reader.read_record(fields));
+    if (!more) break;
+    const long long line = reader.record_line();
+    if (fields.size() != width)
+      return make_error(ErrorKind::invalid_data,
+                        table.source + ":" + std::to_string(line) + ": expected " + std::to_string(width) +
+                            " fields (as in the header) but found " + std::to_string(fields.size()));
+    const size_t row = table.lines.size();
+    table.lines.push_back(line);
+    for (size_t c = 0; c < width; ++c) {
+      Column& column = table.columns[c];
+      const std::string_view cell = trim_blanks(fields[c]);
+      double number = 0;
+      const CellKind kind = parse_cell(cell, options.missing_values, number);
+      switch (kind) {
+        case CellKind::non_finite:
+          return make_error(ErrorKind::invalid_data, location(table.source, line, column.name) + ": value '" +
+                                                         std::string(cell) + "' is not a finite number");
+        case CellKind::missing:
+          ++column.missing_cells;
+          column.numbers.push_back(std::numeric_limits<float>::quiet_NaN());
+          if (!column.text_codes.empty()) column.text_codes.push_back(-1);
+          break;
+        case CellKind::number:
+          ++column.number_cells;
+          column.numbers.push_back(static_cast<float>(number));
+          if (!column.text_codes.empty()) column.text_codes.push_back(interners[c]->intern(column, cell));
+          break;
+        case CellKind::text:
+          if (must_be_numeric[c])
+            return make_error(ErrorKind::invalid_data, location(table.source, line, column.name) + ": value '" +
+                                                           std::string(cell) + "' is not a number");
+          if (column.text_cells++ == 0) {
+            column.first_text_line = line;
+            column.first_text_value = std::string(cell);
+            // From now on this column keeps its text; earlier rows get theirs re-printed.
+            interners[c] = std::make_unique<TextInterner>();
+            column.text_codes.reserve(column.numbers.capacity());
+            for (size_t r = 0; r < row; ++r)
+              column.text_codes.push_back(std::isnan(column.numbers[r])
+                                              ? -1
+                                              : interners[c]->intern(column, shortest_text(column.numbers[r])));
+          }
+          column.numbers.push_back(std::numeric_limits<float>::quiet_NaN());
+          column.text_codes.push_back(interners[c]->intern(column, cell));
+          break;
+      }
+    }
+  }
+  if (table.lines.empty())
+    return make_error(ErrorKind::invalid_data, table.source + ": no data rows after the header");
+  return table;
+}
+
+Table select_rows(const Table& table, const std::vector<size_t>& rows) {
+  Table selected;
+  selected.source = table.source;
+  selected.lines.reserve(rows.size());
+  for (size_t row : rows) selected.lines.push_back(table.lines[row]);
+  for (const Column& column : table.columns) {
+    Column copy;
+    copy.name = column.name;
+    copy.dictionary = column.dictionary;
+    copy.first_text_line = column.first_text_line;
+    copy.first_text_value = column.first_text_value;
+    copy.numbers.reserve(rows.size());
+    for (size_t row : rows) copy.numbers.push_back(column.numbers[row]);
+    if (!column.text_codes.empty()) {
+      copy.text_codes.reserve(rows.size());
+      for (size_t row : rows) copy.text_codes.push_back(column.text_codes[row]);
+    }
+    for (size_t row : rows) {
+      if (column.is_missing(row)) ++copy.missing_cells;
+      else if (!std::isnan(column.numbers[row])) ++copy.number_cells;
+      else ++copy.text_cells;
+    }
+    selected.columns.push_back(std::move(copy));
+  }
+  return selected;
+}
+
+}  // namespace vgsales
