@@ -10,6 +10,7 @@ namespace {
 
 std::string architecture_table(const PortableNetwork& network) {
   std::string text = "| layer | inputs | outputs | activation | parameters |\n|---|---|---|---|---|\n";
+  text += fmt::format("| scaling (min-max, fixed) | {} | {} | - | 0 |\n", network.input_width(), network.input_width());
   for (std::size_t index = 0; index < network.layers.size(); ++index) {
     const DenseLayer& layer = network.layers[index];
     text += fmt::format("| layer_{} | {} | {} | {} | {} |\n", index + 1, layer.input_size, layer.output_size,
@@ -61,8 +62,12 @@ std::string model_card_markdown(const std::string& run_name, const TrainingRunIn
   card += info.schema_markdown.empty() ? std::string("(not given)\n") : info.schema_markdown + "\n";
 
   card += "\n## Architecture\n\n";
-  card += (outcome != nullptr && !outcome->model_summary_markdown.empty()) ? outcome->model_summary_markdown + "\n"
-                                                                            : architecture_table(network);
+  card += architecture_table(network);
+  // The trainer's own summary, when it says more than the schema above.
+  if (outcome != nullptr && !outcome->model_summary_markdown.empty() &&
+      outcome->model_summary_markdown != info.schema_markdown) {
+    card += "\n" + outcome->model_summary_markdown + "\n";
+  }
 
   card += "\n## Settings\n\n| setting | value |\n|---|---|\n";
   for (const auto& [name, value] : info.hyperparameters) {

@@ -1,0 +1,48 @@
+// The Markdown model card: data, schema, architecture, settings and (at the end) final metrics.
+#include "tensorboard/model_card.h"
+
+#include <gtest/gtest.h>
+
+#include "synthetic_run.h"
+
+namespace vgsales::tensorboard {
+namespace {
+
+TEST(TensorboardModelCard, WhileTrainingItHasNoMetrics) {
+  const TrainingRunInfo info = testing::make_run_info(5);
+  const std::string card = model_card_markdown("run-x", info, nullptr);
+  EXPECT_NE(card.find("# vgsales model card: run-x"), std::string::npos);
+  EXPECT_NE(card.find("training (5 epochs planned)"), std::string::npos);
+  EXPECT_NE(card.find("| train | sales_data_training.csv | 800 |"), std::string::npos) << card;
+  EXPECT_NE(card.find("| validation | held out of sales_data_training.csv | 200 |"), std::string::npos);
+  EXPECT_NE(card.find("| critic_rating | float |"), std::string::npos);
+  EXPECT_NE(card.find("| layer_1 | 3 | 4 | ReLU | 16 |"), std::string::npos) << card;
+  EXPECT_NE(card.find("| layer_3 | 2 | 1 | linear | 3 |"), std::string::npos);
+  EXPECT_NE(card.find("| layers | 4,2 |"), std::string::npos);
+  EXPECT_NE(card.find("| shuffle | true |"), std::string::npos);
+  EXPECT_EQ(card.find("Final metrics"), std::string::npos);
+}
+
+TEST(TensorboardModelCard, AtTheEndItHasStatusAndFinalMetrics) {
+  const TrainingRunInfo info = testing::make_run_info(5);
+  TrainingOutcome outcome;
+  outcome.status = "stopped_early";
+  outcome.epochs_run = 4;
+  outcome.best_epoch = 2;
+  outcome.final_metrics["test"] = testing::make_metrics(2, 0.15);
+  outcome.model_summary_markdown = info.schema_markdown;  // said nothing new: not repeated
+  const std::string card = model_card_markdown("run-x", info, &outcome);
+  EXPECT_NE(card.find("stopped_early after 4 of 5 epochs (best epoch 2)"), std::string::npos) << card;
+  EXPECT_NE(card.find("| test | 400 | 0.075000 | 8660.25 | 6928.20 |"), std::string::npos) << card;
+  EXPECT_EQ(card.find("critic_rating"), card.rfind("critic_rating"));
+}
+
+TEST(TensorboardModelCard, HyperparameterText) {
+  EXPECT_EQ(hyperparameter_text(0.001), "0.001");
+  EXPECT_EQ(hyperparameter_text(32.0), "32");
+  EXPECT_EQ(hyperparameter_text(false), "false");
+  EXPECT_EQ(hyperparameter_text(std::string("50,100,50")), "50,100,50");
+}
+
+}  // namespace
+}  // namespace vgsales::tensorboard
