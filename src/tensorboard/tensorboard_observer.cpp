@@ -88,10 +88,12 @@ std::vector<std::string> split_names(const TrainingRunInfo& info) {
   return layout;
 }
 
-// Final metrics the HParams tab compares, read from scalar tags in <run>/<split>.
-std::vector<hp::MetricInfo> session_metrics(const std::vector<std::string>& splits) {
+// Final metrics the HParams tab compares, read from scalar tags in <run>/<split>. All three splits,
+// whether or not this run has them: TensorBoard takes the columns from the first run's experiment,
+// and a later run with a validation split must still find its column.
+std::vector<hp::MetricInfo> session_metrics() {
   std::vector<hp::MetricInfo> metrics;
-  for (const auto& split : splits) {
+  for (const std::string split : {"train", "validation", "test"}) {
     for (const char* metric : {"final_loss", "final_rmse", "final_mae", "final_r2"}) {
       hp::MetricInfo info;
       info.mutable_name()->set_group(split);
@@ -179,7 +181,7 @@ Result<void> TensorBoardObserver::start_run(const TrainingRunInfo& info) {
   const double now = wall_time_now();
   tensorflow::Summary hparams;
   *hparams.add_value() = make_hparams_value(
-      kHparamsExperimentTag, make_hparams_experiment(info.hyperparameters, session_metrics(splits), now));
+      kHparamsExperimentTag, make_hparams_experiment(info.hyperparameters, session_metrics(), now));
   *hparams.add_value() =
       make_hparams_value(kHparamsSessionStartTag, make_hparams_session_start(info.hyperparameters, now));
   VGSALES_TRY(writers_.at(kSessionRun).write_summary(std::move(hparams), 0, now));

@@ -136,7 +136,7 @@ TEST(TensorboardObserver, SessionRunHoldsHparamsStartAndEnd) {
   TensorBoardOptions options{.logdir = directory / "logs", .run_name = "s"};
   auto observer = open_or_fail(options);
   ASSERT_TRUE(observer);
-  const TrainingRunInfo info = testing::make_run_info(3);
+  const TrainingRunInfo info = testing::make_run_info(3, /*with_validation=*/false);
   ASSERT_TRUE(observer->on_train_begin(info).ok());
   testing::drive_run(*observer, info, 2, "interrupted");
   Result<LogInventory> inventory = inventory_log_directory(directory / "logs");
@@ -145,6 +145,7 @@ TEST(TensorboardObserver, SessionRunHoldsHparamsStartAndEnd) {
   const RunInventory* session = find_run(*inventory, "s");
   ASSERT_NE(session, nullptr);
   ASSERT_NE(find_tag(*session, "_hparams_/experiment"), nullptr);
+  // Metrics of all three splits, even without a validation split in this run.
   EXPECT_EQ(find_tag(*session, "_hparams_/experiment")->last_value, "experiment: 5 hparams, 12 metrics");
   ASSERT_NE(find_tag(*session, "_hparams_/session_start_info"), nullptr);
   EXPECT_NE(find_tag(*session, "_hparams_/session_start_info")->last_value.find("layers=4,2"), std::string::npos);
