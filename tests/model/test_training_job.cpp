@@ -1,0 +1,184 @@
+// Tests for src/model/training_job.cpp: determinism, atomic replacement, resume, baselines, categorical data.
+#include <gtest/gtest.h>
+
+#include "common/atomic_file.h"
+#include "model/model_directory.h"
+#include "model/model_metadata.h"
+#include "model/predictor.h"
+#include "model_fixtures.h"
+
+namespace vgsales {
+namespace {
+
+using testing::TemporaryDirectory;
+
+std::vector<float> predict_rows(const std::filesystem::path& model, const std::vector<float>& rows) {
+  auto predictor = load_predictor(model);
+  EXPECT_TRUE(predictor.ok());
+  auto values = (*predictor)->predict_numeric(rows);
+  EXPECT_TRUE(values.ok());
+  return values.value();
+}
+
+const std::vector<float> kRows = [] {
+  std::vector<float> rows;
+  for (int r = 0; r < 20; ++r)
+    for (float v : {3.5f, float(r % 2), 1.0f, 0.0f, float(r % 3 == 1), 1.0f, 0.0f, 0.0f, 49.99f}) rows.push_back(v);
+  return rows;
+}();
+
+TEST(TrainingJob, SameSeedGivesBitIdenticalPredictions) {
+  TemporaryDirectory dir;
+  testing::train_small_model(dir, "a", 3, 11);
+  testing::train_small_model(dir, "b", 3, 11);
+  testing::train_small_model(dir, "c", 3, 12);
+  const auto a = predict_rows(dir / "a", kRows), b = predict_rows(dir / "b", kRows), c = predict_rows(dir / "c", kRows);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+}
+
+TEST(TrainingJob, RecordsMetricsBaselinesAndSchema) {
+  TemporaryDirectory dir;
+  const TrainingJobReport report = testing::train_small_model(dir, "m", 5);
+  const ModelMetadata& m = report.metadata;
+  ASSERT_TRUE(m.metrics.count("test"));
+  ASSERT_TRUE(m.metrics.count("train"));
+  EXPECT_EQ(m.metrics.at("test").rows, 100);
+  EXPECT_GT(m.metrics.at("test").rmse, 0);
+  EXPECT_TRUE(m.baselines.count("mean"));
+  EXPECT_TRUE(m.baselines.count("linear"));
+  // A linear model explains most of this synthetic formula; the mean explains none of it.
+  EXPECT_LT(m.baselines.at("linear").rmse, m.baselines.at("mean").rmse);
+  EXPECT_EQ(m.schema.features.size(), 9u);
+  EXPECT_EQ(m.schema.features[0].name, "critic_rating");
+  EXPECT_EQ(m.schema.features[8].name, "unit_price");  // the target in column 9 is skipped, order kept
+  EXPECT_EQ(m.epochs_run, 5);
+}
+
+TEST(TrainingJob, AFailedRunLeavesTheOldModelUntouched) {
+  TemporaryDirectory dir;
+  testing::train_small_model(dir, "model");
+  const std::string before = testing::read_text_file(dir / "model" / kMetadataFileName);
+  TrainingJobOptions options;
+  options.train_file = testing::write_text_file(dir / "bad.csv", "a,total_earnings\n1,2\n2,x\n3,oops\n4,5\n");
+  options.out_dir = dir / "model";
+  options.schema.target = "total_earnings";
+  auto failed = run_training_job(options, {});
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(testing::read_text_file(dir / "model" / kMetadataFileName), before);
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+    EXPECT_EQ(entry.path().filename().string().find(".model.staging"), std::string::npos) << entry.path();
+}
+
+TEST(TrainingJob, AnInterruptedRunSavesTheModelSoFar) {
+  TemporaryDirectory dir;
+  ASSERT_TRUE(write_synthetic_sales(dir / "train.csv", {.rows = 200, .seed = 1}).ok());
+  std::atomic<bool> stop{true};  // as if Ctrl-C came during the first batch
+  TrainingJobOptions options;
+  options.train_file = dir / "train.csv";
+  options.out_dir = dir / "model";
+  options.schema.target = "total_earnings";
+  options.settings.epochs = 50;
+  TrainingJobHooks hooks;
+  hooks.stop_requested = &stop;
+  auto report = run_training_job(options, hooks);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_TRUE(report->interrupted);
+  EXPECT_EQ(report->metadata.status, "interrupted");
+  EXPECT_EQ(report->metadata.epochs_run, 1);
+  EXPECT_TRUE(load_predictor(dir / "model").ok());
+}
+
+TEST(TrainingJob, ResumeContinuesFromTheCheckpoint) {
+  TemporaryDirectory dir;
+  testing::train_small_model(dir, "first", 2);
+  TrainingJobOptions options;
+  options.train_file = dir / "train.csv";
+  options.test_file = dir / "test.csv";
+  options.resume_dir = dir / "first";
+  options.out_dir = dir / "second";
+  options.schema.target = "total_earnings";
+  options.settings.epochs = 4;
+  options.settings.seed = 7;
+  auto resumed = run_training_job(options, {});
+  ASSERT_TRUE(resumed.ok()) << resumed.error().message;
+  EXPECT_EQ(resumed->metadata.epochs_run, 4);
+  EXPECT_EQ(resumed->metadata.settings.hidden_layers, (std::vector<int>{8, 4}));  // taken from the checkpoint
+  // Resuming 2 -> 4 matches an unbroken 4-epoch run with the same seed.
+  testing::train_small_model(dir, "straight", 4);
+  const auto a = predict_rows(dir / "second", kRows), b = predict_rows(dir / "straight", kRows);
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-3f * std::abs(b[i]));
+
+  options.settings.epochs = 2;
+  auto nothing_left = run_training_job(options, {});
+  ASSERT_FALSE(nothing_left.ok());
+  EXPECT_NE(nothing_left.error().message.find("pass --epochs above"), std::string::npos);
+}
+
+TEST(TrainingJob, TrainsOnCategoricalAndMissingValues) {
+  TemporaryDirectory dir;
+  std::string text = "Name,Platform,Year,Genre,Sales\n";
+  const char* platforms[] = {"Wii", "PS4", "DS", "X360"};
+  const char* genres[] = {"Action", "Sports", "Puzzle"};
+  for (int i = 0; i < 300; ++i)
+    text += "\"Game, " + std::to_string(i) + "\"," + platforms[i % 4] + "," +
+            (i % 17 == 0 ? std::string("N/A") : std::to_string(1990 + i % 25)) + "," + genres[i % 3] + "," +
+            std::to_string(0.1 * (i % 4) + 0.05 * (i % 3) + 0.01) + "\n";
+  TrainingJobOptions options;
+  options.train_file = testing::write_text_file(dir / "games.csv", text);
+  options.out_dir = dir / "model";
+  options.schema.target = "Sales";
+  options.settings.epochs = 3;
+  options.settings.test_split = 0.2;
+  auto report = run_training_job(options, {});
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->metadata.rows.at("test"), 60);
+  ASSERT_EQ(report->metadata.schema.dropped.size(), 1u);  // Name: identifier-like
+  auto predictor = load_predictor(dir / "model");
+  ASSERT_TRUE(predictor.ok());
+  // An unseen platform and a missing year still give a finite prediction.
+  const std::vector<FieldValue> row = {std::string("Dreamcast"), std::monostate{}, std::string("Action")};
+  auto predicted = (*predictor)->predict_cells(row);
+  ASSERT_TRUE(predicted.ok()) << predicted.error().message;
+  EXPECT_TRUE(std::isfinite(predicted->values[0]));
+  EXPECT_EQ(predicted->unseen_categories, 1);
+}
+
+TEST(TrainingJob, Log1pTargetTransformRoundTrips) {
+  TemporaryDirectory dir;
+  ASSERT_TRUE(write_synthetic_sales(dir / "train.csv", {.rows = 200, .seed = 1}).ok());
+  TrainingJobOptions options;
+  options.train_file = dir / "train.csv";
+  options.out_dir = dir / "model";
+  options.schema.target = "total_earnings";
+  options.settings.epochs = 30;
+  options.settings.target_transform = "log1p";
+  auto report = run_training_job(options, {});
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  // Metrics are in dollars, not in log units: the error is far above 1 and far below the target's size.
+  EXPECT_GT(report->metadata.metrics.at("train").rmse, 100);
+  EXPECT_LT(report->metadata.metrics.at("train").rmse, 60000);
+  auto network = load_portable_network(dir / "model");
+  ASSERT_TRUE(network.ok());
+  EXPECT_EQ(network->target_transform, TargetTransform::log1p);
+}
+
+TEST(TrainingJob, RejectsBadSettings) {
+  TemporaryDirectory dir;
+  TrainingJobOptions options;
+  options.train_file = dir / "x.csv";
+  options.out_dir = dir / "m";
+  options.schema.target = "y";
+  options.settings.epochs = 0;
+  auto zero = run_training_job(options, {});
+  ASSERT_FALSE(zero.ok());
+  EXPECT_EQ(zero.error().kind, ErrorKind::usage);
+  options.settings.epochs = 5;
+  options.settings.early_stopping = 3;
+  auto early = run_training_job(options, {});
+  ASSERT_FALSE(early.ok());
+  EXPECT_NE(early.error().message.find("--validation-split"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vgsales
