@@ -177,8 +177,12 @@ def check_value(where, value, plugin, first, modules, problems):
 def main():
     proto_dir, logdir = sys.argv[1], sys.argv[2]
     self_test()
-    out_dir = tempfile.mkdtemp(prefix="vgsales-tb-check-")
-    compile_protos(proto_dir, out_dir)
+    with tempfile.TemporaryDirectory(prefix="vgsales-tb-check-") as out_dir:
+        compile_protos(proto_dir, out_dir)
+        return check_logdir(logdir)
+
+
+def check_logdir(logdir):
     event_pb2 = importlib.import_module("tensorboard.event_pb2")
     modules = (importlib.import_module("tensorboard.summary_pb2"),
                importlib.import_module("tensorboard.plugins.hparams_pb2"),
