@@ -2,6 +2,7 @@
 // and the graph, one event file per split under <logdir>/<run>/<split>/.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -57,7 +58,7 @@ class TensorBoardObserver final : public TrainingObserver {
   EventFileWriter* writer_for(const std::string& split);
   void write(const std::string& split, tensorflow::Summary summary, long long step);
   void write_weight_histograms(const PortableNetwork& network, long long step);
-  void flush_all();
+  void sync_now_and_then();
   // Logging trouble mid-training is reported once and ends logging; it never stops the training.
   void give_up(const Error& error);
 
@@ -66,6 +67,7 @@ class TensorBoardObserver final : public TrainingObserver {
   std::filesystem::path run_directory_;
   std::map<std::string, EventFileWriter> writers_;
   std::optional<Error> failure_;
+  std::chrono::steady_clock::time_point last_sync_;
   bool ended_ = false;
 };
 
