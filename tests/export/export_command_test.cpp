@@ -65,6 +65,11 @@ class ExportEndToEndTest : public ::testing::Test {
         vgsales("train --train " + shell_quote(csv().string()) + " --target total_earnings --layers 16,8 --epochs 4 " +
                 "--quiet --out " + shell_quote(model_dir().string()));
     ASSERT_EQ(train.exit_code, 0) << train.err;
+    // A log1p target adds the Exp / Sub tail to every exported graph.
+    const CommandOutput train_log1p =
+        vgsales("train --train " + shell_quote(csv().string()) + " --target total_earnings --layers 8 --epochs 4 " +
+                "--target-transform log1p --quiet --out " + shell_quote(log1p_model_dir().string()));
+    ASSERT_EQ(train_log1p.exit_code, 0) << train_log1p.err;
   }
   static void TearDownTestSuite() {
     delete root_;
@@ -72,6 +77,7 @@ class ExportEndToEndTest : public ::testing::Test {
   }
   static fs::path csv() { return *root_ / "sales.csv"; }
   static fs::path model_dir() { return *root_ / "model"; }
+  static fs::path log1p_model_dir() { return *root_ / "model_log1p"; }
   static TemporaryDirectory* root_;
 };
 TemporaryDirectory* ExportEndToEndTest::root_ = nullptr;
@@ -85,10 +91,11 @@ std::vector<double> numbers_in(const std::string& text) {
   return values;
 }
 
-TEST_F(ExportEndToEndTest, EveryEngineAgreesWithPredict) {
-  ASSERT_TRUE(fs::exists(model_dir() / "model.json")) << "training failed in SetUpTestSuite";
+// Exports `model`, then runs every exported file on the CSV's rows and compares with `vgsales predict`.
+void expect_engines_agree_with_predict(const fs::path& model, const fs::path& csv) {
+  ASSERT_TRUE(fs::exists(model / "model.json")) << "training failed in SetUpTestSuite";
   TemporaryDirectory work;
-  const CommandOutput exported = vgsales("export --model " + shell_quote(model_dir().string()) + " --out " +
+  const CommandOutput exported = vgsales("export --model " + shell_quote(model.string()) + " --out " +
                                          shell_quote((work / "serving").string()));
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
   EXPECT_NE(exported.out.find("exported version 1"), std::string::npos) << exported.out;
@@ -97,8 +104,8 @@ TEST_F(ExportEndToEndTest, EveryEngineAgreesWithPredict) {
     EXPECT_TRUE(fs::exists(folder / file)) << file;
   }
 
-  const CommandOutput predicted = vgsales("predict --model " + shell_quote(model_dir().string()) + " --input " +
-                                          shell_quote(csv().string()) + " --format json");
+  const CommandOutput predicted = vgsales("predict --model " + shell_quote(model.string()) + " --input " +
+                                          shell_quote(csv.string()) + " --format json");
   ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
   const std::vector<double> expected = numbers_in(predicted.out);
   ASSERT_EQ(expected.size(), 300u) << predicted.out.substr(0, 200);
@@ -106,7 +113,7 @@ TEST_F(ExportEndToEndTest, EveryEngineAgreesWithPredict) {
   const CommandOutput encoded = run_command(
       std::string(VGSALES_SYSTEM_PYTHON) + " " +
       shell_quote((testing::source_dir() / "tests" / "export" / "encoded_rows.py").string()) + " " +
-      shell_quote((folder / "model.json").string()) + " " + shell_quote(csv().string()) + " " +
+      shell_quote((folder / "model.json").string()) + " " + shell_quote(csv.string()) + " " +
       shell_quote((work / "rows.txt").string()));
   ASSERT_EQ(encoded.exit_code, 0) << encoded.err;
   std::vector<std::vector<float>> rows;
@@ -122,11 +129,17 @@ TEST_F(ExportEndToEndTest, EveryEngineAgreesWithPredict) {
   ASSERT_EQ(rows.size(), expected.size());
   const double floor = 1.0;  // earnings are in currency units; below 1 only the absolute error matters
   testing::expect_close(testing::run_engine("onnx-check", folder / "model.onnx", rows), expected, floor,
-                        "model.onnx in OpenCV vs vgsales predict");
+                        model.filename().string() + ": model.onnx in OpenCV vs vgsales predict");
   testing::expect_close(testing::run_engine("opencv-tf", folder / "frozen_graph.pb", rows), expected, floor,
-                        "frozen_graph.pb in OpenCV vs vgsales predict");
+                        model.filename().string() + ": frozen_graph.pb in OpenCV vs vgsales predict");
   testing::expect_close(testing::run_engine("torchscript", folder / "model.pt", rows), expected, floor,
-                        "model.pt in torch.jit vs vgsales predict");
+                        model.filename().string() + ": model.pt in torch.jit vs vgsales predict");
+}
+
+TEST_F(ExportEndToEndTest, EveryEngineAgreesWithPredict) { expect_engines_agree_with_predict(model_dir(), csv()); }
+
+TEST_F(ExportEndToEndTest, EveryEngineAgreesWithPredictForALog1pTarget) {
+  expect_engines_agree_with_predict(log1p_model_dir(), csv());
 }
 
 TEST_F(ExportEndToEndTest, VersionsCountUpAndExistingOnesAreRefused) {
