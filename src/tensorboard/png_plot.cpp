@@ -4,6 +4,7 @@
 #include <png.h>
 
 #include <algorithm>
+#include <csetjmp>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -109,27 +110,49 @@ void RgbImage::blend(int x, int y, std::uint8_t r, std::uint8_t g, std::uint8_t 
   }
 }
 
+namespace {
+
+void append_png_bytes(png_structp png, png_bytep data, png_size_t length) {
+  static_cast<std::string*>(png_get_io_ptr(png))->append(reinterpret_cast<const char*>(data), length);
+}
+
+void flush_nothing(png_structp) {}
+
+}  // namespace
+
 Result<std::string> encode_png(const RgbImage& image) {
   if (image.width <= 0 || image.height <= 0 ||
       image.pixels.size() != static_cast<std::size_t>(image.width) * image.height * 3) {
     return make_error(ErrorKind::internal, fmt::format("cannot encode a {}x{} image with {} bytes as PNG",
                                                        image.width, image.height, image.pixels.size()));
   }
-  png_image info{};
-  info.version = PNG_IMAGE_VERSION;
-  info.width = static_cast<png_uint_32>(image.width);
-  info.height = static_cast<png_uint_32>(image.height);
-  info.format = PNG_FORMAT_RGB;
-  png_alloc_size_t size = 0;
-  // The first call measures, the second writes.
-  if (!png_image_write_to_memory(&info, nullptr, &size, 0, image.pixels.data(), 0, nullptr)) {
-    return make_error(ErrorKind::internal, fmt::format("libpng: {}", info.message));
+  // Everything with a destructor lives before setjmp: libpng's errors longjmp back past this frame.
+  std::string bytes;
+  std::vector<png_bytep> rows(static_cast<std::size_t>(image.height));
+  for (int y = 0; y < image.height; ++y) {
+    rows[static_cast<std::size_t>(y)] = const_cast<png_bytep>(image.at(0, y));
   }
-  std::string bytes(size, '\0');
-  if (!png_image_write_to_memory(&info, bytes.data(), &size, 0, image.pixels.data(), 0, nullptr)) {
-    return make_error(ErrorKind::internal, fmt::format("libpng: {}", info.message));
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  png_infop info = png != nullptr ? png_create_info_struct(png) : nullptr;
+  if (info == nullptr) {
+    png_destroy_write_struct(&png, nullptr);
+    return make_error(ErrorKind::internal, "libpng: out of memory");
   }
-  bytes.resize(size);
+  if (setjmp(png_jmpbuf(png))) {
+    png_destroy_write_struct(&png, &info);
+    return make_error(ErrorKind::internal, "libpng: cannot encode the image");
+  }
+  png_set_write_fn(png, &bytes, append_png_bytes, flush_nothing);
+  png_set_IHDR(png, info, static_cast<png_uint_32>(image.width), static_cast<png_uint_32>(image.height), 8,
+               PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  // A plot is mostly flat color: the fastest zlib level with the "up" filter is ~10x faster than
+  // libpng's defaults for a file barely larger, which matters when a plot is drawn every few epochs.
+  png_set_compression_level(png, 1);
+  png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+  png_write_info(png, info);
+  png_write_image(png, rows.data());
+  png_write_end(png, nullptr);
+  png_destroy_write_struct(&png, &info);
   return bytes;
 }
 
