@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "support/test_support.h"
+#include "event_file_paths.h"
 #include "synthetic_run.h"
 #include "tensorboard/tensorboard_observer.h"
 
@@ -12,13 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using vgsales::testing::TemporaryDirectory;
-
-fs::path only_event_file(const fs::path& directory) {
-  for (const auto& entry : fs::directory_iterator(directory)) {
-    if (entry.path().filename().string().find("tfevents") != std::string::npos) return entry.path();
-  }
-  return {};
-}
 
 void write_run(const fs::path& logdir, const std::string& name) {
   auto observer = open_tensorboard_observer({.logdir = logdir, .run_name = name, .histogram_freq = 1});
@@ -61,10 +55,10 @@ TEST(TensorboardLogInventory, TruncatedAndBitFlippedFilesAreReportedAndTheRestIs
   write_run(directory.path(), "cut");
   write_run(directory.path(), "flipped");
   write_run(directory.path(), "intact");
-  const fs::path cut = only_event_file(directory / "cut" / "test");
+  const fs::path cut = testing::only_event_file(directory / "cut" / "test");
   const auto cut_size = fs::file_size(cut);
   fs::resize_file(cut, cut_size - 5);  // a killed writer: the last record lacks its tail
-  const fs::path flipped = only_event_file(directory / "flipped" / "train");
+  const fs::path flipped = testing::only_event_file(directory / "flipped" / "train");
   std::string bytes = vgsales::testing::read_text_file(flipped);
   const std::size_t target = bytes.size() / 2;
   bytes[target] = static_cast<char>(bytes[target] ^ 0x04);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "event_file_paths.h"
 #include "support/test_support.h"
 
 namespace vgsales::tensorboard {
@@ -41,19 +42,12 @@ class TensorboardCli : public ::testing::Test {
   TemporaryDirectory directory_;
 };
 
-fs::path only_event_file(const fs::path& folder) {
-  for (const auto& entry : fs::directory_iterator(folder)) {
-    if (entry.path().filename().string().find("tfevents") != std::string::npos) return entry.path();
-  }
-  return {};
-}
-
 TEST_F(TensorboardCli, TrainWritesLogsThatLogsAndPythonAccept) {
   const std::string logdir = (directory_ / "logs").string();
   const auto trained = train(logdir, "--run-name first");
   ASSERT_EQ(trained.exit_code, 0) << trained.err << trained.out;
   for (const char* split : {"first/train", "first/validation", "first/test"}) {
-    EXPECT_TRUE(fs::exists(only_event_file(directory_ / "logs" / split))) << split;
+    EXPECT_TRUE(fs::exists(testing::only_event_file(directory_ / "logs" / split))) << split;
   }
   const auto listed = run_command(vgsales_command("logs " + shell_quote(logdir)));
   ASSERT_EQ(listed.exit_code, 0) << listed.err << listed.out;
@@ -77,7 +71,7 @@ TEST_F(TensorboardCli, SameRunNameGetsASuffixAndDamageIsReported) {
   ASSERT_EQ(train(logdir, "--run-name same").exit_code, 0);
   ASSERT_EQ(train(logdir, "--run-name same").exit_code, 0);
   ASSERT_TRUE(fs::is_directory(directory_ / "logs" / "same-2" / "train"));
-  const fs::path victim = only_event_file(directory_ / "logs" / "same" / "test");
+  const fs::path victim = testing::only_event_file(directory_ / "logs" / "same" / "test");
   fs::resize_file(victim, fs::file_size(victim) - 3);
   const auto listed = run_command(vgsales_command("logs " + shell_quote(logdir)));
   EXPECT_EQ(listed.exit_code, 1);

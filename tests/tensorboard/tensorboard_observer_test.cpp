@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "support/test_support.h"
+#include "event_file_paths.h"
 #include "synthetic_run.h"
 #include "tensorboard/log_inventory.h"
 
@@ -37,14 +38,6 @@ const TagInventory* find_tag(const RunInventory& run, const std::string& tag) {
   return nullptr;
 }
 
-std::size_t event_files_in(const fs::path& directory) {
-  std::size_t count = 0;
-  for (const auto& entry : fs::directory_iterator(directory)) {
-    if (entry.is_regular_file() && entry.path().filename().string().find("tfevents") != std::string::npos) ++count;
-  }
-  return count;
-}
-
 LogInventory write_synthetic_run(const fs::path& logdir, TensorBoardOptions options, int epochs) {
   options.logdir = logdir;
   auto observer = open_or_fail(options);
@@ -63,7 +56,7 @@ TEST(TensorboardObserver, WritesOneFolderPerSplitBesideTheSession) {
   EXPECT_FALSE(inventory.has_problems()) << format_log_inventory(inventory);
   for (const char* sub : {"run-a", "run-a/train", "run-a/validation", "run-a/test"}) {
     ASSERT_TRUE(fs::is_directory(directory / "logs" / sub)) << sub;
-    EXPECT_EQ(event_files_in(directory / "logs" / sub), 1u) << sub;
+    EXPECT_EQ(testing::event_files_in(directory / "logs" / sub).size(), 1u) << sub;
   }
   ASSERT_EQ(inventory.runs.size(), 4u);
   for (const char* split : {"run-a/train", "run-a/validation", "run-a/test"}) {
@@ -160,7 +153,7 @@ TEST(TensorboardObserver, ExistingRunNamesGetASuffixAndAreNeverOverwritten) {
   EXPECT_TRUE(fs::is_directory(directory / "logs" / "same"));
   EXPECT_TRUE(fs::is_directory(directory / "logs" / "same-2"));
   EXPECT_TRUE(fs::is_directory(directory / "logs" / "same-3"));
-  EXPECT_EQ(event_files_in(directory / "logs" / "same" / "train"), 1u);
+  EXPECT_EQ(testing::event_files_in(directory / "logs" / "same" / "train").size(), 1u);
 }
 
 TEST(TensorboardObserver, DefaultRunNameIsATimestampAndIsAnnounced) {
