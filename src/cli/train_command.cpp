@@ -20,9 +20,13 @@ void print_report(const TrainingJobReport& report, const std::string& unit) {
                target_amount(metrics.mae, unit), metrics.mape, metrics.r2);
   if (!m.baselines.empty()) {
     const std::string held_out = m.metrics.count("test") ? "test" : m.metrics.count("validation") ? "validation" : "train";
-    fmt::print("\nBaselines on the {} split (RMSE): mean {} · linear {} · network {}\n", held_out,
-               target_amount(m.baselines.at("mean").rmse, unit), target_amount(m.baselines.at("linear").rmse, unit),
-               target_amount(m.metrics.at(held_out).rmse, unit));
+    const auto& mean = m.baselines.at("mean");
+    const auto& linear = m.baselines.at("linear");
+    const auto& network = m.metrics.at(held_out);
+    fmt::print("\nOn the {} split, RMSE / MAE: network {} / {} · linear baseline {} / {} · mean baseline {} / {}\n",
+               held_out, target_amount(network.rmse, unit), target_amount(network.mae, unit),
+               target_amount(linear.rmse, unit), target_amount(linear.mae, unit), target_amount(mean.rmse, unit),
+               target_amount(mean.mae, unit));
   }
   fmt::print("Saved model ({} epochs, kept epoch {}, {:.2f}s) to {}\n", m.epochs_run, m.best_epoch,
              m.training_seconds, report.model_dir.string());
