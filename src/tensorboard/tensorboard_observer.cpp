@@ -52,7 +52,8 @@ Result<fs::path> reserve_run_directory(const fs::path& logdir, const std::string
     const fs::path candidate = logdir / (attempt == 1 ? name : fmt::format("{}-{}", name, attempt));
     std::error_code error;
     if (fs::create_directory(candidate, error)) return candidate;
-    if (error) {
+    // Taken, by a folder or by anything else of that name: try the next suffix.
+    if (error && !fs::exists(fs::symlink_status(candidate))) {
       return make_error(ErrorKind::io,
                         fmt::format("{}: cannot create the run folder: {}", candidate.string(), error.message()));
     }

@@ -149,10 +149,13 @@ TEST(TensorboardObserver, SessionRunHoldsHparamsStartAndEnd) {
 
 TEST(TensorboardObserver, ExistingRunNamesGetASuffixAndAreNeverOverwritten) {
   TemporaryDirectory directory;
+  // A stray file of the run's name counts as taken too.
+  vgsales::testing::write_text_file(directory / "logs" / "same-2", "not a run");
   for (int i = 0; i < 3; ++i) write_synthetic_run(directory / "logs", {.run_name = "same"}, 1);
   EXPECT_TRUE(fs::is_directory(directory / "logs" / "same"));
-  EXPECT_TRUE(fs::is_directory(directory / "logs" / "same-2"));
   EXPECT_TRUE(fs::is_directory(directory / "logs" / "same-3"));
+  EXPECT_TRUE(fs::is_directory(directory / "logs" / "same-4"));
+  EXPECT_EQ(vgsales::testing::read_text_file(directory / "logs" / "same-2"), "not a run");
   EXPECT_EQ(testing::event_files_in(directory / "logs" / "same" / "train").size(), 1u);
 }
 
