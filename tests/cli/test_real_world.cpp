@@ -1,0 +1,63 @@
+// The real-world sales table (../shared/data/real/vgsales.csv): trains with no cleaning, and predicting
+// rows with an unseen platform, an unseen publisher and an N/A year gives finite numbers.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "cli_fixtures.h"
+
+namespace vgsales {
+namespace {
+
+using testing::q;
+using testing::run_vgsales;
+
+TEST(RealWorld, TrainsWithoutCleaningAndPredictsUnseenCategories) {
+  VGSALES_SHARED_DATA_OR_SKIP(games, "real/vgsales.csv");
+  testing::TemporaryDirectory dir;
+  const auto train = run_vgsales("train --train " + q(games) +
+                                 " --target Global_Sales --drop Rank,Name,NA_Sales,EU_Sales,JP_Sales,Other_Sales"
+                                 " --test-split 0.2 --epochs 3 --out " + q(dir / "model") + " --no-logs");
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  EXPECT_NE(train.out.find("| Publisher | categorical |"), std::string::npos) << train.out;
+  EXPECT_NE(train.out.find("| Year | numeric |"), std::string::npos);
+  EXPECT_NE(train.out.find("missing imputed"), std::string::npos);
+  EXPECT_NE(train.out.find("hint: the target is strongly right-skewed"), std::string::npos);
+  EXPECT_NE(train.out.find("mean baseline"), std::string::npos);
+
+  testing::write_text_file(dir / "new.csv",
+                           "Name,Platform,Year,Genre,Publisher\n"
+                           "\"Space Game, Deluxe\",HoloDeck,2021,Action,Nintendo\n"
+                           "Quiet Farm,PS4,N/A,Simulation,Tiny Indie Studio\n"
+                           "Both Unseen,Zeebo,N/A,Puzzle,Nobody Ltd\n");
+  const auto predict = run_vgsales("predict --model " + q(dir / "model") + " --input " + q(dir / "new.csv") + " --format json");
+  ASSERT_EQ(predict.exit_code, 0) << predict.err;
+  EXPECT_NE(predict.err.find("unseen in training"), std::string::npos) << predict.err;
+  std::string cleaned;
+  for (char c : predict.out) cleaned += std::string("[]{},:").find(c) == std::string::npos ? c : ' ';
+  std::istringstream in(cleaned);
+  std::string word;
+  int values = 0;
+  while (in >> word) {
+    if (word == "\"predictions\"") continue;
+    EXPECT_TRUE(std::isfinite(std::stod(word))) << word;
+    ++values;
+  }
+  EXPECT_EQ(values, 3);
+}
+
+TEST(RealWorld, ReferenceDataKeepsItsNumericFlags) {
+  VGSALES_SHARED_DATA_OR_SKIP(train, "sales_data_training.csv");
+  testing::TemporaryDirectory dir;
+  const auto result = run_vgsales("train --train " + q(train) + " --target total_earnings --epochs 1 --out " +
+                                  q(dir / "model") + " --no-logs");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out.find("categorical"), std::string::npos) << "0/1 flags must not become categories";
+  EXPECT_NE(result.out.find("| is_action | boolean |"), std::string::npos);
+  const std::string json = testing::read_text_file(dir / "model" / "model.json");
+  EXPECT_NE(json.find("\"input_width\": 9"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vgsales
