@@ -147,7 +147,7 @@ std::string layer_scope(std::size_t index) { return fmt::format("layer_{}", inde
 
 // The names the training part refers back to.
 struct InferenceNodes {
-  std::string scaled_input;                 // scaling/BiasAdd
+  std::string scaled_input;                 // scaling/Mul
   std::vector<std::string> layer_outputs;   // per layer: Relu if it has one, else BiasAdd
   std::string scaled_prediction;            // the last layer's BiasAdd, before unscaling
 };
@@ -156,20 +156,24 @@ InferenceNodes add_inference_nodes(GraphWriter& writer, const PortableNetwork& n
   const std::int64_t width = network.input_width();
   InferenceNodes nodes;
   const std::string& input = writer.placeholder(kGraphInputNodeName, {kBatch, width});
-  // (x - offset) * scale, spelled as x . diag(scale) + (-offset * scale): MatMul + BiasAdd. OpenCV 4.6's
-  // TensorFlow importer turns Sub/Add of a per-feature Const into its Shift layer, which broadcasts along
-  // axis 0 and so only runs with a batch of one row; MatMul + BiasAdd becomes an InnerProduct that takes
-  // any batch. TensorFlow computes the same map (rounding differs by ~1 ulp of x * scale).
-  std::vector<float> diagonal(static_cast<std::size_t>(width * width), 0.0f);
-  std::vector<float> shift(static_cast<std::size_t>(width));
+  // (x - offset) * scale. The subtraction is spelled MatMul by an identity matrix + BiasAdd(-offset): OpenCV
+  // 4.6's TensorFlow importer turns Sub/Add/BiasAdd of a per-feature Const into its Shift layer, which
+  // broadcasts along the batch axis and so runs only for a batch of one row, while MatMul + BiasAdd
+  // becomes an InnerProduct that takes any batch. Multiplying by an identity is exact, so x - offset is
+  // rounded once, as in LibTorch; folding the offset into x * scale - offset * scale instead loses
+  // ~1e-6 of the scaled value to cancellation (e.g. a year 2006 against a minimum of 1980).
+  std::vector<float> identity(static_cast<std::size_t>(width * width), 0.0f);
+  std::vector<float> negated_offset(static_cast<std::size_t>(width));
   for (std::int64_t i = 0; i < width; ++i) {
-    diagonal[i * width + i] = network.input_scale[i];
-    shift[i] = static_cast<float>(-static_cast<double>(network.input_offset[i]) * network.input_scale[i]);
+    identity[i * width + i] = 1.0f;
+    negated_offset[i] = -network.input_offset[i];
   }
-  const std::string& scale = writer.float_constant("scaling/diagonal", diagonal, {width, width});
-  const std::string& scaled = writer.mat_mul("scaling/MatMul", input, scale, {kBatch, width});
-  const std::string& offset = writer.float_constant("scaling/shift", shift, {width});
-  nodes.scaled_input = writer.bias_op("scaling/BiasAdd", "BiasAdd", {scaled, offset}, {kBatch, width});
+  const std::string& identity_matrix = writer.float_constant("scaling/identity", identity, {width, width});
+  const std::string& copied = writer.mat_mul("scaling/MatMul", input, identity_matrix, {kBatch, width});
+  const std::string& offset = writer.float_constant("scaling/negated_offset", negated_offset, {width});
+  const std::string& shifted = writer.bias_op("scaling/BiasAdd", "BiasAdd", {copied, offset}, {kBatch, width});
+  const std::string& scale = writer.float_constant("scaling/scale", network.input_scale, {width});
+  nodes.scaled_input = writer.float_op("scaling/Mul", "Mul", {shifted, scale}, {kBatch, width});
 
   std::string previous = nodes.scaled_input;
   for (std::size_t index = 0; index < network.layers.size(); ++index) {

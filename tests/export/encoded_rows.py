@@ -1,24 +1,57 @@
 """Writes the encoded input rows an exported model takes, from a CSV and the model's model.json.
 
 usage: encoded_rows.py MODEL_JSON CSV_FILE ROWS_FILE
-Columns are taken in model.json's "encoded_inputs" order. Only plain numeric inputs are supported
-(each encoded input must be a CSV column, no empty cells): enough for the end-to-end export test.
+This is what a TF Serving, Vertex AI or BigQuery ML client has to do itself (docs/export.md), written
+independently of src/data from model.json's "features": a numeric column is its value (the training
+mean, "fill_value", when missing) plus a 0/1 "<name>_missing" input if the model has one; a
+categorical column is one-hot over its categories, then "<name>=other", then "<name>=missing".
+Missing cells are the default spellings (empty, NA, N/A, NaN, null, tbd; any case).
 """
 import csv
 import json
 import sys
 
+MISSING_SPELLINGS = {"", "na", "n/a", "nan", "null", "tbd"}
+
+
+def encode(feature, cell):
+    missing = cell.strip().lower() in MISSING_SPELLINGS
+    if feature["type"] == "categorical":
+        categories = feature["categories"]
+        values = [0.0] * (len(categories) + 2)
+        if missing:
+            values[-1] = 1.0
+        elif cell.strip() in categories:
+            values[categories.index(cell.strip())] = 1.0
+        else:
+            values[-2] = 1.0
+        return values
+    values = [feature["fill_value"] if missing else float(cell)]
+    if feature.get("missing_indicator"):
+        values.append(1.0 if missing else 0.0)
+    return values
+
 
 def main():
     model_json, csv_file, rows_file = sys.argv[1:4]
     with open(model_json) as f:
-        names = json.load(f)["encoded_inputs"]
+        model = json.load(f)
+    names = []
+    for feature in model["features"]:
+        names += feature["encoded_inputs"]
+    if names != model["encoded_inputs"]:
+        sys.exit("model.json: features' encoded_inputs do not add up to encoded_inputs")
     with open(csv_file, newline="") as f:
         reader = csv.DictReader(f)
-        missing = [name for name in names if name not in reader.fieldnames]
-        if missing:
-            sys.exit(f"encoded inputs not in the CSV (categorical or indicator columns?): {missing}")
-        rows = [[float(row[name]) for name in names] for row in reader]
+        absent = [feature["name"] for feature in model["features"] if feature["name"] not in reader.fieldnames]
+        if absent:
+            sys.exit(f"columns missing from the CSV: {absent}")
+        rows = []
+        for row in reader:
+            encoded = []
+            for feature in model["features"]:
+                encoded += encode(feature, row[feature["name"]])
+            rows.append(encoded)
     with open(rows_file, "w") as f:
         for row in rows:
             f.write(" ".join(repr(v) for v in row) + "\n")

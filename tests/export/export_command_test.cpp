@@ -92,7 +92,8 @@ std::vector<double> numbers_in(const std::string& text) {
 }
 
 // Exports `model`, then runs every exported file on the CSV's rows and compares with `vgsales predict`.
-void expect_engines_agree_with_predict(const fs::path& model, const fs::path& csv) {
+void expect_engines_agree_with_predict(const fs::path& model, const fs::path& csv, std::size_t row_count,
+                                       double floor) {
   ASSERT_TRUE(fs::exists(model / "model.json")) << "training failed in SetUpTestSuite";
   TemporaryDirectory work;
   const CommandOutput exported = vgsales("export --model " + shell_quote(model.string()) + " --out " +
@@ -108,7 +109,7 @@ void expect_engines_agree_with_predict(const fs::path& model, const fs::path& cs
                                           shell_quote(csv.string()) + " --format json");
   ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
   const std::vector<double> expected = numbers_in(predicted.out);
-  ASSERT_EQ(expected.size(), 300u) << predicted.out.substr(0, 200);
+  ASSERT_EQ(expected.size(), row_count) << predicted.out.substr(0, 200);
 
   const CommandOutput encoded = run_command(
       std::string(VGSALES_SYSTEM_PYTHON) + " " +
@@ -127,7 +128,6 @@ void expect_engines_agree_with_predict(const fs::path& model, const fs::path& cs
     }
   }
   ASSERT_EQ(rows.size(), expected.size());
-  const double floor = 1.0;  // earnings are in currency units; below 1 only the absolute error matters
   testing::expect_close(testing::run_engine("onnx-check", folder / "model.onnx", rows), expected, floor,
                         model.filename().string() + ": model.onnx in OpenCV vs vgsales predict");
   testing::expect_close(testing::run_engine("opencv-tf", folder / "frozen_graph.pb", rows), expected, floor,
@@ -136,10 +136,34 @@ void expect_engines_agree_with_predict(const fs::path& model, const fs::path& cs
                         model.filename().string() + ": model.pt in torch.jit vs vgsales predict");
 }
 
-TEST_F(ExportEndToEndTest, EveryEngineAgreesWithPredict) { expect_engines_agree_with_predict(model_dir(), csv()); }
+// Earnings are in currency units: below 1 only the absolute error matters.
+TEST_F(ExportEndToEndTest, EveryEngineAgreesWithPredict) {
+  expect_engines_agree_with_predict(model_dir(), csv(), 300, 1.0);
+}
 
 TEST_F(ExportEndToEndTest, EveryEngineAgreesWithPredictForALog1pTarget) {
-  expect_engines_agree_with_predict(log1p_model_dir(), csv());
+  expect_engines_agree_with_predict(log1p_model_dir(), csv(), 300, 1.0);
+}
+
+// The real vgsales table: categorical Platform / Genre / Publisher (one-hot in the exports' input) and a
+// Year with "N/A" cells (imputed plus a missing indicator), so the encoded layout cloud clients send is
+// checked against `vgsales predict`'s own encoding.
+TEST(ExportRealDataTest, CategoricalModelAgreesWithPredict) {
+  VGSALES_SHARED_DATA_OR_SKIP(real_csv, "real/vgsales.csv");
+  TemporaryDirectory root;
+  const CommandOutput train = vgsales("train --train " + shell_quote(real_csv.string()) +
+                                      " --target Global_Sales --drop Rank,Name,NA_Sales,EU_Sales,JP_Sales,Other_Sales"
+                                      " --layers 16 --epochs 2 --quiet --out " +
+                                      shell_quote((root / "model").string()));
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  std::size_t rows = 0;
+  {
+    std::istringstream lines(testing::read_text_file(real_csv));
+    std::string line;
+    while (std::getline(lines, line)) rows += line.empty() ? 0 : 1;
+  }
+  // Global_Sales is in millions of copies; below 0.1 (100,000 copies) compare absolute differences.
+  expect_engines_agree_with_predict(root / "model", real_csv, rows - 1, 0.1);
 }
 
 TEST_F(ExportEndToEndTest, VersionsCountUpAndExistingOnesAreRefused) {

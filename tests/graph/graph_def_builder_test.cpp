@@ -182,7 +182,8 @@ TEST(GraphDefBuilderTest, InferenceGraphHasScopedNodesInOrder) {
   std::vector<std::string> names;
   for (const auto& node : graph.node()) names.push_back(node.name());
   const std::vector<std::string> expected{
-      "input",          "scaling/diagonal", "scaling/MatMul", "scaling/shift", "scaling/BiasAdd", "layer_1/kernel",
+      "input",          "scaling/identity", "scaling/MatMul", "scaling/negated_offset", "scaling/BiasAdd",
+      "scaling/scale",  "scaling/Mul",    "layer_1/kernel",
       "layer_1/MatMul", "layer_1/bias",   "layer_1/BiasAdd", "layer_1/Relu",  "layer_2/kernel", "layer_2/MatMul",
       "layer_2/bias",   "layer_2/BiasAdd", "layer_2/Relu",  "layer_3/kernel", "layer_3/MatMul", "layer_3/bias",
       "layer_3/BiasAdd", "output/scale",  "output/Mul",     "output/offset",  "output/AddV2",   "earnings"};
@@ -210,11 +211,12 @@ TEST(GraphDefBuilderTest, KernelIsTheTransposedTorchWeight) {
   // torch weight[out=1][in=2] sits at kernel[in=2][out=1].
   EXPECT_EQ(values[2 * 2 + 1], layer.weight[1 * 3 + 2]);
   EXPECT_EQ(const_values(*nodes.at("layer_1/bias")), layer.bias);
-  const std::vector<float> diagonal = const_values(*nodes.at("scaling/diagonal"));
-  ASSERT_EQ(diagonal.size(), 9u);
-  EXPECT_EQ(diagonal[1 * 3 + 1], network.input_scale[1]);
-  EXPECT_EQ(diagonal[1 * 3 + 2], 0.0f);
-  EXPECT_FLOAT_EQ(const_values(*nodes.at("scaling/shift"))[2], -network.input_offset[2] * network.input_scale[2]);
+  const std::vector<float> identity = const_values(*nodes.at("scaling/identity"));
+  ASSERT_EQ(identity.size(), 9u);
+  EXPECT_EQ(identity[1 * 3 + 1], 1.0f);
+  EXPECT_EQ(identity[1 * 3 + 2], 0.0f);
+  EXPECT_EQ(const_values(*nodes.at("scaling/negated_offset"))[2], -network.input_offset[2]);
+  EXPECT_EQ(const_values(*nodes.at("scaling/scale")), network.input_scale);
 }
 
 TEST(GraphDefBuilderTest, GraphComputesTheNetworkPrediction) {
