@@ -27,6 +27,7 @@ Result<std::shared_ptr<TrainExtensions>> open_train_extensions(const TrainExtens
     tensorboard.run_name = options.run_name;
     tensorboard.histogram_freq = options.histogram_freq;
     tensorboard.image_freq = options.image_freq;
+    tensorboard.notice = hooks.notice;
     VGSALES_ASSIGN_OR_RETURN(auto observer, open_tensorboard_observer(tensorboard));
     hooks.observers.push_back(observer.get());
     extensions->observers.push_back(std::move(observer));

@@ -91,6 +91,19 @@ void apply_smearing_correction(PortableNetwork& network, const EncodedSplit& tra
   if (std::isfinite(smearing) && smearing > 0) network.output_offset += static_cast<float>(std::log(smearing));
 }
 
+// A Markdown table of the layers, as `vgsales info` prints them.
+std::string describe_architecture(const PortableNetwork& network) {
+  std::string text = "| layer | output shape | parameters |\n|---|---|---|\n";
+  text += fmt::format("| input + min-max scaling | (None, {}) | 0 |\n", network.input_width());
+  for (size_t i = 0; i < network.layers.size(); ++i) {
+    const auto& layer = network.layers[i];
+    const bool last = i + 1 == network.layers.size();
+    text += fmt::format("| {} | (None, {}) | {} |\n", last ? std::string("output (dense)") : fmt::format("layer_{} (dense, relu)", i + 1),
+                        layer.output_size, layer.input_size * layer.output_size + layer.output_size);
+  }
+  return text + fmt::format("| total | | {} |\n", network.parameter_count());
+}
+
 }  // namespace
 
 std::vector<float> LinearBaseline::predict(const float* features, size_t rows, size_t width) const {
@@ -390,7 +403,7 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
   VGSALES_TRY(write_file_atomically(staging.path() / kMetadataFileName, json));
   VGSALES_TRY(write_torchscript_model(result.network, json, staging.path() / kModelFileName));
   VGSALES_TRY(staging.commit());
-  result.outcome.model_summary_markdown = info.schema_markdown;
+  result.outcome.model_summary_markdown = describe_architecture(result.network);
   for (auto* observer : hooks.observers) observer->on_train_end(result.outcome);
 
   TrainingJobReport report;
