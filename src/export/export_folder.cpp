@@ -113,6 +113,14 @@ Result<ExportSummary> export_network(const PortableNetwork& network, const Expor
     VGSALES_TRY(write_into(staging.path(), kModelFileName, *torchscript_model, summary.files));
     VGSALES_TRY(write_into(staging.path(), kMetadataFileName, *metadata, summary.files));
   }
+  // Checked again just before the rename: another export may have taken this version meanwhile, and
+  // commit() would replace it.
+  if (fs::exists(summary.folder, error) && !request.overwrite) {
+    return make_error(ErrorKind::already_exists,
+                      fmt::format("{} appeared while exporting; pass --overwrite to replace it or choose another "
+                                  "--version",
+                                  summary.folder.string()));
+  }
   VGSALES_TRY(staging.commit());
   return summary;
 }
