@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 #include "cli_fixtures.h"
 
@@ -133,6 +135,63 @@ TEST(Commands, ReferenceJobMeetsTheAccuracyTarget) {
   const double rmse = std::stod(evaluate.out.substr(at + 8));
   EXPECT_LE(rmse, 2500.0) << "test RMSE in dollars";
   EXPECT_GT(rmse, 100.0);  // a sanity bound: the data has noise a network cannot fit away
+}
+
+}  // namespace
+}  // namespace vgsales
+
+namespace vgsales {
+namespace {
+
+// `predict --server` against a real `vgsales serve` on a free loopback port gives the local predictions.
+TEST(Commands, PredictThroughTheServerMatchesLocalPredict) {
+  TemporaryDirectory dir;
+  testing::make_cli_model(dir);
+  std::filesystem::create_directories(dir / "base");
+  std::filesystem::copy(dir / "model", dir / "base" / "1", std::filesystem::copy_options::recursive);
+  const std::string log = (dir / "serve.log").string();
+  testing::run_command("(" + q(testing::vgsales_binary()) + " serve --model_base_path " + q(dir / "base") +
+                       " --model_name games --host 127.0.0.1 --port 0 >" + q(log) + " 2>&1 & echo $! >" +
+                       q(dir / "pid") + ")");
+  std::string port;
+  for (int attempt = 0; attempt < 100 && port.empty(); ++attempt) {
+    const std::string text = testing::read_text_file(log);
+    const auto at = text.find("listening on 127.0.0.1:");
+    if (at != std::string::npos) port = text.substr(at + 23, text.find_first_not_of("0123456789", at + 23) - at - 23);
+    else std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_FALSE(port.empty()) << testing::read_text_file(log);
+  const std::string input = " --input " + q(dir / "test.csv") + " --format json";
+  // The test file carries the target column; the server does not know it, so send the features only.
+  std::string features_only;
+  {
+    std::istringstream in(testing::read_text_file(dir / "test.csv"));
+    std::string line;
+    while (std::getline(in, line)) {
+      std::vector<std::string> cells;
+      std::stringstream row(line);
+      std::string cell;
+      while (std::getline(row, cell, ',')) cells.push_back(cell);
+      cells.erase(cells.begin() + 8);  // total_earnings
+      for (size_t i = 0; i < cells.size(); ++i) features_only += (i ? "," : "") + cells[i];
+      features_only += "\n";
+    }
+  }
+  testing::write_text_file(dir / "features.csv", features_only);
+  const auto remote = run_vgsales("predict --server http://127.0.0.1:" + port + " --model_name games --input " +
+                                  q(dir / "features.csv") + " --format json");
+  const auto local = run_vgsales("predict --model " + q(dir / "model") + input);
+  const auto unknown = run_vgsales("predict --server http://127.0.0.1:" + port + " --model_name nope --input " +
+                                   q(dir / "features.csv"));
+  testing::run_command("kill $(cat " + q(dir / "pid") + ")");
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("nope"), std::string::npos) << unknown.err;  // the server's 404 text, not a refused connection
+  ASSERT_EQ(remote.exit_code, 0) << remote.err;
+  ASSERT_EQ(local.exit_code, 0) << local.err;
+  const auto a = parse_prediction_json(remote.out), b = parse_prediction_json(local.out);
+  ASSERT_EQ(a.size(), 100u);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-5 * std::abs(b[i])) << i;
 }
 
 }  // namespace
