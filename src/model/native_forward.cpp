@@ -13,7 +13,9 @@ NativeForward::NativeForward(const PortableNetwork& network)
       scale_(network.input_scale),
       output_scale_(network.output_scale),
       output_offset_(network.output_offset),
-      expm1_(network.target_transform == TargetTransform::log1p) {
+      expm1_(network.target_transform == TargetTransform::log1p),
+      layout_(layout_of(network)),
+      parameters_(flatten_parameters(network)) {
   for (const auto& dense : network.layers) {
     Layer layer{dense.input_size, dense.output_size, {}, dense.bias, dense.relu};
     layer.weight_t.resize(static_cast<size_t>(dense.input_size * dense.output_size));
@@ -26,7 +28,34 @@ NativeForward::NativeForward(const PortableNetwork& network)
 }
 
 void NativeForward::predict(std::span<const float> rows, std::span<float> out) const {
-  const size_t n = out.size();
+  if (out.size() >= kGemmRows)
+    predict_tiles(rows.data(), out.size(), out.data());
+  else
+    predict_rows(rows.data(), out.size(), out.data());
+}
+
+void NativeForward::predict_tiles(const float* rows, size_t n, float* out) const {
+  // Tiles small enough that every layer's activations stay in L2, large enough that each GEMM is efficient.
+  constexpr size_t kTileRows = 256;
+  const size_t tile = std::min(n, kTileRows);
+  DenseStackWorkspace workspace(layout_, static_cast<std::int64_t>(tile));
+  std::vector<float> scaled(tile * static_cast<size_t>(input_width_));
+  for (size_t first = 0; first < n; first += tile) {
+    const size_t count = std::min(tile, n - first);
+    const float* x = rows + first * input_width_;
+    for (size_t r = 0; r < count; ++r)
+      for (std::int64_t i = 0; i < input_width_; ++i)
+        scaled[r * input_width_ + i] = (x[r * input_width_ + i] - offset_[i]) * scale_[i];
+    dense_forward(layout_, parameters_.data(), scaled.data(), static_cast<std::int64_t>(count), workspace);
+    const float* y = workspace.output();
+    for (size_t r = 0; r < count; ++r) {
+      const float value = y[r] * output_scale_ + output_offset_;
+      out[first + r] = expm1_ ? std::expm1(value) : value;
+    }
+  }
+}
+
+void NativeForward::predict_rows(const float* rows, size_t n, float* out) const {
   // Two ping-pong buffers on the stack for typical widths; no allocation per call for small nets.
   constexpr std::int64_t kStackWidth = 512;
   float stack_a[kStackWidth], stack_b[kStackWidth];
@@ -40,7 +69,7 @@ void NativeForward::predict(std::span<const float> rows, std::span<float> out) c
     b = heap_b.data();
   }
   for (size_t r = 0; r < n; ++r) {
-    const float* x = rows.data() + r * input_width_;
+    const float* x = rows + r * input_width_;
     for (std::int64_t i = 0; i < input_width_; ++i) a[i] = (x[i] - offset_[i]) * scale_[i];
     for (const Layer& layer : layers_) {
       const std::int64_t outputs = layer.outputs;

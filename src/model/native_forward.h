@@ -1,10 +1,11 @@
-// A plain C++ forward pass over a PortableNetwork: the low-latency path for one or a few rows,
-// where LibTorch's per-operator dispatch would cost more than the arithmetic.
+// A plain C++ forward pass over a PortableNetwork, LibTorch-free: per-row loops for one or a few rows (the
+// low-latency path, no allocation), GEMMs through the system BLAS on tiles of rows for batches.
 #pragma once
 
 #include <span>
 #include <vector>
 
+#include "model/fused_dense_network.h"
 #include "model/portable_network.h"
 
 namespace vgsales {
@@ -12,11 +13,16 @@ namespace vgsales {
 class NativeForward {
  public:
   explicit NativeForward(const PortableNetwork& network);
-  // rows: row-major [n][input_width] raw (encoded) features; out: n values in target units.
+  // rows: row-major [n][input_width] raw (encoded) features; out: n values in target units. Thread-safe.
   void predict(std::span<const float> rows, std::span<float> out) const;
+  // From this many rows on, predict() runs GEMMs over tiles of rows instead of one row at a time.
+  static constexpr size_t kGemmRows = 8;
   std::int64_t input_width() const { return input_width_; }
 
  private:
+  void predict_rows(const float* rows, size_t n, float* out) const;
+  void predict_tiles(const float* rows, size_t n, float* out) const;
+
   struct Layer {
     std::int64_t inputs, outputs;
     std::vector<float> weight_t;  // [inputs][outputs]: the inner loop runs over contiguous outputs
@@ -29,6 +35,8 @@ class NativeForward {
   std::vector<Layer> layers_;
   float output_scale_, output_offset_;
   bool expm1_;
+  DenseStackLayout layout_;
+  std::vector<float> parameters_;  // flat, DenseStackLayout order, for the GEMM path
 };
 
 }  // namespace vgsales

@@ -1,0 +1,213 @@
+// The fused dense stack: forward, backward and Adam over one flat parameter buffer, no allocation per batch.
+#include "model/fused_dense_network.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace vgsales {
+
+namespace {
+
+// The CBLAS entry points, resolved at run time from the BLAS LibTorch already loads (Debian: libblas.so.3, which
+// the alternatives system points at OpenBLAS). Resolving them there keeps one BLAS in the process and needs no
+// extra link dependency; without them the portable loops below compute the same products, only slower.
+using SgemmFunction = void (*)(int order, int transpose_a, int transpose_b, int m, int n, int k, float alpha,
+                               const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc);
+using SetThreadsFunction = void (*)(int);
+constexpr int kCblasRowMajor = 101, kCblasNoTrans = 111, kCblasTrans = 112;  // cblas.h's enum values
+
+struct BlasEntryPoints {
+  SgemmFunction sgemm = nullptr;
+  SetThreadsFunction set_threads = nullptr;
+  BlasEntryPoints() {
+    sgemm = reinterpret_cast<SgemmFunction>(dlsym(RTLD_DEFAULT, "cblas_sgemm"));
+    set_threads = reinterpret_cast<SetThreadsFunction>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+  }
+};
+
+const BlasEntryPoints& blas() {
+  static const BlasEntryPoints entry_points;
+  return entry_points;
+}
+
+void portable_gemm(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t n, std::int64_t k, float alpha,
+                   const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
+                   std::int64_t ldc) {
+  for (std::int64_t i = 0; i < m; ++i) {
+    float* row = c + i * ldc;
+    for (std::int64_t j = 0; j < n; ++j) row[j] = beta == 0.0f ? 0.0f : beta * row[j];
+    for (std::int64_t p = 0; p < k; ++p) {
+      const float a_ip = alpha * (transpose_a ? a[p * lda + i] : a[i * lda + p]);
+      if (transpose_b) {
+        for (std::int64_t j = 0; j < n; ++j) row[j] += a_ip * b[j * ldb + p];
+      } else {
+        const float* b_row = b + p * ldb;
+        for (std::int64_t j = 0; j < n; ++j) row[j] += a_ip * b_row[j];
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void gemm_row_major(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t n, std::int64_t k, float alpha,
+                    const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
+                    std::int64_t ldc) {
+  if (m == 0 || n == 0) return;
+  if (const auto sgemm = blas().sgemm) {
+    sgemm(kCblasRowMajor, transpose_a ? kCblasTrans : kCblasNoTrans, transpose_b ? kCblasTrans : kCblasNoTrans,
+          static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), alpha, a, static_cast<int>(lda), b,
+          static_cast<int>(ldb), beta, c, static_cast<int>(ldc));
+    return;
+  }
+  portable_gemm(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void set_blas_threads(int threads) {
+  if (const auto set_threads = blas().set_threads) set_threads(std::max(1, threads));
+}
+
+bool blas_available() { return blas().sgemm != nullptr; }
+
+DenseStackLayout::DenseStackLayout(std::vector<std::int64_t> widths) : widths_(std::move(widths)) {
+  offsets_.push_back(0);
+  for (size_t layer = 0; layer + 1 < widths_.size(); ++layer)
+    offsets_.push_back(offsets_.back() + static_cast<size_t>(widths_[layer] * widths_[layer + 1] + widths_[layer + 1]));
+}
+
+std::int64_t DenseStackLayout::widest() const { return *std::max_element(widths_.begin(), widths_.end()); }
+
+DenseStackLayout layout_of(const PortableNetwork& network) {
+  std::vector<std::int64_t> widths{network.input_width()};
+  for (const auto& layer : network.layers) widths.push_back(layer.output_size);
+  return DenseStackLayout(std::move(widths));
+}
+
+std::vector<float> flatten_parameters(const PortableNetwork& network) {
+  std::vector<float> flat;
+  flat.reserve(static_cast<size_t>(network.parameter_count()));
+  for (const auto& layer : network.layers) {
+    flat.insert(flat.end(), layer.weight.begin(), layer.weight.end());
+    flat.insert(flat.end(), layer.bias.begin(), layer.bias.end());
+  }
+  return flat;
+}
+
+PortableNetwork unflatten_parameters(const PortableNetwork& frame, const DenseStackLayout& layout,
+                                     const float* parameters) {
+  PortableNetwork network = frame;
+  network.layers.clear();
+  for (size_t l = 0; l < layout.layer_count(); ++l) {
+    DenseLayer layer;
+    layer.input_size = layout.inputs(l);
+    layer.output_size = layout.outputs(l);
+    const float* weight = parameters + layout.weight_offset(l);
+    const float* bias = parameters + layout.bias_offset(l);
+    layer.weight.assign(weight, weight + layer.input_size * layer.output_size);
+    layer.bias.assign(bias, bias + layer.output_size);
+    layer.relu = l + 1 != layout.layer_count();
+    network.layers.push_back(std::move(layer));
+  }
+  return network;
+}
+
+DenseStackWorkspace::DenseStackWorkspace(const DenseStackLayout& layout, std::int64_t rows) : capacity(rows) {
+  for (size_t l = 0; l < layout.layer_count(); ++l)
+    activations.emplace_back(static_cast<size_t>(rows * layout.outputs(l)));
+  delta.resize(static_cast<size_t>(rows * layout.widest()));
+  delta_previous.resize(delta.size());
+}
+
+void dense_forward(const DenseStackLayout& layout, const float* parameters, const float* x, std::int64_t rows,
+                   DenseStackWorkspace& workspace) {
+  const float* input = x;
+  for (size_t l = 0; l < layout.layer_count(); ++l) {
+    const std::int64_t inputs = layout.inputs(l), outputs = layout.outputs(l);
+    const float* weight = parameters + layout.weight_offset(l);
+    const float* bias = parameters + layout.bias_offset(l);
+    float* out = workspace.activations[l].data();
+    if (outputs == 1) {
+      // A single output is a dot product per row; a GEMM call would cost more than it computes.
+      for (std::int64_t r = 0; r < rows; ++r) {
+        const float* row = input + r * inputs;
+        float sum = 0.0f;
+        for (std::int64_t i = 0; i < inputs; ++i) sum += row[i] * weight[i];
+        out[r] = sum + bias[0];
+      }
+    } else {
+      for (std::int64_t r = 0; r < rows; ++r) std::copy(bias, bias + outputs, out + r * outputs);
+      gemm_row_major(false, true, rows, outputs, inputs, 1.0f, input, inputs, weight, inputs, 1.0f, out, outputs);
+    }
+    if (l + 1 != layout.layer_count())
+      for (std::int64_t i = 0; i < rows * outputs; ++i) out[i] = std::max(out[i], 0.0f);
+    input = out;
+  }
+}
+
+double dense_mse_gradient(const DenseStackLayout& layout, const float* parameters, const float* x, const float* y,
+                          std::int64_t rows, DenseStackWorkspace& workspace, float* gradient) {
+  dense_forward(layout, parameters, x, rows, workspace);
+  const float* prediction = workspace.output();
+  // d(mean((p - y)^2))/dp = 2 (p - y) / rows, as torch's mse_loss backward computes it.
+  const float scale = 2.0f / static_cast<float>(rows);
+  double loss = 0;
+  float* delta = workspace.delta.data();
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const float difference = prediction[r] - y[r];
+    loss += static_cast<double>(difference) * difference;
+    delta[r] = scale * difference;
+  }
+  float* delta_previous = workspace.delta_previous.data();
+  for (size_t l = layout.layer_count(); l-- > 0;) {
+    const std::int64_t inputs = layout.inputs(l), outputs = layout.outputs(l);
+    const float* input = l == 0 ? x : workspace.activations[l - 1].data();
+    const float* weight = parameters + layout.weight_offset(l);
+    float* weight_gradient = gradient + layout.weight_offset(l);
+    float* bias_gradient = gradient + layout.bias_offset(l);
+    // dW = delta^T . input; db = column sums of delta.
+    gemm_row_major(true, false, outputs, inputs, rows, 1.0f, delta, outputs, input, inputs, 0.0f, weight_gradient,
+                   inputs);
+    std::fill(bias_gradient, bias_gradient + outputs, 0.0f);
+    for (std::int64_t r = 0; r < rows; ++r)
+      for (std::int64_t o = 0; o < outputs; ++o) bias_gradient[o] += delta[r * outputs + o];
+    if (l == 0) break;
+    // The previous layer's delta: (delta . W) where its ReLU was active (its output > 0).
+    gemm_row_major(false, false, rows, inputs, outputs, 1.0f, delta, outputs, weight, inputs, 0.0f, delta_previous,
+                   inputs);
+    for (std::int64_t i = 0; i < rows * inputs; ++i)
+      if (!(input[i] > 0.0f)) delta_previous[i] = 0.0f;
+    std::swap(delta, delta_previous);
+  }
+  return loss / static_cast<double>(rows);
+}
+
+void fused_adam_step(float* parameters, const float* gradient, size_t count, AdamMoments& moments,
+                     const AdamHyperparameters& hyper) {
+  if (moments.exp_avg.size() != count) {
+    moments.exp_avg.assign(count, 0.0f);
+    moments.exp_avg_sq.assign(count, 0.0f);
+  }
+  moments.step += 1;
+  // The same operations, in the same order and precision, as torch::optim::Adam::step (LibTorch 1.13).
+  const double bias_correction1 = 1 - std::pow(hyper.beta1, static_cast<double>(moments.step));
+  const double bias_correction2 = 1 - std::pow(hyper.beta2, static_cast<double>(moments.step));
+  const float beta1 = static_cast<float>(hyper.beta1), one_minus_beta1 = static_cast<float>(1 - hyper.beta1);
+  const float beta2 = static_cast<float>(hyper.beta2), one_minus_beta2 = static_cast<float>(1 - hyper.beta2);
+  const float inverse_root_correction2 = static_cast<float>(1 / std::sqrt(bias_correction2));
+  const float eps = static_cast<float>(hyper.eps);
+  const float negative_step = static_cast<float>(-(hyper.learning_rate / bias_correction1));
+  float* exp_avg = moments.exp_avg.data();
+  float* exp_avg_sq = moments.exp_avg_sq.data();
+  for (size_t i = 0; i < count; ++i) {
+    const float g = gradient[i];
+    exp_avg[i] = exp_avg[i] * beta1 + one_minus_beta1 * g;
+    exp_avg_sq[i] = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g;
+    const float denominator = std::sqrt(exp_avg_sq[i]) * inverse_root_correction2 + eps;
+    parameters[i] = parameters[i] + negative_step * (exp_avg[i] / denominator);
+  }
+}
+
+}  // namespace vgsales
