@@ -59,7 +59,7 @@ for seed in $SEEDS; do
   timed "$out" "$VGSALES" train --train "$TRAIN" --test "$TEST" --target total_earnings --out "$out" --seed "$seed" \
     --threads 1 --no-logs --quiet
   record vgsales "$($PYTHON -c 'import json,sys; d=json.load(open(sys.argv[1])); w=open(sys.argv[2]).read().split()
-print(json.dumps({"train_seconds": d["training"]["seconds"], "rmse": d["metrics"]["test"]["rmse"], "command_seconds": float(w[0])}))' \
+print(json.dumps({"train_seconds": d["training"]["seconds"], "rmse": d["metrics"]["test"]["rmse"], "command_seconds": float(w[0]), "peak_rss_kib": int(w[1])}))' \
     "$out/model.json" "$out.time")"
   for peer in pytorch sklearn; do
     out=$WORK/$peer-$seed

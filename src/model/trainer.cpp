@@ -74,25 +74,21 @@ PortableNetwork snapshot(DenseRegressor& model, const PortableNetwork& frame) {
   return network;
 }
 
-// One split as the fused loop reads it: raw features scaled on the fly (no scaled copy of the data is kept,
-// which matters at millions of rows), the target scaled once.
+// One split as the fused loop reads it: features and target are scaled on the fly, so the trainer keeps no scaled
+// copy of the data (at millions of rows that copy would be the largest allocation after the table itself).
 struct PreparedSplit {
   std::string name;
   const float* features = nullptr;  // raw, [rows][width]
   const float* targets = nullptr;   // target units
-  std::vector<float> scaled_targets;
   size_t rows = 0;
 };
 
-PreparedSplit prepare(const SplitData& split, const PortableNetwork& frame) {
-  PreparedSplit prepared{split.name, split.features, split.targets, std::vector<float>(split.rows), split.rows};
-  // The same float operations as the LibTorch version: log1p, then (y - offset) / scale.
-  for (size_t r = 0; r < split.rows; ++r) {
-    float y = split.targets[r];
-    if (frame.target_transform == TargetTransform::log1p) y = std::log1p(y);
-    prepared.scaled_targets[r] = (y - frame.output_offset) / frame.output_scale;
-  }
-  return prepared;
+PreparedSplit prepare(const SplitData& split) { return PreparedSplit{split.name, split.features, split.targets, split.rows}; }
+
+// The same float operations as the LibTorch version: log1p, then (y - offset) / scale.
+float scaled_target(float y, const PortableNetwork& frame) {
+  if (frame.target_transform == TargetTransform::log1p) y = std::log1p(y);
+  return (y - frame.output_offset) / frame.output_scale;
 }
 
 void scale_row(const PortableNetwork& frame, const float* raw, float* out) {
@@ -127,7 +123,7 @@ SplitMetrics evaluate_split(const DenseStackLayout& layout, const float* paramet
     forward_rows(layout, parameters, frame, split, first, count, scaled, workspace);
     const float* output = workspace.output();
     for (std::int64_t r = 0; r < count; ++r) {
-      const double difference = static_cast<double>(output[r]) - split.scaled_targets[first + r];
+      const double difference = static_cast<double>(output[r]) - scaled_target(split.targets[first + r], frame);
       squared_error += difference * difference;
       predictions[first + r] = to_target_units(output[r], frame);
     }
@@ -257,9 +253,9 @@ Result<TrainerResult> train_network(const TrainerInputs& in) {
     // The learning rate may be changed on resume; the moments carry over.
     const AdamHyperparameters adam{settings.learning_rate};
 
-    PreparedSplit train = prepare(in.train, in.frame);
+    PreparedSplit train = prepare(in.train);
     std::vector<PreparedSplit> evaluations;
-    for (const auto& split : in.evaluations) evaluations.push_back(prepare(split, in.frame));
+    for (const auto& split : in.evaluations) evaluations.push_back(prepare(split));
     const PreparedSplit* validation = nullptr;
     for (const auto& split : evaluations)
       if (split.name == "validation") validation = &split;
@@ -307,7 +303,7 @@ Result<TrainerResult> train_network(const TrainerInputs& in) {
         for (std::int64_t r = 0; r < size; ++r) {
           const auto row = static_cast<size_t>(order[first + r]);
           scale_row(in.frame, train.features + row * width, batch_x.data() + r * width);
-          batch_y[r] = train.scaled_targets[row];
+          batch_y[r] = scaled_target(train.targets[row], in.frame);
         }
         loss_sum += dense_mse_gradient(layout, parameters.data(), batch_x.data(), batch_y.data(), size,
                                        batch_workspace, gradient.data());
