@@ -3,7 +3,8 @@
 # static JSON file on the same machine in the same run (the ceiling for an HTTP server here), plus the
 # server's resident memory after 10k and after 1M requests. Prints a markdown table. Loopback only.
 #   bench/serve/run.sh [path/to/vgsales] [seconds per throughput run, default 10]
-# Environment: CONNECTIONS (64), WRK_THREADS (2), SERVER_THREADS (2), RSS_REQUESTS (1000000).
+# Environment: CONNECTIONS (64), WRK_THREADS (2), SERVER_THREADS (2), RSS_REQUESTS (1000000),
+#   MAX_LOAD_SECONDS (600, the bound on each memory run).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -69,23 +70,13 @@ wrk.method = "POST"
 wrk.body = '$BODY'
 wrk.headers["Content-Type"] = "application/json"
 EOF
-# Stops each wrk thread after its share of LIMIT responses, to count requests exactly.
-cat >"$WORK/counted.lua" <<EOF
-wrk.method = "POST"
-wrk.body = '$BODY'
-wrk.headers["Content-Type"] = "application/json"
-local limit = tonumber(os.getenv("LIMIT")) / $WRK_THREADS
-local seen = 0
-function response(status, headers, body)
-  seen = seen + 1
-  if seen >= limit then wrk.thread:stop() end
-end
-EOF
-
 # --- nginx: a static copy of the same answer, same connections, same machine ----------------------------
 NGINX_PORT=$(free_port)
 mkdir -p "$WORK/nginx/html" "$WORK/nginx/logs"
 cp "$WORK/answer.json" "$WORK/nginx/html/answer.json"
+# When run as root, nginx's workers run as nobody: they must be able to reach the file (mktemp -d is 0700).
+chmod 755 "$WORK" "$WORK/nginx" "$WORK/nginx/html"
+chmod 644 "$WORK/nginx/html/answer.json"
 cat >"$WORK/nginx/nginx.conf" <<EOF
 worker_processes $SERVER_THREADS;
 daemon off;
@@ -110,10 +101,13 @@ EOF
 mkdir -p "$WORK/nginx/tmp"
 nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" 2>"$WORK/nginx/logs/stderr" &
 NGINX_PID=$!
+NGINX_STATUS=""
 for _ in $(seq 1 50); do
-  curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$NGINX_PORT/answer.json" && break
+  NGINX_STATUS=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$NGINX_PORT/answer.json" || true)
+  [[ "$NGINX_STATUS" == 200 ]] && break
   sleep 0.1
 done
+[[ "$NGINX_STATUS" == 200 ]] || { echo "nginx answered '$NGINX_STATUS'; see $WORK/nginx/logs" >&2; exit 1; }
 
 # run_wrk URL [extra wrk args...] -> "requests/s p50_ms p99_ms"
 run_wrk() {
@@ -134,11 +128,30 @@ print(f"{float(rps.group(1)) if rps else float('nan'):.0f} {ms('50'):.3f} {ms('9
 EOF
 }
 
-# --- RSS after 10k and 1M requests (counted, bounded in time) --------------------------------------------
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- RSS after 10k and 1M requests --------------------------------------------------------------------
+# wrk cannot stop after N requests (its main thread sleeps for -d), so load runs in the background until
+# the server's own counter (/metrics) passes the target; bounded by MAX_LOAD_SECONDS.
+MAX_LOAD_SECONDS=${MAX_LOAD_SECONDS:-600}
+served() {
+  curl -s --max-time 5 "http://127.0.0.1:$PORT/metrics" |
+    awk '/^vgsales_http_requests_total\{route="predict",code="200"\}/ {print $2; found=1} END {if (!found) print 0}'
+}
+load_until() {  # load_until TARGET: POSTs until the server has answered TARGET predicts
+  local target=$1
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${MAX_LOAD_SECONDS}s" -s "$WORK/predict.lua" "$URL" >/dev/null 2>&1 &
+  local wrk_pid=$! started=$SECONDS
+  while (( $(served) < target && SECONDS - started < MAX_LOAD_SECONDS )); do sleep 0.2; done
+  kill -TERM "$wrk_pid" 2>/dev/null || true
+  wait "$wrk_pid" 2>/dev/null || true
+}
 RSS_START=$(rss_kib "$SERVER_PID")
-LIMIT=10000 run_wrk "$URL" -s "$WORK/counted.lua" -d 120s >/dev/null
+load_until 10000
+SERVED_10K=$(served)
 RSS_10K=$(rss_kib "$SERVER_PID")
-LIMIT=$((RSS_REQUESTS - 10000)) run_wrk "$URL" -s "$WORK/counted.lua" -d 600s >/dev/null
+load_until "$RSS_REQUESTS"
+SERVED_1M=$(served)
 RSS_1M=$(rss_kib "$SERVER_PID")
 
 # --- throughput and latency ---------------------------------------------------------------------------
@@ -148,7 +161,7 @@ read -r N_RPS N_P50 N_P99 N_NON2XX N_SOCKERR <<<"$(run_wrk "http://127.0.0.1:$NG
 RATIO=$("$PYTHON" -c "print(f'{$V_RPS / $N_RPS:.2f}' if $N_RPS > 0 else 'n/a')")
 GROWTH=$("$PYTHON" -c "print(f'{100.0 * ($RSS_1M - $RSS_10K) / $RSS_10K:+.1f}%')")
 echo
-echo "wrk -t$WRK_THREADS -c$CONNECTIONS, ${DURATION}s per run, server --threads $SERVER_THREADS, nginx worker_processes $SERVER_THREADS, $(nproc) cores"
+echo "wrk -t$WRK_THREADS -c$CONNECTIONS, ${DURATION}s per run, server --threads $SERVER_THREADS, nginx worker_processes $SERVER_THREADS, $(nproc) cores, load average before the runs: $LOAD_BEFORE"
 echo
 echo "| target | requests/s | p50 | p99 | non-2xx | socket errors |"
 echo "|---|---:|---:|---:|---:|---|"
@@ -159,8 +172,8 @@ echo
 echo "| server RSS | KiB |"
 echo "|---|---:|"
 echo "| after start (model loaded) | $RSS_START |"
-echo "| after 10k requests | $RSS_10K |"
-echo "| after $RSS_REQUESTS requests | $RSS_1M ($GROWTH vs 10k) |"
+echo "| after $SERVED_10K requests | $RSS_10K |"
+echo "| after $SERVED_1M requests | $RSS_1M ($GROWTH vs the previous row) |"
 
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID" && echo && echo "server exited 0 after SIGTERM"

@@ -1,17 +1,19 @@
-// Boost.Beast adapter: one Session per connection, all I/O asynchronous on a strand per connection, the
-// REST handler called inline (a prediction is microseconds, cheaper than a hand-off to another pool).
+// Boost.Beast adapter: one io_context per thread (each connection lives on one of them, so no strands or
+// locks on the request path), one asynchronous Session per connection, the REST handler called inline
+// (a prediction is microseconds, cheaper than a hand-off to another pool).
 #include "serve/http_server.h"
 
-#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <csignal>
@@ -38,18 +40,34 @@ class HttpServer::State {
       : options(options),
         handler(handler),
         observers(std::move(observers)),
-        io(options.threads),
-        server_strand(asio::make_strand(io)),
-        acceptor(server_strand),
-        drain_timer(server_strand),
-        signals(server_strand) {}
+        contexts(make_contexts(options.threads)),
+        acceptor(control()),
+        drain_timer(control()),
+        signals(control()) {}
+
+  static std::vector<std::unique_ptr<asio::io_context>> make_contexts(int count) {
+    std::vector<std::unique_ptr<asio::io_context>> made;
+    for (int i = 0; i < std::max(count, 1); ++i) made.push_back(std::make_unique<asio::io_context>(1));
+    return made;
+  }
+  // The acceptor, the drain timer and the signals live on the first context, so they need no lock.
+  asio::io_context& control() { return *contexts.front(); }
+  asio::io_context& next_session_context() {
+    return *contexts[next_context.fetch_add(1, std::memory_order_relaxed) % contexts.size()];
+  }
+  void stop_all() {
+    for (auto& context : contexts) context->stop();
+  }
+  void release_work() {  // lets each context's run() return once it has nothing left to do
+    for (auto& guard : work) guard.reset();
+  }
 
   void accept_next();
-  void begin_shutdown();  // on server_strand
+  void begin_shutdown();  // on control()
   void add_session(Session* session, const std::shared_ptr<Session>& owner);
   void remove_session(Session* session);
 
-  // Destroyed after `io`, whose destructor destroys pending handlers and so the sessions they own.
+  // Destroyed after `contexts`, whose destructors destroy pending handlers and so the sessions they own.
   ~State() { destroying.store(true); }
   std::atomic<bool> stopping{false};
   std::atomic<bool> destroying{false};
@@ -59,8 +77,9 @@ class HttpServer::State {
   const HttpServerOptions options;
   const RestHandler& handler;
   const HttpServerObservers observers;
-  asio::io_context io;
-  asio::strand<asio::io_context::executor_type> server_strand;  // acceptor, timer, signals
+  std::vector<std::unique_ptr<asio::io_context>> contexts;  // one per thread
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;  // keeps idle contexts running
+  std::atomic<std::size_t> next_context{0};
   tcp::acceptor acceptor;
   asio::steady_timer drain_timer;
   asio::signal_set signals;
@@ -246,7 +265,7 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 void HttpServer::State::accept_next() {
-  acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+  acceptor.async_accept(next_session_context().get_executor(), [this](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
     if (!ec) {
       if (stopping.load()) {
@@ -273,7 +292,10 @@ void HttpServer::State::remove_session(Session* session) {
   std::lock_guard lock(sessions_mutex);
   sessions.erase(session);
   if (stopping.load() && sessions.empty() && !destroying.load()) {
-    asio::post(server_strand, [this] { drain_timer.cancel(); });
+    asio::post(control(), [this] {
+      drain_timer.cancel();
+      release_work();
+    });
   }
 }
 
@@ -287,17 +309,23 @@ void HttpServer::State::begin_shutdown() {
     std::lock_guard lock(sessions_mutex);
     for (auto& [raw, weak] : sessions)
       if (auto session = weak.lock()) live.push_back(std::move(session));
-    if (sessions.empty()) return;
+    if (sessions.empty()) {
+      release_work();
+      return;
+    }
   }
   for (auto& session : live) session->stop();
   live.clear();
   drain_timer.expires_after(options.drain_timeout);
   drain_timer.async_wait([this](beast::error_code ec) {
-    if (!ec) io.stop();  // requests still running after the drain timeout are abandoned
+    if (!ec) stop_all();  // requests still running after the drain timeout are abandoned
   });
   // Sessions may all have ended between the checks above and arming the timer.
   std::lock_guard lock(sessions_mutex);
-  if (sessions.empty()) drain_timer.cancel();
+  if (sessions.empty()) {
+    drain_timer.cancel();
+    release_work();
+  }
 }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::listen(const HttpServerOptions& options, const RestHandler& handler,
@@ -328,7 +356,8 @@ unsigned short HttpServer::port() const {
 
 void HttpServer::run() {
   State& state = *state_;
-  asio::dispatch(state.server_strand, [&state] {
+  for (auto& context : state.contexts) state.work.push_back(asio::make_work_guard(*context));
+  asio::dispatch(state.control(), [&state] {
     if (state.stopping.load()) return;
     if (state.options.stop_on_signals) {
       state.signals.add(SIGINT);
@@ -340,14 +369,16 @@ void HttpServer::run() {
     state.accept_next();
   });
   std::vector<std::thread> workers;
-  for (int i = 1; i < state.options.threads; ++i) workers.emplace_back([&state] { state.io.run(); });
-  state.io.run();
+  for (std::size_t i = 1; i < state.contexts.size(); ++i) {
+    workers.emplace_back([&state, i] { state.contexts[i]->run(); });
+  }
+  state.control().run();
   for (auto& worker : workers) worker.join();
 }
 
 void HttpServer::shutdown() {
   State& state = *state_;
-  asio::post(state.server_strand, [&state] { state.begin_shutdown(); });
+  asio::post(state.control(), [&state] { state.begin_shutdown(); });
 }
 
 }  // namespace vgsales::serve

@@ -171,7 +171,7 @@ class RequestDecoder {
     for (std::size_t i = 0; i < signature_.features.size(); ++i) index_.emplace(signature_.features[i].name, i);
   }
 
-  Result<DecodedRequest> decode(const rapidjson::Document& doc) const {
+  Result<DecodedRequest> decode(const rapidjson::Value& doc) const {
     const auto instances = doc.FindMember("instances");
     const auto inputs = doc.FindMember("inputs");
     const bool has_instances = instances != doc.MemberEnd();
@@ -615,7 +615,13 @@ RestResponse RestHandler::predict(const std::string& model_name, const std::stri
   if (!model.ok()) return fail(rest_error_kind_for(model.error()), model.error().message);
 
   if (body.empty()) return fail(RestErrorKind::invalid_argument, "JSON Parse error: The document is empty");
-  rapidjson::Document doc;
+  // Small bodies (the common one-row request) parse into stack buffers; larger ones grow onto the heap.
+  char value_buffer[8192];
+  char parse_buffer[2048];
+  rapidjson::MemoryPoolAllocator<> value_allocator(value_buffer, sizeof value_buffer);
+  rapidjson::MemoryPoolAllocator<> parse_allocator(parse_buffer, sizeof parse_buffer);
+  rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>> doc(
+      &value_allocator, sizeof parse_buffer, &parse_allocator);
   // Iterative parsing: a hostile deeply nested body cannot exhaust the stack.
   doc.Parse<rapidjson::kParseNanAndInfFlag | rapidjson::kParseIterativeFlag>(body.data(), body.size());
   if (doc.HasParseError()) {
