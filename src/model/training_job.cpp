@@ -271,6 +271,11 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
     evaluations.push_back(std::move(split));
   }
   const size_t width = train.features.width;
+  // The encoded floats are all training needs from here on: free the parsed tables (for 10M rows they are
+  // as large as the features again, plus a line number per row).
+  train_table = Table{};
+  test_table.reset();
+  validation_table.reset();
 
   // Min-max scaling of inputs and target, fitted on the training rows (or kept from the resumed model).
   PortableNetwork frame;

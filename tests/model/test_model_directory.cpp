@@ -32,7 +32,7 @@ TEST(ModelDirectory, NativeAndBatchedPathsAgree) {
   testing::train_small_model(dir, "model");
   auto predictor = load_predictor(dir / "model");
   ASSERT_TRUE(predictor.ok()) << predictor.error().message;
-  // 40 rows go through LibTorch; each row alone goes through the native path.
+  // 40 rows go through the batched GEMM tiles; each row alone through the single-row path.
   std::vector<float> rows;
   for (int r = 0; r < 40; ++r)
     for (float v : {2.0f + r % 7 * 0.5f, float(r % 2), float(r % 3 == 0), 0.0f, 1.0f, float(r % 5 == 0), 0.0f, 1.0f,
