@@ -42,7 +42,7 @@ struct TrainerResult {
 
 Result<TrainerResult> train_network(const TrainerInputs& inputs);
 
-// Builds the network's initial weights for `settings` (Glorot-uniform weights, zero biases, as Keras does).
+// Builds the network's initial weights for `settings`: torch::nn::Linear's own initialisation (see trainer.cpp for why).
 PortableNetwork initialise_network(const PortableNetwork& frame, const TrainingSettings& settings);
 
 }  // namespace vgsales
