@@ -3,7 +3,6 @@
 
 #include "cli/command.h"
 #include "cli/console_format.h"
-#include "common/atomic_file.h"
 #include "model/model_directory.h"
 #include "model/model_metadata.h"
 
@@ -15,9 +14,8 @@ void register_info_command(CLI::App& app, CommandAction& chosen) {
   command->add_option("--model", *model, "model directory")->required();
   command->callback([model, &chosen] {
     chosen = [model]() -> Result<void> {
-      VGSALES_ASSIGN_OR_RETURN(const std::string text, read_model_metadata_json(*model));
-      VGSALES_ASSIGN_OR_RETURN(const ModelMetadata m, metadata_from_json(text, *model + "/model.json"));
-      VGSALES_ASSIGN_OR_RETURN(const PortableNetwork network, load_portable_network(*model));
+      VGSALES_ASSIGN_OR_RETURN(const ModelMetadata m, read_model_metadata(*model));
+      VGSALES_ASSIGN_OR_RETURN(const PortableNetwork network, load_portable_network(*model, m));
       const std::string rule(72, '_'), double_rule(72, '=');
       fmt::print("Model: \"{}\" predicts {} (output \"{}\"), created {}\n{}\n", *model, m.schema.target, m.output_name,
                  m.created, rule);

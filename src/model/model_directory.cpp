@@ -74,17 +74,18 @@ Result<void> check_model_directory(const fs::path& model_dir) {
   return {};
 }
 
-Result<std::string> read_model_metadata_json(const fs::path& model_dir) {
+Result<ModelMetadata> read_model_metadata(const fs::path& model_dir) {
   VGSALES_TRY(check_model_directory(model_dir));
-  VGSALES_ASSIGN_OR_RETURN(std::string text, read_file_to_string(model_dir / kMetadataFileName));
-  VGSALES_TRY(metadata_from_json(text, (model_dir / kMetadataFileName).string()));
-  return text;
+  VGSALES_ASSIGN_OR_RETURN(const std::string text, read_file_to_string(model_dir / kMetadataFileName));
+  return metadata_from_json(text, (model_dir / kMetadataFileName).string());
 }
 
 Result<PortableNetwork> load_portable_network(const fs::path& model_dir) {
-  VGSALES_ASSIGN_OR_RETURN(const std::string text, read_model_metadata_json(model_dir));
-  VGSALES_ASSIGN_OR_RETURN(const ModelMetadata metadata,
-                           metadata_from_json(text, (model_dir / kMetadataFileName).string()));
+  VGSALES_ASSIGN_OR_RETURN(const ModelMetadata metadata, read_model_metadata(model_dir));
+  return load_portable_network(model_dir, metadata);
+}
+
+Result<PortableNetwork> load_portable_network(const fs::path& model_dir, const ModelMetadata& metadata) {
   PortableNetwork network;
   network.input_names = metadata.schema.encoded_names();
   network.target_name = metadata.schema.target;

@@ -19,11 +19,15 @@ inline constexpr const char* kCheckpointFileName = "checkpoint.pt";
 // Checks that `model_dir` holds a readable model.json and model.pt; errors name the missing file.
 Result<void> check_model_directory(const std::filesystem::path& model_dir);
 
+struct ModelMetadata;  // model/model_metadata.h
+
 // The trained network's weights, scaling and names, read from model_dir (model.json + model.pt).
 Result<PortableNetwork> load_portable_network(const std::filesystem::path& model_dir);
+// The same, for a caller that has already read model_dir's model.json.
+Result<PortableNetwork> load_portable_network(const std::filesystem::path& model_dir, const ModelMetadata& metadata);
 
-// model.json's text, validated as JSON with the fields every reader relies on.
-Result<std::string> read_model_metadata_json(const std::filesystem::path& model_dir);
+// model.json, parsed and checked for the fields every reader relies on.
+Result<ModelMetadata> read_model_metadata(const std::filesystem::path& model_dir);
 
 }  // namespace vgsales
 

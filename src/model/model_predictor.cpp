@@ -131,9 +131,8 @@ class ModelPredictor final : public Predictor {
 }  // namespace
 
 Result<std::shared_ptr<const Predictor>> load_predictor(const fs::path& model_dir) {
-  VGSALES_ASSIGN_OR_RETURN(const std::string text, read_model_metadata_json(model_dir));
-  VGSALES_ASSIGN_OR_RETURN(ModelMetadata metadata, metadata_from_json(text, (model_dir / kMetadataFileName).string()));
-  VGSALES_ASSIGN_OR_RETURN(PortableNetwork network, load_portable_network(model_dir));
+  VGSALES_ASSIGN_OR_RETURN(ModelMetadata metadata, read_model_metadata(model_dir));
+  VGSALES_ASSIGN_OR_RETURN(PortableNetwork network, load_portable_network(model_dir, metadata));
   return std::shared_ptr<const Predictor>(std::make_shared<ModelPredictor>(std::move(metadata), std::move(network)));
 }
 

@@ -192,8 +192,7 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
   // A resumed run keeps the saved model's schema, scaling and architecture: only the weights move on.
   std::optional<ModelMetadata> resumed;
   if (!options.resume_dir.empty()) {
-    VGSALES_ASSIGN_OR_RETURN(const std::string text, read_model_metadata_json(options.resume_dir));
-    VGSALES_ASSIGN_OR_RETURN(resumed, metadata_from_json(text, (options.resume_dir / kMetadataFileName).string()));
+    VGSALES_ASSIGN_OR_RETURN(resumed, read_model_metadata(options.resume_dir));
     if (!fs::exists(options.resume_dir / kCheckpointFileName))
       return make_error(ErrorKind::not_found, (options.resume_dir / kCheckpointFileName).string() + ": missing; cannot resume");
     if (options.layers_given && settings.hidden_layers != resumed->settings.hidden_layers)
