@@ -24,12 +24,16 @@ Error column_error(const Table& table, const std::string& column, const std::str
   return make_error(ErrorKind::invalid_data, table.source + ": column '" + column + "': " + what);
 }
 
-Error stray_text_error(const Table& table, const Column& column) {
+}  // namespace
+
+Error non_numeric_cell_error(const Table& table, const Column& column) {
   std::string message = table.source + ":" + std::to_string(column.first_text_line) + ": column '" + column.name +
                         "': value '" + column.first_text_value + "' is not a number";
   if (column.text_cells > 1) message += fmt::format(" ({} more non-numeric cells in this column)", column.text_cells - 1);
   return make_error(ErrorKind::invalid_data, message);
 }
+
+namespace {
 
 long long distinct_present(const Column& column) {
   if (column.text_codes.empty()) {
@@ -69,7 +73,7 @@ Result<void> fit_feature(const Table& table, const Column& column, FeatureSpec& 
     spec.missing_indicator = false;
     return {};
   }
-  if (column.has_text()) return stray_text_error(table, column);
+  if (column.has_text()) return non_numeric_cell_error(table, column);
   double sum = 0, low = INFINITY, high = -INFINITY;
   for (float v : column.numbers) {
     if (std::isnan(v)) continue;
@@ -258,7 +262,7 @@ Result<EncodedFeatures> encode_features(const Table& table, const DatasetSchema&
         out[row * encoded.width + position] = 1.0f;
       }
     } else {
-      if (column.has_text()) return stray_text_error(table, column);
+      if (column.has_text()) return non_numeric_cell_error(table, column);
       for (size_t row = 0; row < encoded.rows; ++row) {
         const float value = column.numbers[row];
         const bool is_missing = std::isnan(value);
@@ -282,7 +286,7 @@ Result<std::vector<float>> read_target(const Table& table, const std::string& ta
     return column_error(table, target,
                         "the target holds text (e.g. '" + column.first_text_value + "' at line " +
                             std::to_string(column.first_text_line) + "); it must be numeric");
-  if (column.has_text()) return stray_text_error(table, column);
+  if (column.has_text()) return non_numeric_cell_error(table, column);
   for (size_t row = 0; row < table.row_count(); ++row)
     if (std::isnan(column.numbers[row]))
       return make_error(ErrorKind::invalid_data, table.source + ":" + std::to_string(table.lines[row]) +
@@ -297,24 +301,6 @@ std::vector<size_t> rows_with_target(const Table& table, size_t target_column) {
   for (size_t row = 0; row < table.row_count(); ++row)
     if (!column.is_missing(row)) rows.push_back(row);
   return rows;
-}
-
-std::vector<std::string> missing_feature_columns(const Table& table, const DatasetSchema& schema) {
-  std::vector<std::string> missing;
-  for (const auto& spec : schema.features)
-    if (!table.find(spec.name)) missing.push_back(spec.name);
-  return missing;
-}
-
-std::vector<std::string> extra_columns(const Table& table, const DatasetSchema& schema) {
-  std::vector<std::string> extra;
-  for (const auto& column : table.columns) {
-    if (column.name == schema.target) continue;
-    bool known = false;
-    for (const auto& spec : schema.features) known = known || spec.name == column.name;
-    if (!known) extra.push_back(column.name);
-  }
-  return extra;
 }
 
 std::string describe_schema(const DatasetSchema& schema) {

@@ -73,10 +73,8 @@ Result<std::vector<float>> read_target(const Table& table, const std::string& ta
 // Rows whose target cell is present (rows with a missing target are skipped by training).
 std::vector<size_t> rows_with_target(const Table& table, size_t target_column);
 
-// Columns a predict input lacks, by name.
-std::vector<std::string> missing_feature_columns(const Table& table, const DatasetSchema& schema);
-// Columns a predict input has beyond the features (and the target).
-std::vector<std::string> extra_columns(const Table& table, const DatasetSchema& schema);
+// The error for a numeric column holding text: file, line and value of its first text cell, and how many more.
+Error non_numeric_cell_error(const Table& table, const Column& column);
 
 // A Markdown table of the schema (name, type, range or categories), as `train` prints it.
 std::string describe_schema(const DatasetSchema& schema);

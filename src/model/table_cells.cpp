@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "data/dataset_schema.h"
+
 namespace vgsales {
 
 Result<std::vector<FieldValue>> table_cells(const Table& table, const ModelSignature& signature) {
@@ -14,10 +16,7 @@ Result<std::vector<FieldValue>> table_cells(const Table& table, const ModelSigna
     const auto index = table.find(feature.name);
     if (!index) return make_error(ErrorKind::invalid_data, table.source + ": missing column '" + feature.name + "'");
     const Column& column = table.columns[*index];
-    if (feature.kind != FeatureKind::categorical && column.has_text())
-      return make_error(ErrorKind::invalid_data, table.source + ":" + std::to_string(column.first_text_line) +
-                                                     ": column '" + column.name + "': value '" +
-                                                     column.first_text_value + "' is not a number");
+    if (feature.kind != FeatureKind::categorical && column.has_text()) return non_numeric_cell_error(table, column);
     for (size_t r = 0; r < rows; ++r) {
       FieldValue& cell = cells[r * width + f];
       if (column.is_missing(r)) continue;
