@@ -35,9 +35,10 @@ void register_info_command(CLI::App& app, CommandAction& chosen) {
                  with_thousands(static_cast<double>(network.parameter_count()), 0),
                  with_thousands(static_cast<double>(network.parameter_count()), 0), rule);
       fmt::print("Schema:\n{}\n", describe_schema(m.schema));
-      fmt::print("Training: {} epochs run, kept epoch {}, status {}, {:.2f}s; batch {}, learning rate {}, seed {}\n\n",
+      fmt::print("Training: {} epochs run, kept epoch {}, status {}, {:.2f}s; batch {}, learning rate {}, seed {}; "
+                 "validation split {:g}, target transform {}\n\n",
                  m.epochs_run, m.best_epoch, m.status, m.training_seconds, m.settings.batch_size,
-                 m.settings.learning_rate, m.settings.seed);
+                 m.settings.learning_rate, m.settings.seed, m.settings.validation_split.value_or(0.0), m.target_transform);
       const std::string unit = unit_prefix_for(m.schema.target);
       fmt::print("| split | rows | RMSE | MAE | MAPE | R² |\n|---|---|---|---|---|---|\n");
       for (const auto& [split, s] : m.metrics)

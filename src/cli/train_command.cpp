@@ -37,7 +37,7 @@ void print_report(const TrainingJobReport& report, const std::string& unit) {
 void register_train_command(CLI::App& app, CommandAction& chosen) {
   struct Options {
     TrainingJobOptions job;
-    std::string train, test, out, resume, schema, layers = "50,100,50";
+    std::string train, test, out, resume, schema, layers = "50,100,50", validation_split = "auto";
     std::vector<std::string> features, drop, categorical, numeric, na_values;
     bool quiet = false;
     TrainExtensionOptions extensions;
@@ -54,9 +54,13 @@ void register_train_command(CLI::App& app, CommandAction& chosen) {
   command->add_option(flag, s.field, help)->default_val(fallback)->check(CLI::Range(static_cast<type>(low), static_cast<type>(high)));
   VGSALES_TRAINING_SETTINGS(VGSALES_ADD_SETTING_FLAG)
 #undef VGSALES_ADD_SETTING_FLAG
-  command->add_option("--target-transform", s.target_transform, "transform the target before scaling")
-      ->default_val("none")
-      ->check(CLI::IsMember({"none", "log1p"}));
+  command->add_option("--validation-split", options->validation_split,
+                      "fraction of the training rows held out to pick the best epoch (auto: 0.1 above 10,000 rows)")
+      ->default_val("auto");
+  command->add_option("--target-transform", s.target_transform,
+                      "transform the target before scaling (auto: log1p for a non-negative target with skewness above 2)")
+      ->default_val("auto")
+      ->check(CLI::IsMember({"auto", "none", "log1p"}));
   command->add_option("--features", options->features, "feature columns (default: every column but the target)")->delimiter(',');
   command->add_option("--drop", options->drop, "columns to leave out")->delimiter(',');
   command->add_option("--categorical", options->categorical, "columns to treat as categories")->delimiter(',');
@@ -72,6 +76,7 @@ void register_train_command(CLI::App& app, CommandAction& chosen) {
     chosen = [options, command]() -> Result<void> {
       TrainingJobOptions& job = options->job;
       VGSALES_ASSIGN_OR_RETURN(job.settings.hidden_layers, parse_layer_list(options->layers));
+      VGSALES_ASSIGN_OR_RETURN(job.settings.validation_split, parse_validation_split(options->validation_split));
       job.layers_given = command->count("--layers") > 0;
       job.train_file = options->train;
       job.test_file = options->test;

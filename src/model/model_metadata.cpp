@@ -165,6 +165,8 @@ std::string metadata_to_json(const ModelMetadata& m) {
   else w.Int64(static_cast<std::int64_t>(m.settings.field));
   VGSALES_TRAINING_SETTINGS(VGSALES_WRITE_SETTING)
 #undef VGSALES_WRITE_SETTING
+  // Saved models record the fraction actually used, never "auto".
+  w.Key("validation_split"); w.Double(m.settings.validation_split.value_or(0.0));
   w.Key("optimizer"); w.String("adam");
   w.Key("loss"); w.String("mse");
   w.Key("train_file"); w.String(m.train_file.c_str());
@@ -264,6 +266,8 @@ Result<ModelMetadata> metadata_from_json(const std::string& text, const std::str
     if (t.HasMember(#field) && t[#field].IsNumber()) m.settings.field = static_cast<type>(t[#field].GetDouble());
     VGSALES_TRAINING_SETTINGS(VGSALES_READ_SETTING)
 #undef VGSALES_READ_SETTING
+    if (t.HasMember("validation_split") && t["validation_split"].IsNumber())
+      m.settings.validation_split = t["validation_split"].GetDouble();
     if (t.HasMember("train_file") && t["train_file"].IsString()) m.train_file = t["train_file"].GetString();
     if (t.HasMember("test_file") && t["test_file"].IsString()) m.test_file = t["test_file"].GetString();
     if (t.HasMember("epochs_run") && t["epochs_run"].IsInt()) m.epochs_run = t["epochs_run"].GetInt();

@@ -227,11 +227,18 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
     test_table = select_rows(train_table, split.held_out);
     train_table = select_rows(train_table, split.kept);
   }
+  if (!settings.validation_split) {
+    settings.validation_split = automatic_validation_split(train_table.row_count(), settings.early_stopping);
+    if (*settings.validation_split > 0 && hooks.notice)
+      hooks.notice(fmt::format("validation: holding out {:g}% of the {} training rows to keep the best epoch "
+                               "(--validation-split auto; pass 0 to train on all of them)",
+                               100 * *settings.validation_split, train_table.row_count()));
+  }
   std::optional<Table> validation_table;
-  if (settings.validation_split > 0) {
+  if (*settings.validation_split > 0) {
     std::vector<size_t> all(train_table.row_count());
     std::iota(all.begin(), all.end(), 0);
-    const RowSplit split = split_rows(all, settings.validation_split, static_cast<std::uint64_t>(settings.seed) + 1);
+    const RowSplit split = split_rows(all, *settings.validation_split, static_cast<std::uint64_t>(settings.seed) + 1);
     validation_table = select_rows(train_table, split.held_out);
     train_table = select_rows(train_table, split.kept);
   }
@@ -281,6 +288,15 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
   frame.input_names = schema.encoded_names();
   frame.target_name = schema.target;
   frame.output_name = options.output_name.empty() ? default_output_name(schema.target) : options.output_name;
+  if (settings.target_transform == "auto") {
+    const bool non_negative = std::all_of(train.targets.begin(), train.targets.end(), [](float y) { return y >= 0; });
+    const double skew = skewness(train.targets);
+    settings.target_transform = non_negative && skew > kAutoLog1pMinimumSkewness ? "log1p" : "none";
+    if (settings.target_transform == "log1p" && hooks.notice)
+      hooks.notice(fmt::format("target: {} is strongly right-skewed (skewness {:.1f}), so the network fits log1p({}) "
+                               "(--target-transform auto; pass none to fit it raw)",
+                               schema.target, skew, schema.target));
+  }
   frame.target_transform = settings.target_transform == "log1p" ? TargetTransform::log1p : TargetTransform::none;
   if (frame.target_transform == TargetTransform::log1p)
     for (float y : train.targets)
@@ -315,7 +331,7 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
   }
   if (frame.target_transform == TargetTransform::none && !resumed && hooks.notice) {
     const double skew = skewness(train.targets);
-    if (skew > 2.0)
+    if (skew > kAutoLog1pMinimumSkewness)
       hooks.notice(fmt::format("hint: the target is strongly right-skewed (skewness {:.1f}); "
                                "--target-transform log1p often fits such targets better", skew));
   }

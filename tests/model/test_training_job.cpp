@@ -175,9 +175,81 @@ TEST(TrainingJob, RejectsBadSettings) {
   EXPECT_EQ(zero.error().kind, ErrorKind::usage);
   options.settings.epochs = 5;
   options.settings.early_stopping = 3;
+  options.settings.validation_split = 0.0;  // asked for no validation, yet for early stopping
   auto early = run_training_job(options, {});
   ASSERT_FALSE(early.ok());
   EXPECT_NE(early.error().message.find("--validation-split"), std::string::npos);
+}
+
+// A long-tailed, non-negative target (a few blockbusters among many small sellers) with enough rows that
+// "auto" holds out a validation split too.
+std::filesystem::path write_long_tailed_sales(const TemporaryDirectory& dir, size_t rows) {
+  std::string text = "Genre,Year,Sales\n";
+  const char* genres[] = {"Action", "Sports", "Puzzle"};
+  for (size_t i = 0; i < rows; ++i)
+    text += std::string(genres[i % 3]) + "," + std::to_string(1990 + i % 25) + "," +
+            (i % 97 == 0 ? "40.5" : std::to_string(0.01 * static_cast<double>(i % 50) + 0.02)) + "\n";
+  return testing::write_text_file(dir / "long_tailed.csv", text);
+}
+
+TEST(TrainingJob, AutoPicksLog1pAndAValidationSplitForALargeLongTailedTable) {
+  TemporaryDirectory dir;
+  TrainingJobOptions options;
+  options.train_file = write_long_tailed_sales(dir, kAutoValidationMinimumRows + 500);
+  options.out_dir = dir / "model";
+  options.schema.target = "Sales";
+  options.settings.epochs = 1;
+  std::vector<std::string> notices;
+  TrainingJobHooks hooks;
+  hooks.notice = [&](const std::string& line) { notices.push_back(line); };
+  auto report = run_training_job(options, hooks);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  const ModelMetadata& m = report->metadata;
+  EXPECT_EQ(m.target_transform, "log1p");
+  ASSERT_TRUE(m.settings.validation_split.has_value());
+  EXPECT_EQ(*m.settings.validation_split, kAutoValidationFraction);
+  EXPECT_EQ(m.rows.at("validation"), 1050);
+  // Both choices are announced, with the flag that undoes them.
+  std::string all;
+  for (const auto& line : notices) all += line + "\n";
+  EXPECT_NE(all.find("fits log1p(Sales) (--target-transform auto; pass none"), std::string::npos) << all;
+  EXPECT_NE(all.find("(--validation-split auto; pass 0"), std::string::npos) << all;
+  // model.json records what auto chose, so a reload (and --resume) sees the same settings.
+  auto reloaded = read_model_metadata(dir / "model");
+  ASSERT_TRUE(reloaded.ok());
+  EXPECT_EQ(reloaded->target_transform, "log1p");
+  EXPECT_EQ(reloaded->settings.validation_split.value_or(-1), kAutoValidationFraction);
+}
+
+TEST(TrainingJob, AutoKeepsSmallOrSymmetricTablesAsBefore) {
+  TemporaryDirectory dir;
+  // The reference-like synthetic table: 300 rows, a target of low skewness.
+  const TrainingJobReport report = testing::train_small_model(dir, "m", 1);
+  EXPECT_EQ(report.metadata.target_transform, "none");
+  EXPECT_EQ(report.metadata.settings.validation_split.value_or(-1), 0.0);
+  EXPECT_FALSE(report.metadata.rows.count("validation"));
+}
+
+TEST(TrainingJob, ExplicitSettingsOverrideAuto) {
+  TemporaryDirectory dir;
+  TrainingJobOptions options;
+  options.train_file = write_long_tailed_sales(dir, kAutoValidationMinimumRows + 500);
+  options.out_dir = dir / "model";
+  options.schema.target = "Sales";
+  options.settings.epochs = 1;
+  options.settings.target_transform = "none";
+  options.settings.validation_split = 0.0;
+  std::vector<std::string> notices;
+  TrainingJobHooks hooks;
+  hooks.notice = [&](const std::string& line) { notices.push_back(line); };
+  auto report = run_training_job(options, hooks);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->metadata.target_transform, "none");
+  EXPECT_FALSE(report->metadata.rows.count("validation"));
+  // Fitting a skewed target raw is allowed, with a hint.
+  bool hinted = false;
+  for (const auto& line : notices) hinted |= line.find("hint: the target is strongly right-skewed") != std::string::npos;
+  EXPECT_TRUE(hinted);
 }
 
 }  // namespace
