@@ -69,7 +69,9 @@ Result<void> fit_feature(const Table& table, const Column& column, FeatureSpec& 
     });
     spec.distinct_values = static_cast<long long>(ordered.size());
     spec.categories.clear();
-    for (size_t i = 0; i < ordered.size() && i < max_categories; ++i) spec.categories.push_back(ordered[i].first);
+    spec.rare_categories.clear();
+    for (size_t i = 0; i < ordered.size(); ++i)
+      (i < max_categories ? spec.categories : spec.rare_categories).push_back(ordered[i].first);
     spec.missing_indicator = false;
     return {};
   }
@@ -86,6 +88,7 @@ Result<void> fit_feature(const Table& table, const Column& column, FeatureSpec& 
   spec.fill_value = sum / static_cast<double>(present);
   spec.missing_indicator = column.missing_cells > 0;
   spec.categories.clear();
+  spec.rare_categories.clear();
   return {};
 }
 
@@ -229,6 +232,13 @@ Result<DatasetSchema> fit_schema(const Table& training, const DatasetSchema& typ
   return schema;
 }
 
+std::unordered_map<std::string, size_t> category_slots(const FeatureSpec& spec) {
+  std::unordered_map<std::string, size_t> slots;
+  for (size_t i = 0; i < spec.categories.size(); ++i) slots.emplace(spec.categories[i], i);
+  for (const auto& rare : spec.rare_categories) slots.emplace(rare, spec.categories.size());
+  return slots;
+}
+
 Result<EncodedFeatures> encode_features(const Table& table, const DatasetSchema& schema) {
   EncodedFeatures encoded;
   encoded.rows = table.row_count();
@@ -241,14 +251,14 @@ Result<EncodedFeatures> encode_features(const Table& table, const DatasetSchema&
     const Column& column = table.columns[*index];
     float* out = encoded.values.data() + offset;
     if (spec.type == ColumnType::categorical) {
-      std::unordered_map<std::string, size_t> slot;
-      for (size_t i = 0; i < spec.categories.size(); ++i) slot.emplace(spec.categories[i], i);
+      const std::unordered_map<std::string, size_t> slot = category_slots(spec);
       const size_t other = spec.categories.size(), missing = other + 1;
+      constexpr size_t kUnseen = SIZE_MAX;
       // Codes map to slots once per dictionary entry, not once per row.
       std::vector<size_t> slot_of_code(column.dictionary.size());
       for (size_t code = 0; code < column.dictionary.size(); ++code) {
         auto found = slot.find(column.dictionary[code]);
-        slot_of_code[code] = found == slot.end() ? other : found->second;
+        slot_of_code[code] = found == slot.end() ? kUnseen : found->second;
       }
       for (size_t row = 0; row < encoded.rows; ++row) {
         size_t position;
@@ -256,9 +266,12 @@ Result<EncodedFeatures> encode_features(const Table& table, const DatasetSchema&
         else if (!column.text_codes.empty()) position = slot_of_code[column.text_codes[row]];
         else {
           auto found = slot.find(column.text_at(row));
-          position = found == slot.end() ? other : found->second;
+          position = found == slot.end() ? kUnseen : found->second;
         }
-        if (position == other) ++encoded.unseen_categories;
+        if (position == kUnseen) {
+          ++encoded.unseen_categories;
+          position = other;
+        }
         out[row * encoded.width + position] = 1.0f;
       }
     } else {

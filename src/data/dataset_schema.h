@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -25,12 +26,17 @@ struct FeatureSpec {
   double max = 0;
   double fill_value = 0;  // training mean, imputed for missing cells
   bool missing_indicator = false;  // training data had missing cells in this column
-  std::vector<std::string> categories;  // most frequent first, capped
-  long long distinct_values = 0;        // distinct values seen in training (categorical)
+  std::vector<std::string> categories;       // most frequent first, capped
+  std::vector<std::string> rare_categories;  // the rest of training's values: they share "other" but are not unseen
+  long long distinct_values = 0;             // distinct values seen in training (categorical)
 
   size_t encoded_width() const;
   std::vector<std::string> encoded_names() const;
 };
+
+// Input slot of each category value known from training: its own slot, or "other" for a rare one. A value
+// absent from the map is unseen in training (it goes to "other" too, and is counted).
+std::unordered_map<std::string, size_t> category_slots(const FeatureSpec& spec);
 
 struct DatasetSchema {
   std::vector<FeatureSpec> features;  // in input order
@@ -61,7 +67,7 @@ struct EncodedFeatures {
   std::vector<float> values;  // row-major [rows][width]
   size_t rows = 0;
   size_t width = 0;
-  long long unseen_categories = 0;  // categorical cells that fell into "other"
+  long long unseen_categories = 0;  // categorical cells with a value unseen in training (encoded as "other")
 };
 
 // Encodes the schema's features of `table` (columns found by name, any order, extra ones ignored).

@@ -112,6 +112,10 @@ std::string metadata_to_json(const ModelMetadata& m) {
       w.StartArray();
       for (const auto& c : f.categories) w.String(c.c_str());
       w.EndArray();
+      w.Key("rare_categories");
+      w.StartArray();
+      for (const auto& c : f.rare_categories) w.String(c.c_str());
+      w.EndArray();
       w.Key("distinct_values"); w.Int64(f.distinct_values);
     } else {
       w.Key("min"); w.Double(f.min);
@@ -227,6 +231,15 @@ Result<ModelMetadata> metadata_from_json(const std::string& text, const std::str
       for (const auto& c : categories->GetArray()) {
         if (!c.IsString()) return r.missing(path + ".categories", "an array of strings");
         spec.categories.emplace_back(c.GetString(), c.GetStringLength());
+      }
+      // Optional: models written before it count every "other" value as unseen.
+      if (f.HasMember("rare_categories")) {
+        const auto& rare = f["rare_categories"];
+        if (!rare.IsArray()) return r.missing(path + ".rare_categories", "an array of strings");
+        for (const auto& c : rare.GetArray()) {
+          if (!c.IsString()) return r.missing(path + ".rare_categories", "an array of strings");
+          spec.rare_categories.emplace_back(c.GetString(), c.GetStringLength());
+        }
       }
       if (f.HasMember("distinct_values") && f["distinct_values"].IsInt64()) spec.distinct_values = f["distinct_values"].GetInt64();
     } else {

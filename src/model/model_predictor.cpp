@@ -2,6 +2,7 @@
 // the native forward pass.
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <unordered_map>
 
 #include "model/model_directory.h"
@@ -33,11 +34,7 @@ class ModelPredictor final : public Predictor {
     identity_encoding_ = true;
     for (const auto& feature : metadata_.schema.features)
       identity_encoding_ = identity_encoding_ && feature.type != ColumnType::categorical && !feature.missing_indicator;
-    for (const auto& feature : metadata_.schema.features) {
-      std::unordered_map<std::string, size_t> slots;
-      for (size_t i = 0; i < feature.categories.size(); ++i) slots.emplace(feature.categories[i], i);
-      category_slots_.push_back(std::move(slots));
-    }
+    for (const auto& feature : metadata_.schema.features) category_slots_.push_back(category_slots(feature));
   }
 
   const ModelSignature& signature() const override { return signature_; }
@@ -73,17 +70,24 @@ class ModelPredictor final : public Predictor {
         if (spec.type == ColumnType::categorical) {
           const size_t other = spec.categories.size();
           size_t slot = other + 1;  // missing
+          std::optional<std::string> value;
           if (const auto* text = std::get_if<std::string>(&cell)) {
-            auto found = category_slots_[f].find(*text);
-            slot = found == category_slots_[f].end() ? other : found->second;
+            value = *text;
           } else if (const auto* number = std::get_if<double>(&cell)) {
             // A JSON number for a category such as a year: compare its shortest text form.
             char buffer[32];
             const auto printed = std::to_chars(buffer, buffer + sizeof buffer, *number);
-            auto found = category_slots_[f].find(std::string(buffer, printed.ptr));
-            slot = found == category_slots_[f].end() ? other : found->second;
+            value.emplace(buffer, printed.ptr);
           }
-          if (slot == other) ++predictions.unseen_categories;
+          if (value) {
+            auto found = category_slots_[f].find(*value);
+            if (found != category_slots_[f].end()) {
+              slot = found->second;
+            } else {
+              slot = other;
+              ++predictions.unseen_categories;
+            }
+          }
           out[slot] = 1.0f;
           out += spec.encoded_width();
           continue;

@@ -36,7 +36,7 @@ using FieldValue = std::variant<std::monostate, double, std::string>;
 
 struct Predictions {
   std::vector<float> values;       // one per row, in the target's own units
-  long long unseen_categories = 0; // categorical cells that fell into the "other" bucket
+  long long unseen_categories = 0; // categorical cells with a value unseen in training (encoded as "other")
 };
 
 class Predictor {

@@ -99,10 +99,20 @@ TEST(DatasetSchema, OverridesAndVocabularyCap) {
   EXPECT_EQ(schema->features[0].type, ColumnType::categorical);
   EXPECT_EQ(schema->features[0].categories.size(), 4u);
   EXPECT_EQ(schema->features[0].distinct_values, 6);
+  EXPECT_EQ(schema->features[0].rare_categories, (std::vector<std::string>{"4", "5"}));
   auto encoded = encode_features(table, *schema);
   ASSERT_TRUE(encoded.ok());
   EXPECT_EQ(encoded->width, 6u);
-  EXPECT_EQ(encoded->unseen_categories, 20);  // two of six codes fall into "other"
+  // Two of six codes fall into "other" (slot 4) for being rare, not unseen: no warning counts them.
+  EXPECT_EQ(encoded->unseen_categories, 0);
+  for (size_t row = 0; row < 60; ++row)
+    EXPECT_EQ(encoded->values[row * 6 + 4], row % 6 >= 4 ? 1.0f : 0.0f) << row;
+  const Table fresh = load_text(dir, "code\n5\n7\n0\n", "new.csv");
+  auto fresh_encoded = encode_features(fresh, *schema);
+  ASSERT_TRUE(fresh_encoded.ok());
+  EXPECT_EQ(fresh_encoded->unseen_categories, 1);  // only 7 was never seen
+  EXPECT_EQ(fresh_encoded->values[0 * 6 + 4], 1.0f);
+  EXPECT_EQ(fresh_encoded->values[1 * 6 + 4], 1.0f);
 }
 
 TEST(DatasetSchema, EncodesOneHotOtherMissingAndImputes) {

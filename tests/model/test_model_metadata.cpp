@@ -13,7 +13,7 @@ ModelMetadata sample() {
   FeatureSpec rating{.name = "critic_rating", .type = ColumnType::numeric, .min = 2, .max = 5, .fill_value = 3.5,
                      .missing_indicator = true};
   FeatureSpec platform{.name = "platform", .type = ColumnType::categorical, .categories = {"Wii", "PS4"},
-                       .distinct_values = 9};
+                       .rare_categories = {"DS", "GB"}, .distinct_values = 4};
   m.schema.features = {rating, platform};
   m.schema.dropped = {{"Name", "identifier-like"}};
   m.output_name = "earnings";
@@ -24,6 +24,8 @@ ModelMetadata sample() {
   m.settings.hidden_layers = {5, 3};
   m.settings.learning_rate = 0.01;
   m.settings.epochs = 7;
+  m.settings.validation_split = 0.1;
+  m.target_transform = "log1p";
   m.metrics["test"] = SplitMetrics{.loss = 0.1, .mse = 4, .rmse = 2, .mae = 1.5, .mape = 3, .r2 = 0.9, .rows = 400};
   m.baselines["mean"] = SplitMetrics{.rmse = 40000, .rows = 400};
   m.versions["vgsales"] = "0.1.0";
@@ -37,6 +39,9 @@ TEST(ModelMetadata, RoundTripsThroughJson) {
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   EXPECT_EQ(parsed->schema.features.size(), 2u);
   EXPECT_EQ(parsed->schema.features[1].categories, (std::vector<std::string>{"Wii", "PS4"}));
+  EXPECT_EQ(parsed->schema.features[1].rare_categories, (std::vector<std::string>{"DS", "GB"}));
+  EXPECT_EQ(parsed->settings.validation_split.value_or(-1), 0.1);
+  EXPECT_EQ(parsed->target_transform, "log1p");
   EXPECT_TRUE(parsed->schema.features[0].missing_indicator);
   EXPECT_EQ(parsed->settings.hidden_layers, (std::vector<int>{5, 3}));
   EXPECT_DOUBLE_EQ(parsed->settings.learning_rate, 0.01);
