@@ -156,4 +156,24 @@ Table select_rows(const Table& table, const std::vector<size_t>& rows) {
   return selected;
 }
 
+void keep_rows(Table& table, const std::vector<size_t>& rows) {
+  // Row rows[i] >= i moves down to i, so compacting front to back never overwrites a row still to be read.
+  for (size_t i = 0; i < rows.size(); ++i) table.lines[i] = table.lines[rows[i]];
+  table.lines.resize(rows.size());
+  for (Column& column : table.columns) {
+    for (size_t i = 0; i < rows.size(); ++i) column.numbers[i] = column.numbers[rows[i]];
+    column.numbers.resize(rows.size());
+    if (!column.text_codes.empty()) {
+      for (size_t i = 0; i < rows.size(); ++i) column.text_codes[i] = column.text_codes[rows[i]];
+      column.text_codes.resize(rows.size());
+    }
+    column.missing_cells = column.number_cells = column.text_cells = 0;
+    for (size_t row = 0; row < rows.size(); ++row) {
+      if (column.is_missing(row)) ++column.missing_cells;
+      else if (!std::isnan(column.numbers[row])) ++column.number_cells;
+      else ++column.text_cells;
+    }
+  }
+}
+
 }  // namespace vgsales

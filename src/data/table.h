@@ -59,4 +59,7 @@ Result<Table> load_table(const std::filesystem::path& path, const TableLoadOptio
 // A new table with the given rows of `table`, in the given order.
 Table select_rows(const Table& table, const std::vector<size_t>& rows);
 
+// Keeps only the given rows (strictly increasing indices), in place: no second copy of a large table.
+void keep_rows(Table& table, const std::vector<size_t>& rows);
+
 }  // namespace vgsales

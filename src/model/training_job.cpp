@@ -37,7 +37,7 @@ Result<EncodedSplit> encode_split(const std::string& name, const Table& table, c
   return split;
 }
 
-// Drops rows whose target is missing, telling the user how many.
+// Drops rows whose target is missing (in place), telling the user how many.
 Result<Table> rows_with_present_target(Table table, const std::string& target, const TrainingJobHooks& hooks) {
   const auto index = table.find(target);
   if (!index) return make_error(ErrorKind::invalid_data, table.source + ": no target column '" + target + "' in the header");
@@ -49,7 +49,8 @@ Result<Table> rows_with_present_target(Table table, const std::string& target, c
   if (hooks.notice)
     hooks.notice(fmt::format("{}: skipped {} rows with a missing target '{}'", table.source,
                              table.row_count() - rows.size(), target));
-  return select_rows(table, rows);
+  keep_rows(table, rows);
+  return table;
 }
 
 double skewness(const std::vector<float>& values) {
@@ -225,7 +226,7 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
     std::iota(all.begin(), all.end(), 0);
     const RowSplit split = split_rows(all, settings.test_split, static_cast<std::uint64_t>(settings.seed));
     test_table = select_rows(train_table, split.held_out);
-    train_table = select_rows(train_table, split.kept);
+    keep_rows(train_table, split.kept);
   }
   if (!settings.validation_split) {
     settings.validation_split = automatic_validation_split(train_table.row_count(), settings.early_stopping);
@@ -240,7 +241,7 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
     std::iota(all.begin(), all.end(), 0);
     const RowSplit split = split_rows(all, *settings.validation_split, static_cast<std::uint64_t>(settings.seed) + 1);
     validation_table = select_rows(train_table, split.held_out);
-    train_table = select_rows(train_table, split.kept);
+    keep_rows(train_table, split.kept);
   }
   if (train_table.row_count() < 2)
     return make_error(ErrorKind::invalid_data, options.train_file.string() + ": fewer than 2 training rows after splitting");

@@ -101,5 +101,25 @@ TEST(Table, SelectRowsKeepsLinesAndCounts) {
   EXPECT_EQ(subset.columns[1].missing_cells, 1);
 }
 
+TEST(Table, KeepRowsCompactsInPlaceAndRecounts) {
+  TemporaryDirectory dir;
+  auto table = load_text(dir, "a,b\n1,x\n2,\n3,y\n,z\n5,x\n");
+  ASSERT_TRUE(table.ok());
+  const Table expected = select_rows(*table, {1, 3, 4});
+  keep_rows(*table, {1, 3, 4});
+  EXPECT_EQ(table->lines, (std::vector<long long>{3, 5, 6}));
+  EXPECT_EQ(table->lines, expected.lines);
+  for (size_t c = 0; c < 2; ++c) {
+    const Column &kept = table->columns[c], &copied = expected.columns[c];
+    for (size_t row = 0; row < 3; ++row) EXPECT_EQ(kept.text_at(row), copied.text_at(row)) << c << " " << row;
+    EXPECT_EQ(kept.missing_cells, copied.missing_cells);
+    EXPECT_EQ(kept.number_cells, copied.number_cells);
+    EXPECT_EQ(kept.text_cells, copied.text_cells);
+  }
+  EXPECT_EQ(table->columns[0].missing_cells, 1);  // row 4's empty a
+  EXPECT_EQ(table->columns[1].missing_cells, 1);  // row 2's empty b
+  EXPECT_EQ(table->columns[1].text_at(1), "z");
+}
+
 }  // namespace
 }  // namespace vgsales
