@@ -6,19 +6,9 @@
 set -euo pipefail
 
 VGSALES=${1:?usage: serve_vertex_test.sh /path/to/vgsales}
-PYTHON=/usr/bin/python3
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/vgsales-serve-vertex.XXXXXX")
-SERVER_PID=""
-cleanup() {
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -KILL "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-failures=0
-check() {
-  if [[ "$2" == "$3" ]]; then echo "ok   - $1"; else echo "FAIL - $1: expected '$2', got '$3'"; failures=$((failures + 1)); fi
-}
+WORK_NAME=serve-vertex
+# shellcheck source=serve_test_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/serve_test_lib.sh"
 
 # --- startup errors -------------------------------------------------------------------------------------
 code=0; "$VGSALES" serve --model_name m --model_base_path "$WORK/absent" 2>"$WORK/err" || code=$?
