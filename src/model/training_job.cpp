@@ -393,6 +393,7 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
                           {"batch_size", static_cast<double>(settings.batch_size)},
                           {"epochs", static_cast<double>(settings.epochs)},
                           {"seed", static_cast<double>(settings.seed)},
+                          {"validation_split", settings.validation_split.value_or(0.0)},
                           {"target_transform", settings.target_transform}};
   info.schema_markdown = describe_schema(schema);
   info.initial_network = initialise_network(frame, settings);

@@ -1,6 +1,8 @@
 // Tests for src/model/training_job.cpp: determinism, atomic replacement, resume, baselines, categorical data.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "common/atomic_file.h"
 #include "model/model_directory.h"
 #include "model/model_metadata.h"
@@ -202,8 +204,15 @@ TEST(TrainingJob, AutoPicksLog1pAndAValidationSplitForALargeLongTailedTable) {
   std::vector<std::string> notices;
   TrainingJobHooks hooks;
   hooks.notice = [&](const std::string& line) { notices.push_back(line); };
+  std::map<std::string, HyperparameterValue> hyperparameters;  // what TensorBoard's HParams tab shows
+  hooks.before_training = [&](TrainingRunInfo& info) -> Result<void> {
+    hyperparameters.insert(info.hyperparameters.begin(), info.hyperparameters.end());
+    return {};
+  };
   auto report = run_training_job(options, hooks);
   ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(hyperparameters.at("target_transform"), HyperparameterValue(std::string("log1p")));
+  EXPECT_EQ(hyperparameters.at("validation_split"), HyperparameterValue(kAutoValidationFraction));
   const ModelMetadata& m = report->metadata;
   EXPECT_EQ(m.target_transform, "log1p");
   ASSERT_TRUE(m.settings.validation_split.has_value());
