@@ -14,12 +14,18 @@ namespace {
 using testing::q;
 using testing::run_vgsales;
 
+// The command on the real table, into dir/model, with extra flags.
+testing::CommandOutput train_on_real_table(const std::filesystem::path& games, const testing::TemporaryDirectory& dir,
+                                           const std::string& extra_flags) {
+  return run_vgsales("train --train " + q(games) +
+                     " --target Global_Sales --drop Rank,Name,NA_Sales,EU_Sales,JP_Sales,Other_Sales --test-split 0.2"
+                     " --out " + q(dir / "model") + " --no-logs " + extra_flags);
+}
+
 TEST(RealWorld, TrainsWithoutCleaningAndPredictsUnseenCategories) {
   VGSALES_SHARED_DATA_OR_SKIP(games, "real/vgsales.csv");
   testing::TemporaryDirectory dir;
-  const auto train = run_vgsales("train --train " + q(games) +
-                                 " --target Global_Sales --drop Rank,Name,NA_Sales,EU_Sales,JP_Sales,Other_Sales"
-                                 " --test-split 0.2 --epochs 3 --out " + q(dir / "model") + " --no-logs");
+  const auto train = train_on_real_table(games, dir, "--epochs 3");
   ASSERT_EQ(train.exit_code, 0) << train.err;
   EXPECT_NE(train.out.find("| Publisher | categorical |"), std::string::npos) << train.out;
   EXPECT_NE(train.out.find("| Year | numeric |"), std::string::npos);
@@ -53,9 +59,7 @@ TEST(RealWorld, TrainsWithoutCleaningAndPredictsUnseenCategories) {
 TEST(RealWorld, DefaultSettingsBeatBothBaselinesOnTheHeldOutSplit) {
   VGSALES_SHARED_DATA_OR_SKIP(games, "real/vgsales.csv");
   testing::TemporaryDirectory dir;
-  const auto train = run_vgsales("train --train " + q(games) +
-                                 " --target Global_Sales --drop Rank,Name,NA_Sales,EU_Sales,JP_Sales,Other_Sales"
-                                 " --test-split 0.2 --out " + q(dir / "model") + " --no-logs --quiet");
+  const auto train = train_on_real_table(games, dir, "--quiet");
   ASSERT_EQ(train.exit_code, 0) << train.err;
   rapidjson::Document model;
   model.Parse(testing::read_text_file(dir / "model" / "model.json").c_str());
