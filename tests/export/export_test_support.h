@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "graph/synthetic_network.h"
 #include "support/test_support.h"
 
 namespace vgsales::testing {
@@ -58,6 +59,15 @@ inline void expect_close(const std::vector<double>& actual, const std::vector<do
   // Printed so a CTest log shows the margin, not just a pass.
   std::cout << "[ measured ] " << what << ": max relative difference " << worst << " over " << expected.size()
             << " rows\n";
+}
+
+// Runs `row_count` synthetic rows through `model_file` in `engine` and expects the network's own predictions.
+inline void expect_engine_matches_network(const std::string& engine, const std::filesystem::path& model_file,
+                                          const PortableNetwork& network, int row_count, const std::string& what) {
+  const auto rows = make_feature_rows(network, row_count);
+  std::vector<double> expected;
+  for (const auto& row : rows) expected.push_back(reference_predict(network, row));
+  expect_close(run_engine(engine, model_file, rows), expected, 1e-2, what);
 }
 
 }  // namespace vgsales::testing

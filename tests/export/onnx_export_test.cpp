@@ -13,9 +13,7 @@
 namespace vgsales {
 namespace {
 
-using testing::make_feature_rows;
 using testing::make_synthetic_network;
-using testing::reference_predict;
 
 TEST(OnnxExportTest, HeaderAndSignature) {
   const PortableNetwork network = make_synthetic_network(4, {8});
@@ -66,11 +64,7 @@ TEST(OnnxExportTest, CheckerAcceptsAndOpenCvMatchesTheNetwork) {
     ASSERT_TRUE(bytes.ok()) << bytes.error().message;
     testing::TemporaryDirectory directory;
     ASSERT_TRUE(write_file_atomically(directory / "model.onnx", bytes.value()).ok());
-    const auto rows = make_feature_rows(network, 25);
-    std::vector<double> expected;
-    for (const auto& row : rows) expected.push_back(reference_predict(network, row));
-    testing::expect_close(testing::run_engine("onnx-check", directory / "model.onnx", rows), expected, 1e-2,
-                          "OpenCV ONNX importer");
+    testing::expect_engine_matches_network("onnx-check", directory / "model.onnx", network, 25, "OpenCV ONNX importer");
   }
 }
 
@@ -80,11 +74,8 @@ TEST(OnnxExportTest, SingleInputSingleLayerNetwork) {
   ASSERT_TRUE(bytes.ok());
   testing::TemporaryDirectory directory;
   ASSERT_TRUE(write_file_atomically(directory / "model.onnx", bytes.value()).ok());
-  const auto rows = make_feature_rows(network, 4);
-  std::vector<double> expected;
-  for (const auto& row : rows) expected.push_back(reference_predict(network, row));
-  testing::expect_close(testing::run_engine("onnx-check", directory / "model.onnx", rows), expected, 1e-2,
-                        "OpenCV ONNX importer, one feature");
+  testing::expect_engine_matches_network("onnx-check", directory / "model.onnx", network, 4,
+                                         "OpenCV ONNX importer, one feature");
 }
 
 }  // namespace
