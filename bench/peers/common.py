@@ -2,11 +2,22 @@
 
 Min-max scaling fitted on the training file only, for the features and the target; RMSE in dollars on the test file.
 """
+import argparse
 import json
 import sys
 
 import numpy as np
 import pandas as pd
+
+
+def reference_job_arguments():
+    """The command line both peers take: TRAIN.csv TEST.csv TARGET OUT_DIR [--seed S] [--epochs E] [--batch-size B]."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("train"), parser.add_argument("test"), parser.add_argument("target"), parser.add_argument("out")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--epochs", type=int, default=50)
+    parser.add_argument("--batch-size", type=int, default=32)
+    return parser
 
 
 def load_reference_job(train_csv, test_csv, target):

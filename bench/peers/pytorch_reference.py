@@ -4,21 +4,16 @@ mini-batches of a shuffled permutation, Adam, MSE. Prints one JSON line: train_s
 
   pytorch_reference.py TRAIN.csv TEST.csv TARGET OUT_DIR [--seed S] [--epochs E] [--threads T]
 """
-import argparse
 import os
 import time
 
 import torch
 
-from common import load_reference_job, report, rmse
+from common import load_reference_job, reference_job_arguments, report, rmse
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("train"), parser.add_argument("test"), parser.add_argument("target"), parser.add_argument("out")
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--epochs", type=int, default=50)
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser = reference_job_arguments()
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)

@@ -5,7 +5,6 @@ a fixed number of epochs (no L2 penalty, no early stop on tolerance). Prints one
   sklearn_reference.py TRAIN.csv TEST.csv TARGET OUT_DIR [--seed S] [--epochs E]
 Thread count: set OMP_NUM_THREADS / OPENBLAS_NUM_THREADS in the environment (bench/run.sh does).
 """
-import argparse
 import os
 import pickle
 import time
@@ -14,15 +13,11 @@ import warnings
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPRegressor
 
-from common import load_reference_job, report, rmse
+from common import load_reference_job, reference_job_arguments, report, rmse
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("train"), parser.add_argument("test"), parser.add_argument("target"), parser.add_argument("out")
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--epochs", type=int, default=50)
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser = reference_job_arguments()
     args = parser.parse_args()
     data, to_dollars = load_reference_job(args.train, args.test, args.target)
     model = MLPRegressor(hidden_layer_sizes=(50, 100, 50), activation="relu", solver="adam", alpha=0.0,
