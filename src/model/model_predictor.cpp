@@ -2,7 +2,6 @@
 // the native forward pass.
 #include <charconv>
 #include <cmath>
-#include <optional>
 #include <unordered_map>
 
 #include "model/model_directory.h"
@@ -70,14 +69,14 @@ class ModelPredictor final : public Predictor {
         if (spec.type == ColumnType::categorical) {
           const size_t other = spec.categories.size();
           size_t slot = other + 1;  // missing
-          std::optional<std::string> value;
-          if (const auto* text = std::get_if<std::string>(&cell)) {
-            value = *text;
-          } else if (const auto* number = std::get_if<double>(&cell)) {
+          const std::string* value = std::get_if<std::string>(&cell);
+          std::string number_text;  // short enough to stay in the string's own buffer: no allocation per cell
+          if (const auto* number = std::get_if<double>(&cell)) {
             // A JSON number for a category such as a year: compare its shortest text form.
             char buffer[32];
             const auto printed = std::to_chars(buffer, buffer + sizeof buffer, *number);
-            value.emplace(buffer, printed.ptr);
+            number_text.assign(buffer, printed.ptr);
+            value = &number_text;
           }
           if (value) {
             auto found = category_slots_[f].find(*value);
