@@ -289,14 +289,14 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
   frame.input_names = schema.encoded_names();
   frame.target_name = schema.target;
   frame.output_name = options.output_name.empty() ? default_output_name(schema.target) : options.output_name;
+  const double target_skewness = skewness(train.targets);  // read by the auto rule and by the hint below
   if (settings.target_transform == "auto") {
     const bool non_negative = std::all_of(train.targets.begin(), train.targets.end(), [](float y) { return y >= 0; });
-    const double skew = skewness(train.targets);
-    settings.target_transform = non_negative && skew > kAutoLog1pMinimumSkewness ? "log1p" : "none";
+    settings.target_transform = non_negative && target_skewness > kAutoLog1pMinimumSkewness ? "log1p" : "none";
     if (settings.target_transform == "log1p" && hooks.notice)
       hooks.notice(fmt::format("target: {} is strongly right-skewed (skewness {:.1f}), so the network fits log1p({}) "
                                "(--target-transform auto; pass none to fit it raw)",
-                               schema.target, skew, schema.target));
+                               schema.target, target_skewness, schema.target));
   }
   frame.target_transform = settings.target_transform == "log1p" ? TargetTransform::log1p : TargetTransform::none;
   if (frame.target_transform == TargetTransform::log1p)
@@ -330,12 +330,10 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
     frame.output_offset = low;
     frame.output_scale = top > low ? top - low : 1.0f;
   }
-  if (frame.target_transform == TargetTransform::none && !resumed && hooks.notice) {
-    const double skew = skewness(train.targets);
-    if (skew > kAutoLog1pMinimumSkewness)
-      hooks.notice(fmt::format("hint: the target is strongly right-skewed (skewness {:.1f}); "
-                               "--target-transform log1p often fits such targets better", skew));
-  }
+  if (frame.target_transform == TargetTransform::none && !resumed && hooks.notice &&
+      target_skewness > kAutoLog1pMinimumSkewness)
+    hooks.notice(fmt::format("hint: the target is strongly right-skewed (skewness {:.1f}); "
+                             "--target-transform log1p often fits such targets better", target_skewness));
 
   ModelMetadata metadata;
   metadata.created = utc_timestamp_now();

@@ -27,6 +27,10 @@ Result<std::vector<int>> parse_layer_list(const std::string& text) {
 
 std::string format_layer_list(const std::vector<int>& layers) { return fmt::format("{}", fmt::join(layers, ",")); }
 
+namespace {
+bool is_validation_fraction(double fraction) { return fraction >= 0.0 && fraction <= kMaximumValidationSplit; }
+}  // namespace
+
 double automatic_validation_split(size_t training_rows, int early_stopping) {
   // Asking for early stopping is asking for a validation split, whatever the size.
   return training_rows > kAutoValidationMinimumRows || early_stopping > 0 ? kAutoValidationFraction : 0.0;
@@ -36,8 +40,9 @@ Result<std::optional<double>> parse_validation_split(const std::string& text) {
   if (text == "auto") return std::optional<double>{};
   double fraction = 0;
   const auto [ptr, error] = std::from_chars(text.data(), text.data() + text.size(), fraction);
-  if (text.empty() || error != std::errc() || ptr != text.data() + text.size() || !(fraction >= 0.0 && fraction <= 0.9))
-    return make_error(ErrorKind::usage, "--validation-split: '" + text + "' is not auto or a fraction from 0 to 0.9");
+  if (text.empty() || error != std::errc() || ptr != text.data() + text.size() || !is_validation_fraction(fraction))
+    return make_error(ErrorKind::usage, fmt::format("--validation-split: '{}' is not auto or a fraction from 0 to {}",
+                                                    text, kMaximumValidationSplit));
   return std::optional<double>{fraction};
 }
 
@@ -48,9 +53,9 @@ Result<void> validate_settings(const TrainingSettings& settings) {
                                                     settings.field));
   VGSALES_TRAINING_SETTINGS(VGSALES_CHECK_SETTING)
 #undef VGSALES_CHECK_SETTING
-  if (settings.validation_split && !(*settings.validation_split >= 0.0 && *settings.validation_split <= 0.9))
-    return make_error(ErrorKind::usage, fmt::format("--validation-split must be auto or between 0 and 0.9 (got {})",
-                                                    *settings.validation_split));
+  if (settings.validation_split && !is_validation_fraction(*settings.validation_split))
+    return make_error(ErrorKind::usage, fmt::format("--validation-split must be auto or between 0 and {} (got {})",
+                                                    kMaximumValidationSplit, *settings.validation_split));
   if (settings.early_stopping > 0 && settings.validation_split && *settings.validation_split <= 0)
     return make_error(ErrorKind::usage, "--early-stopping needs --validation-split (the epochs are compared on it)");
   if (settings.target_transform != "auto" && settings.target_transform != "none" && settings.target_transform != "log1p")

@@ -1,4 +1,5 @@
-// Every training setting, declared once: the CLI flags, model.json and the README table come from this list.
+// Every training setting. The numeric ones are declared once in the list below, from which the CLI flags, their
+// bounds and model.json's "training" section are generated; the rest follow the struct's own fields.
 #pragma once
 
 #include <cstddef>
@@ -19,7 +20,7 @@ namespace vgsales {
   X(std::int64_t, seed, "--seed", 42, 0, INT64_MAX, "seed for weights, shuffling and splits")             \
   X(int, threads, "--threads", 1, 1, 256, "CPU threads for LibTorch (1 gives bit-identical runs)")         \
   X(int, early_stopping, "--early-stopping", 0, 0, 1000000,                                               \
-    "stop after this many epochs without validation improvement (0 = off)")      \
+    "stop after this many epochs without validation improvement (0 = off)")                               \
   X(double, test_split, "--test-split", 0.0, 0.0, 0.9,                                                   \
     "fraction of the training file held out as the test set when there is no --test file")                \
   X(int, max_categories, "--max-categories", 50, 2, 100000,                                               \
@@ -38,6 +39,7 @@ struct TrainingSettings {
 // only where the data is large enough to spare it; log1p only for non-negative, strongly right-skewed targets.
 inline constexpr size_t kAutoValidationMinimumRows = 10000;
 inline constexpr double kAutoValidationFraction = 0.1;
+inline constexpr double kMaximumValidationSplit = 0.9;
 inline constexpr double kAutoLog1pMinimumSkewness = 2.0;
 
 // The validation fraction "auto" resolves to for this many training rows (0 = no validation split).
