@@ -44,14 +44,23 @@ const Predictor* shared_predictor(benchmark::State& state) {
 }
 
 const NativeForward* shared_native(benchmark::State& state) {
-  static auto network = load_portable_network(model_dir());
-  if (!network.ok()) {
-    state.SkipWithError(("set VGSALES_BENCH_MODEL to a model directory: " + network.error().message).c_str());
+  static auto model = load_model(model_dir());
+  if (!model.ok()) {
+    state.SkipWithError(("set VGSALES_BENCH_MODEL to a model directory: " + model.error().message).c_str());
     return nullptr;
   }
-  static const NativeForward native(*network);
+  static const NativeForward native(model->network);
   return &native;
 }
+
+// The raw cells a client sends: numbers, through the feature pipeline as in `predict` and the server.
+std::vector<RawCell> as_cells(const std::vector<float>& values) {
+  std::vector<RawCell> cells;
+  for (float v : values) cells.push_back(RawCell::of_number(v));
+  return cells;
+}
+
+std::string row_label(size_t row) { return "row " + std::to_string(row); }
 
 // Latency percentiles need each call timed on its own; the benchmark's own time is their mean.
 void record_percentiles(benchmark::State& state, std::vector<double>& nanoseconds) {
@@ -64,12 +73,13 @@ void record_percentiles(benchmark::State& state, std::vector<double>& nanosecond
 void BM_PredictorSingleRowLatency(benchmark::State& state) {
   const Predictor* predictor = shared_predictor(state);
   if (!predictor) return;
-  const std::vector<float> row = reference_rows(1, static_cast<std::int64_t>(predictor->signature().features.size()));
+  const std::vector<RawCell> row =
+      as_cells(reference_rows(1, static_cast<std::int64_t>(predictor->pipeline().features().size())));
   std::vector<double> nanoseconds;
   nanoseconds.reserve(1 << 20);
   for (auto _ : state) {
     const auto start = std::chrono::steady_clock::now();
-    auto result = predictor->predict_numeric(row);
+    auto result = predictor->predict(row, row_label);
     benchmark::DoNotOptimize(result);
     nanoseconds.push_back(std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count());
   }
@@ -98,9 +108,10 @@ void BM_PredictorBatch(benchmark::State& state) {
   const Predictor* predictor = shared_predictor(state);
   if (!predictor) return;
   const auto rows = static_cast<size_t>(state.range(0));
-  const std::vector<float> batch = reference_rows(rows, static_cast<std::int64_t>(predictor->signature().features.size()));
+  const std::vector<RawCell> batch =
+      as_cells(reference_rows(rows, static_cast<std::int64_t>(predictor->pipeline().features().size())));
   for (auto _ : state) {
-    auto result = predictor->predict_numeric(batch);
+    auto result = predictor->predict(batch, row_label);
     benchmark::DoNotOptimize(result);
   }
   state.counters["rows_per_s"] = benchmark::Counter(static_cast<double>(rows), benchmark::Counter::kIsIterationInvariantRate);

@@ -3,6 +3,7 @@
 
 #include "cli/command.h"
 #include "cli/console_format.h"
+#include "cli/flag_table.h"
 #include "model/model_evaluation.h"
 
 namespace vgsales::cli {
@@ -15,21 +16,25 @@ void register_evaluate_command(CLI::App& app, CommandAction& chosen) {
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand("evaluate", "Report MSE, RMSE, MAE, MAPE and R² of a model on a labelled CSV");
-  command->add_option("--model", options->model, "model directory")->required();
-  command->add_option("--data", options->data, "CSV with the feature columns and the target")->required();
-  command->add_option("--na-values", options->na_values, "spellings of a missing value")->delimiter(',');
-  command->add_flag("--json", options->json, "print one JSON object (mse, rmse, mae, mape, r2, rows)");
+  FlagTable flags(command);
+  flags.required("--model", "DIR", options->model, "model directory");
+  flags.required("--data", "FILE", options->data, "CSV with the feature columns and the target");
+  flags.list("--na-values", "a,b", options->na_values, "the model's own",
+             "extra spellings of a missing value (the model's own always apply)");
+  flags.flag("--json", options->json, "print one JSON object (`mse`, `rmse`, `mae`, `mape`, `r2`, `rows`)");
   command->callback([options, &chosen] {
     chosen = [options]() -> Result<void> {
       VGSALES_ASSIGN_OR_RETURN(const auto predictor, load_predictor(options->model));
-      VGSALES_ASSIGN_OR_RETURN(const SplitMetrics m, evaluate_table(*predictor, options->data, options->na_values));
+      VGSALES_ASSIGN_OR_RETURN(const CsvEvaluation evaluation, evaluate_csv(*predictor, options->data, options->na_values));
+      const SplitMetrics& m = evaluation.metrics;
       if (options->json) {
         fmt::print("{{\"mse\": {}, \"rmse\": {}, \"mae\": {}, \"mape\": {}, \"r2\": {}, \"rows\": {}}}\n", m.mse, m.rmse,
                    m.mae, m.mape, m.r2, m.rows);
         return {};
       }
-      const std::string unit = unit_prefix_for(predictor->signature().target_name);
-      fmt::print("{} rows of {} (target {})\n", m.rows, options->data, predictor->signature().target_name);
+      const std::string& target = predictor->pipeline().target();
+      const std::string unit = unit_prefix_for(target);
+      fmt::print("{} rows of {} (target {})\n", m.rows, options->data, target);
       fmt::print("  RMSE  {}\n  MAE   {}\n  MSE   {}\n  MAPE  {:.2f}%\n  R²    {:.4f}\n", target_amount(m.rmse, unit),
                  target_amount(m.mae, unit), with_thousands(m.mse, 0), m.mape, m.r2);
       return {};

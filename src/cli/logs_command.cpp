@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/flag_table.h"
 #include "tensorboard/log_inventory.h"
 
 namespace vgsales::cli {
@@ -13,7 +14,8 @@ void register_logs_command(CLI::App& app, CommandAction& chosen) {
   CLI::App* command = app.add_subcommand(
       "logs", "List the runs, tags, steps, last values, images and graphs of a TensorBoard log directory, "
               "checking every record's CRC (exit 1 if a file is damaged)");
-  command->add_option("DIR", *logdir, "log directory, as given to `train --logdir`")->required();
+  FlagTable flags(command);
+  flags.required("DIR", "", *logdir, "log directory, as given to `train --logdir`");
   command->callback([logdir, &chosen] {
     chosen = [logdir]() -> Result<void> {
       VGSALES_ASSIGN_OR_RETURN(const tensorboard::LogInventory inventory, tensorboard::inventory_log_directory(*logdir));

@@ -1,15 +1,18 @@
 // The vgsales program: parse the command line, run one library call, turn its result into an exit code.
 #include <cstdio>
 #include <exception>
+#include <string_view>
 
 #include "cli/command.h"
 #include "cli/exit_code.h"
+#include "cli/flag_table.h"
+#include "common/version.h"
 
 int main(int argc, char** argv) {
   using namespace vgsales::cli;
   CLI::App app{"vgsales: estimate a new video game's sales with a neural network", "vgsales"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "vgsales 0.1.0");
+  app.set_version_flag("--version", std::string("vgsales ") + vgsales::kVgsalesVersion);
   CommandAction chosen;
   register_synth_command(app, chosen);
   register_train_command(app, chosen);
@@ -19,6 +22,11 @@ int main(int argc, char** argv) {
   register_export_command(app, chosen);
   register_serve_command(app, chosen);
   register_logs_command(app, chosen);
+  // Not in --help: prints a command's flag table exactly as README.md holds it (the README test compares them).
+  if (argc == 3 && std::string_view(argv[1]) == "--flag-table") {
+    std::fputs(flag_table_markdown(argv[2]).c_str(), stdout);
+    return flag_tables().count(argv[2]) ? kExitOk : kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,18 +1,25 @@
-// vgsales predict: one estimate per row of a CSV, or for one game typed on the command line.
+// vgsales predict: one estimate per row of a CSV, or for one game typed on the command line, with a local model or
+// a model server. Output CSVs echo every cell exactly as read.
 #include <fmt/format.h>
 
 #include <cstdio>
 
 #include "cli/command.h"
-#include "cli/console_format.h"
+#include "cli/flag_table.h"
 #include "common/atomic_file.h"
+#include "data/csv_batches.h"
+#include "data/csv_reader.h"
 #include "model/model_evaluation.h"
-#include "model/table_cells.h"
 #include "serve/rest_client.h"
 
 namespace vgsales::cli {
 
 namespace {
+
+struct PredictOptions {
+  std::string model, input, output, format = "csv", row, server, model_name = "model";
+  std::vector<std::string> na_values;
+};
 
 std::string csv_escape(const std::string& field) {
   if (field.find_first_of(",\"\n\r") == std::string::npos) return field;
@@ -21,109 +28,187 @@ std::string csv_escape(const std::string& field) {
   return quoted + "\"";
 }
 
-std::string render_json(const std::vector<float>& predictions) {
-  std::string out = "{\"predictions\": [";
-  for (size_t i = 0; i < predictions.size(); ++i)
-    out += fmt::format("{}[{}]", i ? ", " : "", predictions[i]);
-  return out + "]}\n";
-}
+// The name of the prediction column, locally and from a server alike.
+std::string prediction_column(const std::string& target) { return "predicted_" + target; }
 
-std::string render_csv(const TablePredictions& result, const std::string& column_name) {
-  std::string out;
-  for (const auto& column : result.table.columns) out += csv_escape(column.name) + ",";
-  out += column_name + "\n";
-  for (size_t r = 0; r < result.table.row_count(); ++r) {
-    for (const auto& column : result.table.columns) out += csv_escape(column.text_at(r)) + ",";
-    out += fmt::format("{}\n", result.predictions[r]);
+// Where the output goes: stdout, or a file written atomically (a temporary sibling renamed at the end).
+class PredictionSink {
+ public:
+  explicit PredictionSink(std::string path) : path_(std::move(path)) {}
+  Result<void> run(const std::function<Result<void>(PredictionSink&)>& produce) {
+    if (path_.empty() || path_ == "-") {
+      out_ = stdout;
+      return produce(*this);
+    }
+    return write_stream_atomically(path_, [&](std::FILE* file) {
+      out_ = file;
+      return produce(*this);
+    });
   }
-  return out;
-}
-
-Result<void> emit(const std::string& text, const std::string& output) {
-  if (output.empty() || output == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
+  Result<void> write(const std::string& text) {
+    if (std::fwrite(text.data(), 1, text.size(), out_) != text.size())
+      return make_error(ErrorKind::io, (path_.empty() ? std::string("stdout") : path_) + ": write failed");
     return {};
   }
-  return write_file_atomically(output, text);
+
+ private:
+  std::string path_;
+  std::FILE* out_ = stdout;
+};
+
+// CSV: the input's columns as read, then the prediction; JSON: TF Serving's {"predictions": [[v], ...]}.
+class PredictionWriter {
+ public:
+  PredictionWriter(PredictionSink& sink, std::string format, std::string column)
+      : sink_(sink), format_(std::move(format)), column_(std::move(column)) {}
+  Result<void> header(const std::vector<std::string>& names) {
+    if (format_ == "json") return sink_.write("{\"predictions\": [");
+    std::string line;
+    for (const auto& name : names) line += csv_escape(name) + ",";
+    return sink_.write(line + csv_escape(column_) + "\n");
+  }
+  Result<void> rows(std::span<const std::vector<std::string>> records, std::span<const float> predictions) {
+    std::string text;
+    for (size_t r = 0; r < predictions.size(); ++r) {
+      if (format_ == "json") {
+        text += fmt::format("{}[{}]", written_++ ? ", " : "", predictions[r]);
+        continue;
+      }
+      for (const auto& field : records[r]) text += csv_escape(field) + ",";
+      text += fmt::format("{}\n", predictions[r]);
+    }
+    return sink_.write(text);
+  }
+  Result<void> finish() { return format_ == "json" ? sink_.write("]}\n") : Result<void>{}; }
+
+ private:
+  PredictionSink& sink_;
+  std::string format_;
+  std::string column_;
+  long long written_ = 0;
+};
+
+void warn_ignored(const std::vector<std::string>& ignored) {
+  if (!ignored.empty())
+    fmt::print(stderr, "warning: ignoring column(s) the model does not use: {}\n", fmt::join(ignored, ", "));
 }
 
-// Rows of a CSV as cells for a remote model whose schema we do not have: every column is sent, text
-// as strings and numbers as numbers, so the file must hold exactly the model's features.
-Result<void> predict_remote_rows(const std::string& server, const std::string& model_name, const Table& table,
-                                 const std::string& format, const std::string& output) {
-  std::vector<std::string> names;
-  for (const auto& column : table.columns) names.push_back(column.name);
-  std::vector<FieldValue> cells(table.row_count() * names.size());
-  for (size_t c = 0; c < names.size(); ++c) {
-    const Column& column = table.columns[c];
-    for (size_t r = 0; r < table.row_count(); ++r) {
-      if (column.is_missing(r)) continue;
-      if (column.has_text()) cells[r * names.size() + c] = column.text_at(r);
-      else cells[r * names.size() + c] = static_cast<double>(column.numbers[r]);
-    }
+void warn_unseen(long long unseen) {
+  if (unseen > 0)
+    fmt::print(stderr, "warning: {} categorical value(s) unseen in training were treated as 'other'\n", unseen);
+}
+
+Result<void> predict_row(const PredictOptions& o) {
+  VGSALES_ASSIGN_OR_RETURN(const auto predictor, load_predictor(o.model));
+  VGSALES_ASSIGN_OR_RETURN(const std::vector<std::string> texts, parse_row_assignment(o.row, predictor->pipeline()));
+  std::vector<RawCell> cells;
+  for (const auto& text : texts) cells.push_back(RawCell::of_text(text));
+  VGSALES_ASSIGN_OR_RETURN(const Predictions predicted, predictor->predict(cells, [](size_t) { return std::string("--row"); }));
+  warn_unseen(predicted.unseen_categories);
+  PredictionSink sink(o.output);
+  return sink.run([&](PredictionSink& out) -> Result<void> {
+    if (o.format == "json") return out.write(fmt::format("{{\"predictions\": [[{}]]}}\n", predicted.values[0]));
+    return out.write(fmt::format("{}\n", predicted.values[0]));
+  });
+}
+
+Result<void> predict_file(const PredictOptions& o) {
+  VGSALES_ASSIGN_OR_RETURN(const auto predictor, load_predictor(o.model));
+  PredictionSink sink(o.output);
+  long long unseen = 0;
+  VGSALES_TRY(sink.run([&](PredictionSink& out) -> Result<void> {
+    PredictionWriter writer(out, o.format, prediction_column(predictor->pipeline().target()));
+    CsvPredictionHandlers handlers;
+    handlers.on_header = [&](const CsvHeader& header) {
+      warn_ignored(header.ignored_columns);
+      return writer.header(header.names);
+    };
+    handlers.on_batch = [&](const CsvPredictionBatch& batch) { return writer.rows(batch.records, batch.predictions); };
+    VGSALES_ASSIGN_OR_RETURN(const CsvPredictionSummary summary, predict_csv(*predictor, o.input, o.na_values, handlers));
+    unseen = summary.unseen_categories;
+    return writer.finish();
+  }));
+  warn_unseen(unseen);
+  return {};
+}
+
+// The same file sent to a server: only the model's feature columns, by name (extra ones are dropped with the same
+// warning as locally), in batches.
+Result<void> predict_file_remotely(const PredictOptions& o) {
+  if (!o.row.empty()) return make_error(ErrorKind::usage, "--row is for a local --model; use --input with --server");
+  VGSALES_ASSIGN_OR_RETURN(serve::RestClient client, serve::RestClient::open(o.server));
+  VGSALES_ASSIGN_OR_RETURN(const serve::RemoteModel model, client.describe(o.model_name));
+  const std::vector<serve::RemoteFeature>& features = model.features;
+  MissingValueSet missing;
+  if (!o.na_values.empty()) {
+    std::vector<std::string> spellings = missing.spellings();
+    spellings.insert(spellings.end(), o.na_values.begin(), o.na_values.end());
+    missing = MissingValueSet(spellings);
   }
-  VGSALES_ASSIGN_OR_RETURN(std::vector<float> predictions, serve::predict_via_rest(server, model_name, names, cells));
-  if (format == "json") return emit(render_json(predictions), output);
-  TablePredictions result{table, std::move(predictions), {}, 0};
-  return emit(render_csv(result, "prediction"), output);
+  PredictionSink sink(o.output);
+  return sink.run([&](PredictionSink& out) -> Result<void> {
+    PredictionWriter writer(out, o.format, prediction_column(model.target_name));
+    std::vector<size_t> source;
+    CsvBatchHandlers handlers;
+    handlers.on_header = [&](const std::vector<std::string>& names) -> Result<void> {
+      std::vector<std::string> absent, ignored;
+      for (const auto& feature : features) {
+        const auto found = std::find(names.begin(), names.end(), feature.name);
+        if (found == names.end()) absent.push_back("'" + feature.name + "'");
+        else source.push_back(static_cast<size_t>(found - names.begin()));
+      }
+      if (!absent.empty())
+        return make_error(ErrorKind::invalid_data, fmt::format("{}: missing feature column(s) {} that the model on {} "
+                                                               "needs; the columns given are: {}",
+                                                               o.input, fmt::join(absent, ", "), o.server,
+                                                               fmt::join(names, ", ")));
+      for (const auto& name : names)
+        if (std::none_of(features.begin(), features.end(), [&](const auto& f) { return f.name == name; }))
+          ignored.push_back(name);
+      warn_ignored(ignored);
+      return writer.header(names);
+    };
+    handlers.on_batch = [&](const CsvRecordBatch& batch) -> Result<void> {
+      std::vector<std::string_view> cells;
+      for (const auto& record : batch.records)
+        for (size_t column : source) cells.push_back(trim_blanks(record[column]));
+      VGSALES_ASSIGN_OR_RETURN(const std::vector<float> values, client.predict(o.model_name, features, cells, missing));
+      return writer.rows(batch.records, values);
+    };
+    VGSALES_TRY(read_csv_in_batches(o.input, serve::kRestClientBatchRows, handlers));
+    return writer.finish();
+  });
 }
 
 }  // namespace
 
 void register_predict_command(CLI::App& app, CommandAction& chosen) {
-  struct Options {
-    std::string model, input, output, format = "csv", row, server, model_name = "model";
-    std::vector<std::string> na_values;
-  };
-  auto predict_remotely = [](const Options& o) -> Result<void> {
-    if (!o.row.empty()) return make_error(ErrorKind::usage, "--row is for a local --model; use --input with --server");
-    TableLoadOptions load;
-    if (!o.na_values.empty()) load.missing_values = MissingValueSet(o.na_values);
-    VGSALES_ASSIGN_OR_RETURN(const Table table, load_table(o.input, load));
-    return predict_remote_rows(o.server, o.model_name, table, o.format, o.output);
-  };
-  auto options = std::make_shared<Options>();
+  auto options = std::make_shared<PredictOptions>();
   CLI::App* command = app.add_subcommand("predict", "Estimate the target for new games with a saved model");
-  auto* model = command->add_option("--model", options->model, "model directory (or use --server)");
-  auto* server = command->add_option("--server", options->server,
-                                     "send the rows to a TF-Serving-compatible server instead, e.g. http://localhost:8501");
-  command->add_option("--model_name", options->model_name, "model name on --server")->default_val("model");
-  (void)model;
-  (void)server;
-  auto* input = command->add_option("--input", options->input, "CSV of games (columns by name, any order)");
-  auto* row = command->add_option("--row", options->row, "one game as 'critic_rating=4.5,is_action=1,...'");
+  FlagTable flags(command);
+  flags.described("--model", "DIR", options->model, "required (or `--server`)", "model directory");
+  auto* input = flags.described("--input", "FILE", options->input, "required (or `--row`)",
+                                "CSV of games (columns by name, any order; extra columns ignored with a warning)");
+  auto* row = flags.described("--row", "'name=value,...'", options->row, "none",
+                              "one game typed in; a value may be double-quoted (`Publisher=\"Take-Two Interactive, Inc.\"`)");
   input->excludes(row);
-  command->add_option("--output", options->output, "write here instead of stdout (atomically)");
-  command->add_option("--format", options->format, "csv (input columns + prediction) or json (TF Serving style)")
-      ->default_val("csv")
+  flags.described("--output", "FILE", options->output, "stdout", "write here instead (atomically)");
+  flags.option("--format", "csv|json", options->format,
+               "csv: the input's cells as read plus `predicted_<target>`; json: TF Serving's `{\"predictions\": [[v], ...]}`")
       ->check(CLI::IsMember({"csv", "json"}));
-  command->add_option("--na-values", options->na_values, "spellings of a missing value")->delimiter(',');
-  command->callback([options, predict_remotely, &chosen] {
-    chosen = [options, predict_remotely]() -> Result<void> {
-      if (options->input.empty() && options->row.empty())
-        return make_error(ErrorKind::usage, "give --input FILE or --row 'name=value,...'");
-      if (options->model.empty() == options->server.empty())
-        return make_error(ErrorKind::usage, "give either --model DIR or --server URL");
-      if (!options->server.empty()) return predict_remotely(*options);
-      VGSALES_ASSIGN_OR_RETURN(const auto predictor, load_predictor(options->model));
-      const ModelSignature& signature = predictor->signature();
-      if (!options->row.empty()) {
-        VGSALES_ASSIGN_OR_RETURN(const auto cells, parse_row_assignment(options->row, signature));
-        VGSALES_ASSIGN_OR_RETURN(const Predictions predicted, predictor->predict_cells(cells));
-        if (predicted.unseen_categories > 0)
-          fmt::print(stderr, "warning: {} categorical value(s) unseen in training were treated as 'other'\n",
-                     predicted.unseen_categories);
-        if (options->format == "json") return emit(render_json(predicted.values), options->output);
-        return emit(fmt::format("{}\n", predicted.values[0]), options->output);
-      }
-      VGSALES_ASSIGN_OR_RETURN(const TablePredictions result, predict_table(*predictor, options->input, options->na_values));
-      if (!result.ignored_columns.empty())
-        fmt::print(stderr, "warning: ignoring column(s) the model does not use: {}\n", fmt::join(result.ignored_columns, ", "));
-      if (result.unseen_categories > 0)
-        fmt::print(stderr, "warning: {} categorical value(s) unseen in training were treated as 'other'\n",
-                   result.unseen_categories);
-      if (options->format == "json") return emit(render_json(result.predictions), options->output);
-      return emit(render_csv(result, "predicted_" + signature.target_name), options->output);
+  flags.list("--na-values", "a,b", options->na_values, "the model's own",
+             "extra spellings of a missing value (the model's own always apply)");
+  flags.described("--server", "URL", options->server, "none",
+                  "send the rows to a TF-Serving-compatible server instead, e.g. http://localhost:8501");
+  flags.option("--model_name", "NAME", options->model_name, "the model's name on `--server`");
+  command->callback([options, &chosen] {
+    chosen = [options]() -> Result<void> {
+      const PredictOptions& o = *options;
+      if (o.input.empty() && o.row.empty()) return make_error(ErrorKind::usage, "give --input FILE or --row 'name=value,...'");
+      if (o.model.empty() == o.server.empty()) return make_error(ErrorKind::usage, "give either --model DIR or --server URL");
+      if (!o.server.empty()) return predict_file_remotely(o);
+      if (!o.row.empty()) return predict_row(o);
+      return predict_file(o);
     };
   });
 }

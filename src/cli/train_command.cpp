@@ -3,6 +3,7 @@
 
 #include "cli/command.h"
 #include "cli/console_format.h"
+#include "cli/flag_table.h"
 #include "cli/interrupt.h"
 #include "cli/progress_printer.h"
 #include "cli/train_extensions.h"
@@ -37,60 +38,62 @@ void print_report(const TrainingJobReport& report, const std::string& unit) {
 void register_train_command(CLI::App& app, CommandAction& chosen) {
   struct Options {
     TrainingJobOptions job;
-    std::string train, test, out, resume, schema, layers = "50,100,50", validation_split = "auto";
-    std::vector<std::string> features, drop, categorical, numeric, na_values;
+    std::string train, test, out, resume, schema;
+    std::vector<std::string> text_settings;  // one per text_training_settings() entry
     bool quiet = false;
     TrainExtensionOptions extensions;
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand("train", "Train a network on a CSV of past games and save a model directory");
-  command->add_option("--train", options->train, "training CSV (header row required)")->required();
-  command->add_option("--test", options->test, "test CSV, evaluated every epoch (never used for fitting)");
-  command->add_option("--target", options->job.schema.target, "name of the column to predict")->required();
-  command->add_option("--out", options->out, "model directory to write (replaced only once the new model is complete)");
-  command->add_option("--layers", options->layers, "hidden layer widths")->default_val("50,100,50");
-  TrainingSettings& s = options->job.settings;
+  FlagTable flags(command);
+  TrainingJobOptions& job = options->job;
+  flags.required("--train", "FILE", options->train, "training CSV (header row required)");
+  flags.described("--test", "FILE", options->test, "none", "test CSV, evaluated every epoch, never used for fitting");
+  flags.required("--target", "COLUMN", job.target, "column to predict (any position)");
+  flags.described("--out", "DIR", options->out, "required (defaults to `--resume`'s)",
+                  "model directory to write (replaced only once the new model is complete)");
+  TrainingSettings& s = job.settings;
+  const std::vector<TextSetting>& text_settings = text_training_settings();
+  options->text_settings.resize(text_settings.size());
+  for (size_t i = 0; i < text_settings.size(); ++i) {
+    const TextSetting& setting = text_settings[i];
+    options->text_settings[i] = setting.format(s);
+    flags.option(setting.flag, setting.value_name, options->text_settings[i], setting.help);
+  }
 #define VGSALES_ADD_SETTING_FLAG(type, field, flag, fallback, low, high, help) \
-  command->add_option(flag, s.field, help)->default_val(fallback)->check(CLI::Range(static_cast<type>(low), static_cast<type>(high)));
+  flags.bounded<type>(flag, std::is_floating_point_v<type> ? "F" : "N", s.field, static_cast<type>(low), \
+                      static_cast<type>(high), help);
   VGSALES_TRAINING_SETTINGS(VGSALES_ADD_SETTING_FLAG)
 #undef VGSALES_ADD_SETTING_FLAG
-  command->add_option("--validation-split", options->validation_split,
-                      "fraction of the training rows held out to pick the best epoch (auto: 0.1 above 10,000 rows)")
-      ->default_val("auto");
-  command->add_option("--target-transform", s.target_transform,
-                      "transform the target before scaling (auto: log1p for a non-negative target with skewness above 2)")
-      ->default_val("auto")
-      ->check(CLI::IsMember({"auto", "none", "log1p"}));
-  command->add_option("--features", options->features, "feature columns (default: every column but the target)")->delimiter(',');
-  command->add_option("--drop", options->drop, "columns to leave out")->delimiter(',');
-  command->add_option("--categorical", options->categorical, "columns to treat as categories")->delimiter(',');
-  command->add_option("--numeric", options->numeric, "columns to treat as numbers")->delimiter(',');
-  command->add_option("--schema", options->schema, "JSON file of column types (the format of model.json's \"features\")");
-  command->add_option("--na-values", options->na_values, "spellings of a missing value (default: empty,NA,N/A,NaN,null,tbd)")
-      ->delimiter(',');
-  command->add_option("--output-name", options->job.output_name, "output tensor name (default: target without 'total_')");
-  command->add_option("--resume", options->resume, "continue training the model in this directory from its checkpoint");
-  command->add_flag("--quiet", options->quiet, "print only errors and the final summary");
-  add_train_extension_flags(*command, options->extensions);
+  flags.list("--features", "a,b,c", job.features, "all but the target", "feature columns, in this order");
+  flags.list("--drop", "x,y", job.drop, "none", "columns to leave out");
+  flags.list("--categorical", "x,y", job.categorical, "inferred", "columns to treat as categories");
+  flags.list("--numeric", "x,y", job.numeric, "inferred", "columns to treat as numbers");
+  flags.described("--schema", "FILE.json", options->schema, "inferred",
+                  "column types as in model.json's pipeline features ([{\"name\": ..., \"type\": ...}])");
+  flags.list("--na-values", "a,b", job.na_values, "`,NA,N/A,NaN,null,tbd`",
+             "spellings of a missing value (case-insensitive); the model keeps them for predict and serve");
+  flags.described("--output-name", "NAME", job.output_name, "target without `total_`",
+                  "the output's name in exports and the REST API (`earnings`)");
+  flags.described("--resume", "DIR", options->resume, "none",
+                  "continue from DIR's checkpoint (the kept epoch's weights and Adam state) up to `--epochs`");
+  flags.flag("--quiet", options->quiet, "print only errors and the final summary");
+  add_train_extension_flags(flags, options->extensions);
   command->callback([options, command, &chosen] {
     chosen = [options, command]() -> Result<void> {
       TrainingJobOptions& job = options->job;
-      VGSALES_ASSIGN_OR_RETURN(job.settings.hidden_layers, parse_layer_list(options->layers));
-      VGSALES_ASSIGN_OR_RETURN(job.settings.validation_split, parse_validation_split(options->validation_split));
+      const std::vector<TextSetting>& text_settings = text_training_settings();
+      for (size_t i = 0; i < text_settings.size(); ++i)
+        VGSALES_TRY(text_settings[i].parse(job.settings, options->text_settings[i]));
       job.layers_given = command->count("--layers") > 0;
       job.train_file = options->train;
       job.test_file = options->test;
       job.resume_dir = options->resume;
       job.schema_file = options->schema;
-      job.schema.features = options->features;
-      job.schema.drop = options->drop;
-      job.schema.categorical = options->categorical;
-      job.schema.numeric = options->numeric;
-      job.na_values = options->na_values;
       if (options->out.empty() && options->resume.empty())
         return make_error(ErrorKind::usage, "--out is required (the model directory to write)");
       job.out_dir = options->out.empty() ? options->resume : options->out;
-      const std::string unit = unit_prefix_for(job.schema.target);
+      const std::string unit = unit_prefix_for(job.target);
 
       ProgressPrinter progress(unit, options->quiet);
       TrainingJobHooks hooks;
@@ -98,14 +101,23 @@ void register_train_command(CLI::App& app, CommandAction& chosen) {
       hooks.stop_requested = install_stop_handler();
       hooks.notice = [](const std::string& line) { fmt::print("{}\n", line); };
       if (!options->quiet)
-        hooks.schema_ready = [](const DatasetSchema& schema) { fmt::print("Schema:\n{}\n", describe_schema(schema)); };
+        hooks.pipeline_ready = [](const FeaturePipeline& pipeline) {
+          fmt::print("Features:\n{}\n", describe_features(pipeline));
+        };
       VGSALES_ASSIGN_OR_RETURN(auto extensions, open_train_extensions(options->extensions, hooks));
       VGSALES_ASSIGN_OR_RETURN(const TrainingJobReport report, run_training_job(job, hooks));
       print_report(report, unit);
-      if (report.interrupted)
+      if (report.interrupted) {
+        const TrainingOutcome& outcome = report.outcome;
+        const std::string discarded =
+            outcome.discarded_epoch > 0
+                ? fmt::format(" (epoch {} was cut short after {} batches and discarded)", outcome.discarded_epoch,
+                              outcome.discarded_batches)
+                : std::string();
         return make_error(ErrorKind::interrupted,
-                          fmt::format("interrupted: saved the model of epoch {} to {}", report.metadata.best_epoch,
-                                      report.model_dir.string()));
+                          fmt::format("interrupted: saved the model of epoch {}{} to {}", report.metadata.best_epoch,
+                                      discarded, report.model_dir.string()));
+      }
       return {};
     };
   });

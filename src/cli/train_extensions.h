@@ -6,7 +6,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/flag_table.h"
 #include "model/training_job.h"
+#include "tensorboard/tensorboard_observer.h"
 
 namespace vgsales::cli {
 
@@ -17,14 +19,11 @@ struct TrainExtensions {
 };
 
 struct TrainExtensionOptions {
-  std::string logdir = "logs";
-  std::string run_name;
-  int histogram_freq = 5;
-  int image_freq = 10;
+  TensorBoardOptions tensorboard;  // its defaults are the flags' defaults
   bool no_logs = false;
 };
 
-void add_train_extension_flags(CLI::App& command, TrainExtensionOptions& options);
+void add_train_extension_flags(FlagTable& flags, TrainExtensionOptions& options);
 // Opens the extensions and adds their observers to `hooks`; the result must outlive training.
 Result<std::shared_ptr<TrainExtensions>> open_train_extensions(const TrainExtensionOptions& options, TrainingJobHooks& hooks);
 

@@ -48,6 +48,37 @@ std::optional<size_t> Table::find(const std::string& name) const {
   return std::nullopt;
 }
 
+namespace {
+
+// Text columns whose earlier number cells were interned from re-printed floats ("007" became "7"): read the
+// file once more and intern every cell of those columns exactly as written. Rare (a column that starts with
+// numbers and turns to text later), so the common load stays one pass.
+Result<void> reread_text_exactly(Table& table, const fs::path& path, const MissingValueSet& missing,
+                                 const std::vector<size_t>& columns) {
+  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path));
+  std::vector<std::string> fields;
+  VGSALES_ASSIGN_OR_RETURN(const bool has_header, reader.read_record(fields));
+  (void)has_header;
+  std::vector<TextInterner> interners(columns.size());
+  for (size_t i : columns) {
+    table.columns[i].dictionary.clear();
+    table.columns[i].text_codes.clear();
+  }
+  for (size_t row = 0; row < table.row_count(); ++row) {
+    VGSALES_ASSIGN_OR_RETURN(const bool more, reader.read_record(fields));
+    if (!more || fields.size() != table.columns.size())
+      return make_error(ErrorKind::io, table.source + ": the file changed while it was being read");
+    for (size_t k = 0; k < columns.size(); ++k) {
+      Column& column = table.columns[columns[k]];
+      const std::string_view cell = trim_blanks(fields[columns[k]]);
+      column.text_codes.push_back(missing.contains(cell) ? -1 : interners[k].intern(column, cell));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<Table> load_table(const fs::path& path, const TableLoadOptions& options) {
   VGSALES_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path));
   Table table;
@@ -73,6 +104,9 @@ Result<Table> load_table(const fs::path& path, const TableLoadOptions& options) 
   for (const auto& name : options.numeric_columns)
     if (auto index = table.find(name)) must_be_numeric[*index] = true;
   std::vector<std::unique_ptr<TextInterner>> interners(width);
+  // A text column keeps every cell's own text from the first row on.
+  for (const auto& name : options.text_columns)
+    if (auto index = table.find(name)) interners[*index] = std::make_unique<TextInterner>();
 
   while (true) {
     VGSALES_ASSIGN_OR_RETURN(const bool more, reader.read_record(fields));
@@ -91,17 +125,24 @@ Result<Table> load_table(const fs::path& path, const TableLoadOptions& options) 
       const CellKind kind = parse_cell(cell, options.missing_values, number);
       switch (kind) {
         case CellKind::non_finite:
+          if (interners[c] && !must_be_numeric[c]) {
+            // In a text column "inf" is just a word.
+            ++column.text_cells;
+            column.numbers.push_back(std::numeric_limits<float>::quiet_NaN());
+            column.text_codes.push_back(interners[c]->intern(column, cell));
+            break;
+          }
           return make_error(ErrorKind::invalid_data, location(table.source, line, column.name) + ": value '" +
                                                          std::string(cell) + "' is not a finite number");
         case CellKind::missing:
           ++column.missing_cells;
           column.numbers.push_back(std::numeric_limits<float>::quiet_NaN());
-          if (!column.text_codes.empty()) column.text_codes.push_back(-1);
+          if (interners[c]) column.text_codes.push_back(-1);
           break;
         case CellKind::number:
           ++column.number_cells;
           column.numbers.push_back(static_cast<float>(number));
-          if (!column.text_codes.empty()) column.text_codes.push_back(interners[c]->intern(column, cell));
+          if (interners[c]) column.text_codes.push_back(interners[c]->intern(column, cell));
           break;
         case CellKind::text:
           if (must_be_numeric[c])
@@ -110,13 +151,18 @@ Result<Table> load_table(const fs::path& path, const TableLoadOptions& options) 
           if (column.text_cells++ == 0) {
             column.first_text_line = line;
             column.first_text_value = std::string(cell);
-            // From now on this column keeps its text; earlier rows get theirs re-printed.
-            interners[c] = std::make_unique<TextInterner>();
-            column.text_codes.reserve(column.numbers.capacity());
-            for (size_t r = 0; r < row; ++r)
-              column.text_codes.push_back(std::isnan(column.numbers[r])
-                                              ? -1
-                                              : interners[c]->intern(column, shortest_text(column.numbers[r])));
+            if (!interners[c]) {
+              // From now on this column keeps its text; earlier rows get theirs re-printed for now (and read
+              // again exactly at the end when any of them was a number).
+              interners[c] = std::make_unique<TextInterner>();
+              column.text_codes.reserve(column.numbers.capacity());
+              for (size_t r = 0; r < row; ++r) {
+                const bool is_number = !std::isnan(column.numbers[r]);
+                column.numbers_before_text = column.numbers_before_text || is_number;
+                column.text_codes.push_back(is_number ? interners[c]->intern(column, shortest_text(column.numbers[r]))
+                                                      : -1);
+              }
+            }
           }
           column.numbers.push_back(std::numeric_limits<float>::quiet_NaN());
           column.text_codes.push_back(interners[c]->intern(column, cell));
@@ -126,6 +172,10 @@ Result<Table> load_table(const fs::path& path, const TableLoadOptions& options) 
   }
   if (table.lines.empty())
     return make_error(ErrorKind::invalid_data, table.source + ": no data rows after the header");
+  std::vector<size_t> reread;
+  for (size_t c = 0; c < width; ++c)
+    if (table.columns[c].numbers_before_text) reread.push_back(c);
+  if (!reread.empty()) VGSALES_TRY(reread_text_exactly(table, path, options.missing_values, reread));
   return table;
 }
 
@@ -140,6 +190,7 @@ Table select_rows(const Table& table, const std::vector<size_t>& rows) {
     copy.dictionary = column.dictionary;
     copy.first_text_line = column.first_text_line;
     copy.first_text_value = column.first_text_value;
+    copy.numbers_before_text = column.numbers_before_text;
     copy.numbers.reserve(rows.size());
     for (size_t row : rows) copy.numbers.push_back(column.numbers[row]);
     if (!column.text_codes.empty()) {

@@ -29,12 +29,15 @@ struct Column {
   // The first text cell, for errors when the column turns out to be numeric.
   long long first_text_line = 0;
   std::string first_text_value;
+  // Number cells read before the column's first text cell: their text must be read again exactly (load_table).
+  bool numbers_before_text = false;
 
   bool has_text() const { return text_cells > 0; }
   bool is_missing(size_t row) const {
     return text_codes.empty() ? std::isnan(numbers[row]) : text_codes[row] < 0;
   }
-  // The cell as text (numbers re-printed shortest), or "" when missing.
+  // The cell as text, or "" when missing. Exact as written in the file once the column holds text (or was
+  // loaded as a text column); a purely numeric column re-prints its numbers shortest.
   std::string text_at(size_t row) const;
 };
 
@@ -51,6 +54,8 @@ struct TableLoadOptions {
   MissingValueSet missing_values;
   // Columns whose cells must all be numbers (or missing): a text cell is an error right away.
   std::vector<std::string> numeric_columns;
+  // Columns read as text from the first row (categories such as "007" and "1.10"), whatever they look like.
+  std::vector<std::string> text_columns;
 };
 
 // Reads a CSV with a header row. Errors name the file, the line and the column.

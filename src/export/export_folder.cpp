@@ -10,6 +10,8 @@
 #include "common/atomic_file.h"
 #include "export/onnx_export.h"
 #include "export/saved_model_export.h"
+#include "common/file_checksums.h"
+#include "export/torchscript_plugin.h"
 #include "model/model_directory.h"
 
 namespace vgsales {
@@ -63,8 +65,9 @@ Result<std::int64_t> next_export_version(const fs::path& base) {
   return highest + 1;
 }
 
-Result<ExportSummary> export_network(const PortableNetwork& network, const ExportRequest& request) {
+Result<ExportSummary> export_model(const ExportRequest& request) {
   if (request.formats.empty()) return make_error(ErrorKind::usage, "no export format requested");
+  VGSALES_ASSIGN_OR_RETURN(const LoadedModel model, load_model(request.model_dir));
   ExportSummary summary;
   if (request.version) {
     if (*request.version < 0) {
@@ -86,17 +89,13 @@ Result<ExportSummary> export_network(const PortableNetwork& network, const Expor
   std::optional<TensorFlowExportFiles> tensorflow_files;
   std::optional<std::string> onnx_bytes;
   if (wants(request.formats, ExportFormat::savedmodel)) {
-    VGSALES_ASSIGN_OR_RETURN(tensorflow_files, serialize_tensorflow_export(network));
+    VGSALES_ASSIGN_OR_RETURN(tensorflow_files, serialize_tensorflow_export(model.network));
   }
   if (wants(request.formats, ExportFormat::onnx)) {
-    VGSALES_ASSIGN_OR_RETURN(onnx_bytes, serialize_onnx_model(network));
+    VGSALES_ASSIGN_OR_RETURN(onnx_bytes, serialize_onnx_model(model.network));
   }
-  std::optional<std::string> torchscript_model;
-  std::optional<std::string> metadata;
-  if (wants(request.formats, ExportFormat::torchscript)) {
-    VGSALES_ASSIGN_OR_RETURN(torchscript_model, read_file_to_string(request.model_dir / kModelFileName));
-    VGSALES_ASSIGN_OR_RETURN(metadata, read_file_to_string(request.model_dir / kMetadataFileName));
-  }
+  VGSALES_ASSIGN_OR_RETURN(const std::string metadata, read_verified_file(request.model_dir, kMetadataFileName));
+  VGSALES_ASSIGN_OR_RETURN(const std::string weights, read_verified_file(request.model_dir, kWeightsFileName));
 
   fs::create_directories(request.base, error);
   if (error) {
@@ -104,15 +103,19 @@ Result<ExportSummary> export_network(const PortableNetwork& network, const Expor
                                                  error.message()));
   }
   VGSALES_ASSIGN_OR_RETURN(StagingDirectory staging, StagingDirectory::create_beside(summary.folder));
+  VGSALES_TRY(write_into(staging.path(), kMetadataFileName, metadata, summary.files));
+  VGSALES_TRY(write_into(staging.path(), kWeightsFileName, weights, summary.files));
   if (tensorflow_files) {
     VGSALES_TRY(write_into(staging.path(), kSavedModelFileName, tensorflow_files->saved_model, summary.files));
     VGSALES_TRY(write_into(staging.path(), kFrozenGraphFileName, tensorflow_files->frozen_graph, summary.files));
   }
   if (onnx_bytes) VGSALES_TRY(write_into(staging.path(), kOnnxFileName, *onnx_bytes, summary.files));
-  if (torchscript_model) {
-    VGSALES_TRY(write_into(staging.path(), kModelFileName, *torchscript_model, summary.files));
-    VGSALES_TRY(write_into(staging.path(), kMetadataFileName, *metadata, summary.files));
+  if (wants(request.formats, ExportFormat::torchscript)) {
+    VGSALES_TRY(write_torchscript_with_plugin(request.model_dir, staging.path() / kTorchScriptFileName));
+    summary.files.push_back(kTorchScriptFileName);
   }
+  VGSALES_TRY(write_checksum_file(staging.path(), summary.files));
+  summary.files.push_back(kChecksumFileName);
   // Checked again just before the rename: another export may have taken this version meanwhile, and
   // commit() would replace it.
   if (fs::exists(summary.folder, error) && !request.overwrite) {

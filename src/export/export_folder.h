@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "common/result.h"
-#include "model/portable_network.h"
 
 namespace vgsales {
 
@@ -23,7 +22,7 @@ inline const std::vector<std::string>& export_format_names() {
 Result<std::vector<ExportFormat>> parse_export_formats(const std::string& name);
 
 struct ExportRequest {
-  std::filesystem::path model_dir;           // the trained model: model.pt, model.json (torchscript copies)
+  std::filesystem::path model_dir;           // the trained model directory
   std::vector<ExportFormat> formats;         // at least one
   std::filesystem::path base;                // BASE; the folder written is BASE/<version>
   std::optional<std::int64_t> version;       // default: one more than the highest numeric version in BASE
@@ -40,8 +39,10 @@ struct ExportSummary {
 // (TF Serving's rule for what counts as a version, FORMATS.md D.4), or 1 if there is none or no `base`.
 Result<std::int64_t> next_export_version(const std::filesystem::path& base);
 
-// Writes every requested format for `network` into BASE/<version>. The folder is filled beside its final
-// place and renamed in one step, so a failure leaves no partial version (and an overwritten one intact).
-Result<ExportSummary> export_network(const PortableNetwork& network, const ExportRequest& request);
+// Writes every requested format of the model into BASE/<version>, with the model's own files (model.json,
+// model.safetensors) so `vgsales serve` and `predict` can use any version folder, and a SHA256SUMS over all of it.
+// The folder is filled beside its final place and renamed in one step, so a failure leaves no partial version (and
+// an overwritten one intact).
+Result<ExportSummary> export_model(const ExportRequest& request);
 
 }  // namespace vgsales

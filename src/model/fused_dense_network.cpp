@@ -12,9 +12,9 @@ namespace vgsales {
 
 namespace {
 
-// The CBLAS entry points, resolved at run time from the BLAS LibTorch already loads (Debian: libblas.so.3, which
-// the alternatives system points at OpenBLAS). Resolving them there keeps one BLAS in the process and needs no
-// extra link dependency; without them the portable loops below compute the same products, only slower.
+// The CBLAS entry points, resolved at run time from the system BLAS (Debian: libblas.so.3, which the alternatives
+// system points at OpenBLAS when libopenblas0 is installed). No link dependency: a serving machine without a BLAS
+// still runs, and the portable loops below compute the same products there, only slower for large batches.
 using SgemmFunction = void (*)(int order, int transpose_a, int transpose_b, int m, int n, int k, float alpha,
                                const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc);
 using SetThreadsFunction = void (*)(int);
@@ -24,8 +24,14 @@ struct BlasEntryPoints {
   SgemmFunction sgemm = nullptr;
   SetThreadsFunction set_threads = nullptr;
   BlasEntryPoints() {
-    sgemm = reinterpret_cast<SgemmFunction>(dlsym(RTLD_DEFAULT, "cblas_sgemm"));
-    set_threads = reinterpret_cast<SetThreadsFunction>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    void* library = RTLD_DEFAULT;
+    if (!dlsym(library, "cblas_sgemm")) {
+      for (const char* name : {"libblas.so.3", "libopenblas.so.0"})
+        if ((library = dlopen(name, RTLD_NOW | RTLD_LOCAL))) break;
+      if (!library) return;
+    }
+    sgemm = reinterpret_cast<SgemmFunction>(dlsym(library, "cblas_sgemm"));
+    set_threads = reinterpret_cast<SetThreadsFunction>(dlsym(library, "openblas_set_num_threads"));
   }
 };
 

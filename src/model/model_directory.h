@@ -1,39 +1,49 @@
-// The model directory: the one artifact `train` writes and every other command reads.
-//   model.pt        TorchScript module: raw features [N, F] float32 -> target units [N, 1]
-//   model.json      schema, scaling, architecture, settings, metrics, versions (see docs/model-format.md)
-//   checkpoint.pt   weights + Adam state + epoch, for `train --resume`
+// The model directory: the one artifact `train` writes and every other command reads, LibTorch-free.
+//   model.json              pipeline, architecture, settings, metrics, versions (model_metadata.h)
+//   model.safetensors       the network's weights
+//   checkpoint.safetensors  weights and Adam state of the kept epoch, for `train --resume`
+//   SHA256SUMS              checksums of the files above, verified on every load
+// Export folders (BASE/N) hold the same files plus the serving formats (model.pt among them).
 #pragma once
 
 #include <filesystem>
 #include <string>
 
+#include "common/file_checksums.h"
 #include "common/result.h"
+#include "model/model_metadata.h"
 #include "model/portable_network.h"
 
 namespace vgsales {
 
-inline constexpr const char* kModelFileName = "model.pt";
 inline constexpr const char* kMetadataFileName = "model.json";
-inline constexpr const char* kCheckpointFileName = "checkpoint.pt";
+inline constexpr const char* kWeightsFileName = "model.safetensors";
+inline constexpr const char* kCheckpointFileName = "checkpoint.safetensors";
+inline constexpr const char* kTorchScriptFileName = "model.pt";
 
-// Checks that `model_dir` holds a readable model.json and model.pt; errors name the missing file.
+// Checks that `model_dir` is a model directory of this format; errors name what is missing and why.
 Result<void> check_model_directory(const std::filesystem::path& model_dir);
 
-struct ModelMetadata;  // model/model_metadata.h
-
-// The trained network's weights, scaling and names, read from model_dir (model.json + model.pt).
-Result<PortableNetwork> load_portable_network(const std::filesystem::path& model_dir);
-// The same, for a caller that has already read model_dir's model.json.
-Result<PortableNetwork> load_portable_network(const std::filesystem::path& model_dir, const ModelMetadata& metadata);
-
-// model.json, parsed and checked for the fields every reader relies on.
+// model.json, verified against SHA256SUMS and parsed.
 Result<ModelMetadata> read_model_metadata(const std::filesystem::path& model_dir);
 
-}  // namespace vgsales
+struct LoadedModel {
+  ModelMetadata metadata;
+  PortableNetwork network;
+};
+// model.json and the weights, both verified, checked against each other.
+Result<LoadedModel> load_model(const std::filesystem::path& model_dir);
 
-namespace vgsales {
-// Writes `network` as a TorchScript module taking raw encoded features [N, F] float32 and returning
-// the target in its own units [N, 1]; model.json rides along inside the archive as an extra file.
-Result<void> write_torchscript_model(const PortableNetwork& network, const std::string& metadata_json,
-                                     const std::filesystem::path& path);
+// The weights file's bytes: layer_1.weight, layer_1.bias, ..., output.weight, output.bias.
+std::string serialize_weights(const PortableNetwork& network);
+// The layers from a weights file, shaped as model.json's architecture says.
+Result<std::vector<DenseLayer>> parse_weights(std::string_view bytes, const std::string& source,
+                                              const ModelMetadata& metadata);
+
+// Writes model.json and model.safetensors into `folder` (a staging folder); seal_model_directory() then writes
+// SHA256SUMS over every model file present.
+Result<void> write_model_files(const std::filesystem::path& folder, const ModelMetadata& metadata,
+                               const PortableNetwork& network);
+Result<void> seal_model_directory(const std::filesystem::path& folder);
+
 }  // namespace vgsales

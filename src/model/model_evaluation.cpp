@@ -1,78 +1,192 @@
-// predict_table / evaluate_table / --row parsing.
+// predict_csv / evaluate_csv / --row parsing.
 #include "model/model_evaluation.h"
-
-#include <charconv>
-#include <cmath>
 
 #include <fmt/format.h>
 
+#include "common/closest_name.h"
+#include "data/cell_parsing.h"
+#include "data/csv_batches.h"
 #include "data/csv_reader.h"
-#include "data/dataset_schema.h"
 #include "model/metrics.h"
-#include "model/table_cells.h"
 
 namespace vgsales {
 
-Result<TablePredictions> predict_table(const Predictor& predictor, const std::filesystem::path& input,
-                                       const std::vector<std::string>& na_values) {
-  const ModelSignature& signature = predictor.signature();
-  TableLoadOptions options;
-  if (!na_values.empty()) options.missing_values = MissingValueSet(na_values);
-  TablePredictions result;
-  VGSALES_ASSIGN_OR_RETURN(result.table, load_table(input, options));
-  const auto absent = absent_features(result.table, signature);
-  if (!absent.empty())
-    return make_error(ErrorKind::invalid_data,
-                      fmt::format("{}: missing feature column(s) {} that the model needs", input.string(), fmt::join(absent, ", ")));
-  result.ignored_columns = unused_columns(result.table, signature);
-  VGSALES_ASSIGN_OR_RETURN(const auto cells, table_cells(result.table, signature));
-  auto predicted = predictor.predict_cells(cells);
-  if (!predicted.ok()) return make_error(predicted.error().kind, input.string() + ": " + predicted.error().message);
-  result.predictions = std::move(predicted->values);
-  result.unseen_categories = predicted->unseen_categories;
-  return result;
+namespace {
+
+// Rows per batch: large enough for the forward pass's GEMM tiles, small enough to keep memory flat.
+constexpr size_t kPredictionBatchRows = 4096;
+
+}  // namespace
+
+Result<CsvPredictionSummary> predict_csv(const Predictor& predictor, const std::filesystem::path& input,
+                                         const std::vector<std::string>& extra_missing,
+                                         const CsvPredictionHandlers& handlers) {
+  const std::string source = input.string();
+  const FeaturePipeline& pipeline = predictor.pipeline();
+  const MissingValueSet extra(extra_missing);
+  const size_t features = pipeline.features().size();
+  ColumnBinding binding;
+  std::vector<RawCell> cells;
+  CsvPredictionSummary summary;
+  CsvBatchHandlers reading;
+  reading.on_header = [&](const std::vector<std::string>& names) -> Result<void> {
+    auto bound = pipeline.bind_columns(names);
+    if (!bound.ok()) return make_error(bound.error().kind, source + ": " + bound.error().message);
+    binding = std::move(bound).value();
+    return handlers.on_header ? handlers.on_header(CsvHeader{names, binding.ignored}) : Result<void>{};
+  };
+  reading.on_batch = [&](const CsvRecordBatch& batch) -> Result<void> {
+    cells.resize(batch.records.size() * features);
+    for (size_t r = 0; r < batch.records.size(); ++r)
+      for (size_t f = 0; f < features; ++f) {
+        const std::string_view cell = trim_blanks(batch.records[r][binding.source_of_feature[f]]);
+        cells[r * features + f] = extra.contains(cell) ? RawCell::missing_value() : RawCell::of_text(cell);
+      }
+    VGSALES_ASSIGN_OR_RETURN(const Predictions predicted,
+                             predictor.predict(cells, [&](size_t row) { return fmt::format("{}:{}", source, batch.lines[row]); }));
+    summary.unseen_categories += predicted.unseen_categories;
+    summary.rows += static_cast<long long>(batch.records.size());
+    return handlers.on_batch ? handlers.on_batch(CsvPredictionBatch{batch.records, batch.lines, predicted.values})
+                             : Result<void>{};
+  };
+  VGSALES_TRY(read_csv_in_batches(input, kPredictionBatchRows, reading));
+  return summary;
 }
 
-Result<SplitMetrics> evaluate_table(const Predictor& predictor, const std::filesystem::path& data,
-                                    const std::vector<std::string>& na_values) {
-  VGSALES_ASSIGN_OR_RETURN(TablePredictions result, predict_table(predictor, data, na_values));
-  VGSALES_ASSIGN_OR_RETURN(const std::vector<float> targets, read_target(result.table, predictor.signature().target_name));
-  return compute_metrics(result.predictions, targets);
+Result<CsvEvaluation> evaluate_csv(const Predictor& predictor, const std::filesystem::path& data,
+                                   const std::vector<std::string>& extra_missing) {
+  const std::string source = data.string();
+  const std::string& target = predictor.pipeline().target();
+  CsvEvaluation evaluation;
+  size_t target_column = 0;
+  std::vector<float> predictions, actuals;
+  CsvPredictionHandlers handlers;
+  handlers.on_header = [&](const CsvHeader& header) -> Result<void> {
+    evaluation.header = header;
+    const auto found = std::find(header.names.begin(), header.names.end(), target);
+    if (found == header.names.end())
+      return make_error(ErrorKind::invalid_data,
+                        fmt::format("{}: no target column '{}' in the header{}; evaluate needs the true values (use "
+                                    "`vgsales predict` for a file without them)",
+                                    source, target, did_you_mean(target, header.names)));
+    target_column = static_cast<size_t>(found - header.names.begin());
+    evaluation.header.ignored_columns.clear();
+    for (const auto& name : header.ignored_columns)
+      if (name != target) evaluation.header.ignored_columns.push_back(name);
+    return {};
+  };
+  handlers.on_batch = [&](const CsvPredictionBatch& batch) -> Result<void> {
+    for (size_t r = 0; r < batch.records.size(); ++r) {
+      double value = 0;
+      const std::string_view cell = trim_blanks(batch.records[r][target_column]);
+      const CellKind kind = parse_cell(cell, predictor.pipeline().missing_values(), value);
+      if (kind != CellKind::number)
+        return make_error(ErrorKind::invalid_data,
+                          fmt::format("{}:{}: column '{}': the target {}", source, batch.lines[r], target,
+                                      kind == CellKind::missing ? std::string("is missing")
+                                                                : "'" + std::string(cell) + "' is not a finite number"));
+      actuals.push_back(static_cast<float>(value));
+    }
+    predictions.insert(predictions.end(), batch.predictions.begin(), batch.predictions.end());
+    return {};
+  };
+  VGSALES_ASSIGN_OR_RETURN(const CsvPredictionSummary summary, predict_csv(predictor, data, extra_missing, handlers));
+  evaluation.unseen_categories = summary.unseen_categories;
+  evaluation.metrics = compute_metrics(predictions, actuals);
+  return evaluation;
 }
 
-Result<std::vector<FieldValue>> parse_row_assignment(const std::string& text, const ModelSignature& signature) {
-  std::vector<FieldValue> row(signature.features.size());
-  std::vector<bool> given(signature.features.size(), false);
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    const std::string part(trim_blanks(std::string_view(text).substr(start, comma - start)));
-    start = comma + 1;
-    if (part.empty()) continue;
-    const size_t equals = part.find('=');
-    if (equals == std::string::npos)
-      return make_error(ErrorKind::usage, "--row: '" + part + "' is not name=value");
-    const std::string name(trim_blanks(std::string_view(part).substr(0, equals)));
-    const std::string value(trim_blanks(std::string_view(part).substr(equals + 1)));
-    size_t index = signature.features.size();
-    for (size_t i = 0; i < signature.features.size(); ++i)
-      if (signature.features[i].name == name) index = i;
-    if (index == signature.features.size())
-      return make_error(ErrorKind::usage, "--row: the model has no feature '" + name + "'");
+namespace {
+
+// Splits --row into name=value parts; a value (or a whole part) may be double-quoted, with "" for a quote inside.
+Result<std::vector<std::pair<std::string, std::string>>> split_assignments(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> parts;
+  size_t i = 0;
+  auto read_quoted = [&](std::string& out) -> Result<void> {
+    const size_t opened = i++;
+    while (true) {
+      if (i >= text.size())
+        return make_error(ErrorKind::usage, fmt::format("--row: the quote at character {} is never closed", opened + 1));
+      if (text[i] == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          out += '"';
+          i += 2;
+          continue;
+        }
+        ++i;
+        return {};
+      }
+      out += text[i++];
+    }
+  };
+  while (i < text.size()) {
+    std::string part;
+    bool quoted_part = false;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    if (i < text.size() && text[i] == '"') {
+      VGSALES_TRY(read_quoted(part));
+      quoted_part = true;
+    }
+    std::string name, value;
+    if (quoted_part) {
+      const size_t equals = part.find('=');
+      if (equals == std::string::npos) return make_error(ErrorKind::usage, "--row: '" + part + "' is not name=value");
+      name = part.substr(0, equals);
+      value = part.substr(equals + 1);
+    } else {
+      while (i < text.size() && text[i] != '=' && text[i] != ',') name += text[i++];
+      if (i >= text.size() || text[i] != '=') {
+        if (std::string(trim_blanks(name)).empty()) {
+          ++i;
+          continue;
+        }
+        return make_error(ErrorKind::usage, "--row: '" + std::string(trim_blanks(name)) + "' is not name=value");
+      }
+      ++i;  // '='
+      while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+      if (i < text.size() && text[i] == '"') {
+        VGSALES_TRY(read_quoted(value));
+      } else {
+        while (i < text.size() && text[i] != ',') value += text[i++];
+        value = std::string(trim_blanks(value));
+      }
+    }
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    if (i < text.size() && text[i] != ',')
+      return make_error(ErrorKind::usage, fmt::format("--row: expected ',' after the value of '{}' at character {}",
+                                                      std::string(trim_blanks(name)), i + 1));
+    ++i;
+    parts.emplace_back(std::string(trim_blanks(name)), std::move(value));
+  }
+  return parts;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> parse_row_assignment(const std::string& text, const FeaturePipeline& pipeline) {
+  VGSALES_ASSIGN_OR_RETURN(const auto parts, split_assignments(text));
+  const auto& features = pipeline.features();
+  std::vector<std::string> names;
+  for (const auto& feature : features) names.push_back(feature.name);
+  std::vector<std::string> row(features.size());
+  std::vector<bool> given(features.size(), false);
+  for (const auto& [name, value] : parts) {
+    const auto found = std::find(names.begin(), names.end(), name);
+    if (found == names.end())
+      return make_error(ErrorKind::usage,
+                        fmt::format("--row: the model has no feature '{}'{}", name, did_you_mean(name, names)));
+    const auto index = static_cast<size_t>(found - names.begin());
+    if (given[index]) return make_error(ErrorKind::usage, "--row: '" + name + "' is given twice");
     given[index] = true;
-    double number = 0;
-    const CellKind kind = parse_cell(value, MissingValueSet(), number);
-    if (kind == CellKind::number) row[index] = number;
-    else if (kind == CellKind::text) row[index] = value;
-    else if (kind == CellKind::non_finite)
-      return make_error(ErrorKind::usage, "--row: " + name + "=" + value + " is not a finite number");
+    row[index] = value;
   }
   std::vector<std::string> absent;
   for (size_t i = 0; i < given.size(); ++i)
-    if (!given[i]) absent.push_back(signature.features[i].name);
+    if (!given[i]) absent.push_back(names[i]);
   if (!absent.empty())
-    return make_error(ErrorKind::usage, fmt::format("--row: missing feature(s) {}", fmt::join(absent, ", ")));
+    return make_error(ErrorKind::usage, fmt::format("--row: missing feature(s) {} (give an empty value, e.g. '{}=', for "
+                                                    "a missing one)",
+                                                    fmt::join(absent, ", "), absent.front()));
   return row;
 }
 

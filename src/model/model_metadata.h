@@ -6,24 +6,25 @@
 #include <vector>
 
 #include "common/result.h"
-#include "data/dataset_schema.h"
+#include "data/feature_pipeline.h"
 #include "model/training_observer.h"
 #include "model/training_settings.h"
 
 namespace vgsales {
 
+// model.json's format: 2 since the feature pipeline and the LibTorch-free weights file (1 kept the weights only in
+// TorchScript).
+inline constexpr int kModelFormatVersion = 2;
+
 struct ModelMetadata {
-  int format_version = 1;
-  std::string created;       // ISO 8601 UTC
-  DatasetSchema schema;      // features with types, ranges, vocabularies, imputation; target; dropped columns
-  std::string output_name;   // the output tensor's name in exports and the REST metadata
-  std::string target_transform = "none";
-  // Min-max scaling of the encoded inputs and of the (transformed) target, fitted on training rows only.
-  std::vector<float> input_offset;
-  std::vector<float> input_scale;
-  float target_offset = 0;
-  float target_scale = 1;
-  TrainingSettings settings;
+  int format_version = kModelFormatVersion;
+  std::string created;        // ISO 8601 UTC
+  FeaturePipeline pipeline;   // raw row -> encoded inputs, their scaling, the target's transform and scaling
+  std::string output_name;    // the output tensor's name in exports and the REST metadata
+  // Added to the network's output before the target transform is undone: log of Duan's smearing factor for a log1p
+  // model (so predictions estimate the mean), 0 otherwise.
+  float mean_shift = 0;
+  TrainingSettings settings;  // every setting as used (auto resolved); hidden_layers is the architecture
   std::string train_file;
   std::string test_file;
   std::map<std::string, long long> rows;  // per split
@@ -32,8 +33,10 @@ struct ModelMetadata {
   std::string status;  // completed, stopped_early, interrupted
   double training_seconds = 0;
   std::map<std::string, SplitMetrics> metrics;    // per split, in target units
-  std::map<std::string, SplitMetrics> baselines;  // "mean", "linear" on the test split
-  std::map<std::string, std::string> versions;    // vgsales, libtorch, ...
+  std::map<std::string, SplitMetrics> baselines;  // "mean", "linear" on the held-out split
+  std::map<std::string, std::string> versions;    // vgsales, ...
+
+  const std::string& target() const { return pipeline.target(); }
 };
 
 std::string metadata_to_json(const ModelMetadata& metadata);

@@ -48,12 +48,19 @@ NativeForward::NativeForward(const PortableNetwork& network)
 
 void NativeForward::predict(std::span<const float> rows, std::span<float> out) const {
   if (out.size() >= kGemmRows)
-    predict_tiles(rows.data(), out.size(), out.data());
+    predict_tiles(rows.data(), out.size(), out.data(), false);
   else
-    predict_rows(rows.data(), out.size(), out.data());
+    predict_rows(rows.data(), out.size(), out.data(), false);
 }
 
-void NativeForward::predict_tiles(const float* rows, size_t n, float* out) const {
+void NativeForward::predict_scaled(std::span<const float> rows, std::span<float> out) const {
+  if (out.size() >= kGemmRows)
+    predict_tiles(rows.data(), out.size(), out.data(), true);
+  else
+    predict_rows(rows.data(), out.size(), out.data(), true);
+}
+
+void NativeForward::predict_tiles(const float* rows, size_t n, float* out, bool scaled_output) const {
   // Tiles small enough that every layer's activations stay in L2, large enough that each GEMM is efficient.
   constexpr size_t kTileRows = 256;
   const size_t tile = std::min(n, kTileRows);
@@ -67,14 +74,11 @@ void NativeForward::predict_tiles(const float* rows, size_t n, float* out) const
         scaled[r * input_width_ + i] = (x[r * input_width_ + i] - offset_[i]) * scale_[i];
     dense_forward(layout_, parameters_.data(), scaled.data(), static_cast<std::int64_t>(count), workspace);
     const float* y = workspace.output();
-    for (size_t r = 0; r < count; ++r) {
-      const float value = y[r] * output_scale_ + output_offset_;
-      out[first + r] = expm1_ ? std::expm1(value) : value;
-    }
+    for (size_t r = 0; r < count; ++r) out[first + r] = to_output(y[r], scaled_output);
   }
 }
 
-void NativeForward::predict_rows(const float* rows, size_t n, float* out) const {
+void NativeForward::predict_rows(const float* rows, size_t n, float* out, bool scaled_output) const {
   // Two ping-pong buffers on the stack for typical widths; no allocation per call for small nets.
   constexpr std::int64_t kStackWidth = 512;
   float stack_a[kStackWidth], stack_b[kStackWidth];
@@ -94,9 +98,7 @@ void NativeForward::predict_rows(const float* rows, size_t n, float* out) const 
       affine_row(a, layer.inputs, layer.weight_t.data(), layer.bias.data(), layer.outputs, layer.relu, b);
       std::swap(a, b);
     }
-    float y = a[0] * output_scale_ + output_offset_;
-    if (expm1_) y = std::expm1(y);
-    out[r] = y;
+    out[r] = to_output(a[0], scaled_output);
   }
 }
 

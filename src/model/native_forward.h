@@ -2,6 +2,7 @@
 // low-latency path, no allocation), GEMMs through the system BLAS on tiles of rows for batches.
 #pragma once
 
+#include <cmath>
 #include <span>
 #include <vector>
 
@@ -15,13 +16,21 @@ class NativeForward {
   explicit NativeForward(const PortableNetwork& network);
   // rows: row-major [n][input_width] raw (encoded) features; out: n values in target units. Thread-safe.
   void predict(std::span<const float> rows, std::span<float> out) const;
+  // The same rows, answered in the units the network was trained in (its last layer's output, before the target's
+  // scaling and transform are undone): what the training loss is measured in.
+  void predict_scaled(std::span<const float> rows, std::span<float> out) const;
   // From this many rows on, predict() runs GEMMs over tiles of rows instead of one row at a time.
   static constexpr size_t kGemmRows = 8;
   std::int64_t input_width() const { return input_width_; }
 
  private:
-  void predict_rows(const float* rows, size_t n, float* out) const;
-  void predict_tiles(const float* rows, size_t n, float* out) const;
+  void predict_rows(const float* rows, size_t n, float* out, bool scaled) const;
+  void predict_tiles(const float* rows, size_t n, float* out, bool scaled) const;
+  float to_output(float y, bool scaled) const {
+    if (scaled) return y;
+    const float value = y * output_scale_ + output_offset_;
+    return expm1_ ? std::expm1(value) : value;
+  }
 
   struct Layer {
     std::int64_t inputs, outputs;

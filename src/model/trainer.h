@@ -1,14 +1,16 @@
-// Fitting the dense network: mini-batch Adam on MSE of the scaled target, with per-epoch metrics,
-// early stopping, Ctrl-C handling and checkpoints. The interface is LibTorch-free.
+// Fitting the dense network: mini-batch Adam on MSE of the scaled target, with per-epoch metrics, early stopping
+// and Ctrl-C handling. LibTorch-free: the fused dense stack in fused_dense_network.h does the arithmetic.
 #pragma once
 
 #include <atomic>
-#include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/result.h"
+#include "data/feature_pipeline.h"
 #include "model/portable_network.h"
+#include "model/training_checkpoint.h"
 #include "model/training_observer.h"
 #include "model/training_settings.h"
 
@@ -25,24 +27,25 @@ struct SplitData {
 struct TrainerInputs {
   TrainingSettings settings;
   // Names, scaling and target transform of the network to train; its layers are built from settings
-  // (or restored from resume_checkpoint).
+  // (or restored from `resume`).
   PortableNetwork frame;
   SplitData train;
   std::vector<SplitData> evaluations;  // validation (picks the best epoch) and/or test
-  std::filesystem::path resume_checkpoint;  // empty: start fresh
-  std::filesystem::path checkpoint_out;     // where to write weights + Adam state + epoch
+  std::optional<TrainingCheckpoint> resume;
   std::vector<TrainingObserver*> observers;
   const std::atomic<bool>* stop_requested = nullptr;  // set by the SIGINT handler
 };
 
 struct TrainerResult {
-  PortableNetwork network;  // the weights kept (best validation epoch, or the last)
+  PortableNetwork network;  // the weights kept (best validation epoch, or the last completed one)
   TrainingOutcome outcome;
+  TrainingCheckpoint checkpoint;  // the kept epoch's weights with that epoch's Adam state
 };
 
 Result<TrainerResult> train_network(const TrainerInputs& inputs);
 
-// Builds the network's initial weights for `settings`: torch::nn::Linear's own initialisation (see trainer.cpp for why).
+// The network's initial weights for `settings`: torch::nn::Linear's initialisation scheme (weights and biases
+// uniform in +-1/sqrt(fan_in)) from a generator seeded with `settings.seed`.
 PortableNetwork initialise_network(const PortableNetwork& frame, const TrainingSettings& settings);
 
 }  // namespace vgsales

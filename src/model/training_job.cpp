@@ -1,22 +1,23 @@
-// The training pipeline, from files to a committed model directory.
+// The training job's stages, from files to a committed model directory.
 #include "model/training_job.h"
-
-#include <rapidjson/document.h>
-#include <torch/version.h>
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "common/atomic_file.h"
+#include "common/version.h"
+#include "data/feature_pipeline_json.h"
 #include "data/row_split.h"
 #include "data/table.h"
 #include "model/metrics.h"
 #include "model/model_directory.h"
 #include "model/native_forward.h"
 #include "model/trainer.h"
+#include "model/training_checkpoint.h"
 
 namespace vgsales {
 namespace fs = std::filesystem;
@@ -25,71 +26,237 @@ namespace {
 
 struct EncodedSplit {
   std::string name;
-  EncodedFeatures features;
+  EncodedRows features;
   std::vector<float> targets;
+  SplitData view() const { return SplitData{name, features.values.data(), targets.data(), features.rows}; }
 };
 
-Result<EncodedSplit> encode_split(const std::string& name, const Table& table, const DatasetSchema& schema) {
-  EncodedSplit split;
-  split.name = name;
-  VGSALES_ASSIGN_OR_RETURN(split.features, encode_features(table, schema));
-  VGSALES_ASSIGN_OR_RETURN(split.targets, read_target(table, schema.target));
-  return split;
+// The parsed tables of one run, already split.
+struct SplitTables {
+  Table train;
+  std::optional<Table> validation;
+  std::optional<Table> test;
+};
+
+// What a resumed run keeps from the model it continues.
+struct ResumeState {
+  ModelMetadata metadata;
+  TrainingCheckpoint checkpoint;
+};
+
+// Ends every observer that began, exactly once, on every path: success, error return or exception.
+class ObserverEndGuard {
+ public:
+  ObserverEndGuard() = default;
+  ObserverEndGuard(const ObserverEndGuard&) = delete;
+  ObserverEndGuard& operator=(const ObserverEndGuard&) = delete;
+  ~ObserverEndGuard() {
+    TrainingOutcome failed;
+    failed.status = "failed";
+    finish(failed);
+  }
+  void began(TrainingObserver* observer) { begun_.push_back(observer); }
+  void finish(const TrainingOutcome& outcome) {
+    for (auto* observer : begun_) observer->on_train_end(outcome);
+    begun_.clear();
+  }
+
+ private:
+  std::vector<TrainingObserver*> begun_;
+};
+
+void tell(const TrainingJobHooks& hooks, const std::string& line) {
+  if (hooks.notice) hooks.notice(line);
+}
+
+// Stage 0: the model a --resume continues, checked against the options.
+Result<std::optional<ResumeState>> read_resume_state(const TrainingJobOptions& options, TrainingSettings& settings) {
+  if (options.resume_dir.empty()) return std::optional<ResumeState>{};
+  VGSALES_ASSIGN_OR_RETURN(const LoadedModel model, load_model(options.resume_dir));
+  const ModelMetadata& resumed = model.metadata;
+  if (options.layers_given && settings.hidden_layers != resumed.settings.hidden_layers)
+    return make_error(ErrorKind::usage, "--layers " + format_layer_list(settings.hidden_layers) +
+                                            " differs from the resumed model's " +
+                                            format_layer_list(resumed.settings.hidden_layers));
+  if (resumed.target() != options.target)
+    return make_error(ErrorKind::usage, "--target " + options.target + " differs from the resumed model's " + resumed.target());
+  if (resumed.best_epoch >= settings.epochs)
+    return make_error(ErrorKind::usage, fmt::format("the model in {} has trained {} epochs; pass --epochs above that to go on",
+                                                    options.resume_dir.string(), resumed.best_epoch));
+  settings.hidden_layers = resumed.settings.hidden_layers;
+  settings.target_transform = target_transform_name(resumed.pipeline.target_transform());
+  VGSALES_ASSIGN_OR_RETURN(TrainingCheckpoint checkpoint,
+                           read_checkpoint(options.resume_dir, static_cast<size_t>(model.network.parameter_count())));
+  return std::optional<ResumeState>{ResumeState{resumed, std::move(checkpoint)}};
 }
 
 // Drops rows whose target is missing (in place), telling the user how many.
-Result<Table> rows_with_present_target(Table table, const std::string& target, const TrainingJobHooks& hooks) {
+Result<void> keep_rows_with_target(Table& table, const std::string& target, const TrainingJobHooks& hooks) {
   const auto index = table.find(target);
-  if (!index) return make_error(ErrorKind::invalid_data, table.source + ": no target column '" + target + "' in the header");
+  if (!index) return read_target(table, target).error();  // names the columns the header has
   std::vector<size_t> rows = rows_with_target(table, *index);
   if (rows.empty())
     return make_error(ErrorKind::invalid_data,
                       table.source + ": column '" + target + "': the target is missing in every row; nothing to train on");
-  if (rows.size() == table.row_count()) return table;
-  if (hooks.notice)
-    hooks.notice(fmt::format("{}: skipped {} rows with a missing target '{}'", table.source,
-                             table.row_count() - rows.size(), target));
+  if (rows.size() == table.row_count()) return {};
+  tell(hooks, fmt::format("{}: skipped {} rows with a missing target '{}'", table.source, table.row_count() - rows.size(),
+                          target));
   keep_rows(table, rows);
-  return table;
+  return {};
 }
 
-double skewness(const std::vector<float>& values) {
-  double mean = 0;
-  for (float v : values) mean += v;
-  mean /= static_cast<double>(values.size());
-  double m2 = 0, m3 = 0;
-  for (float v : values) {
-    const double d = v - mean;
-    m2 += d * d;
-    m3 += d * d * d;
+// Moves a seeded `fraction` of `from`'s rows into a new table.
+Table split_off(Table& from, double fraction, std::uint64_t seed) {
+  std::vector<size_t> all(from.row_count());
+  std::iota(all.begin(), all.end(), 0);
+  const RowSplit split = split_rows(all, fraction, seed);
+  Table held_out = select_rows(from, split.held_out);
+  keep_rows(from, split.kept);
+  return held_out;
+}
+
+// Stage 1: the tables of every split. The validation split resolves "auto" here, where the row count is known.
+Result<SplitTables> load_split_tables(const TrainingJobOptions& options, const TableLoadOptions& load_options,
+                                      TrainingSettings& settings, const TrainingJobHooks& hooks) {
+  SplitTables tables;
+  VGSALES_ASSIGN_OR_RETURN(tables.train, load_table(options.train_file, load_options));
+  VGSALES_TRY(keep_rows_with_target(tables.train, options.target, hooks));
+  if (!options.test_file.empty()) {
+    if (settings.test_split > 0) return make_error(ErrorKind::usage, "give either --test or --test-split, not both");
+    VGSALES_ASSIGN_OR_RETURN(tables.test, load_table(options.test_file, load_options));
+    VGSALES_TRY(keep_rows_with_target(*tables.test, options.target, hooks));
+  } else if (settings.test_split > 0) {
+    tables.test = split_off(tables.train, settings.test_split, static_cast<std::uint64_t>(settings.seed));
   }
-  m2 /= static_cast<double>(values.size());
-  m3 /= static_cast<double>(values.size());
-  return m2 > 0 ? m3 / std::pow(m2, 1.5) : 0.0;
+  if (!settings.validation_split) {
+    settings.validation_split = automatic_validation_split(tables.train.row_count(), settings.early_stopping);
+    if (*settings.validation_split > 0)
+      tell(hooks, fmt::format("validation: holding out {:g}% of the {} training rows to keep the best epoch "
+                              "(--validation-split auto; pass 0 to train on all of them)",
+                              100 * *settings.validation_split, tables.train.row_count()));
+  }
+  if (*settings.validation_split > 0)
+    tables.validation = split_off(tables.train, *settings.validation_split, static_cast<std::uint64_t>(settings.seed) + 1);
+  if (tables.train.row_count() < 2)
+    return make_error(ErrorKind::invalid_data, options.train_file.string() + ": fewer than 2 training rows after splitting");
+  return tables;
 }
 
-std::string library_version_of_libtorch() {
-  return fmt::format("{}.{}.{}", TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR, TORCH_VERSION_PATCH);
+Result<EncodedSplit> encode_split(const std::string& name, const Table& table, const FeaturePipeline& pipeline) {
+  EncodedSplit split;
+  split.name = name;
+  VGSALES_ASSIGN_OR_RETURN(split.features, pipeline.encode_table(table));
+  VGSALES_ASSIGN_OR_RETURN(split.targets, read_target(table, pipeline.target()));
+  return split;
 }
 
-SplitMetrics measure(const PortableNetwork& network, const EncodedSplit& split) {
-  std::vector<float> predictions(split.features.rows);
-  NativeForward(network).predict(split.features.values, predictions);
-  return compute_metrics(predictions, split.targets);
+// Stage 2: the feature pipeline, fitted on the training rows only (or kept from the resumed model), and the
+// training rows encoded with it.
+Result<std::pair<FeaturePipeline, EncodedSplit>> fit_pipeline(const Table& train, const TrainingJobOptions& options,
+                                                               const std::optional<ResumeState>& resumed,
+                                                               TrainingSettings& settings, const TrainingJobHooks& hooks) {
+  if (resumed) {
+    const FeaturePipeline& pipeline = resumed->metadata.pipeline;
+    VGSALES_ASSIGN_OR_RETURN(EncodedSplit encoded, encode_split("train", train, pipeline));
+    return std::pair{pipeline, std::move(encoded)};
+  }
+  PipelineFitOptions fit;
+  fit.target = options.target;
+  fit.features = options.features;
+  fit.drop = options.drop;
+  fit.categorical = options.categorical;
+  fit.numeric = options.numeric;
+  fit.max_categories = static_cast<size_t>(settings.max_categories);
+  if (!options.na_values.empty()) fit.missing_values = MissingValueSet(options.na_values);
+  if (!options.schema_file.empty()) {
+    VGSALES_ASSIGN_OR_RETURN(SchemaFile schema, read_schema_file(options.schema_file));
+    if (!schema.target.empty() && schema.target != options.target)
+      return make_error(ErrorKind::invalid_data, options.schema_file.string() + ": target '" + schema.target +
+                                                     "' does not match --target " + options.target);
+    fit.schema_types = std::move(schema.types);
+  }
+  VGSALES_ASSIGN_OR_RETURN(FeaturePipeline pipeline, fit_feature_encoding(train, fit));
+  VGSALES_ASSIGN_OR_RETURN(EncodedSplit encoded, encode_split("train", train, pipeline));
+
+  const TargetTransformChoice choice = choose_target_transform(encoded.targets);
+  if (settings.target_transform == "auto") {
+    settings.target_transform = target_transform_name(choice.transform);
+    if (choice.transform == TargetTransform::log1p)
+      tell(hooks, fmt::format("target: {} is strongly right-skewed (skewness {:.1f}), so the network fits log1p({}) "
+                              "(--target-transform auto; pass none to fit it raw)",
+                              options.target, choice.skewness, options.target));
+  } else if (settings.target_transform == "none" && choice.strongly_skewed) {
+    tell(hooks, fmt::format("hint: the target is strongly right-skewed (skewness {:.1f}); "
+                            "--target-transform log1p often fits such targets better",
+                            choice.skewness));
+  }
+  pipeline.set_target_transform(settings.target_transform == "log1p" ? TargetTransform::log1p : TargetTransform::none);
+  VGSALES_TRY(fit_scaling(pipeline, encoded.features, encoded.targets));
+  return std::pair{std::move(pipeline), std::move(encoded)};
 }
 
-// A network fitted to log(1 + y) predicts roughly the conditional median of y, which sits below the mean
-// for long-tailed targets and costs RMSE on the blockbusters. Duan's smearing estimate scales exp() of the
-// prediction by the mean training ratio (1 + y) / (1 + y_hat); since expm1(z + log s) = s * exp(z) - 1,
-// it folds into the output offset and every export carries it unchanged.
-void apply_smearing_correction(PortableNetwork& network, const EncodedSplit& train) {
+// Stage 3: the held-out splits, encoded with the fitted pipeline.
+Result<std::vector<EncodedSplit>> encode_evaluation_splits(const SplitTables& tables, const FeaturePipeline& pipeline,
+                                                           const TrainingJobHooks& hooks) {
+  std::vector<EncodedSplit> evaluations;
+  if (tables.validation) {
+    VGSALES_ASSIGN_OR_RETURN(EncodedSplit split, encode_split("validation", *tables.validation, pipeline));
+    evaluations.push_back(std::move(split));
+  }
+  if (tables.test) {
+    VGSALES_ASSIGN_OR_RETURN(EncodedSplit split, encode_split("test", *tables.test, pipeline));
+    if (split.features.unseen_categories > 0)
+      tell(hooks, fmt::format("test rows: {} categorical values unseen in training fall into 'other'",
+                              split.features.unseen_categories));
+    evaluations.push_back(std::move(split));
+  }
+  return evaluations;
+}
+
+// Errors of `network` on a split, in the target's units, with the loss in the units it was trained in.
+SplitMetrics measure(const PortableNetwork& network, const FeaturePipeline& pipeline, const EncodedSplit& split) {
+  const NativeForward forward(network);
+  std::vector<float> predictions(split.features.rows), scaled(split.features.rows);
+  forward.predict(split.features.values, predictions);
+  forward.predict_scaled(split.features.values, scaled);
+  SplitMetrics metrics = compute_metrics(predictions, split.targets);
+  double squared = 0;
+  for (size_t i = 0; i < scaled.size(); ++i) {
+    const double difference = static_cast<double>(scaled[i]) - pipeline.scale_target(split.targets[i]);
+    squared += difference * difference;
+  }
+  metrics.loss = scaled.empty() ? 0.0 : squared / static_cast<double>(scaled.size());
+  return metrics;
+}
+
+// A network fitted to log(1 + y) predicts roughly the conditional median of y, which sits below the mean for
+// long-tailed targets and costs RMSE on the blockbusters. Duan's smearing estimate scales exp() of the prediction
+// by the mean training ratio (1 + y) / (1 + y_hat); since expm1(z + log s) = s * exp(z) - 1, it is a shift of the
+// network's output before expm1, which every export carries unchanged.
+float smearing_shift(const PortableNetwork& network, const EncodedSplit& train) {
   std::vector<float> predictions(train.features.rows);
   NativeForward(network).predict(train.features.values, predictions);
   double ratio_sum = 0;
   for (size_t i = 0; i < predictions.size(); ++i)
     ratio_sum += (1.0 + train.targets[i]) / (1.0 + static_cast<double>(predictions[i]));
   const double smearing = ratio_sum / static_cast<double>(predictions.size());
-  if (std::isfinite(smearing) && smearing > 0) network.output_offset += static_cast<float>(std::log(smearing));
+  return std::isfinite(smearing) && smearing > 0 ? static_cast<float>(std::log(smearing)) : 0.0f;
+}
+
+// The mean and linear baselines on the held-out split (test, else validation, else train): what the network must beat.
+std::map<std::string, SplitMetrics> measure_baselines(const EncodedSplit& train, const EncodedSplit& held_out) {
+  std::map<std::string, SplitMetrics> baselines;
+  double mean = 0;
+  for (float y : train.targets) mean += y;
+  mean /= static_cast<double>(train.targets.size());
+  const std::vector<float> constant(held_out.targets.size(), static_cast<float>(mean));
+  baselines["mean"] = compute_metrics(constant, held_out.targets);
+  const size_t width = train.features.width;
+  const LinearBaseline linear =
+      fit_linear_baseline(train.features.values.data(), train.targets.data(), train.features.rows, width);
+  baselines["linear"] =
+      compute_metrics(linear.predict(held_out.features.values.data(), held_out.features.rows, width), held_out.targets);
+  return baselines;
 }
 
 // A Markdown table of the layers, as `vgsales info` prints them.
@@ -99,10 +266,88 @@ std::string describe_architecture(const PortableNetwork& network) {
   for (size_t i = 0; i < network.layers.size(); ++i) {
     const auto& layer = network.layers[i];
     const bool last = i + 1 == network.layers.size();
-    text += fmt::format("| {} | (None, {}) | {} |\n", last ? std::string("output (dense)") : fmt::format("layer_{} (dense, relu)", i + 1),
-                        layer.output_size, layer.input_size * layer.output_size + layer.output_size);
+    text += fmt::format("| {} ({}) | (None, {}) | {} |\n", layer_display_name(i, network.layers.size()),
+                        last ? "dense" : "dense, relu", layer.output_size,
+                        layer.input_size * layer.output_size + layer.output_size);
   }
   return text + fmt::format("| total | | {} |\n", network.parameter_count());
+}
+
+TrainingRunInfo describe_run(const TrainingJobOptions& options, const TrainingSettings& settings,
+                             const FeaturePipeline& pipeline, const PortableNetwork& frame, const EncodedSplit& train,
+                             const std::vector<EncodedSplit>& evaluations) {
+  TrainingRunInfo info;
+  info.train_file = options.train_file.string();
+  info.test_file = options.test_file.string();
+  info.train_rows = static_cast<long long>(train.features.rows);
+  for (const auto& split : evaluations)
+    (split.name == "test" ? info.test_rows : info.validation_rows) = static_cast<long long>(split.features.rows);
+  info.epochs = settings.epochs;
+  info.batch_size = settings.batch_size;
+  info.target_name = pipeline.target();
+  info.hyperparameters = {{"layers", format_layer_list(settings.hidden_layers)},
+                          {"learning_rate", settings.learning_rate},
+                          {"batch_size", static_cast<double>(settings.batch_size)},
+                          {"epochs", static_cast<double>(settings.epochs)},
+                          {"seed", static_cast<double>(settings.seed)},
+                          {"validation_split", settings.validation_split.value_or(0.0)},
+                          {"target_transform", settings.target_transform}};
+  info.schema_markdown = describe_features(pipeline);
+  info.initial_network = initialise_network(frame, settings);
+  return info;
+}
+
+ModelMetadata describe_model(const TrainingJobOptions& options, const TrainingSettings& settings,
+                             const FeaturePipeline& pipeline, const std::string& output_name) {
+  ModelMetadata metadata;
+  metadata.created = utc_timestamp_now();
+  metadata.pipeline = pipeline;
+  metadata.output_name = output_name;
+  metadata.settings = settings;
+  metadata.train_file = options.train_file.string();
+  metadata.test_file = options.test_file.string();
+  metadata.versions = {{"vgsales", kVgsalesVersion}};
+  return metadata;
+}
+
+// The kept network's bias correction, and its final errors measured on exactly what is saved.
+void finish_network(TrainerResult& result, ModelMetadata& metadata, const EncodedSplit& train,
+                    const std::vector<EncodedSplit>& evaluations) {
+  const FeaturePipeline& pipeline = metadata.pipeline;
+  if (pipeline.target_transform() == TargetTransform::log1p) {
+    metadata.mean_shift = smearing_shift(result.network, train);
+    result.network.output_offset += metadata.mean_shift;
+  }
+  result.outcome.final_metrics["train"] = measure(result.network, pipeline, train);
+  for (const auto& split : evaluations) result.outcome.final_metrics[split.name] = measure(result.network, pipeline, split);
+}
+
+// How the CSVs are read: missing-value spellings, and the columns that must stay numbers or stay exact text.
+Result<TableLoadOptions> table_load_options(const TrainingJobOptions& options, const std::optional<ResumeState>& resumed) {
+  TableLoadOptions load;
+  if (!options.na_values.empty()) load.missing_values = MissingValueSet(options.na_values);
+  else if (resumed) load.missing_values = resumed->metadata.pipeline.missing_values();
+  load.numeric_columns = options.numeric;
+  load.text_columns = options.categorical;
+  if (resumed)
+    for (const auto& feature : resumed->metadata.pipeline.features())
+      if (feature.type == ColumnType::categorical) load.text_columns.push_back(feature.name);
+  if (!options.schema_file.empty()) {
+    VGSALES_ASSIGN_OR_RETURN(const SchemaFile schema, read_schema_file(options.schema_file));
+    for (const auto& [name, type] : schema.types)
+      if (type == ColumnType::categorical) load.text_columns.push_back(name);
+  }
+  return load;
+}
+
+// Stage 5: the model directory, filled beside `out_dir` and renamed into place in one step.
+Result<void> write_model_directory(const fs::path& out_dir, const ModelMetadata& metadata, const PortableNetwork& network,
+                                   const TrainingCheckpoint& checkpoint) {
+  VGSALES_ASSIGN_OR_RETURN(StagingDirectory staging, StagingDirectory::create_beside(out_dir));
+  VGSALES_TRY(write_file_atomically(staging.path() / kCheckpointFileName, serialize_checkpoint(checkpoint)));
+  VGSALES_TRY(write_model_files(staging.path(), metadata, network));
+  VGSALES_TRY(seal_model_directory(staging.path()));
+  return staging.commit();
 }
 
 }  // namespace
@@ -155,281 +400,63 @@ LinearBaseline fit_linear_baseline(const float* features, const float* targets, 
   return LinearBaseline{beta};
 }
 
-Result<DatasetSchema> read_schema_file(const fs::path& path) {
-  VGSALES_ASSIGN_OR_RETURN(const std::string text, read_file_to_string(path));
-  rapidjson::Document doc;
-  doc.Parse(text.c_str(), text.size());
-  if (doc.HasParseError() || !doc.IsObject())
-    return make_error(ErrorKind::invalid_data, path.string() + ": not a JSON object");
-  DatasetSchema schema;
-  if (doc.HasMember("target") && doc["target"].IsString()) schema.target = doc["target"].GetString();
-  if (!doc.HasMember("features") || !doc["features"].IsArray())
-    return make_error(ErrorKind::invalid_data, path.string() + ": field 'features' is missing or not an array");
-  for (rapidjson::SizeType i = 0; i < doc["features"].Size(); ++i) {
-    const auto& f = doc["features"][i];
-    const std::string where = fmt::format("{}: features[{}]", path.string(), i);
-    if (!f.IsObject() || !f.HasMember("name") || !f["name"].IsString())
-      return make_error(ErrorKind::invalid_data, where + ".name is missing");
-    FeatureSpec spec;
-    spec.name = f["name"].GetString();
-    if (f.HasMember("type")) {
-      if (!f["type"].IsString()) return make_error(ErrorKind::invalid_data, where + ".type is not a string");
-      auto type = parse_column_type(f["type"].GetString());
-      if (!type.ok()) return make_error(ErrorKind::invalid_data, where + ".type: " + type.error().message);
-      spec.type = type.value();
-    }
-    if (spec.type == ColumnType::identifier) continue;
-    schema.features.push_back(std::move(spec));
-  }
-  if (schema.features.empty()) return make_error(ErrorKind::invalid_data, path.string() + ": no features listed");
-  return schema;
-}
-
 Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, const TrainingJobHooks& hooks) {
   TrainingSettings settings = options.settings;
   VGSALES_TRY(validate_settings(settings));
-  if (options.schema.target.empty()) return make_error(ErrorKind::usage, "--target is required");
+  if (options.target.empty()) return make_error(ErrorKind::usage, "--target is required");
+  VGSALES_ASSIGN_OR_RETURN(const std::optional<ResumeState> resumed, read_resume_state(options, settings));
 
-  // A resumed run keeps the saved model's schema, scaling and architecture: only the weights move on.
-  std::optional<ModelMetadata> resumed;
-  if (!options.resume_dir.empty()) {
-    VGSALES_ASSIGN_OR_RETURN(resumed, read_model_metadata(options.resume_dir));
-    if (!fs::exists(options.resume_dir / kCheckpointFileName))
-      return make_error(ErrorKind::not_found, (options.resume_dir / kCheckpointFileName).string() + ": missing; cannot resume");
-    if (options.layers_given && settings.hidden_layers != resumed->settings.hidden_layers)
-      return make_error(ErrorKind::usage, "--layers " + format_layer_list(settings.hidden_layers) +
-                                              " differs from the resumed model's " +
-                                              format_layer_list(resumed->settings.hidden_layers));
-    settings.hidden_layers = resumed->settings.hidden_layers;
-    settings.target_transform = resumed->target_transform;
-    if (resumed->schema.target != options.schema.target)
-      return make_error(ErrorKind::usage, "--target " + options.schema.target + " differs from the resumed model's " +
-                                              resumed->schema.target);
-    if (resumed->best_epoch >= settings.epochs)
-      return make_error(ErrorKind::usage, fmt::format("the model in {} has trained {} epochs; pass --epochs above that to go on",
-                                                      options.resume_dir.string(), resumed->best_epoch));
-  }
+  VGSALES_ASSIGN_OR_RETURN(const TableLoadOptions load_options, table_load_options(options, resumed));
+  VGSALES_ASSIGN_OR_RETURN(SplitTables tables, load_split_tables(options, load_options, settings, hooks));
+  VGSALES_ASSIGN_OR_RETURN(auto fitted, fit_pipeline(tables.train, options, resumed, settings, hooks));
+  const FeaturePipeline pipeline = std::move(fitted.first);
+  const EncodedSplit train = std::move(fitted.second);
+  if (hooks.pipeline_ready) hooks.pipeline_ready(pipeline);
+  VGSALES_ASSIGN_OR_RETURN(const std::vector<EncodedSplit> evaluations, encode_evaluation_splits(tables, pipeline, hooks));
+  // The encoded floats are all training needs from here on: free the parsed tables (for 10M rows they are as large
+  // as the features again, plus a line number per row).
+  tables = SplitTables{};
 
-  TableLoadOptions load_options;
-  if (!options.na_values.empty()) load_options.missing_values = MissingValueSet(options.na_values);
-  load_options.numeric_columns = options.schema.numeric;
-  VGSALES_ASSIGN_OR_RETURN(Table train_table, load_table(options.train_file, load_options));
-  VGSALES_ASSIGN_OR_RETURN(train_table, rows_with_present_target(std::move(train_table), options.schema.target, hooks));
-
-  std::optional<Table> test_table;
-  if (!options.test_file.empty()) {
-    if (settings.test_split > 0) return make_error(ErrorKind::usage, "give either --test or --test-split, not both");
-    VGSALES_ASSIGN_OR_RETURN(Table loaded, load_table(options.test_file, load_options));
-    VGSALES_ASSIGN_OR_RETURN(test_table, rows_with_present_target(std::move(loaded), options.schema.target, hooks));
-  } else if (settings.test_split > 0) {
-    std::vector<size_t> all(train_table.row_count());
-    std::iota(all.begin(), all.end(), 0);
-    const RowSplit split = split_rows(all, settings.test_split, static_cast<std::uint64_t>(settings.seed));
-    test_table = select_rows(train_table, split.held_out);
-    keep_rows(train_table, split.kept);
-  }
-  if (!settings.validation_split) {
-    settings.validation_split = automatic_validation_split(train_table.row_count(), settings.early_stopping);
-    if (*settings.validation_split > 0 && hooks.notice)
-      hooks.notice(fmt::format("validation: holding out {:g}% of the {} training rows to keep the best epoch "
-                               "(--validation-split auto; pass 0 to train on all of them)",
-                               100 * *settings.validation_split, train_table.row_count()));
-  }
-  std::optional<Table> validation_table;
-  if (*settings.validation_split > 0) {
-    std::vector<size_t> all(train_table.row_count());
-    std::iota(all.begin(), all.end(), 0);
-    const RowSplit split = split_rows(all, *settings.validation_split, static_cast<std::uint64_t>(settings.seed) + 1);
-    validation_table = select_rows(train_table, split.held_out);
-    keep_rows(train_table, split.kept);
-  }
-  if (train_table.row_count() < 2)
-    return make_error(ErrorKind::invalid_data, options.train_file.string() + ": fewer than 2 training rows after splitting");
-
-  // The schema is fitted on the training rows only.
-  DatasetSchema schema;
-  if (resumed) {
-    schema = resumed->schema;
-  } else if (!options.schema_file.empty()) {
-    VGSALES_ASSIGN_OR_RETURN(DatasetSchema types, read_schema_file(options.schema_file));
-    if (!types.target.empty() && types.target != options.schema.target)
-      return make_error(ErrorKind::invalid_data, options.schema_file.string() + ": target '" + types.target +
-                                                     "' does not match --target " + options.schema.target);
-    types.target = options.schema.target;
-    VGSALES_ASSIGN_OR_RETURN(schema, fit_schema(train_table, types, static_cast<size_t>(settings.max_categories)));
-  } else {
-    SchemaOptions schema_options = options.schema;
-    schema_options.max_categories = static_cast<size_t>(settings.max_categories);
-    VGSALES_ASSIGN_OR_RETURN(schema, infer_schema(train_table, schema_options));
-  }
-  if (hooks.schema_ready) hooks.schema_ready(schema);
-
-  VGSALES_ASSIGN_OR_RETURN(EncodedSplit train, encode_split("train", train_table, schema));
-  std::vector<EncodedSplit> evaluations;
-  if (validation_table) {
-    VGSALES_ASSIGN_OR_RETURN(EncodedSplit split, encode_split("validation", *validation_table, schema));
-    evaluations.push_back(std::move(split));
-  }
-  if (test_table) {
-    VGSALES_ASSIGN_OR_RETURN(EncodedSplit split, encode_split("test", *test_table, schema));
-    if (split.features.unseen_categories > 0 && hooks.notice)
-      hooks.notice(fmt::format("test rows: {} categorical values unseen in training fall into 'other'",
-                               split.features.unseen_categories));
-    evaluations.push_back(std::move(split));
-  }
-  const size_t width = train.features.width;
-  // The encoded floats are all training needs from here on: free the parsed tables (for 10M rows they are
-  // as large as the features again, plus a line number per row).
-  train_table = Table{};
-  test_table.reset();
-  validation_table.reset();
-
-  // Min-max scaling of inputs and target, fitted on the training rows (or kept from the resumed model).
-  PortableNetwork frame;
-  frame.input_names = schema.encoded_names();
-  frame.target_name = schema.target;
-  frame.output_name = options.output_name.empty() ? default_output_name(schema.target) : options.output_name;
-  const double target_skewness = skewness(train.targets);  // read by the auto rule and by the hint below
-  if (settings.target_transform == "auto") {
-    const bool non_negative = std::all_of(train.targets.begin(), train.targets.end(), [](float y) { return y >= 0; });
-    settings.target_transform = non_negative && target_skewness > kAutoLog1pMinimumSkewness ? "log1p" : "none";
-    if (settings.target_transform == "log1p" && hooks.notice)
-      hooks.notice(fmt::format("target: {} is strongly right-skewed (skewness {:.1f}), so the network fits log1p({}) "
-                               "(--target-transform auto; pass none to fit it raw)",
-                               schema.target, target_skewness, schema.target));
-  }
-  frame.target_transform = settings.target_transform == "log1p" ? TargetTransform::log1p : TargetTransform::none;
-  if (frame.target_transform == TargetTransform::log1p)
-    for (float y : train.targets)
-      if (y <= -1.0f)
-        return make_error(ErrorKind::invalid_data, "--target-transform log1p needs targets above -1; found " + fmt::format("{:g}", y));
-  if (resumed) {
-    frame.input_offset = resumed->input_offset;
-    frame.input_scale = resumed->input_scale;
-    frame.output_offset = resumed->target_offset;
-    frame.output_scale = resumed->target_scale;
-  } else {
-    frame.input_offset.assign(width, INFINITY);
-    std::vector<float> high(width, -INFINITY);
-    for (size_t r = 0; r < train.features.rows; ++r)
-      for (size_t c = 0; c < width; ++c) {
-        const float v = train.features.values[r * width + c];
-        frame.input_offset[c] = std::min(frame.input_offset[c], v);
-        high[c] = std::max(high[c], v);
-      }
-    frame.input_scale.resize(width);
-    // A constant column maps to 0 rather than dividing by zero.
-    for (size_t c = 0; c < width; ++c)
-      frame.input_scale[c] = high[c] > frame.input_offset[c] ? 1.0f / (high[c] - frame.input_offset[c]) : 1.0f;
-    float low = INFINITY, top = -INFINITY;
-    for (float y : train.targets) {
-      const float t = frame.target_transform == TargetTransform::log1p ? std::log1p(y) : y;
-      low = std::min(low, t);
-      top = std::max(top, t);
-    }
-    frame.output_offset = low;
-    frame.output_scale = top > low ? top - low : 1.0f;
-  }
-  if (frame.target_transform == TargetTransform::none && !resumed && hooks.notice &&
-      target_skewness > kAutoLog1pMinimumSkewness)
-    hooks.notice(fmt::format("hint: the target is strongly right-skewed (skewness {:.1f}); "
-                             "--target-transform log1p often fits such targets better", target_skewness));
-
-  ModelMetadata metadata;
-  metadata.created = utc_timestamp_now();
-  metadata.schema = schema;
-  metadata.output_name = frame.output_name;
-  metadata.target_transform = settings.target_transform;
-  metadata.input_offset = frame.input_offset;
-  metadata.input_scale = frame.input_scale;
-  metadata.target_offset = frame.output_offset;
-  metadata.target_scale = frame.output_scale;
-  metadata.settings = settings;
-  metadata.train_file = options.train_file.string();
-  metadata.test_file = options.test_file.string();
+  const std::string output_name = options.output_name.empty()
+                                      ? (resumed ? resumed->metadata.output_name : default_output_name(options.target))
+                                      : options.output_name;
+  ModelMetadata metadata = describe_model(options, settings, pipeline, output_name);
   metadata.rows["train"] = static_cast<long long>(train.features.rows);
   for (const auto& split : evaluations) metadata.rows[split.name] = static_cast<long long>(split.features.rows);
-  metadata.versions = {{"vgsales", "0.1.0"}, {"libtorch", library_version_of_libtorch()}};
+  metadata.baselines = measure_baselines(train, evaluations.empty() ? train : evaluations.back());
 
-  // Baselines on the held-out split (test, else validation, else train): what the network must beat.
-  const EncodedSplit& held_out = evaluations.empty() ? train : evaluations.back();
-  {
-    double mean = 0;
-    for (float y : train.targets) mean += y;
-    mean /= static_cast<double>(train.targets.size());
-    const std::vector<float> constant(held_out.targets.size(), static_cast<float>(mean));
-    metadata.baselines["mean"] = compute_metrics(constant, held_out.targets);
-    const LinearBaseline linear =
-        fit_linear_baseline(train.features.values.data(), train.targets.data(), train.features.rows, width);
-    metadata.baselines["linear"] =
-        compute_metrics(linear.predict(held_out.features.values.data(), held_out.features.rows, width), held_out.targets);
-  }
-
-  VGSALES_ASSIGN_OR_RETURN(StagingDirectory staging, StagingDirectory::create_beside(options.out_dir));
-
+  // Stage 4: train, with every observer ended exactly once whatever happens next.
   TrainerInputs inputs;
   inputs.settings = settings;
-  inputs.frame = frame;
-  inputs.train = SplitData{"train", train.features.values.data(), train.targets.data(), train.features.rows};
-  for (const auto& split : evaluations)
-    inputs.evaluations.push_back(SplitData{split.name, split.features.values.data(), split.targets.data(), split.features.rows});
-  if (resumed) inputs.resume_checkpoint = options.resume_dir / kCheckpointFileName;
-  inputs.checkpoint_out = staging.path() / kCheckpointFileName;
+  inputs.frame = network_frame(pipeline, output_name, 0.0f);
+  inputs.train = train.view();
+  for (const auto& split : evaluations) inputs.evaluations.push_back(split.view());
+  if (resumed) inputs.resume = resumed->checkpoint;
   inputs.observers = hooks.observers;
   inputs.stop_requested = hooks.stop_requested;
-
-  TrainingRunInfo info;
-  info.train_file = options.train_file.string();
-  info.test_file = options.test_file.string();
-  info.train_rows = static_cast<long long>(train.features.rows);
-  for (const auto& split : evaluations)
-    (split.name == "test" ? info.test_rows : info.validation_rows) = static_cast<long long>(split.features.rows);
-  info.epochs = settings.epochs;
-  info.batch_size = settings.batch_size;
-  info.hyperparameters = {{"layers", format_layer_list(settings.hidden_layers)},
-                          {"learning_rate", settings.learning_rate},
-                          {"batch_size", static_cast<double>(settings.batch_size)},
-                          {"epochs", static_cast<double>(settings.epochs)},
-                          {"seed", static_cast<double>(settings.seed)},
-                          {"validation_split", settings.validation_split.value_or(0.0)},
-                          {"target_transform", settings.target_transform}};
-  info.schema_markdown = describe_schema(schema);
-  info.initial_network = initialise_network(frame, settings);
+  TrainingRunInfo info = describe_run(options, settings, pipeline, inputs.frame, train, evaluations);
   if (hooks.before_training) VGSALES_TRY(hooks.before_training(info));
-  for (auto* observer : hooks.observers) VGSALES_TRY(observer->on_train_begin(info));
-
-  auto trained = train_network(inputs);
-  if (!trained.ok()) {
-    TrainingOutcome failed;
-    failed.status = "failed";
-    for (auto* observer : hooks.observers) observer->on_train_end(failed);
-    return trained.error();
+  ObserverEndGuard end_guard;
+  for (auto* observer : hooks.observers) {
+    VGSALES_TRY(observer->on_train_begin(info));
+    end_guard.began(observer);
   }
-  TrainerResult& result = trained.value();
-  if (result.network.target_transform == TargetTransform::log1p) {
-    apply_smearing_correction(result.network, train);
-    // The kept network changed, so the final errors are measured again on it.
-    result.outcome.final_metrics["train"] = measure(result.network, train);
-    for (const auto& split : evaluations) result.outcome.final_metrics[split.name] = measure(result.network, split);
-  }
+  VGSALES_ASSIGN_OR_RETURN(TrainerResult result, train_network(inputs));
+  finish_network(result, metadata, train, evaluations);
   metadata.epochs_run = result.outcome.epochs_run;
   metadata.best_epoch = result.outcome.best_epoch;
   metadata.status = result.outcome.status;
   metadata.training_seconds = result.outcome.training_seconds;
   metadata.metrics = result.outcome.final_metrics;
+  VGSALES_TRY(write_model_directory(options.out_dir, metadata, result.network, result.checkpoint));
 
-  metadata.target_offset = result.network.output_offset;
-  const std::string json = metadata_to_json(metadata);
-  VGSALES_TRY(write_file_atomically(staging.path() / kMetadataFileName, json));
-  VGSALES_TRY(write_torchscript_model(result.network, json, staging.path() / kModelFileName));
-  VGSALES_TRY(staging.commit());
   result.outcome.model_summary_markdown = describe_architecture(result.network);
-  for (auto* observer : hooks.observers) observer->on_train_end(result.outcome);
-
+  end_guard.finish(result.outcome);
   TrainingJobReport report;
   report.metadata = std::move(metadata);
   report.model_dir = options.out_dir;
   report.interrupted = result.outcome.status == "interrupted";
+  report.outcome = std::move(result.outcome);
   return report;
 }
 

@@ -1,5 +1,5 @@
-// `vgsales train` as one library call: read the CSVs, split, infer and fit the schema, scale,
-// train, and write the model directory atomically.
+// `vgsales train` as one library call, in named stages: load the rows, fit the feature pipeline, split, train,
+// evaluate against the baselines, and write the model directory atomically.
 #pragma once
 
 #include <atomic>
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "common/result.h"
-#include "data/dataset_schema.h"
+#include "data/feature_pipeline.h"
 #include "model/model_metadata.h"
 #include "model/training_observer.h"
 #include "model/training_settings.h"
@@ -21,24 +21,29 @@ struct TrainingJobOptions {
   std::filesystem::path test_file;    // optional
   std::filesystem::path out_dir;
   std::filesystem::path resume_dir;   // optional: continue from this model's checkpoint
-  std::filesystem::path schema_file;  // optional: column types as in model.json's "features"
-  SchemaOptions schema;               // target, --features, --drop, --categorical, --numeric
-  std::vector<std::string> na_values; // empty: the defaults
-  std::string output_name;            // empty: derived from the target
+  std::filesystem::path schema_file;  // optional: column types as in model.json's pipeline features
+  std::string target;
+  std::vector<std::string> features;     // --features
+  std::vector<std::string> drop;         // --drop
+  std::vector<std::string> categorical;  // --categorical
+  std::vector<std::string> numeric;      // --numeric
+  std::vector<std::string> na_values;    // empty: the defaults
+  std::string output_name;               // empty: derived from the target
   TrainingSettings settings;
-  bool layers_given = false;          // --layers was on the command line (checked against --resume)
+  bool layers_given = false;  // --layers was on the command line (checked against --resume)
 };
 
 struct TrainingJobReport {
   ModelMetadata metadata;
   std::filesystem::path model_dir;
+  TrainingOutcome outcome;
   bool interrupted = false;
 };
 
-// Callbacks for what the job tells the user before training starts (schema table, notices).
+// Callbacks for what the job tells the user before training starts (the features table, notices).
 struct TrainingJobHooks {
-  std::function<void(const std::string&)> notice;                 // one line each
-  std::function<void(const DatasetSchema&)> schema_ready;
+  std::function<void(const std::string&)> notice;  // one line each
+  std::function<void(const FeaturePipeline&)> pipeline_ready;
   std::vector<TrainingObserver*> observers;
   const std::atomic<bool>* stop_requested = nullptr;
   // Called with the run's description just before the first epoch; may refuse (e.g. unwritable logdir).
@@ -46,9 +51,6 @@ struct TrainingJobHooks {
 };
 
 Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, const TrainingJobHooks& hooks);
-
-// Reads a --schema file: {"target": ..., "features": [{"name": ..., "type": ...}, ...]} (model.json works too).
-Result<DatasetSchema> read_schema_file(const std::filesystem::path& path);
 
 // Least-squares linear regression on encoded features (the "linear" baseline).
 struct LinearBaseline {

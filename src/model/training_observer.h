@@ -27,6 +27,7 @@ using HyperparameterValue = std::variant<double, std::string, bool>;
 
 struct TrainingRunInfo {
   std::string run_name;
+  std::string target_name;  // the column predicted, e.g. "total_earnings"
   std::string train_file;
   std::string test_file;  // empty when there is none
   long long train_rows = 0;
@@ -61,8 +62,11 @@ struct EpochDetail {
 
 struct TrainingOutcome {
   std::string status;  // "completed", "stopped_early", "interrupted", "failed"
-  int epochs_run = 0;
-  int best_epoch = 0;
+  int epochs_run = 0;  // completed epochs
+  int best_epoch = 0;  // the epoch whose weights the model keeps
+  // An interrupted epoch is discarded: which one, and how many of its batches had run (0 when none was cut short).
+  int discarded_epoch = 0;
+  long long discarded_batches = 0;
   std::map<std::string, SplitMetrics> final_metrics;
   double training_seconds = 0;
   std::string model_summary_markdown;  // layers, output shapes, parameter counts
@@ -78,7 +82,8 @@ class TrainingObserver {
   virtual void on_batch_end(int epoch, long long batch, long long batches, double running_loss) {}
   // `detail` is non-null exactly when wants_detail(epoch) returned true.
   virtual void on_epoch_end(const EpochSummary& summary, const EpochDetail* detail) {}
-  // Called once, also after an interruption or a failure, so observers can flush.
+  // Called exactly once for every on_train_begin that succeeded, also after an interruption or a failure (status
+  // "failed"), so observers can flush. The training job guarantees it with a scope guard.
   virtual void on_train_end(const TrainingOutcome& outcome) {}
 };
 

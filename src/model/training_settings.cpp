@@ -1,7 +1,8 @@
-// Parsing and validation of training settings.
+// Parsing, validation and the JSON form of training settings.
 #include "model/training_settings.h"
 
 #include <charconv>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -46,6 +47,37 @@ Result<std::optional<double>> parse_validation_split(const std::string& text) {
   return std::optional<double>{fraction};
 }
 
+const std::vector<TextSetting>& text_training_settings() {
+  static const std::vector<TextSetting> settings{
+      {"--layers", "", "50,100,50", "hidden layer widths",
+       [](TrainingSettings& s, const std::string& text) -> Result<void> {
+         VGSALES_ASSIGN_OR_RETURN(s.hidden_layers, parse_layer_list(text));
+         return {};
+       },
+       [](const TrainingSettings& s) { return format_layer_list(s.hidden_layers); }},
+      {"--validation-split", "validation_split", "auto|F",
+       "fraction of the training rows held out to keep the best epoch; auto is 0.1 above 10,000 training rows "
+       "(or with --early-stopping), else 0",
+       [](TrainingSettings& s, const std::string& text) -> Result<void> {
+         VGSALES_ASSIGN_OR_RETURN(s.validation_split, parse_validation_split(text));
+         return {};
+       },
+       [](const TrainingSettings& s) {
+         return s.validation_split ? fmt::format("{:g}", *s.validation_split) : std::string("auto");
+       }},
+      {"--target-transform", "target_transform", "auto|none|log1p",
+       "fit log(1+y) for long-tailed targets; auto picks log1p for a non-negative target with skewness above 2",
+       [](TrainingSettings& s, const std::string& text) -> Result<void> {
+         if (text != "auto" && text != "none" && text != "log1p")
+           return make_error(ErrorKind::usage, "--target-transform: '" + text + "' is not auto, none or log1p");
+         s.target_transform = text;
+         return {};
+       },
+       [](const TrainingSettings& s) { return s.target_transform; }},
+  };
+  return settings;
+}
+
 Result<void> validate_settings(const TrainingSettings& settings) {
 #define VGSALES_CHECK_SETTING(type, field, flag, fallback, low, high, help)                                   \
   if (!(settings.field >= static_cast<type>(low) && settings.field <= static_cast<type>(high)))             \
@@ -62,6 +94,44 @@ Result<void> validate_settings(const TrainingSettings& settings) {
     return make_error(ErrorKind::usage, "--target-transform must be auto, none or log1p");
   if (settings.hidden_layers.empty()) return make_error(ErrorKind::usage, "--layers needs at least one layer");
   return {};
+}
+
+void write_settings_json(JsonWriter& w, const TrainingSettings& settings) {
+#define VGSALES_WRITE_SETTING(type, field, flag, fallback, low, high, help) \
+  w.Key(#field);                                                           \
+  if constexpr (std::is_same_v<type, double>) w.Double(settings.field);    \
+  else w.Int64(static_cast<std::int64_t>(settings.field));
+  VGSALES_TRAINING_SETTINGS(VGSALES_WRITE_SETTING)
+#undef VGSALES_WRITE_SETTING
+  // Saved models record what was used, never "auto".
+  w.Key("validation_split");
+  w.Double(settings.validation_split.value_or(0.0));
+  w.Key("target_transform");
+  write_json_string(w, settings.target_transform);
+}
+
+Result<void> read_settings_json(const rapidjson::Value& object, const JsonFieldReader& r, const std::string& path,
+                                TrainingSettings& settings) {
+#define VGSALES_READ_SETTING(type, field, flag, fallback, low, high, help)                                \
+  {                                                                                                     \
+    if constexpr (std::is_integral_v<type>) {                                                           \
+      VGSALES_ASSIGN_OR_RETURN(const long long value, r.integer(object, #field, path + "." #field));    \
+      if (!(value >= static_cast<long long>(low) && value <= static_cast<long long>(high)))             \
+        return r.invalid(path + "." #field, fmt::format("{} is outside {} to {}", value, low, high));   \
+      settings.field = static_cast<type>(value);                                                        \
+    } else {                                                                                            \
+      VGSALES_ASSIGN_OR_RETURN(const double value, r.number(object, #field, path + "." #field));        \
+      if (!(value >= static_cast<double>(low) && value <= static_cast<double>(high)))                   \
+        return r.invalid(path + "." #field, fmt::format("{} is outside {} to {}", value, low, high));   \
+      settings.field = static_cast<type>(value);                                                        \
+    }                                                                                                   \
+  }
+  VGSALES_TRAINING_SETTINGS(VGSALES_READ_SETTING)
+#undef VGSALES_READ_SETTING
+  VGSALES_ASSIGN_OR_RETURN(const double validation, r.number(object, "validation_split", path + ".validation_split"));
+  settings.validation_split = validation;
+  VGSALES_ASSIGN_OR_RETURN(settings.target_transform, r.string(object, "target_transform", path + ".target_transform"));
+  return validate_settings(settings);
 }
 
 }  // namespace vgsales

@@ -1,24 +1,26 @@
-// Every training setting. The numeric ones are declared once in the list below, from which the CLI flags, their
-// bounds and model.json's "training" section are generated; the rest follow the struct's own fields.
+// Every training setting, declared once: the CLI flags, their bounds, defaults and help, model.json's "training"
+// section and the README's flag table are all generated from the two lists below.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/json_fields.h"
 #include "common/result.h"
 
 namespace vgsales {
 
-// X(type, field, flag, default, minimum, maximum, help)
+// Numeric settings. X(type, field, flag, default, minimum, maximum, help)
 #define VGSALES_TRAINING_SETTINGS(X)                                                                      \
   X(int, epochs, "--epochs", 50, 1, 1000000, "passes over the training data")                            \
   X(int, batch_size, "--batch-size", 32, 1, 1 << 24, "rows per mini-batch")                               \
   X(double, learning_rate, "--learning-rate", 0.001, 1e-9, 10.0, "Adam step size")                        \
   X(std::int64_t, seed, "--seed", 42, 0, INT64_MAX, "seed for weights, shuffling and splits")             \
-  X(int, threads, "--threads", 1, 1, 256, "CPU threads for LibTorch (1 gives bit-identical runs)")         \
+  X(int, threads, "--threads", 1, 1, 256, "CPU threads (1 gives bit-identical runs for a seed)")          \
   X(int, early_stopping, "--early-stopping", 0, 0, 1000000,                                               \
     "stop after this many epochs without validation improvement (0 = off)")                               \
   X(double, test_split, "--test-split", 0.0, 0.0, 0.9,                                                   \
@@ -35,12 +37,22 @@ struct TrainingSettings {
   std::string target_transform = "auto";        // --target-transform auto|none|log1p
 };
 
+// Settings whose value is text rather than one number; each declared once in training_settings.cpp.
+struct TextSetting {
+  std::string flag;           // e.g. "--layers"
+  std::string json_key;       // its key in model.json's "training" section ("" when it lives elsewhere)
+  std::string value_name;     // e.g. "50,100,50"
+  std::string help;
+  std::function<Result<void>(TrainingSettings&, const std::string&)> parse;  // errors name the flag
+  std::function<std::string(const TrainingSettings&)> format;                // the value as the flag takes it
+};
+const std::vector<TextSetting>& text_training_settings();
+
 // What "auto" picks, after scikit-learn's HistGradientBoosting (early_stopping='auto'): a validation split
-// only where the data is large enough to spare it; log1p only for non-negative, strongly right-skewed targets.
+// only where the data is large enough to spare it.
 inline constexpr size_t kAutoValidationMinimumRows = 10000;
 inline constexpr double kAutoValidationFraction = 0.1;
 inline constexpr double kMaximumValidationSplit = 0.9;
-inline constexpr double kAutoLog1pMinimumSkewness = 2.0;
 
 // The validation fraction "auto" resolves to for this many training rows (0 = no validation split).
 double automatic_validation_split(size_t training_rows, int early_stopping);
@@ -54,5 +66,10 @@ std::string format_layer_list(const std::vector<int>& layers);
 
 // Checks ranges and combinations (early stopping needs a validation split, ...).
 Result<void> validate_settings(const TrainingSettings& settings);
+
+// model.json's "training" settings (auto resolved: validation_split is a number there).
+void write_settings_json(JsonWriter& writer, const TrainingSettings& settings);
+Result<void> read_settings_json(const rapidjson::Value& object, const JsonFieldReader& reader, const std::string& path,
+                                TrainingSettings& settings);
 
 }  // namespace vgsales

@@ -59,24 +59,29 @@ Result<ParsedUrl> parse_http_url(const std::string& url) {
   return parsed;
 }
 
-std::string encode_batch(const std::vector<std::string>& feature_names, std::span<const FieldValue> cells) {
+std::string encode_batch(const std::vector<RemoteFeature>& features, std::span<const std::string_view> cells,
+                         const MissingValueSet& missing) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  const std::size_t width = feature_names.size();
+  const std::size_t width = features.size();
   writer.StartObject();
   writer.Key("instances");
   writer.StartArray();
   for (std::size_t row = 0; row * width < cells.size(); ++row) {
     writer.StartObject();
     for (std::size_t column = 0; column < width; ++column) {
-      writer.Key(feature_names[column].c_str());
-      const FieldValue& value = cells[row * width + column];
-      if (const double* number = std::get_if<double>(&value); number && std::isfinite(*number)) {
-        writer.Double(*number);
-      } else if (const std::string* text = std::get_if<std::string>(&value)) {
-        writer.String(text->c_str(), static_cast<rapidjson::SizeType>(text->size()));
+      writer.Key(features[column].name.c_str(), static_cast<rapidjson::SizeType>(features[column].name.size()));
+      const std::string_view text = cells[row * width + column];
+      double number = 0;
+      const CellKind kind = parse_cell(text, missing, number);
+      if (kind == CellKind::missing) {
+        writer.Null();  // the server imputes it as in training
+      } else if (features[column].numeric && kind == CellKind::number) {
+        // The number exactly as written, not re-printed from a double.
+        const std::string_view digits = !text.empty() && text.front() == '+' ? text.substr(1) : text;
+        writer.RawNumber(digits.data(), static_cast<rapidjson::SizeType>(digits.size()));
       } else {
-        writer.Null();  // missing (or not finite): the server imputes it as in training
+        writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
       }
     }
     writer.EndObject();
@@ -84,6 +89,51 @@ std::string encode_batch(const std::vector<std::string>& feature_names, std::spa
   writer.EndArray();
   writer.EndObject();
   return buffer.GetString();
+}
+
+// The features in a metadata answer: vgsales's "features" list, else serving_default's named inputs.
+Result<RemoteModel> decode_model(const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject())
+    return make_error(ErrorKind::invalid_data, "the server's metadata is not a JSON object");
+  RemoteModel model;
+  std::vector<RemoteFeature>& features = model.features;
+  const auto metadata = doc.FindMember("metadata");
+  if (metadata == doc.MemberEnd() || !metadata->value.IsObject())
+    return make_error(ErrorKind::invalid_data, "the server's metadata has no \"metadata\" object");
+  const auto& meta = metadata->value;
+  if (const auto target = meta.FindMember("target_name"); target != meta.MemberEnd() && target->value.IsString())
+    model.target_name = target->value.GetString();
+  if (const auto listed = meta.FindMember("features"); listed != meta.MemberEnd() && listed->value.IsArray()) {
+    for (const auto& item : listed->value.GetArray()) {
+      if (!item.IsObject() || !item.HasMember("name") || !item["name"].IsString()) continue;
+      const bool categorical = item.HasMember("kind") && item["kind"].IsString() &&
+                               std::string_view(item["kind"].GetString()) == "categorical";
+      features.push_back({item["name"].GetString(), !categorical});
+    }
+    if (!features.empty()) return model;
+  }
+  // TF Serving: metadata.signature_def.signature_def.serving_default.inputs {name: {dtype, ...}}
+  const rapidjson::Value* node = &meta;
+  for (const char* key : {"signature_def", "signature_def", "serving_default"}) {
+    if (!node->IsObject() || !node->HasMember(key))
+      return make_error(ErrorKind::invalid_data, "the server's metadata names no features and no serving_default inputs");
+    node = &(*node)[key];
+  }
+  if (model.target_name.empty() && node->HasMember("outputs") && (*node)["outputs"].IsObject() &&
+      (*node)["outputs"].MemberCount() > 0)
+    model.target_name = (*node)["outputs"].MemberBegin()->name.GetString();
+  if (!node->HasMember("inputs") || !(*node)["inputs"].IsObject())
+    return make_error(ErrorKind::invalid_data, "the server's serving_default signature lists no inputs");
+  node = &(*node)["inputs"];
+  for (const auto& input : node->GetObject()) {
+    const bool text = input.value.IsObject() && input.value.HasMember("dtype") && input.value["dtype"].IsString() &&
+                      std::string_view(input.value["dtype"].GetString()) == "DT_STRING";
+    features.push_back({input.name.GetString(), !text});
+  }
+  if (features.empty()) return make_error(ErrorKind::invalid_data, "the server's serving_default signature has no inputs");
+  return model;
 }
 
 // {"predictions": [[v], ...]} (or [v, ...]) -> values; `rows` must match.
@@ -123,18 +173,24 @@ std::string error_text(const std::string& body) {
   return body.size() > 200 ? body.substr(0, 200) + "..." : body;
 }
 
-class Connection {
+}  // namespace
+
+class RestClient::Connection {
  public:
   explicit Connection(ParsedUrl url) : url_(std::move(url)), stream_(io_) {}
 
-  Result<std::string> post(const std::string& target, std::string body) {
+  Result<std::string> post(const std::string& target, std::string body) { return send(http::verb::post, target, std::move(body)); }
+  Result<std::string> get(const std::string& target) { return send(http::verb::get, target, {}); }
+
+ private:
+  Result<std::string> send(http::verb verb, const std::string& target, std::string body) {
     // One reconnect: a keep-alive connection the server closed while idle fails on first use.
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (!connected_) VGSALES_TRY(connect());
       beast::error_code ec;
-      http::request<http::string_body> request{http::verb::post, target, 11};
+      http::request<http::string_body> request{verb, target, 11};
       request.set(http::field::host, url_.host);
-      request.set(http::field::content_type, "application/json");
+      if (verb == http::verb::post) request.set(http::field::content_type, "application/json");
       request.set(http::field::user_agent, "vgsales");
       request.keep_alive(true);
       request.body() = body;
@@ -167,7 +223,6 @@ class Connection {
     return make_error(ErrorKind::io, "cannot reach " + url_.host + ":" + url_.port);
   }
 
- private:
   Result<void> connect() {
     beast::error_code ec;
     tcp::resolver resolver(io_);
@@ -189,27 +244,42 @@ class Connection {
   bool connected_ = false;
 };
 
-}  // namespace
+RestClient::RestClient(std::unique_ptr<Connection> connection, std::string prefix)
+    : connection_(std::move(connection)), prefix_(std::move(prefix)) {}
+RestClient::RestClient(RestClient&&) noexcept = default;
+RestClient::~RestClient() = default;
 
-Result<std::vector<float>> predict_via_rest(const std::string& base_url, const std::string& model_name,
-                                            const std::vector<std::string>& feature_names,
-                                            std::span<const FieldValue> cells) {
-  if (feature_names.empty()) return make_error(ErrorKind::usage, "no feature names to send");
-  if (cells.size() % feature_names.size() != 0) {
+Result<RestClient> RestClient::open(const std::string& base_url) {
+  VGSALES_ASSIGN_OR_RETURN(ParsedUrl url, parse_http_url(base_url));
+  std::string prefix = url.prefix;
+  return RestClient(std::make_unique<Connection>(std::move(url)), std::move(prefix));
+}
+
+Result<RemoteModel> RestClient::describe(const std::string& model_name) {
+  try {
+    VGSALES_ASSIGN_OR_RETURN(const std::string body, connection_->get(prefix_ + "/v1/models/" + model_name + "/metadata"));
+    return decode_model(body);
+  } catch (const std::exception& e) {
+    return make_error(ErrorKind::io, std::string("metadata request failed: ") + e.what());
+  }
+}
+
+Result<std::vector<float>> RestClient::predict(const std::string& model_name, const std::vector<RemoteFeature>& features,
+                                               std::span<const std::string_view> cells, const MissingValueSet& missing) {
+  if (features.empty()) return make_error(ErrorKind::usage, "no feature names to send");
+  if (cells.size() % features.size() != 0) {
     return make_error(ErrorKind::internal, "cell count is not a multiple of the feature count");
   }
-  VGSALES_ASSIGN_OR_RETURN(ParsedUrl url, parse_http_url(base_url));
-  const std::string target = url.prefix + "/v1/models/" + model_name + ":predict";
-  const std::size_t width = feature_names.size();
+  const std::string target = prefix_ + "/v1/models/" + model_name + ":predict";
+  const std::size_t width = features.size();
   const std::size_t rows = cells.size() / width;
   std::vector<float> values;
   values.reserve(rows);
   try {
-    Connection connection(url);
     for (std::size_t first = 0; first < rows; first += kRestClientBatchRows) {
       const std::size_t count = std::min(kRestClientBatchRows, rows - first);
       const auto batch = cells.subspan(first * width, count * width);
-      VGSALES_ASSIGN_OR_RETURN(std::string body, connection.post(target, encode_batch(feature_names, batch)));
+      VGSALES_ASSIGN_OR_RETURN(std::string body, connection_->post(target, encode_batch(features, batch, missing)));
       VGSALES_ASSIGN_OR_RETURN(std::vector<float> batch_values, decode_predictions(body, count));
       values.insert(values.end(), batch_values.begin(), batch_values.end());
     }

@@ -147,28 +147,19 @@ Route parse_model_path(std::string_view path) {
   return route;
 }
 
-std::string dtype_name() { return "DT_FLOAT"; }
+const char* feature_kind_name(ColumnType type) { return column_type_name(type); }
 
-const char* feature_kind_name(FeatureKind kind) {
-  switch (kind) {
-    case FeatureKind::numeric: return "numeric";
-    case FeatureKind::boolean: return "boolean";
-    case FeatureKind::categorical: return "categorical";
-  }
-  return "numeric";
-}
-
-// One request decoded into cells, row-major [rows][features].
+// One request decoded into raw cells, row-major [rows][features], pointing into the parsed document.
 struct DecodedRequest {
   bool columnar = false;
   std::size_t rows = 0;
-  std::vector<FieldValue> cells;
+  std::vector<RawCell> cells;
 };
 
 class RequestDecoder {
  public:
-  explicit RequestDecoder(const ModelSignature& signature) : signature_(signature) {
-    for (std::size_t i = 0; i < signature_.features.size(); ++i) index_.emplace(signature_.features[i].name, i);
+  explicit RequestDecoder(const FeaturePipeline& pipeline) : features_(pipeline.features()) {
+    for (std::size_t i = 0; i < features_.size(); ++i) index_.emplace(features_[i].name, i);
   }
 
   Result<DecodedRequest> decode(const rapidjson::Value& doc) const {
@@ -187,43 +178,41 @@ class RequestDecoder {
  private:
   static Error invalid(std::string message) { return make_error(ErrorKind::invalid_data, std::move(message)); }
 
-  std::size_t width() const { return signature_.features.size(); }
+  std::size_t width() const { return features_.size(); }
 
   std::string feature_names_joined() const {
     std::string names;
-    for (const auto& feature : signature_.features) names += (names.empty() ? "" : ",") + feature.name;
+    for (const auto& feature : features_) names += (names.empty() ? "" : ",") + feature.name;
     return names;
   }
 
-  // One JSON scalar as a cell of feature `column`; text only where the feature is categorical.
-  Result<FieldValue> cell(const rapidjson::Value& value, std::size_t column) const {
-    const SignatureFeature& feature = signature_.features[column];
-    if (value.IsNull()) return FieldValue{};
-    if (value.IsNumber()) return FieldValue{value.GetDouble()};
-    if (value.IsBool() && feature.kind != FeatureKind::categorical) return FieldValue{value.GetBool() ? 1.0 : 0.0};
-    if (value.IsString() && feature.kind == FeatureKind::categorical) {
-      return FieldValue{std::string(value.GetString(), value.GetStringLength())};
-    }
-    const char* expected = feature.kind == FeatureKind::categorical ? "string or number" : "float";
+  // One JSON scalar as a raw cell of feature `column`. Numbers arrive as their own text (the document is parsed
+  // with numbers kept as strings), so a category written 1.10 stays "1.10"; the feature pipeline reads them.
+  Result<RawCell> cell(const rapidjson::Value& value, std::size_t column) const {
+    const FeatureSpec& feature = features_[column];
+    if (value.IsNull()) return RawCell::missing_value();
+    if (value.IsString()) return RawCell::of_text(std::string_view(value.GetString(), value.GetStringLength()));
+    if (value.IsBool() && feature.type != ColumnType::categorical) return RawCell::of_number(value.GetBool() ? 1.0 : 0.0);
+    const char* expected = feature.type == ColumnType::categorical ? "string or number" : "float";
     return invalid("JSON Value: " + describe_json_value(value) + " Type: " + json_type_name(value) +
                    " is not of expected type: " + expected + " (feature '" + feature.name + "')");
   }
 
   // A row given as a list of `width()` values, appended to `cells`.
-  Result<void> append_list_row(const rapidjson::Value& row, std::vector<FieldValue>& cells) const {
+  Result<void> append_list_row(const rapidjson::Value& row, std::vector<RawCell>& cells) const {
     if (row.Size() != width()) {
       return invalid("Encountered list at unexpected size: " + std::to_string(row.Size()) +
                      " at level: 0 expected size: " + std::to_string(width()));
     }
     for (rapidjson::SizeType column = 0; column < row.Size(); ++column) {
-      VGSALES_ASSIGN_OR_RETURN(FieldValue value, cell(row[column], column));
-      cells.push_back(std::move(value));
+      VGSALES_ASSIGN_OR_RETURN(RawCell value, cell(row[column], column));
+      cells.push_back(value);
     }
     return {};
   }
 
-  // A row given as {feature_name: value, ...} with exactly the signature's names.
-  Result<void> append_object_row(const rapidjson::Value& row, std::vector<FieldValue>& cells) const {
+  // A row given as {feature_name: value, ...} with exactly the model's feature names.
+  Result<void> append_object_row(const rapidjson::Value& row, std::vector<RawCell>& cells) const {
     const std::size_t first = cells.size();
     cells.resize(first + width());
     std::vector<bool> seen(width(), false);
@@ -240,7 +229,7 @@ class RequestDecoder {
     }
     std::string missing;
     for (std::size_t i = 0; i < width(); ++i)
-      if (!seen[i]) missing += (missing.empty() ? "" : ",") + signature_.features[i].name;
+      if (!seen[i]) missing += (missing.empty() ? "" : ",") + features_[i].name;
     if (!missing.empty()) {
       return invalid("JSON object keys must be equal to: " + feature_names_joined() + "; missing: " + missing);
     }
@@ -248,8 +237,8 @@ class RequestDecoder {
   }
 
   // A single-key object {"input": [...]} names the one input tensor, as TF Serving allows.
-  static const rapidjson::Value* named_input(const rapidjson::Value& value) {
-    if (!value.IsObject() || value.MemberCount() != 1) return nullptr;
+  const rapidjson::Value* named_input(const rapidjson::Value& value) const {
+    if (!value.IsObject() || value.MemberCount() != 1 || index_.count(kInputTensorName) != 0) return nullptr;
     const auto member = value.FindMember(kInputTensorName);
     return member != value.MemberEnd() ? &member->value : nullptr;
   }
@@ -265,8 +254,7 @@ class RequestDecoder {
       Result<void> appended;
       if (element.IsArray()) {
         appended = append_list_row(element, decoded.cells);
-      } else if (const rapidjson::Value* tensor = named_input(element); tensor && tensor->IsArray() &&
-                                                                         index_.count(kInputTensorName) == 0) {
+      } else if (const rapidjson::Value* tensor = named_input(element); tensor && tensor->IsArray()) {
         appended = append_list_row(*tensor, decoded.cells);
       } else if (element.IsObject()) {
         appended = append_object_row(element, decoded.cells);
@@ -287,7 +275,7 @@ class RequestDecoder {
     decoded.columnar = true;
     const rapidjson::Value* matrix = &inputs;
     if (inputs.IsObject()) {
-      if (const rapidjson::Value* tensor = named_input(inputs); tensor && index_.count(kInputTensorName) == 0) {
+      if (const rapidjson::Value* tensor = named_input(inputs)) {
         matrix = tensor;
       } else {
         return decode_named_columns(inputs);
@@ -324,7 +312,7 @@ class RequestDecoder {
     }
     for (std::size_t i = 0; i < width(); ++i) {
       if (!columns[i]) {
-        return invalid("Missing named input: " + signature_.features[i].name + " in 'inputs' object.");
+        return invalid("Missing named input: " + features_[i].name + " in 'inputs' object.");
       }
     }
     decoded.rows = width() ? columns[0]->Size() : 0;
@@ -332,46 +320,22 @@ class RequestDecoder {
     for (std::size_t i = 0; i < width(); ++i) {
       if (columns[i]->Size() != decoded.rows) {
         return invalid("Expecting " + std::to_string(decoded.rows) + " values for every named input but " +
-                       signature_.features[i].name + " has " + std::to_string(columns[i]->Size()));
+                       features_[i].name + " has " + std::to_string(columns[i]->Size()));
       }
     }
     decoded.cells.reserve(decoded.rows * width());
     for (rapidjson::SizeType row = 0; row < decoded.rows; ++row) {
       for (std::size_t column = 0; column < width(); ++column) {
-        VGSALES_ASSIGN_OR_RETURN(FieldValue value, cell((*columns[column])[row], column));
-        decoded.cells.push_back(std::move(value));
+        VGSALES_ASSIGN_OR_RETURN(RawCell value, cell((*columns[column])[row], column));
+        decoded.cells.push_back(value);
       }
     }
     return decoded;
   }
 
-  const ModelSignature& signature_;
+  const std::vector<FeatureSpec>& features_;
   std::unordered_map<std::string, std::size_t> index_;
 };
-
-// Runs the model: the float path when every cell is a number, the cell path (encoding, imputing) otherwise.
-Result<std::vector<float>> run_predictor(const Predictor& predictor, const DecodedRequest& request) {
-  bool all_numbers = predictor.signature().all_numeric();
-  for (const FieldValue& value : request.cells) {
-    if (!all_numbers) break;
-    all_numbers = std::holds_alternative<double>(value);
-  }
-  std::vector<float> values;
-  if (all_numbers) {
-    std::vector<float> rows;
-    rows.reserve(request.cells.size());
-    for (const FieldValue& value : request.cells) rows.push_back(static_cast<float>(std::get<double>(value)));
-    VGSALES_ASSIGN_OR_RETURN(values, predictor.predict_numeric(rows));
-  } else {
-    VGSALES_ASSIGN_OR_RETURN(Predictions predictions, predictor.predict_cells(request.cells));
-    values = std::move(predictions.values);
-  }
-  if (values.size() != request.rows) {
-    return make_error(ErrorKind::internal, "the model returned " + std::to_string(values.size()) +
-                                               " predictions for " + std::to_string(request.rows) + " rows");
-  }
-  return values;
-}
 
 }  // namespace
 
@@ -518,7 +482,8 @@ RestResponse RestHandler::model_status(const std::string& version_text) const {
 RestResponse RestHandler::model_metadata(const std::string& model_name, const std::string& version_text) const {
   auto model = find_model(model_name, version_text);
   if (!model.ok()) return make_error_response(rest_error_kind_for(model.error()), model.error().message, "metadata");
-  const ModelSignature& signature = (*model)->predictor->signature();
+  const FeaturePipeline& pipeline = (*model)->predictor->pipeline();
+  const ModelMetadata& model_metadata = (*model)->predictor->metadata();
 
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);
@@ -526,7 +491,7 @@ RestResponse RestHandler::model_metadata(const std::string& model_name, const st
     writer.Key(name);
     writer.StartObject();
     writer.Key("dtype");
-    writer.String(dtype_name().c_str());
+    writer.String("DT_FLOAT");
     writer.Key("tensor_shape");
     writer.StartObject();
     writer.Key("dim");
@@ -568,11 +533,11 @@ RestResponse RestHandler::model_metadata(const std::string& model_name, const st
   writer.StartObject();
   writer.Key("inputs");
   writer.StartObject();
-  write_tensor(kInputTensorName, static_cast<long long>(signature.features.size()), "serving_default_input:0");
+  write_tensor(kInputTensorName, static_cast<long long>(pipeline.features().size()), "serving_default_input:0");
   writer.EndObject();
   writer.Key("outputs");
   writer.StartObject();
-  const std::string output_name = signature.output_name.empty() ? "output" : signature.output_name;
+  const std::string output_name = model_metadata.output_name.empty() ? "output" : model_metadata.output_name;
   write_tensor(output_name.c_str(), 1, "StatefulPartitionedCall:0");
   writer.EndObject();
   writer.Key("method_name");
@@ -583,21 +548,21 @@ RestResponse RestHandler::model_metadata(const std::string& model_name, const st
   // Not in TF Serving: the raw feature columns, so a client can send rows by name.
   writer.Key("feature_names");
   writer.StartArray();
-  for (const auto& feature : signature.features) writer.String(feature.name.c_str());
+  for (const auto& feature : pipeline.features()) writer.String(feature.name.c_str());
   writer.EndArray();
   writer.Key("features");
   writer.StartArray();
-  for (const auto& feature : signature.features) {
+  for (const auto& feature : pipeline.features()) {
     writer.StartObject();
     writer.Key("name");
     writer.String(feature.name.c_str());
     writer.Key("kind");
-    writer.String(feature_kind_name(feature.kind));
+    writer.String(feature_kind_name(feature.type));
     writer.EndObject();
   }
   writer.EndArray();
   writer.Key("target_name");
-  writer.String(signature.target_name.c_str());
+  writer.String(pipeline.target().c_str());
   writer.EndObject();
   writer.EndObject();
 
@@ -622,8 +587,10 @@ RestResponse RestHandler::predict(const std::string& model_name, const std::stri
   rapidjson::MemoryPoolAllocator<> parse_allocator(parse_buffer, sizeof parse_buffer);
   rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>> doc(
       &value_allocator, sizeof parse_buffer, &parse_allocator);
-  // Iterative parsing: a hostile deeply nested body cannot exhaust the stack.
-  doc.Parse<rapidjson::kParseNanAndInfFlag | rapidjson::kParseIterativeFlag>(body.data(), body.size());
+  // Iterative parsing: a hostile deeply nested body cannot exhaust the stack. Numbers stay as the text they were
+  // written with, which the feature pipeline reads as a number or as a category.
+  doc.Parse<rapidjson::kParseNanAndInfFlag | rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag>(
+      body.data(), body.size());
   if (doc.HasParseError()) {
     return fail(RestErrorKind::invalid_argument, std::string("JSON Parse error: ") +
                                                      rapidjson::GetParseError_En(doc.GetParseError()) +
@@ -642,15 +609,18 @@ RestResponse RestHandler::predict(const std::string& model_name, const std::stri
   }
 
   const Predictor& predictor = *(*model)->predictor;
-  auto decoded = RequestDecoder(predictor.signature()).decode(doc);
+  auto decoded = RequestDecoder(predictor.pipeline()).decode(doc);
   if (!decoded.ok()) return fail(rest_error_kind_for(decoded.error()), decoded.error().message);
-  auto values = run_predictor(predictor, *decoded);
-  if (!values.ok()) return fail(rest_error_kind_for(values.error()), values.error().message);
+  const bool columnar = decoded->columnar;
+  auto predictions = predictor.predict(decoded->cells, [columnar](size_t row) {
+    return columnar ? "inputs row " + std::to_string(row) : "instances[" + std::to_string(row) + "]";
+  });
+  if (!predictions.ok()) return fail(rest_error_kind_for(predictions.error()), predictions.error().message);
 
   RestResponse response;
   response.route = std::move(route);
   response.instances = decoded->rows;
-  response.body = encode_predictions(decoded->columnar ? "outputs" : "predictions", *values);
+  response.body = encode_predictions(columnar ? "outputs" : "predictions", predictions->values);
   return response;
 }
 

@@ -39,7 +39,7 @@ Result<std::vector<VersionDirectory>> scan_versions(const fs::path& base_path) {
     if (!parse_version_name(it->path().filename().string(), version)) continue;
     versions.push_back({version, it->path()});
   }
-  if (versions.empty() && fs::exists(base_path / kModelFileName, ec)) versions.push_back({1, base_path});
+  if (versions.empty() && fs::exists(base_path / kMetadataFileName, ec)) versions.push_back({1, base_path});
   std::sort(versions.begin(), versions.end(),
             [](const VersionDirectory& a, const VersionDirectory& b) { return a.version > b.version; });
   return versions;
@@ -75,37 +75,54 @@ Result<void> VersionManager::poll_once() {
     return report_failure(make_error(ErrorKind::not_found,
                                      "no model versions under " + base_path_.string() + " yet"));
   }
-  const VersionDirectory& wanted = versions->front();
+  // The highest version that loads wins; a broken or half-copied newer folder never hides a complete older one.
   const auto live = current();
-  if (live && live->version == wanted.version) return {};
+  // A live version whose folder is gone is retired, as TF Serving unloads it: then an older one may take over.
+  const bool live_on_disk = live && std::any_of(versions->begin(), versions->end(), [&](const VersionDirectory& v) {
+                              return v.version == live->version;
+                            });
+  std::vector<std::string> failures;
+  for (const VersionDirectory& candidate : *versions) {
+    if (live_on_disk && candidate.version <= live->version) break;  // nothing newer loads: keep the live one
+    auto loaded = load_version(candidate);
+    if (!loaded.ok()) {
+      failures.push_back(loaded.error().message);
+      continue;
+    }
+    auto next = std::make_shared<ServedModel>();
+    next->version = candidate.version;
+    next->directory = candidate.directory;
+    next->predictor = std::move(loaded).value();
+    {
+      std::lock_guard lock(live_mutex_);
+      live_ = std::move(next);
+    }
+    for (const auto& failure : failures) log(failure);
+    last_failure_.clear();
+    log("serving version " + std::to_string(candidate.version) + " from " + candidate.directory.string() +
+        (live ? " (replacing version " + std::to_string(live->version) + ")" : ""));
+    return {};
+  }
+  if (failures.empty()) return {};
+  const std::string keeping =
+      live ? "; still serving version " + std::to_string(live->version) : "; no version is being served";
+  std::string message;
+  for (const auto& failure : failures) message += (message.empty() ? "" : "; ") + failure;
+  return report_failure(make_error(ErrorKind::invalid_data, message + keeping));
+}
 
+Result<std::shared_ptr<const Predictor>> VersionManager::load_version(const VersionDirectory& version) const {
   // The loader reads files a writer may still be replacing; any exception is a failed load, not a crash.
   Result<std::shared_ptr<const Predictor>> loaded = make_error(ErrorKind::internal, "not loaded");
   try {
-    loaded = loader_(wanted.directory);
+    loaded = loader_(version.directory);
   } catch (const std::exception& e) {
     loaded = make_error(ErrorKind::internal, e.what());
   }
-  if (!loaded.ok() || !*loaded) {
-    const std::string why = loaded.ok() ? std::string("the loader returned no model") : loaded.error().message;
-    const std::string keeping =
-        live ? "; still serving version " + std::to_string(live->version) : "; no version is being served";
-    return report_failure(make_error(ErrorKind::invalid_data, "failed to load version " +
-                                                                  std::to_string(wanted.version) + " from " +
-                                                                  wanted.directory.string() + ": " + why + keeping));
-  }
-  auto next = std::make_shared<ServedModel>();
-  next->version = wanted.version;
-  next->directory = wanted.directory;
-  next->predictor = std::move(loaded).value();
-  {
-    std::lock_guard lock(live_mutex_);
-    live_ = std::move(next);
-  }
-  last_failure_.clear();
-  log("serving version " + std::to_string(wanted.version) + " from " + wanted.directory.string() +
-      (live ? " (replacing version " + std::to_string(live->version) + ")" : ""));
-  return {};
+  if (loaded.ok() && *loaded) return loaded;
+  const std::string why = loaded.ok() ? std::string("the loader returned no model") : loaded.error().message;
+  return make_error(ErrorKind::invalid_data, "failed to load version " + std::to_string(version.version) + " from " +
+                                                 version.directory.string() + ": " + why);
 }
 
 void VersionManager::start_polling(std::chrono::milliseconds interval) {

@@ -38,7 +38,7 @@ struct VersionDirectory {
 
 // The versions under `base_path`, highest first: each child folder whose whole name is decimal digits
 // (TF Serving's rule, so "007" is version 7); other names are skipped. A plain model directory
-// (model.pt directly in base_path, no numeric children) is version 1.
+// (model.json directly in base_path, no numeric children) is version 1.
 Result<std::vector<VersionDirectory>> scan_versions(const std::filesystem::path& base_path);
 
 class VersionManager {
@@ -51,8 +51,9 @@ class VersionManager {
   // The live version, or nullptr before the first successful load.
   std::shared_ptr<const ServedModel> current() const;
 
-  // Scans once; if the highest version differs from the live one, loads it and swaps it in.
-  // A load failure leaves the live version serving and is returned (and logged once per cause).
+  // Scans once and serves the highest version that loads, if it is newer than the live one; versions that fail to
+  // load are skipped (a broken newer folder never hides a complete older one). Failures are returned and logged
+  // once per cause; the live version keeps serving.
   Result<void> poll_once();
 
   // Polls on a background thread every `interval` until stop_polling() or destruction.
@@ -63,6 +64,7 @@ class VersionManager {
 
  private:
   void log(const std::string& line) const;
+  Result<std::shared_ptr<const Predictor>> load_version(const VersionDirectory& version) const;
 
   std::filesystem::path base_path_;
   PredictorLoader loader_;

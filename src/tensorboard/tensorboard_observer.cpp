@@ -15,9 +15,7 @@
 #include "tensorboard/png_plot.h"
 #include "tensorboard/summaries.h"
 
-#if defined(VGSALES_HAVE_GRAPH)
 #include "graph/graph_def_builder.h"
-#endif
 
 namespace vgsales::tensorboard {
 namespace {
@@ -189,7 +187,6 @@ Result<void> TensorBoardObserver::start_run(const TrainingRunInfo& info) {
   VGSALES_TRY(writers_.at(kSessionRun).write_summary(std::move(hparams), 0, now));
 
   EventFileWriter& train = writers_.at(kTrainSplit);
-#if defined(VGSALES_HAVE_GRAPH)
   // The graph is for display only: a network the builder rejects costs the Graphs tab, not the run.
   if (Result<std::string> graph_bytes = serialize_graph_def(info.initial_network, GraphPurpose::training);
       graph_bytes.ok()) {
@@ -200,7 +197,6 @@ Result<void> TensorBoardObserver::start_run(const TrainingRunInfo& info) {
   } else {
     std::fprintf(stderr, "vgsales: warning: no graph for TensorBoard: %s\n", graph_bytes.error().message.c_str());
   }
-#endif
   VGSALES_TRY(train.write_summary(summary_of(make_custom_scalars_value(dashboard_layout(info.initial_network.target_name))),
                                   0, now));
   VGSALES_TRY(train.write_summary(

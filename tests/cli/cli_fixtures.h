@@ -20,7 +20,7 @@ inline void make_cli_model(const TemporaryDirectory& dir, const std::string& ext
   ASSERT_TRUE(write_synthetic_sales(dir / "test.csv", {.rows = 100, .seed = 2}).ok());
   const auto result = run_vgsales("train --train " + q(dir / "train.csv") + " --test " + q(dir / "test.csv") +
                                   " --target total_earnings --out " + q(dir / "model") +
-                                  " --epochs 3 --layers 8,4 --no-logs --quiet " + extra);
+                                  " --epochs 20 --layers 8,4 --no-logs --quiet " + extra);
   ASSERT_EQ(result.exit_code, 0) << result.err;
 }
 

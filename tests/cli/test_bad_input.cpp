@@ -91,15 +91,22 @@ TEST(BadInput, DamagedModelDirectories) {
   std::string err = expect_clean_failure(run_vgsales("predict --model " + q(dir / "no_json") + predict_args), 1);
   EXPECT_NE(err.find("model.json: missing"), std::string::npos) << err;
 
-  std::filesystem::copy(dir / "model", dir / "bad_pt", std::filesystem::copy_options::recursive);
-  write_text_file(dir / "bad_pt" / "model.pt", "garbage");
-  err = expect_clean_failure(run_vgsales("evaluate --model " + q(dir / "bad_pt") + " --data " + q(dir / "test.csv")), 1);
-  EXPECT_NE(err.find("model.pt: not a readable TorchScript model"), std::string::npos) << err;
+  std::filesystem::copy(dir / "model", dir / "bad_weights", std::filesystem::copy_options::recursive);
+  std::string weights = testing::read_text_file(dir / "bad_weights" / "model.safetensors");
+  for (size_t i = weights.size() / 2; i < weights.size() / 2 + 64 && i < weights.size(); ++i) weights[i] = 'Z';
+  write_text_file(dir / "bad_weights" / "model.safetensors", weights);
+  const std::vector<std::string> commands = {"evaluate --data " + q(dir / "test.csv"), "predict" + predict_args, "info",
+                                             "export --out " + q(dir / "exports")};
+  for (const std::string& command : commands) {
+    err = expect_clean_failure(run_vgsales(command + " --model " + q(dir / "bad_weights")), 1);
+    EXPECT_NE(err.find("model.safetensors: damaged: its SHA-256 does not match SHA256SUMS"), std::string::npos)
+        << command << ": " << err;
+  }
 
   std::filesystem::copy(dir / "model", dir / "bad_json", std::filesystem::copy_options::recursive);
   write_text_file(dir / "bad_json" / "model.json", "{\"features\": [");
   err = expect_clean_failure(run_vgsales("info --model " + q(dir / "bad_json")), 1);
-  EXPECT_NE(err.find("model.json: not valid JSON"), std::string::npos) << err;
+  EXPECT_NE(err.find("model.json: damaged"), std::string::npos) << err;
 
   err = expect_clean_failure(run_vgsales("predict --model " + q(dir / "nowhere") + predict_args), 1);
   EXPECT_NE(err.find("no such model directory"), std::string::npos) << err;
@@ -110,7 +117,7 @@ TEST(BadInput, PredictInputsWithMissingColumnsOrText) {
   testing::make_cli_model(dir);
   const auto missing = write_text_file(dir / "missing.csv", "critic_rating,is_action\n4,1\n");
   std::string err = expect_clean_failure(run_vgsales("predict --model " + q(dir / "model") + " --input " + q(missing)), 1);
-  EXPECT_NE(err.find("missing.csv: missing feature column(s) is_exclusive_to_us"), std::string::npos) << err;
+  EXPECT_NE(err.find("missing.csv: missing feature column(s) 'is_exclusive_to_us'"), std::string::npos) << err;
 
   std::string text = testing::read_text_file(dir / "test.csv");
   text.replace(text.find('\n') + 1, 3, "lot");  // the first data row's critic_rating

@@ -93,9 +93,11 @@ TEST(Commands, TwoRunsWithTheSameSeedPredictIdentically) {
   EXPECT_EQ(a.out, b.out);
 }
 
-TEST(Commands, PythonTorchLoadsModelPtAndAgrees) {
+TEST(Commands, PythonTorchLoadsTheExportedModelPtAndAgrees) {
   TemporaryDirectory dir;
   testing::make_cli_model(dir);
+  const auto exported = run_vgsales("export --format torchscript --model " + q(dir / "model") + " --out " + q(dir / "exports"));
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
   const auto ours = run_vgsales("predict --model " + q(dir / "model") + " --input " + q(dir / "test.csv") + " --format json");
   ASSERT_EQ(ours.exit_code, 0) << ours.err;
   const std::string script =
@@ -103,7 +105,7 @@ TEST(Commands, PythonTorchLoadsModelPtAndAgrees) {
       "model = torch.jit.load(sys.argv[1])\n"
       "rows = list(csv.DictReader(open(sys.argv[2])))\n"
       "meta = json.loads(open(sys.argv[3]).read())\n"
-      "names = [f['name'] for f in meta['features']]\n"
+      "names = [f['name'] for f in meta['pipeline']['features']]\n"
       "x = torch.tensor([[float(r[n]) for n in names] for r in rows], dtype=torch.float32)\n"
       "with torch.no_grad():\n"
       "    y = model(x)\n"
@@ -111,8 +113,8 @@ TEST(Commands, PythonTorchLoadsModelPtAndAgrees) {
       "print(json.dumps([float(v) for v in y[:, 0]]))\n";
   testing::write_text_file(dir / "check.py", script);
   const auto python = testing::run_command(std::string(VGSALES_SYSTEM_PYTHON) + " " + q(dir / "check.py") + " " +
-                                           q(dir / "model" / "model.pt") + " " + q(dir / "test.csv") + " " +
-                                           q(dir / "model" / "model.json"));
+                                           q(dir / "exports" / "1" / "model.pt") + " " + q(dir / "test.csv") + " " +
+                                           q(dir / "exports" / "1" / "model.json"));
   ASSERT_EQ(python.exit_code, 0) << python.err;
   const auto expected = parse_prediction_json(ours.out);
   const auto theirs = parse_prediction_json(python.out);

@@ -2,20 +2,18 @@
 
 usage: encoded_rows.py MODEL_JSON CSV_FILE ROWS_FILE
 This is what a TF Serving, Vertex AI or BigQuery ML client has to do itself (docs/export.md), written
-independently of src/data from model.json's "features": a numeric column is its value (the training
+independently of src/data from model.json's "pipeline": a numeric column is its value (the training
 mean, "fill_value", when missing) plus a 0/1 "<name>_missing" input if the model has one; a
-categorical column is one-hot over its categories, then "<name>=other", then "<name>=missing".
-Missing cells are the default spellings (empty, NA, N/A, NaN, null, tbd; any case).
+categorical column is one-hot over its categories (rare_categories share "other"), then
+"<name>=other", then "<name>=missing". Missing cells are the pipeline's "missing_values" (any case).
 """
 import csv
 import json
 import sys
 
-MISSING_SPELLINGS = {"", "na", "n/a", "nan", "null", "tbd"}
 
-
-def encode(feature, cell):
-    missing = cell.strip().lower() in MISSING_SPELLINGS
+def encode(feature, cell, missing_spellings):
+    missing = cell.strip().lower() in missing_spellings
     if feature["type"] == "categorical":
         categories = feature["categories"]
         values = [0.0] * (len(categories) + 2)
@@ -35,7 +33,8 @@ def encode(feature, cell):
 def main():
     model_json, csv_file, rows_file = sys.argv[1:4]
     with open(model_json) as f:
-        model = json.load(f)
+        model = json.load(f)["pipeline"]
+    missing_spellings = {spelling.lower() for spelling in model["missing_values"]}
     names = []
     for feature in model["features"]:
         names += feature["encoded_inputs"]
@@ -50,7 +49,7 @@ def main():
         for row in reader:
             encoded = []
             for feature in model["features"]:
-                encoded += encode(feature, row[feature["name"]])
+                encoded += encode(feature, row[feature["name"]], missing_spellings)
             rows.append(encoded)
     with open(rows_file, "w") as f:
         for row in rows:

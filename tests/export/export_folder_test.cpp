@@ -7,8 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "graph/synthetic_network.h"
-#include "support/test_support.h"
+#include "export_test_support.h"
 
 namespace vgsales {
 namespace {
@@ -19,11 +18,9 @@ using testing::read_text_file;
 using testing::TemporaryDirectory;
 using testing::write_text_file;
 
-// A stand-in model directory: the exporter copies model.pt and model.json as bytes.
-fs::path make_model_dir(const TemporaryDirectory& root) {
-  write_text_file(root / "model" / "model.pt", "torchscript archive bytes");
-  write_text_file(root / "model" / "model.json", "{\"output_name\": \"earnings\"}");
-  return root / "model";
+fs::path make_model_dir(const TemporaryDirectory& root, const PortableNetwork& network = make_synthetic_network(3, {4})) {
+  testing::point_at_torchscript_plugin();
+  return testing::write_synthetic_model_directory(root / "model", network);
 }
 
 ExportRequest request_for(const fs::path& model_dir, const fs::path& base, const std::string& format = "all") {
@@ -46,16 +43,23 @@ std::vector<std::string> listing(const fs::path& folder) {
 
 TEST(ExportFolderTest, NewBaseGetsVersionOneWithEveryFile) {
   TemporaryDirectory root;
-  const auto summary = export_network(make_synthetic_network(3, {4}), request_for(make_model_dir(root), root / "serving"));
+  const auto summary = export_model(request_for(make_model_dir(root), root / "serving"));
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   EXPECT_EQ(summary->version, 1);
   EXPECT_EQ(summary->folder, root / "serving" / "1");
   EXPECT_EQ(listing(root / "serving"), (std::vector<std::string>{"1"})) << "no staging folder may remain";
-  EXPECT_EQ(listing(summary->folder), (std::vector<std::string>{"frozen_graph.pb", "model.json", "model.onnx",
-                                                                "model.pt", "saved_model.pb"}));
-  EXPECT_EQ(read_text_file(summary->folder / "model.pt"), "torchscript archive bytes");
-  EXPECT_EQ(read_text_file(summary->folder / "model.json"), "{\"output_name\": \"earnings\"}");
+  EXPECT_EQ(listing(summary->folder),
+            (std::vector<std::string>{"SHA256SUMS", "frozen_graph.pb", "model.json", "model.onnx", "model.pt",
+                                      "model.safetensors", "saved_model.pb"}));
+  // The model's own files are copied byte for byte, so the version folder is itself a model directory.
+  EXPECT_EQ(read_text_file(summary->folder / "model.json"), read_text_file(root / "model" / "model.json"));
+  EXPECT_EQ(read_text_file(summary->folder / "model.safetensors"), read_text_file(root / "model" / "model.safetensors"));
+  EXPECT_TRUE(load_model(summary->folder).ok());
   EXPECT_GT(fs::file_size(summary->folder / "saved_model.pb"), fs::file_size(summary->folder / "frozen_graph.pb"));
+  const auto checked = testing::run_command("cd " + testing::shell_quote(summary->folder.string()) +
+                                            " && sha256sum --check --strict SHA256SUMS");
+  EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
+  EXPECT_NE(checked.out.find("model.onnx: OK"), std::string::npos) << checked.out;
 }
 
 TEST(ExportFolderTest, NextVersionFollowsTheHighestNumericFolder) {
@@ -65,70 +69,70 @@ TEST(ExportFolderTest, NextVersionFollowsTheHighestNumericFolder) {
   for (const char* name : {"1", "7", "00012", "latest", "3x", ".13.staging-abc"}) fs::create_directories(base / name);
   write_text_file(base / "40", "a file, not a version");
   EXPECT_EQ(next_export_version(base).value(), 13);
-  const auto summary = export_network(make_synthetic_network(2, {}), request_for(make_model_dir(root), base, "onnx"));
+  const auto summary = export_model(request_for(make_model_dir(root, make_synthetic_network(2, {3})), base, "onnx"));
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   EXPECT_EQ(summary->version, 13);
-  EXPECT_EQ(listing(base / "13"), (std::vector<std::string>{"model.onnx"}));
+  EXPECT_EQ(listing(base / "13"), (std::vector<std::string>{"SHA256SUMS", "model.json", "model.onnx", "model.safetensors"}));
 }
 
 TEST(ExportFolderTest, ExplicitVersionAndFormatSelection) {
   TemporaryDirectory root;
-  ExportRequest request = request_for(make_model_dir(root), root / "serving", "savedmodel");
+  const fs::path model_dir = make_model_dir(root, make_synthetic_network(2, {3}));
+  ExportRequest request = request_for(model_dir, root / "serving", "savedmodel");
   request.version = 42;
-  const auto summary = export_network(make_synthetic_network(2, {3}), request);
+  const auto summary = export_model(request);
   ASSERT_TRUE(summary.ok()) << summary.error().message;
-  EXPECT_EQ(listing(root / "serving" / "42"), (std::vector<std::string>{"frozen_graph.pb", "saved_model.pb"}));
-  request = request_for(make_model_dir(root), root / "serving", "torchscript");
-  const auto copies = export_network(make_synthetic_network(2, {3}), request);
-  ASSERT_TRUE(copies.ok());
+  EXPECT_EQ(listing(root / "serving" / "42"), (std::vector<std::string>{"SHA256SUMS", "frozen_graph.pb", "model.json",
+                                                                        "model.safetensors", "saved_model.pb"}));
+  request = request_for(model_dir, root / "serving", "torchscript");
+  const auto copies = export_model(request);
+  ASSERT_TRUE(copies.ok()) << copies.error().message;
   EXPECT_EQ(copies->version, 43);
-  EXPECT_EQ(listing(root / "serving" / "43"), (std::vector<std::string>{"model.json", "model.pt"}));
+  EXPECT_EQ(listing(root / "serving" / "43"),
+            (std::vector<std::string>{"SHA256SUMS", "model.json", "model.pt", "model.safetensors"}));
 }
 
 TEST(ExportFolderTest, ExistingVersionIsRefusedUnlessOverwrite) {
   TemporaryDirectory root;
-  const fs::path model_dir = make_model_dir(root);
+  const fs::path model_dir = make_model_dir(root, make_synthetic_network(2, {3}));
   write_text_file(root / "serving" / "2" / "marker", "old export");
   ExportRequest request = request_for(model_dir, root / "serving", "onnx");
   request.version = 2;
-  const auto refused = export_network(make_synthetic_network(2, {}), request);
+  const auto refused = export_model(request);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().kind, ErrorKind::already_exists);
   EXPECT_NE(refused.error().message.find("--overwrite"), std::string::npos) << refused.error().message;
   EXPECT_EQ(listing(root / "serving" / "2"), (std::vector<std::string>{"marker"}));
 
   request.overwrite = true;
-  const auto replaced = export_network(make_synthetic_network(2, {}), request);
+  const auto replaced = export_model(request);
   ASSERT_TRUE(replaced.ok()) << replaced.error().message;
-  EXPECT_EQ(listing(root / "serving" / "2"), (std::vector<std::string>{"model.onnx"}));
+  EXPECT_EQ(listing(root / "serving" / "2"),
+            (std::vector<std::string>{"SHA256SUMS", "model.json", "model.onnx", "model.safetensors"}));
   EXPECT_EQ(listing(root / "serving"), (std::vector<std::string>{"2"}));
 }
 
-TEST(ExportFolderTest, MissingModelFileWritesNothing) {
+TEST(ExportFolderTest, MissingOrDamagedModelWritesNothing) {
   TemporaryDirectory root;
   const fs::path model_dir = make_model_dir(root);
-  fs::remove(model_dir / "model.pt");
-  const auto result = export_network(make_synthetic_network(2, {}), request_for(model_dir, root / "serving"));
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.error().message.find("model.pt"), std::string::npos) << result.error().message;
+  fs::copy(model_dir, root / "damaged", fs::copy_options::recursive);
+  fs::remove(model_dir / "model.safetensors");
+  const auto missing = export_model(request_for(model_dir, root / "serving"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("model.safetensors: missing"), std::string::npos) << missing.error().message;
+  std::string weights = read_text_file(root / "damaged" / "model.safetensors");
+  weights[weights.size() / 2] ^= 0x40;
+  write_text_file(root / "damaged" / "model.safetensors", weights);
+  const auto damaged = export_model(request_for(root / "damaged", root / "serving"));
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_NE(damaged.error().message.find("damaged"), std::string::npos) << damaged.error().message;
   EXPECT_TRUE(listing(root / "serving").empty());
-}
-
-TEST(ExportFolderTest, InvalidNetworkWritesNothing) {
-  TemporaryDirectory root;
-  PortableNetwork network = make_synthetic_network(3, {4});
-  network.layers[0].bias.pop_back();
-  const auto result = export_network(network, request_for(make_model_dir(root), root / "serving"));
-  ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().kind, ErrorKind::invalid_data);
-  EXPECT_FALSE(fs::exists(root / "serving"));
 }
 
 TEST(ExportFolderTest, UnwritableDestinationIsAnIoError) {
   TemporaryDirectory root;
   write_text_file(root / "not_a_folder", "plain file");
-  const auto result =
-      export_network(make_synthetic_network(2, {}), request_for(make_model_dir(root), root / "not_a_folder" / "serving"));
+  const auto result = export_model(request_for(make_model_dir(root), root / "not_a_folder" / "serving"));
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::io);
   EXPECT_NE(result.error().message.find("not_a_folder"), std::string::npos) << result.error().message;

@@ -12,9 +12,42 @@
 #include <vector>
 
 #include "graph/synthetic_network.h"
+#include "model/model_directory.h"
 #include "support/test_support.h"
 
 namespace vgsales::testing {
+
+// A complete model directory (model.json, model.safetensors, SHA256SUMS) holding `network`: numeric features named as
+// its inputs, its scaling, its layers. What `vgsales export` reads.
+inline std::filesystem::path write_synthetic_model_directory(const std::filesystem::path& dir, const PortableNetwork& network) {
+  std::vector<FeatureSpec> features;
+  for (size_t i = 0; i < network.input_names.size(); ++i)
+    features.push_back(FeatureSpec{.name = network.input_names[i], .type = ColumnType::numeric,
+                                   .min = network.input_offset[i],
+                                   .max = network.input_offset[i] + 1.0 / network.input_scale[i],
+                                   .fill_value = network.input_offset[i]});
+  ModelMetadata metadata;
+  metadata.created = "2026-11-30T00:00:00Z";
+  metadata.pipeline = FeaturePipeline(std::move(features), network.target_name, MissingValueSet());
+  metadata.pipeline.set_target_transform(network.target_transform);
+  metadata.pipeline.set_scaling(
+      PipelineScaling{network.input_offset, network.input_scale, network.output_offset, network.output_scale});
+  metadata.output_name = network.output_name;
+  metadata.settings.hidden_layers.clear();
+  for (size_t i = 0; i + 1 < network.layers.size(); ++i)
+    metadata.settings.hidden_layers.push_back(static_cast<int>(network.layers[i].output_size));
+  metadata.settings.target_transform = target_transform_name(network.target_transform);
+  metadata.settings.validation_split = 0.0;
+  metadata.versions["vgsales"] = "test";
+  std::filesystem::create_directories(dir);
+  EXPECT_TRUE(write_model_files(dir, metadata, network).ok());
+  EXPECT_TRUE(seal_model_directory(dir).ok());
+  return dir;
+}
+
+// Tells `vgsales export`'s library where the TorchScript plugin is: tests run from their own folders, not beside the
+// vgsales binary where it looks first.
+inline void point_at_torchscript_plugin() { ::setenv("VGSALES_TORCHSCRIPT_PLUGIN", VGSALES_TORCHSCRIPT_PLUGIN_PATH, 1); }
 
 // Relative agreement required between engines (float32 everywhere; the reference is double).
 inline constexpr double kEngineRelativeTolerance = 1e-4;

@@ -23,7 +23,7 @@ inline TrainingJobReport train_small_model(const TemporaryDirectory& dir, const 
   options.train_file = train;
   options.test_file = test;
   options.out_dir = dir / name;
-  options.schema.target = "total_earnings";
+  options.target = "total_earnings";
   options.settings.epochs = epochs;
   options.settings.seed = seed;
   options.settings.hidden_layers = {8, 4};

@@ -1,5 +1,5 @@
-// The native forward pass against model.pt (TorchScript, run by LibTorch) within 1e-5 relative, on the per-row
-// path and on the tiled GEMM path, with and without the log1p target transform.
+// The native forward pass against model.pt (TorchScript written by `vgsales export` through its plugin, run by
+// LibTorch) within 1e-5 relative, on the per-row path and on the tiled GEMM path, with and without log1p.
 #include <gtest/gtest.h>
 #include <torch/script.h>
 #include <torch/torch.h>
@@ -47,12 +47,17 @@ const size_t kRowCounts[] = {1, 3, NativeForward::kGemmRows - 1, NativeForward::
 TEST(NativeForward, MatchesTheTorchScriptModel) {
   testing::TemporaryDirectory dir;
   const auto report = testing::train_small_model(dir, "model", 3);
-  auto network = load_portable_network(report.model_dir);
-  ASSERT_TRUE(network.ok()) << network.error().message;
-  const NativeForward native(*network);
-  torch::jit::Module module = torch::jit::load((report.model_dir / kModelFileName).string());
+  auto model = load_model(report.model_dir);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  const NativeForward native(model->network);
+  const auto exported = testing::run_command(testing::shell_quote(testing::vgsales_binary().string()) +
+                                             " export --format torchscript --model " +
+                                             testing::shell_quote(report.model_dir.string()) + " --out " +
+                                             testing::shell_quote((dir / "exports").string()));
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  torch::jit::Module module = torch::jit::load((dir / "exports" / "1" / kTorchScriptFileName).string());
   for (size_t rows : kRowCounts) {
-    std::vector<float> x = sales_rows(rows, network->input_names, static_cast<std::uint32_t>(rows));
+    std::vector<float> x = sales_rows(rows, model->network.input_names, static_cast<std::uint32_t>(rows));
     std::vector<float> out(rows);
     native.predict(x, out);
     torch::NoGradGuard no_grad;

@@ -1,8 +1,12 @@
-// The training loop: determinism per seed, checkpoint resume equal to an unbroken run, the LibTorch checkpoint
-// format, observers, Ctrl-C and early stopping.
+// The training loop: determinism per seed, torch::nn::Linear's initialisation scheme, checkpoint resume equal to an
+// unbroken run, the checkpoint file, observers, Ctrl-C and early stopping.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "common/file_checksums.h"
+#include "common/atomic_file.h"
+#include "model/model_directory.h"
+#include "model/training_checkpoint.h"
 #include <random>
 
 #include "model/trainer.h"
@@ -90,51 +94,70 @@ TEST(Trainer, SameSeedOneThreadIsBitIdentical) {
 
 TEST(Trainer, ResumingFromACheckpointEqualsAnUnbrokenRun) {
   const SyntheticSplit train = make_split(300, 5), test = make_split(100, 6);
-  testing::TemporaryDirectory dir;
   auto unbroken = train_network(make_inputs(train, test, 6));
-  TrainerInputs first_half = make_inputs(train, test, 3);
-  first_half.checkpoint_out = dir.path() / "checkpoint.pt";
-  ASSERT_TRUE(train_network(first_half).ok());
+  auto first_half = train_network(make_inputs(train, test, 3));
+  ASSERT_TRUE(first_half.ok());
+  EXPECT_EQ(first_half->checkpoint.epoch, 3);
   TrainerInputs second_half = make_inputs(train, test, 6);
-  second_half.resume_checkpoint = first_half.checkpoint_out;
+  second_half.resume = first_half->checkpoint;
   auto resumed = train_network(second_half);
   ASSERT_TRUE(unbroken.ok() && resumed.ok()) << resumed.error().message;
   EXPECT_EQ(resumed->outcome.epochs_run, 6);
   EXPECT_EQ(all_weights(resumed->network), all_weights(unbroken->network));
 }
 
-TEST(Trainer, CheckpointsKeepLibTorchsModuleAndAdamFormat) {
+TEST(Trainer, CheckpointFileRoundTripsWeightsAdamStateAndEpoch) {
   const SyntheticSplit train = make_split(64, 7), test = make_split(16, 8);
   testing::TemporaryDirectory dir;
-  TrainerInputs inputs = make_inputs(train, test, 2);
-  inputs.checkpoint_out = dir.path() / "checkpoint.pt";
-  auto result = train_network(inputs);
+  auto result = train_network(make_inputs(train, test, 2));
   ASSERT_TRUE(result.ok());
-  // Read it back the way the LibTorch loop wrote and read it: named module parameters and Adam's archive.
-  torch::serialize::InputArchive archive;
-  archive.load_from(inputs.checkpoint_out.string());
-  torch::serialize::InputArchive weights;
-  archive.read("model", weights);
-  // torch::nn::Module::save nests one archive per child module: layers -> 0 -> weight.
-  torch::serialize::InputArchive layers, first_layer;
-  ASSERT_TRUE(weights.try_read("layers", layers));
-  ASSERT_TRUE(layers.try_read("0", first_layer));
-  torch::Tensor first_weight;
-  ASSERT_TRUE(first_layer.try_read("weight", first_weight));
-  EXPECT_EQ(first_weight.sizes(), (std::vector<std::int64_t>{8, 3}));
-  EXPECT_TRUE(torch::equal(first_weight, torch::from_blob(result->network.layers[0].weight.data(), {8, 3})));
-  torch::Tensor epoch;
-  archive.read("epoch", epoch);
-  EXPECT_EQ(epoch.item<std::int64_t>(), 2);
-  std::vector<torch::Tensor> parameters;
-  for (int i = 0; i < 6; ++i) parameters.push_back(torch::zeros({1}));  // three layers x (weight, bias)
-  torch::optim::Adam optimizer(parameters, torch::optim::AdamOptions(0.01));
-  torch::serialize::InputArchive adam;
-  archive.read("optimizer", adam);
-  optimizer.load(adam);
-  ASSERT_EQ(optimizer.state().size(), 6u);
-  for (const auto& [key, state] : optimizer.state())
-    EXPECT_EQ(static_cast<const torch::optim::AdamParamState&>(*state).step(), 2 * 4);  // 2 epochs x 4 batches
+  EXPECT_EQ(result->checkpoint.moments.step, 2 * 4);  // 2 epochs x 4 batches of 16
+  ASSERT_TRUE(write_file_atomically(dir.path() / kCheckpointFileName, serialize_checkpoint(result->checkpoint)).ok());
+  ASSERT_TRUE(write_checksum_file(dir.path(), {kCheckpointFileName}).ok());
+  auto read = read_checkpoint(dir.path(), result->checkpoint.parameters.size());
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_EQ(read->epoch, 2);
+  EXPECT_EQ(read->parameters, result->checkpoint.parameters);
+  EXPECT_EQ(read->moments.exp_avg, result->checkpoint.moments.exp_avg);
+  EXPECT_EQ(read->moments.exp_avg_sq, result->checkpoint.moments.exp_avg_sq);
+  EXPECT_EQ(read->moments.step, 8);
+  auto wrong_size = read_checkpoint(dir.path(), result->checkpoint.parameters.size() + 1);
+  ASSERT_FALSE(wrong_size.ok());
+  EXPECT_NE(wrong_size.error().message.find("tensor 'parameters' has shape"), std::string::npos);
+}
+
+TEST(Trainer, InitialisesAsTorchNnLinearDoes) {
+  // torch::nn::Linear draws weights and biases uniformly in +-1/sqrt(fan_in); ours come from another generator,
+  // so compare the law: every value inside the bound, and mean and variance of a uniform law on it.
+  PortableNetwork frame = make_frame();
+  frame.input_names.resize(200, "x");
+  frame.input_offset.resize(200, 0);
+  frame.input_scale.resize(200, 1);
+  TrainingSettings settings;
+  settings.hidden_layers = {300};
+  const PortableNetwork network = initialise_network(frame, settings);
+  torch::manual_seed(1);
+  torch::nn::Linear reference(200, 300);
+  const float bound = 1.0f / std::sqrt(200.0f);
+  const DenseLayer& layer = network.layers[0];
+  double sum = 0, squares = 0;
+  for (float w : layer.weight) {
+    ASSERT_LE(std::abs(w), bound);
+    sum += w;
+    squares += static_cast<double>(w) * w;
+  }
+  const double n = static_cast<double>(layer.weight.size());
+  const double variance = squares / n - (sum / n) * (sum / n);
+  const double torch_variance = reference->weight.var().item<double>();
+  EXPECT_NEAR(sum / n, 0.0, 0.01 * bound);
+  EXPECT_NEAR(variance, bound * bound / 3.0, 0.02 * bound * bound);
+  EXPECT_NEAR(variance, torch_variance, 0.03 * bound * bound);
+  EXPECT_LE(reference->weight.abs().max().item<float>(), bound);
+  for (float b : layer.bias) EXPECT_LE(std::abs(b), bound);
+  // Deterministic per seed, different across seeds.
+  EXPECT_EQ(initialise_network(frame, settings).layers[0].weight, layer.weight);
+  settings.seed = 43;
+  EXPECT_NE(initialise_network(frame, settings).layers[0].weight, layer.weight);
 }
 
 struct RecordingObserver : TrainingObserver {
@@ -175,7 +198,11 @@ TEST(Trainer, StopsAfterTheCurrentBatchWhenAskedTo) {
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result->outcome.status, "interrupted");
   EXPECT_EQ(observer.batches, 1);
-  EXPECT_EQ(result->outcome.epochs_run, 1);
+  // The epoch cut short is discarded: not run, not reported, not kept.
+  EXPECT_EQ(result->outcome.epochs_run, 0);
+  EXPECT_EQ(result->outcome.discarded_epoch, 1);
+  EXPECT_EQ(result->outcome.discarded_batches, 1);
+  EXPECT_TRUE(observer.epochs.empty());
 }
 
 TEST(Trainer, EarlyStoppingKeepsTheBestValidationEpoch) {

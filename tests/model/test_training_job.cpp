@@ -7,6 +7,7 @@
 #include "model/model_directory.h"
 #include "model/model_metadata.h"
 #include "model/predictor.h"
+#include "model/training_checkpoint.h"
 #include "model_fixtures.h"
 
 namespace vgsales {
@@ -17,9 +18,11 @@ using testing::TemporaryDirectory;
 std::vector<float> predict_rows(const std::filesystem::path& model, const std::vector<float>& rows) {
   auto predictor = load_predictor(model);
   EXPECT_TRUE(predictor.ok());
-  auto values = (*predictor)->predict_numeric(rows);
-  EXPECT_TRUE(values.ok());
-  return values.value();
+  std::vector<RawCell> cells;
+  for (float v : rows) cells.push_back(RawCell::of_number(v));
+  auto predictions = (*predictor)->predict(cells, [](size_t row) { return std::to_string(row); });
+  EXPECT_TRUE(predictions.ok());
+  return predictions->values;
 }
 
 const std::vector<float> kRows = [] {
@@ -51,10 +54,12 @@ TEST(TrainingJob, RecordsMetricsBaselinesAndSchema) {
   EXPECT_TRUE(m.baselines.count("linear"));
   // A linear model explains most of this synthetic formula; the mean explains none of it.
   EXPECT_LT(m.baselines.at("linear").rmse, m.baselines.at("mean").rmse);
-  EXPECT_EQ(m.schema.features.size(), 9u);
-  EXPECT_EQ(m.schema.features[0].name, "critic_rating");
-  EXPECT_EQ(m.schema.features[8].name, "unit_price");  // the target in column 9 is skipped, order kept
+  EXPECT_EQ(m.pipeline.features().size(), 9u);
+  EXPECT_EQ(m.pipeline.features()[0].name, "critic_rating");
+  EXPECT_EQ(m.pipeline.features()[8].name, "unit_price");  // the target in column 9 is skipped, order kept
   EXPECT_EQ(m.epochs_run, 5);
+  // The loss is recorded in the units the network trained in, for every split.
+  for (const auto& [split, metrics] : m.metrics) EXPECT_GT(metrics.loss, 0) << split;
 }
 
 TEST(TrainingJob, AFailedRunLeavesTheOldModelUntouched) {
@@ -64,7 +69,7 @@ TEST(TrainingJob, AFailedRunLeavesTheOldModelUntouched) {
   TrainingJobOptions options;
   options.train_file = testing::write_text_file(dir / "bad.csv", "a,total_earnings\n1,2\n2,x\n3,oops\n4,5\n");
   options.out_dir = dir / "model";
-  options.schema.target = "total_earnings";
+  options.target = "total_earnings";
   auto failed = run_training_job(options, {});
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(testing::read_text_file(dir / "model" / kMetadataFileName), before);
@@ -79,7 +84,7 @@ TEST(TrainingJob, AnInterruptedRunSavesTheModelSoFar) {
   TrainingJobOptions options;
   options.train_file = dir / "train.csv";
   options.out_dir = dir / "model";
-  options.schema.target = "total_earnings";
+  options.target = "total_earnings";
   options.settings.epochs = 50;
   TrainingJobHooks hooks;
   hooks.stop_requested = &stop;
@@ -87,7 +92,11 @@ TEST(TrainingJob, AnInterruptedRunSavesTheModelSoFar) {
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_TRUE(report->interrupted);
   EXPECT_EQ(report->metadata.status, "interrupted");
-  EXPECT_EQ(report->metadata.epochs_run, 1);
+  // The epoch cut short is discarded, not reported as run: the model is the one before it (here, untrained).
+  EXPECT_EQ(report->metadata.epochs_run, 0);
+  EXPECT_EQ(report->metadata.best_epoch, 0);
+  EXPECT_EQ(report->outcome.discarded_epoch, 1);
+  EXPECT_EQ(report->outcome.discarded_batches, 1);
   EXPECT_TRUE(load_predictor(dir / "model").ok());
 }
 
@@ -99,7 +108,7 @@ TEST(TrainingJob, ResumeContinuesFromTheCheckpoint) {
   options.test_file = dir / "test.csv";
   options.resume_dir = dir / "first";
   options.out_dir = dir / "second";
-  options.schema.target = "total_earnings";
+  options.target = "total_earnings";
   options.settings.epochs = 4;
   options.settings.seed = 7;
   auto resumed = run_training_job(options, {});
@@ -129,18 +138,18 @@ TEST(TrainingJob, TrainsOnCategoricalAndMissingValues) {
   TrainingJobOptions options;
   options.train_file = testing::write_text_file(dir / "games.csv", text);
   options.out_dir = dir / "model";
-  options.schema.target = "Sales";
+  options.target = "Sales";
   options.settings.epochs = 3;
   options.settings.test_split = 0.2;
   auto report = run_training_job(options, {});
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_EQ(report->metadata.rows.at("test"), 60);
-  ASSERT_EQ(report->metadata.schema.dropped.size(), 1u);  // Name: identifier-like
+  ASSERT_EQ(report->metadata.pipeline.dropped().size(), 1u);  // Name: identifier-like
   auto predictor = load_predictor(dir / "model");
   ASSERT_TRUE(predictor.ok());
   // An unseen platform and a missing year still give a finite prediction.
-  const std::vector<FieldValue> row = {std::string("Dreamcast"), std::monostate{}, std::string("Action")};
-  auto predicted = (*predictor)->predict_cells(row);
+  const std::vector<RawCell> row = {RawCell::of_text("Dreamcast"), RawCell::missing_value(), RawCell::of_text("Action")};
+  auto predicted = (*predictor)->predict(row, [](size_t) { return std::string("row"); });
   ASSERT_TRUE(predicted.ok()) << predicted.error().message;
   EXPECT_TRUE(std::isfinite(predicted->values[0]));
   EXPECT_EQ(predicted->unseen_categories, 1);
@@ -152,7 +161,7 @@ TEST(TrainingJob, Log1pTargetTransformRoundTrips) {
   TrainingJobOptions options;
   options.train_file = dir / "train.csv";
   options.out_dir = dir / "model";
-  options.schema.target = "total_earnings";
+  options.target = "total_earnings";
   options.settings.epochs = 30;
   options.settings.target_transform = "log1p";
   auto report = run_training_job(options, {});
@@ -160,9 +169,12 @@ TEST(TrainingJob, Log1pTargetTransformRoundTrips) {
   // Metrics are in dollars, not in log units: the error is far above 1 and far below the target's size.
   EXPECT_GT(report->metadata.metrics.at("train").rmse, 100);
   EXPECT_LT(report->metadata.metrics.at("train").rmse, 60000);
-  auto network = load_portable_network(dir / "model");
-  ASSERT_TRUE(network.ok());
-  EXPECT_EQ(network->target_transform, TargetTransform::log1p);
+  // The loss stays in the network's own units, not 0 (a log1p model's loss used to be lost in the final metrics).
+  EXPECT_GT(report->metadata.metrics.at("train").loss, 0);
+  EXPECT_LT(report->metadata.metrics.at("train").loss, 1);
+  auto model = load_model(dir / "model");
+  ASSERT_TRUE(model.ok());
+  EXPECT_EQ(model->network.target_transform, TargetTransform::log1p);
 }
 
 TEST(TrainingJob, RejectsBadSettings) {
@@ -170,7 +182,7 @@ TEST(TrainingJob, RejectsBadSettings) {
   TrainingJobOptions options;
   options.train_file = dir / "x.csv";
   options.out_dir = dir / "m";
-  options.schema.target = "y";
+  options.target = "y";
   options.settings.epochs = 0;
   auto zero = run_training_job(options, {});
   ASSERT_FALSE(zero.ok());
@@ -199,7 +211,7 @@ TrainingJobOptions long_tailed_job(const TemporaryDirectory& dir) {
   TrainingJobOptions options;
   options.train_file = write_long_tailed_sales(dir, kAutoValidationMinimumRows + 500);
   options.out_dir = dir / "model";
-  options.schema.target = "Sales";
+  options.target = "Sales";
   options.settings.epochs = 1;
   return options;
 }
@@ -220,7 +232,7 @@ TEST(TrainingJob, AutoPicksLog1pAndAValidationSplitForALargeLongTailedTable) {
   EXPECT_EQ(hyperparameters.at("target_transform"), HyperparameterValue(std::string("log1p")));
   EXPECT_EQ(hyperparameters.at("validation_split"), HyperparameterValue(kAutoValidationFraction));
   const ModelMetadata& m = report->metadata;
-  EXPECT_EQ(m.target_transform, "log1p");
+  EXPECT_EQ(m.pipeline.target_transform(), TargetTransform::log1p);
   ASSERT_TRUE(m.settings.validation_split.has_value());
   EXPECT_EQ(*m.settings.validation_split, kAutoValidationFraction);
   EXPECT_EQ(m.rows.at("validation"), 1050);
@@ -230,7 +242,7 @@ TEST(TrainingJob, AutoPicksLog1pAndAValidationSplitForALargeLongTailedTable) {
   // model.json records what auto chose, so a reload (and --resume) sees the same settings.
   auto reloaded = read_model_metadata(dir / "model");
   ASSERT_TRUE(reloaded.ok());
-  EXPECT_EQ(reloaded->target_transform, "log1p");
+  EXPECT_EQ(reloaded->pipeline.target_transform(), TargetTransform::log1p);
   EXPECT_EQ(reloaded->settings.validation_split.value_or(-1), kAutoValidationFraction);
 }
 
@@ -238,7 +250,7 @@ TEST(TrainingJob, AutoKeepsSmallOrSymmetricTablesAsBefore) {
   TemporaryDirectory dir;
   // The reference-like synthetic table: 300 rows, a target of low skewness.
   const TrainingJobReport report = testing::train_small_model(dir, "m", 1);
-  EXPECT_EQ(report.metadata.target_transform, "none");
+  EXPECT_EQ(report.metadata.pipeline.target_transform(), TargetTransform::none);
   EXPECT_EQ(report.metadata.settings.validation_split.value_or(-1), 0.0);
   EXPECT_FALSE(report.metadata.rows.count("validation"));
 }
@@ -253,10 +265,97 @@ TEST(TrainingJob, ExplicitSettingsOverrideAuto) {
   hooks.notice = [&](const std::string& line) { notices += line + "\n"; };
   auto report = run_training_job(options, hooks);
   ASSERT_TRUE(report.ok()) << report.error().message;
-  EXPECT_EQ(report->metadata.target_transform, "none");
+  EXPECT_EQ(report->metadata.pipeline.target_transform(), TargetTransform::none);
   EXPECT_FALSE(report->metadata.rows.count("validation"));
   // Fitting a skewed target raw is allowed, with a hint.
   EXPECT_NE(notices.find("hint: the target is strongly right-skewed"), std::string::npos) << notices;
+}
+
+// Records what the training job tells an observer.
+class RecordingObserver final : public TrainingObserver {
+ public:
+  explicit RecordingObserver(bool refuse_to_begin = false) : refuse_(refuse_to_begin) {}
+  Result<void> on_train_begin(const TrainingRunInfo&) override {
+    ++begins;
+    if (refuse_) return make_error(ErrorKind::io, "cannot open the log");
+    return {};
+  }
+  void on_train_end(const TrainingOutcome& outcome) override { ends.push_back(outcome.status); }
+  int begins = 0;
+  std::vector<std::string> ends;
+
+ private:
+  bool refuse_;
+};
+
+TEST(TrainingJob, ObserversAreEndedExactlyOnceOnEveryPath) {
+  TemporaryDirectory dir;
+  ASSERT_TRUE(write_synthetic_sales(dir / "train.csv", {.rows = 100, .seed = 1}).ok());
+  TrainingJobOptions options;
+  options.train_file = dir / "train.csv";
+  options.target = "total_earnings";
+  options.settings.epochs = 1;
+  {  // success
+    RecordingObserver observer;
+    options.out_dir = dir / "ok";
+    auto report = run_training_job(options, TrainingJobHooks{.observers = {&observer}});
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    EXPECT_EQ(observer.ends, (std::vector<std::string>{"completed"}));
+  }
+  {  // the model directory cannot be written after training: the observers hear "failed"
+    RecordingObserver observer;
+    testing::write_text_file(dir / "blocker", "a file where the model's parent folder should be");
+    options.out_dir = dir / "blocker" / "model";
+    auto report = run_training_job(options, TrainingJobHooks{.observers = {&observer}});
+    ASSERT_FALSE(report.ok());
+    EXPECT_EQ(observer.begins, 1);
+    EXPECT_EQ(observer.ends, (std::vector<std::string>{"failed"}));
+  }
+  {  // the second observer refuses to begin: the first, which began, is ended; the second is not
+    RecordingObserver first, second(true);
+    options.out_dir = dir / "refused";
+    auto report = run_training_job(options, TrainingJobHooks{.observers = {&first, &second}});
+    ASSERT_FALSE(report.ok());
+    EXPECT_EQ(first.ends, (std::vector<std::string>{"failed"}));
+    EXPECT_TRUE(second.ends.empty());
+  }
+}
+
+TEST(TrainingJob, ResumeAfterEarlyStoppingContinuesFromTheKeptEpochAndItsOptimizerState) {
+  TemporaryDirectory dir;
+  testing::train_small_model(dir, "seed_data", 1);  // writes train.csv and test.csv
+  TrainingJobOptions options;
+  options.train_file = dir / "train.csv";
+  options.target = "total_earnings";
+  options.settings.hidden_layers = {8, 4};
+  options.settings.validation_split = 0.2;
+  options.settings.seed = 3;
+  options.settings.learning_rate = 0.05;  // large enough that validation loss wobbles and an earlier epoch wins
+  options.settings.epochs = 30;
+  options.out_dir = dir / "full";
+  auto full = run_training_job(options, {});
+  ASSERT_TRUE(full.ok()) << full.error().message;
+  const int kept = full->metadata.best_epoch;
+  ASSERT_GT(kept, 0);
+  // The checkpoint holds the kept epoch, not the last one run.
+  auto checkpoint = read_checkpoint(dir / "full", 9 * 8 + 8 + 8 * 4 + 4 + 4 + 1);
+  ASSERT_TRUE(checkpoint.ok()) << checkpoint.error().message;
+  EXPECT_EQ(checkpoint->epoch, kept);
+  EXPECT_EQ(checkpoint->moments.step, static_cast<std::int64_t>(kept) * 8);  // 240 rows / 32 = 8 steps an epoch
+  // Resuming it for one more epoch equals a run that stopped at the kept epoch and went one further.
+  options.resume_dir = dir / "full";
+  options.out_dir = dir / "resumed";
+  options.settings.epochs = kept + 1;
+  auto resumed = run_training_job(options, {});
+  ASSERT_TRUE(resumed.ok()) << resumed.error().message;
+  options.resume_dir.clear();
+  options.out_dir = dir / "straight";
+  auto straight = run_training_job(options, {});
+  ASSERT_TRUE(straight.ok()) << straight.error().message;
+  const auto a = predict_rows(dir / "resumed", kRows), b = predict_rows(dir / "straight", kRows);
+  // The straight run keeps its best epoch too, so compare only when it kept the last one as the resumed run did.
+  if (straight->metadata.best_epoch == kept + 1 && resumed->metadata.best_epoch == kept + 1) EXPECT_EQ(a, b);
+  EXPECT_EQ(resumed->metadata.epochs_run, kept + 1);
 }
 
 }  // namespace

@@ -13,75 +13,56 @@
 
 namespace vgsales::serve::testing {
 
-// prediction = sum of numeric/boolean cells (missing counts 0) + 100 when a categorical cell is "Action"
+// A model for the serve tests whose answers are easy to know: the real feature pipeline in front, then
+// prediction = sum of the numeric/boolean features (missing counts 0) + 100 when a categorical cell is "Action"
 // + `offset` (tests give each version its own offset to tell versions apart).
 class FakePredictor : public Predictor {
  public:
-  FakePredictor(ModelSignature signature, float offset) : signature_(std::move(signature)), offset_(offset) {}
-  const ModelSignature& signature() const override { return signature_; }
-
-  Result<std::vector<float>> predict_numeric(std::span<const float> rows) const override {
-    ++numeric_calls;
-    const std::size_t width = signature_.features.size();
-    if (!signature_.all_numeric()) return make_error(ErrorKind::internal, "predict_numeric on a categorical model");
-    if (rows.size() % width) return make_error(ErrorKind::invalid_data, "ragged rows");
-    std::vector<float> out;
-    for (std::size_t row = 0; row * width < rows.size(); ++row) {
-      float sum = offset_;
-      for (std::size_t column = 0; column < width; ++column) sum += rows[row * width + column];
-      out.push_back(sum);
-    }
-    return out;
+  FakePredictor(FeaturePipeline pipeline, float offset) : offset_(offset) {
+    metadata_.pipeline = std::move(pipeline);
+    metadata_.output_name = "earnings";
   }
+  const ModelMetadata& metadata() const override { return metadata_; }
 
-  Result<Predictions> predict_cells(std::span<const FieldValue> cells) const override {
-    ++cell_calls;
-    const std::size_t width = signature_.features.size();
-    if (cells.size() % width) return make_error(ErrorKind::invalid_data, "ragged cells");
-    Predictions predictions;
-    for (std::size_t row = 0; row * width < cells.size(); ++row) {
+  void predict_encoded(std::span<const float> encoded, std::span<float> out) const override {
+    ++calls;
+    const FeaturePipeline& features = metadata_.pipeline;
+    const std::size_t width = features.encoded_width();
+    for (std::size_t row = 0; row < out.size(); ++row) {
       float sum = offset_;
-      for (std::size_t column = 0; column < width; ++column) {
-        const FieldValue& value = cells[row * width + column];
-        if (const double* number = std::get_if<double>(&value)) sum += static_cast<float>(*number);
-        if (const std::string* text = std::get_if<std::string>(&value); text && *text == "Action") sum += 100;
+      for (std::size_t f = 0; f < features.features().size(); ++f) {
+        const float value = encoded[row * width + features.encoded_offset(f)];  // "Action" is the first category
+        sum += features.features()[f].type == ColumnType::categorical ? 100 * value : value;
       }
-      predictions.values.push_back(sum);
+      out[row] = sum;
     }
-    return predictions;
   }
 
-  mutable std::atomic<int> numeric_calls{0};
-  mutable std::atomic<int> cell_calls{0};
+  mutable std::atomic<int> calls{0};
 
  private:
-  ModelSignature signature_;
+  ModelMetadata metadata_;
   float offset_;
 };
 
-inline ModelSignature mixed_signature() {
-  ModelSignature signature;
-  signature.features = {{"critic_rating", FeatureKind::numeric},
-                        {"user_rating", FeatureKind::numeric},
-                        {"genre", FeatureKind::categorical},
-                        {"is_sequel", FeatureKind::boolean}};
-  signature.target_name = "total_earnings";
-  signature.output_name = "earnings";
-  return signature;
+inline FeaturePipeline mixed_pipeline() {
+  return FeaturePipeline({FeatureSpec{.name = "critic_rating", .type = ColumnType::numeric, .min = 1, .max = 5},
+                          FeatureSpec{.name = "user_rating", .type = ColumnType::numeric, .min = 1, .max = 5},
+                          FeatureSpec{.name = "genre", .type = ColumnType::categorical, .categories = {"Action", "Sports"}},
+                          FeatureSpec{.name = "is_sequel", .type = ColumnType::boolean, .max = 1}},
+                         "total_earnings", MissingValueSet());
 }
 
-inline ModelSignature numeric_signature() {
-  ModelSignature signature;
-  signature.features = {{"critic_rating", FeatureKind::numeric}, {"user_rating", FeatureKind::numeric}};
-  signature.target_name = "total_earnings";
-  signature.output_name = "earnings";
-  return signature;
+inline FeaturePipeline numeric_pipeline() {
+  return FeaturePipeline({FeatureSpec{.name = "critic_rating", .type = ColumnType::numeric, .min = 1, .max = 5},
+                          FeatureSpec{.name = "user_rating", .type = ColumnType::numeric, .min = 1, .max = 5}},
+                         "total_earnings", MissingValueSet());
 }
 
-// A version folder for the fake loader: model.pt marks it as a model, offset.txt gives its offset,
+// A version folder for the fake loader: model.json marks it as a model, offset.txt gives its offset,
 // and a file named "broken" makes the load fail.
 inline void write_fake_version(const std::filesystem::path& directory, float offset, bool broken = false) {
-  ::vgsales::testing::write_text_file(directory / "model.pt", "fake");
+  ::vgsales::testing::write_text_file(directory / "model.json", "fake");
   ::vgsales::testing::write_text_file(directory / "offset.txt", std::to_string(offset));
   if (broken) ::vgsales::testing::write_text_file(directory / "broken", "");
 }
@@ -95,7 +76,7 @@ inline Result<std::shared_ptr<const Predictor>> load_fake_predictor(const std::f
     return make_error(ErrorKind::not_found, "no offset.txt in " + directory.string());
   }
   const float offset = std::stof(::vgsales::testing::read_text_file(directory / "offset.txt"));
-  return std::shared_ptr<const Predictor>(std::make_shared<FakePredictor>(numeric_signature(), offset));
+  return std::shared_ptr<const Predictor>(std::make_shared<FakePredictor>(numeric_pipeline(), offset));
 }
 
 }  // namespace vgsales::serve::testing

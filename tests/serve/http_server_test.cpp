@@ -226,34 +226,46 @@ TEST_F(ServeHttpServerTest, AccessLogHasOneLinePerRequest) {
   EXPECT_NE(text.find("\"status\":404"), std::string::npos);
 }
 
-TEST_F(ServeHttpServerTest, RestClientSendsRowsByNameInBatches) {
+TEST_F(ServeHttpServerTest, RestClientLearnsTheFeaturesAndSendsRowsByNameInBatches) {
   RunningServer server(base_.path());
-  const std::vector<std::string> names = {"critic_rating", "user_rating"};
-  std::vector<FieldValue> cells;
+  auto client = RestClient::open(server.url() + "/");
+  ASSERT_TRUE(client.ok()) << client.error().message;
+  auto model = client->describe("vgsales");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  ASSERT_EQ(model->features.size(), 2u);
+  EXPECT_EQ(model->features[0].name, "critic_rating");
+  EXPECT_TRUE(model->features[0].numeric);
+  EXPECT_EQ(model->target_name, "total_earnings");
+  std::vector<std::string> texts;
   const int rows = static_cast<int>(kRestClientBatchRows) * 2 + 7;  // three batches
   for (int i = 0; i < rows; ++i) {
-    cells.emplace_back(static_cast<double>(i));
-    cells.emplace_back(0.5);
+    texts.push_back(std::to_string(i));
+    texts.push_back(i == 3 ? "NA" : "0.50");
   }
-  auto values = predict_via_rest(server.url() + "/", "vgsales", names, cells);
+  const std::vector<std::string_view> cells(texts.begin(), texts.end());
+  auto values = client->predict("vgsales", model->features, cells, MissingValueSet());
   ASSERT_TRUE(values.ok()) << values.error().message;
   ASSERT_EQ(values->size(), static_cast<std::size_t>(rows));
   EXPECT_FLOAT_EQ((*values)[0], 0.5f);
+  EXPECT_FLOAT_EQ((*values)[3], 3.0f);  // "NA" went as null and was imputed
   EXPECT_FLOAT_EQ((*values)[rows - 1], rows - 1 + 0.5f);
 }
 
 TEST_F(ServeHttpServerTest, RestClientReportsTheServersError) {
   RunningServer server(base_.path());
-  const std::vector<FieldValue> cells = {FieldValue{1.0}, FieldValue{std::string("high")}};
-  auto values = predict_via_rest(server.url(), "vgsales", {"critic_rating", "user_rating"}, cells);
+  auto client = RestClient::open(server.url());
+  ASSERT_TRUE(client.ok());
+  const std::vector<RemoteFeature> features = {{"critic_rating", true}, {"user_rating", true}};
+  const std::vector<std::string_view> cells = {"1", "high"};
+  auto values = client->predict("vgsales", features, cells, MissingValueSet());
   ASSERT_FALSE(values.ok());
   EXPECT_NE(values.error().message.find("the server answered 400"), std::string::npos) << values.error().message;
-  EXPECT_NE(values.error().message.find("is not of expected type"), std::string::npos);
-  auto unknown = predict_via_rest(server.url(), "other", {"critic_rating", "user_rating"},
-                                  std::vector<FieldValue>{FieldValue{1.0}, FieldValue{2.0}});
+  EXPECT_NE(values.error().message.find("value 'high' is not a number"), std::string::npos) << values.error().message;
+  const std::vector<std::string_view> good = {"1", "2"};
+  auto unknown = client->predict("other", features, good, MissingValueSet());
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().kind, ErrorKind::not_found);
-  auto https = predict_via_rest("https://127.0.0.1:1", "vgsales", {"a"}, std::vector<FieldValue>{FieldValue{1.0}});
+  auto https = RestClient::open("https://127.0.0.1:1");
   ASSERT_FALSE(https.ok());
   EXPECT_EQ(https.error().kind, ErrorKind::usage);
 }

@@ -27,8 +27,8 @@ std::string error_of(const RestResponse& response) {
 
 class ServeRestHandlerTest : public ::testing::Test {
  protected:
-  void serve(ModelSignature signature, long long version = 3) {
-    predictor_ = std::make_shared<FakePredictor>(std::move(signature), 0.0f);
+  void serve(FeaturePipeline pipeline, long long version = 3) {
+    predictor_ = std::make_shared<FakePredictor>(std::move(pipeline), 0.0f);
     auto model = std::make_shared<ServedModel>();
     model->version = version;
     model->predictor = predictor_;
@@ -58,7 +58,7 @@ TEST(ServeHttpStatusTest, OneCodePerErrorKind) {
 }
 
 TEST_F(ServeRestHandlerTest, StatusListsTheLiveVersionAsAvailable) {
-  serve(testing::mixed_signature());
+  serve(testing::mixed_pipeline());
   const auto response = get("/v1/models/vgsales");
   ASSERT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(response.content_type, "application/json");
@@ -72,7 +72,7 @@ TEST_F(ServeRestHandlerTest, StatusListsTheLiveVersionAsAvailable) {
 }
 
 TEST_F(ServeRestHandlerTest, StatusOfOneVersion) {
-  serve(testing::mixed_signature());
+  serve(testing::mixed_pipeline());
   EXPECT_EQ(get("/v1/models/vgsales/versions/3").status, 200);
   const auto missing = get("/v1/models/vgsales/versions/4");
   EXPECT_EQ(missing.status, 404);
@@ -89,7 +89,7 @@ TEST_F(ServeRestHandlerTest, StatusBeforeAnyLoadIsNotFound) {
 }
 
 TEST_F(ServeRestHandlerTest, MetadataDescribesTheSignature) {
-  serve(testing::mixed_signature());
+  serve(testing::mixed_pipeline());
   for (const std::string target : {"/v1/models/vgsales/metadata", "/v1/models/vgsales/versions/3/metadata"}) {
     const auto response = get(target);
     ASSERT_EQ(response.status, 200) << response.body;
@@ -115,7 +115,7 @@ TEST_F(ServeRestHandlerTest, MetadataDescribesTheSignature) {
 }
 
 TEST_F(ServeRestHandlerTest, PredictRowsAsLists) {
-  serve(testing::mixed_signature());
+  serve(testing::mixed_pipeline());
   const auto response = predict(R"({"instances": [[1, 2, "Action", true], [0.5, 0.25, "Puzzle", false]]})");
   ASSERT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(response.route, "predict");
@@ -124,7 +124,7 @@ TEST_F(ServeRestHandlerTest, PredictRowsAsLists) {
 }
 
 TEST_F(ServeRestHandlerTest, PredictRowsAsObjectsByFeatureName) {
-  serve(testing::mixed_signature());
+  serve(testing::mixed_pipeline());
   const auto response = predict(
       R"({"instances": [{"genre": "Action", "critic_rating": 4.5, "is_sequel": 1, "user_rating": null}]})");
   ASSERT_EQ(response.status, 200) << response.body;
@@ -133,14 +133,14 @@ TEST_F(ServeRestHandlerTest, PredictRowsAsObjectsByFeatureName) {
 }
 
 TEST_F(ServeRestHandlerTest, PredictRowsAsNamedInputTensor) {
-  serve(testing::numeric_signature());
+  serve(testing::numeric_pipeline());
   const auto response = predict(R"({"instances": [{"input": [1, 2]}]})");
   ASSERT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(response.body, R"({"predictions": [[3.0]]})");
 }
 
 TEST_F(ServeRestHandlerTest, PredictColumnarAnswersOutputs) {
-  serve(testing::numeric_signature());
+  serve(testing::numeric_pipeline());
   auto response = predict(R"({"inputs": [[1, 2], [3, 4]]})");
   ASSERT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(response.body, R"({"outputs": [[3.0], [7.0]]})");
@@ -152,19 +152,26 @@ TEST_F(ServeRestHandlerTest, PredictColumnarAnswersOutputs) {
   EXPECT_EQ(response.body, R"({"outputs": [[3.0], [30.0]]})");
 }
 
-TEST_F(ServeRestHandlerTest, AllNumericRequestsTakeTheFloatPath) {
-  serve(testing::numeric_signature());
-  ASSERT_EQ(predict(R"({"instances": [[1, 2]]})").status, 200);
-  EXPECT_EQ(predictor_->numeric_calls.load(), 1);
-  EXPECT_EQ(predictor_->cell_calls.load(), 0);
-  // A missing value needs the predictor's imputation, so the cell path.
-  const auto response = predict(R"({"instances": [[1, null]]})");
+TEST_F(ServeRestHandlerTest, MissingValuesAreImputedByThePipeline) {
+  serve(testing::numeric_pipeline());
+  // null and NaN are missing: imputed with the feature's fill value (0 here), as in training.
+  EXPECT_EQ(predict(R"({"instances": [[1, null]]})").body, R"({"predictions": [[1.0]]})");
+  EXPECT_EQ(predict(R"({"instances": [[NaN, 2]]})").body, R"({"predictions": [[2.0]]})");
+  EXPECT_EQ(predictor_->calls.load(), 2);
+}
+
+TEST_F(ServeRestHandlerTest, CategoriesAreMatchedByTheTextTheyWereWrittenWith) {
+  serve(FeaturePipeline({FeatureSpec{.name = "code", .type = ColumnType::categorical,
+                                     .categories = {"Action", "007", "1.10"}}},
+                        "total_earnings", MissingValueSet()));
+  // The JSON number 1.10 is the category "1.10" (not 1.1), and "007" is not 7; only "Action" scores 100.
+  const auto response = predict(R"({"instances": [{"code": "Action"}, {"code": 1.10}, {"code": "007"}, {"code": 7}]})");
   ASSERT_EQ(response.status, 200) << response.body;
-  EXPECT_EQ(predictor_->cell_calls.load(), 1);
+  EXPECT_EQ(response.body, R"({"predictions": [[100.0], [0.0], [0.0], [0.0]]})");
 }
 
 TEST_F(ServeRestHandlerTest, PredictWithAVersionInThePath) {
-  serve(testing::numeric_signature());
+  serve(testing::numeric_pipeline());
   EXPECT_EQ(post("/v1/models/vgsales/versions/3:predict", R"({"instances": [[1, 2]]})").status, 200);
   const auto wrong = post("/v1/models/vgsales/versions/2:predict", R"({"instances": [[1, 2]]})");
   EXPECT_EQ(wrong.status, 404);
@@ -175,7 +182,7 @@ TEST_F(ServeRestHandlerTest, PredictWithAVersionInThePath) {
 }
 
 TEST_F(ServeRestHandlerTest, SignatureName) {
-  serve(testing::numeric_signature());
+  serve(testing::numeric_pipeline());
   EXPECT_EQ(predict(R"({"signature_name": "serving_default", "instances": [[1, 2]]})").status, 200);
   EXPECT_EQ(predict(R"({"signature_name": "", "instances": [[1, 2]]})").status, 200);
   const auto other = predict(R"({"signature_name": "classify_x", "instances": [[1, 2]]})");
@@ -185,7 +192,7 @@ TEST_F(ServeRestHandlerTest, SignatureName) {
 }
 
 TEST_F(ServeRestHandlerTest, MalformedBodiesAre400) {
-  serve(testing::mixed_signature());
+  serve(testing::mixed_pipeline());
   struct Case {
     std::string body;
     std::string message_part;
@@ -202,9 +209,11 @@ TEST_F(ServeRestHandlerTest, MalformedBodiesAre400) {
       {R"({"instances": [[1, 2, "Action"]]})", "unexpected size: 3 at level: 0 expected size: 4"},
       {R"({"instances": [[1, 2, "Action", 1, 5]]})", "unexpected size: 5"},
       {R"({"inputs": [[1, 2, "Action"]]})", "unexpected size: 3"},
-      {R"({"instances": [[1, "high", "Action", 1]]})", "\"high\" Type: String is not of expected type: float"},
+      {R"({"instances": [[1, "high", "Action", 1]]})", "instances[0]: column 'user_rating': value 'high' is not a number"},
       {R"({"instances": [[1, [2], "Action", 1]]})", "Type: Array is not of expected type"},
-      {R"({"instances": [[1, 2, "Action", "yes"]]})", "feature 'is_sequel'"},
+      {R"({"instances": [[1, 2, "Action", "yes"]]})", "column 'is_sequel': value 'yes' is not a number"},
+      {R"({"instances": [[1, Infinity, "Action", 1]]})", "column 'user_rating': value 'Infinity' is not a finite number"},
+      {R"({"instances": [[1, 2, true, 1]]})", "Type: True is not of expected type: string or number (feature 'genre')"},
       {R"({"instances": [{"critic_rating": 1, "user_rating": 2, "genre": "A", "is_sequel": 0, "price": 9}]})",
        "does not have named input: price"},
       {R"({"instances": [{"critic_rating": 1, "genre": "A"}]})", "missing: user_rating,is_sequel"},
@@ -222,17 +231,17 @@ TEST_F(ServeRestHandlerTest, MalformedBodiesAre400) {
 }
 
 TEST_F(ServeRestHandlerTest, HostileBodiesNeverCrash) {
-  serve(testing::numeric_signature());
+  serve(testing::numeric_pipeline());
   // 200k nested arrays would overflow a recursive parser's stack.
   const std::string deep = "{\"instances\": " + std::string(200000, '[') + std::string(200000, ']') + "}";
   EXPECT_EQ(predict(deep).status, 400);
   EXPECT_EQ(predict(R"({"instances": [[1, 2]]} garbage)").status, 400);
-  EXPECT_EQ(predict(R"({"instances": [[NaN, Infinity]]})").status, 200);
+  EXPECT_EQ(predict(R"({"instances": [[NaN, -Infinity]]})").status, 400);
   EXPECT_EQ(predict("\xff\xfe{").status, 400);
 }
 
 TEST_F(ServeRestHandlerTest, WrongMethodIs405WithAllow) {
-  serve(testing::numeric_signature());
+  serve(testing::numeric_pipeline());
   auto response = get("/v1/models/vgsales:predict");
   EXPECT_EQ(response.status, 405);
   EXPECT_EQ(response.allow, "POST");
@@ -245,7 +254,7 @@ TEST_F(ServeRestHandlerTest, WrongMethodIs405WithAllow) {
 }
 
 TEST_F(ServeRestHandlerTest, UnknownPathsAndMethodsOfTheApi) {
-  serve(testing::numeric_signature());
+  serve(testing::numeric_pipeline());
   EXPECT_EQ(get("/").status, 404);
   EXPECT_EQ(get("/v1/models/").status, 404);
   EXPECT_EQ(get("/v1/models/vgsales/versions/abc").status, 404);
@@ -254,7 +263,7 @@ TEST_F(ServeRestHandlerTest, UnknownPathsAndMethodsOfTheApi) {
 }
 
 TEST_F(ServeRestHandlerTest, QueryStringsAreIgnored) {
-  serve(testing::numeric_signature());
+  serve(testing::numeric_pipeline());
   EXPECT_EQ(get("/v1/models/vgsales?verbose=1").status, 200);
 }
 
@@ -270,14 +279,14 @@ TEST_F(ServeRestHandlerTest, VertexHealthIs503UntilAModelIsLoaded) {
   const auto before = get("/health");
   EXPECT_EQ(before.status, 503);
   EXPECT_EQ(before.route, "health");
-  serve(testing::numeric_signature());
+  serve(testing::numeric_pipeline());
   const auto after = get("/health");
   EXPECT_EQ(after.status, 200);
   EXPECT_EQ(after.body, "{}");
 }
 
 TEST_F(ServeRestHandlerTest, VertexPredictTakesInstancesAndParameters) {
-  serve(testing::mixed_signature());
+  serve(testing::mixed_pipeline());
   const auto response = post("/vertex/predict",
                              R"({"instances": [{"critic_rating": 1, "user_rating": 2, "genre": "Action", )"
                              R"("is_sequel": 0}], "parameters": {"ignored": true}})");

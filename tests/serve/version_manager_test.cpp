@@ -18,8 +18,8 @@ using testing::load_fake_predictor;
 using testing::write_fake_version;
 
 float offset_of(const ServedModel& model) {
-  const float values[2] = {0, 0};
-  return model.predictor->predict_numeric(values)->at(0);
+  const RawCell zeros[2] = {RawCell::of_number(0), RawCell::of_number(0)};
+  return model.predictor->predict(zeros, [](size_t) { return std::string("row"); })->values.at(0);
 }
 
 TEST(ServeScanVersionsTest, NumericFoldersOnlyHighestFirst) {
@@ -102,6 +102,27 @@ TEST(ServeVersionManagerTest, AFailedLoadKeepsTheOldVersionAndLogsOnce) {
   fs::remove(base / "2" / "broken");  // fixed in place: the next poll loads it
   ASSERT_TRUE(manager.poll_once().ok());
   EXPECT_EQ(manager.current()->version, 2);
+}
+
+TEST(ServeVersionManagerTest, ABrokenNewerVersionNeverHidesACompleteOlderOne) {
+  TemporaryDirectory base;
+  write_fake_version(base / "1", 10);
+  write_fake_version(base / "2", 20, /*broken=*/true);  // e.g. an export without model.json
+  std::vector<std::string> log;
+  VersionManager manager(base.path(), load_fake_predictor, [&log](const std::string& line) { log.push_back(line); });
+  ASSERT_TRUE(manager.poll_once().ok());  // at start: version 1 serves, version 2's failure is logged
+  ASSERT_NE(manager.current(), nullptr);
+  EXPECT_EQ(manager.current()->version, 1);
+  ASSERT_GE(log.size(), 2u);
+  EXPECT_NE(log[0].find("failed to load version 2"), std::string::npos) << log[0];
+  EXPECT_NE(log.back().find("serving version 1"), std::string::npos) << log.back();
+  // On reload too: a broken version 3 leaves version 1 serving.
+  write_fake_version(base / "3", 30, /*broken=*/true);
+  EXPECT_FALSE(manager.poll_once().ok());
+  EXPECT_EQ(manager.current()->version, 1);
+  fs::remove(base / "3" / "broken");
+  ASSERT_TRUE(manager.poll_once().ok());
+  EXPECT_EQ(manager.current()->version, 3);
 }
 
 TEST(ServeVersionManagerTest, LoaderExceptionsAreFailedLoads) {

@@ -1,0 +1,31 @@
+// A CSV file read as a header and then batches of records, each record's fields exactly as written (quotes
+// removed): what `predict` and `evaluate` stream, locally or to a server, so a file of any size runs in flat memory.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace vgsales {
+
+struct CsvRecordBatch {
+  std::span<const std::vector<std::string>> records;
+  std::span<const long long> lines;  // the file line where each record starts
+};
+
+struct CsvBatchHandlers {
+  // The header's column names, trimmed; called once before any batch.
+  std::function<Result<void>(const std::vector<std::string>& names)> on_header;
+  std::function<Result<void>(const CsvRecordBatch& batch)> on_batch;
+};
+
+// Reads `path` in batches of up to `batch_rows` records; every record must have the header's field count. Returns
+// the number of records. Errors name the file and line.
+Result<long long> read_csv_in_batches(const std::filesystem::path& path, size_t batch_rows,
+                                      const CsvBatchHandlers& handlers);
+
+}  // namespace vgsales

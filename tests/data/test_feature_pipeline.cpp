@@ -1,0 +1,325 @@
+// Tests for src/data/feature_pipeline.cpp: type inference, vocabularies, imputation, and the one encoder.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "data/feature_pipeline.h"
+#include "data/feature_pipeline_json.h"
+#include "support/test_support.h"
+
+namespace vgsales {
+namespace {
+
+using testing::TemporaryDirectory;
+using testing::write_text_file;
+
+Table load_text(const TemporaryDirectory& dir, const std::string& text, const std::string& name = "t.csv",
+                const TableLoadOptions& options = {}) {
+  auto table = load_table(write_text_file(dir / name, text), options);
+  EXPECT_TRUE(table.ok()) << table.error().message;
+  return std::move(table).value();
+}
+
+std::string games_csv(int rows) {
+  // platform: 3 values; name: unique; flag: 0/1; score: numeric with one missing.
+  std::string text = "name,platform,flag,score,sales\n";
+  const char* platforms[] = {"Wii", "PS4", "Wii", "X360"};
+  for (int i = 0; i < rows; ++i)
+    text += "Game " + std::to_string(i) + "," + platforms[i % 4] + "," + std::to_string(i % 2) + "," +
+            (i == 3 ? std::string("N/A") : std::to_string(i % 7)) + "," + std::to_string(10 + i) + "\n";
+  return text;
+}
+
+TEST(FeaturePipeline, InfersTypesAndDropsIdentifiers) {
+  TemporaryDirectory dir;
+  const Table table = load_text(dir, games_csv(40));
+  auto schema = fit_feature_encoding(table, PipelineFitOptions{.target = "sales"});
+  ASSERT_TRUE(schema.ok()) << schema.error().message;
+  ASSERT_EQ(schema->features().size(), 3u);
+  EXPECT_EQ(schema->features()[0].name, "platform");
+  EXPECT_EQ(schema->features()[0].type, ColumnType::categorical);
+  EXPECT_EQ(schema->features()[0].categories, (std::vector<std::string>{"Wii", "PS4", "X360"}));  // most frequent first
+  EXPECT_EQ(schema->features()[1].type, ColumnType::boolean);
+  EXPECT_EQ(schema->features()[2].type, ColumnType::numeric);
+  EXPECT_TRUE(schema->features()[2].missing_indicator);
+  ASSERT_EQ(schema->dropped().size(), 1u);
+  EXPECT_EQ(schema->dropped()[0].first, "name");
+  EXPECT_EQ(schema->encoded_width(), 5u + 1u + 2u);
+}
+
+TEST(FeaturePipeline, ZeroOneColumnsStayNumericInputs) {
+  TemporaryDirectory dir;
+  const Table table = load_text(dir, "a,b,y\n0,1.5,3\n1,2.5,4\n1,3.5,5\n");
+  auto schema = fit_feature_encoding(table, PipelineFitOptions{.target = "y"});
+  ASSERT_TRUE(schema.ok());
+  EXPECT_TRUE(schema->all_numeric());
+  EXPECT_EQ(schema->encoded_width(), 2u);  // no one-hot for 0/1 flags
+  EXPECT_EQ(schema->encoded_names(), (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(FeaturePipeline, AStrayWordInANumericColumnIsAnErrorNamingLineAndValue) {
+  TemporaryDirectory dir;
+  std::string text = "rating,y\n";
+  for (int i = 0; i < 30; ++i) text += (i == 17 ? std::string("four") : std::to_string(i % 5)) + ",1\n";
+  const Table table = load_text(dir, text);
+  auto schema = fit_feature_encoding(table, PipelineFitOptions{.target = "y"});
+  ASSERT_FALSE(schema.ok());
+  EXPECT_NE(schema.error().message.find("t.csv:19: column 'rating': value 'four' is not a number"), std::string::npos)
+      << schema.error().message;
+}
+
+TEST(FeaturePipeline, ErrorsForUnusableColumns) {
+  TemporaryDirectory dir;
+  auto all_missing = fit_feature_encoding(load_text(dir, "a,b,y\n1,,3\n2,NA,4\n"), PipelineFitOptions{.target = "y"});
+  ASSERT_FALSE(all_missing.ok());
+  EXPECT_NE(all_missing.error().message.find("column 'b': every cell is missing"), std::string::npos);
+
+  auto one_value = fit_feature_encoding(load_text(dir, "a,g,y\n1,x,3\n2,x,4\n3,x,5\n"), PipelineFitOptions{.target = "y"});
+  ASSERT_FALSE(one_value.ok());
+  EXPECT_NE(one_value.error().message.find("column 'g': has a single value ('x')"), std::string::npos);
+
+  auto no_target = fit_feature_encoding(load_text(dir, "a,b\n1,2\n"), PipelineFitOptions{.target = "y"});
+  ASSERT_FALSE(no_target.ok());
+  EXPECT_NE(no_target.error().message.find("no target column 'y'"), std::string::npos);
+}
+
+TEST(FeaturePipeline, TextTargetIsAnError) {
+  TemporaryDirectory dir;
+  const Table table = load_text(dir, "a,y\n1,high\n2,low\n3,high\n");
+  auto target = read_target(table, "y");
+  ASSERT_FALSE(target.ok());
+  EXPECT_NE(target.error().message.find("column 'y': the target holds text"), std::string::npos);
+}
+
+TEST(FeaturePipeline, OverridesAndVocabularyCap) {
+  TemporaryDirectory dir;
+  std::string text = "code,y\n";
+  for (int i = 0; i < 60; ++i) text += std::to_string(i % 6) + "," + std::to_string(i) + "\n";
+  const Table table = load_text(dir, text);
+  auto schema = fit_feature_encoding(table, PipelineFitOptions{.target = "y", .categorical = {"code"}, .max_categories = 4});
+  ASSERT_TRUE(schema.ok()) << schema.error().message;
+  EXPECT_EQ(schema->features()[0].type, ColumnType::categorical);
+  EXPECT_EQ(schema->features()[0].categories.size(), 4u);
+  EXPECT_EQ(schema->features()[0].distinct_values, 6);
+  EXPECT_EQ(schema->features()[0].rare_categories, (std::vector<std::string>{"4", "5"}));
+  auto encoded = schema->encode_table(table);
+  ASSERT_TRUE(encoded.ok());
+  EXPECT_EQ(encoded->width, 6u);
+  // Two of six codes fall into "other" (slot 4) for being rare, not unseen: no warning counts them.
+  EXPECT_EQ(encoded->unseen_categories, 0);
+  for (size_t row = 0; row < 60; ++row)
+    EXPECT_EQ(encoded->values[row * 6 + 4], row % 6 >= 4 ? 1.0f : 0.0f) << row;
+  const Table fresh = load_text(dir, "code\n5\n7\n0\n", "new.csv");
+  auto fresh_encoded = schema->encode_table(fresh);
+  ASSERT_TRUE(fresh_encoded.ok());
+  EXPECT_EQ(fresh_encoded->unseen_categories, 1);  // only 7 was never seen
+  EXPECT_EQ(fresh_encoded->values[0 * 6 + 4], 1.0f);
+  EXPECT_EQ(fresh_encoded->values[1 * 6 + 4], 1.0f);
+}
+
+TEST(FeaturePipeline, EncodesOneHotOtherMissingAndImputes) {
+  TemporaryDirectory dir;
+  const Table train = load_text(dir, "p,s,y\nA,1,1\nB,3,2\nA,,3\nB,5,4\n", "train.csv");
+  auto schema = fit_feature_encoding(train, PipelineFitOptions{.target = "y"});
+  ASSERT_TRUE(schema.ok()) << schema.error().message;
+  EXPECT_DOUBLE_EQ(schema->features()[1].fill_value, 3.0);
+  const Table fresh = load_text(dir, "s,p,extra\n,C,0\n2,,0\n4,B,0\n", "new.csv");
+  auto encoded = schema->encode_table(fresh);
+  ASSERT_TRUE(encoded.ok()) << encoded.error().message;
+  ASSERT_EQ(encoded->width, 6u);  // p=A, p=B, p=other, p=missing, s, s_missing
+  const std::vector<float> expected = {0, 0, 1, 0, 3, 1,   // unseen C -> other; missing s -> 3 + indicator
+                                       0, 0, 0, 1, 2, 0,   // missing p
+                                       0, 1, 0, 0, 4, 0};
+  EXPECT_EQ(encoded->values, expected);
+  EXPECT_EQ(encoded->unseen_categories, 1);
+}
+
+TEST(FeaturePipeline, EncodingATextValueInANumericFeatureNamesTheCell) {
+  TemporaryDirectory dir;
+  const Table train = load_text(dir, "s,y\n1,1\n2,2\n", "train.csv");
+  auto schema = fit_feature_encoding(train, PipelineFitOptions{.target = "y"});
+  ASSERT_TRUE(schema.ok());
+  const Table fresh = load_text(dir, "s\n1\nlots\n", "new.csv");
+  auto encoded = schema->encode_table(fresh);
+  ASSERT_FALSE(encoded.ok());
+  EXPECT_NE(encoded.error().message.find("new.csv:3: column 's': value 'lots' is not a number"), std::string::npos);
+}
+
+
+// The categories of a product-code column as people write them: each text its own category, never re-printed.
+constexpr const char* kCodes[] = {"1.10", "007", "abc", "01", "1"};
+
+// Mostly words (so inference calls the column categorical) with the five codes among them. With
+// `numbers_first`, number-like codes come before the first word: the loader must read their text again exactly.
+std::string code_table(bool numbers_first) {
+  constexpr const char* kWords[] = {"abc", "def", "ghi", "jkl"};
+  std::string text = "code,y\n";
+  for (int i = 0; i < 60; ++i) {
+    const bool code_row = numbers_first ? (i < 4 || i % 3 == 0) : (i >= 4 && i % 3 == 0);
+    const std::string code = code_row ? kCodes[(numbers_first && i < 4) ? (i == 2 ? 4 : i == 3 ? 3 : i) : i % 5]
+                                      : kWords[i % 4];
+    text += code + "," + std::to_string(i) + "\n";
+  }
+  return text;
+}
+
+TEST(FeaturePipeline, CategoriesKeepTheirExactTextWhetherInferredOrForced) {
+  TemporaryDirectory dir;
+  for (const bool numbers_first : {true, false}) {
+    for (const bool forced : {false, true}) {
+      TableLoadOptions load;
+      if (forced) load.text_columns = {"code"};
+      const Table table = load_text(dir, code_table(numbers_first), "codes.csv", load);
+      PipelineFitOptions fit{.target = "y"};
+      if (forced) fit.categorical = {"code"};
+      auto pipeline = fit_feature_encoding(table, fit);
+      ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+      std::vector<std::string> categories = pipeline->features()[0].categories;
+      std::sort(categories.begin(), categories.end());
+      EXPECT_EQ(categories, (std::vector<std::string>{"007", "01", "1", "1.10", "abc", "def", "ghi", "jkl"}))
+          << "numbers first: " << numbers_first << ", forced: " << forced;
+      // Every written value maps to its own slot, with no unseen count, through the row encoder.
+      for (size_t k = 0; k < 5; ++k) {
+        bool unseen = true;
+        const size_t slot = pipeline->category_slot(0, kCodes[k], unseen);
+        EXPECT_FALSE(unseen) << kCodes[k];
+        EXPECT_EQ(pipeline->features()[0].categories[slot], kCodes[k]);
+      }
+    }
+  }
+}
+
+TEST(FeaturePipeline, TableAndRowEncodersAgreeCellForCell) {
+  TemporaryDirectory dir;
+  const Table train = load_text(dir, "p,s,y\n007,1,1\nB,3,2\n007,,3\nB,5,4\n1.10,2,5\n", "train.csv",
+                                TableLoadOptions{.text_columns = {"p"}});
+  auto pipeline = fit_feature_encoding(train, PipelineFitOptions{.target = "y", .categorical = {"p"}});
+  ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+  const std::string rows = "p,s\n007,2\n7,\nB,N/A\n1.10,4\n,1\n";
+  const Table fresh = load_text(dir, rows, "new.csv", TableLoadOptions{.text_columns = {"p"}});
+  auto from_table = pipeline->encode_table(fresh);
+  ASSERT_TRUE(from_table.ok()) << from_table.error().message;
+  const std::vector<std::vector<std::string>> cells = {{"007", "2"}, {"7", ""}, {"B", "N/A"}, {"1.10", "4"}, {"", "1"}};
+  long long unseen = 0;
+  for (size_t r = 0; r < cells.size(); ++r) {
+    const std::vector<RawCell> raw = {RawCell::of_text(cells[r][0]), RawCell::of_text(cells[r][1])};
+    std::vector<float> out(pipeline->encoded_width());
+    ASSERT_TRUE(pipeline->encode_row(raw, out, unseen).ok());
+    const std::vector<float> expected(from_table->values.begin() + static_cast<long>(r * out.size()),
+                                      from_table->values.begin() + static_cast<long>((r + 1) * out.size()));
+    EXPECT_EQ(out, expected) << "row " << r;
+  }
+  EXPECT_EQ(unseen, 1);  // "7" is not "007"
+  EXPECT_EQ(from_table->unseen_categories, 1);
+}
+
+TEST(FeaturePipeline, ANumberGivenForACategoryIsReadAsWritten) {
+  TemporaryDirectory dir;
+  const Table train = load_text(dir, "year,y\n2006,1\n1.10,2\nx,3\n", "train.csv");
+  auto pipeline = fit_feature_encoding(train, PipelineFitOptions{.target = "y", .categorical = {"year"}});
+  ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+  long long unseen = 0;
+  std::vector<float> out(pipeline->encoded_width());
+  // A JSON number keeps its text: 1.10 is the category "1.10", not "1.1".
+  const std::vector<RawCell> written = {RawCell::of_number(1.1, "1.10")};
+  ASSERT_TRUE(pipeline->encode_row(written, out, unseen).ok());
+  EXPECT_EQ(unseen, 0);
+  // Without its text, the number's shortest form is used.
+  const std::vector<RawCell> bare = {RawCell::of_number(2006)};
+  ASSERT_TRUE(pipeline->encode_row(bare, out, unseen).ok());
+  EXPECT_EQ(unseen, 0);
+}
+
+TEST(FeaturePipeline, RowErrorsNameTheFeatureAndTheValue) {
+  TemporaryDirectory dir;
+  const Table train = load_text(dir, "s,y\n1,1\n2,2\n", "train.csv");
+  auto pipeline = fit_feature_encoding(train, PipelineFitOptions{.target = "y"});
+  ASSERT_TRUE(pipeline.ok());
+  long long unseen = 0;
+  std::vector<float> out(pipeline->encoded_width());
+  const std::vector<RawCell> word = {RawCell::of_text("lots")};
+  auto result = pipeline->encode_row(word, out, unseen);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().message, "column 's': value 'lots' is not a number");
+  const std::vector<RawCell> infinite = {RawCell::of_text("inf")};
+  EXPECT_FALSE(pipeline->encode_row(infinite, out, unseen).ok());
+  const std::vector<RawCell> missing = {RawCell::of_text("NA")};
+  EXPECT_TRUE(pipeline->encode_row(missing, out, unseen).ok());
+}
+
+TEST(FeaturePipeline, BindingNamesTheMissingColumnsWithTheClosestMatch) {
+  TemporaryDirectory dir;
+  const Table train = load_text(dir, "Total_Score,genre,y\n1,a,1\n2,b,2\n", "train.csv");
+  auto pipeline = fit_feature_encoding(train, PipelineFitOptions{.target = "y"});
+  ASSERT_TRUE(pipeline.ok());
+  const std::vector<std::string> header = {"genre", "total_score", "extra", "y"};
+  auto binding = pipeline->bind_columns(header);
+  ASSERT_FALSE(binding.ok());
+  EXPECT_NE(binding.error().message.find("'Total_Score' (did you mean 'total_score'?)"), std::string::npos)
+      << binding.error().message;
+  const std::vector<std::string> good = {"genre", "extra", "Total_Score", "y"};
+  auto bound = pipeline->bind_columns(good);
+  ASSERT_TRUE(bound.ok());
+  EXPECT_EQ(bound->source_of_feature, (std::vector<size_t>{2, 0}));
+  EXPECT_EQ(bound->ignored, (std::vector<std::string>{"extra"}));  // the target is not "ignored"
+}
+
+TEST(FeaturePipeline, JsonRoundTripKeepsEveryPart) {
+  TemporaryDirectory dir;
+  const Table train = load_text(dir, "p,s,y\n007,1,1\nB,3,2\n007,,3\nB,5,40\n1.10,2,5\n", "train.csv",
+                                TableLoadOptions{.text_columns = {"p"}});
+  auto fitted = fit_feature_encoding(
+      train, PipelineFitOptions{.target = "y", .categorical = {"p"}, .missing_values = MissingValueSet({"", "?"})});
+  ASSERT_TRUE(fitted.ok());
+  FeaturePipeline pipeline = *fitted;
+  auto encoded = pipeline.encode_table(train);
+  ASSERT_TRUE(encoded.ok());
+  pipeline.set_target_transform(TargetTransform::log1p);
+  const std::vector<float> targets = {1, 2, 3, 40, 5};
+  ASSERT_TRUE(fit_scaling(pipeline, *encoded, targets).ok());
+
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  write_pipeline_json(writer, pipeline);
+  rapidjson::Document doc;
+  doc.Parse(buffer.GetString());
+  ASSERT_FALSE(doc.HasParseError());
+  auto read = read_pipeline_json(doc, JsonFieldReader("model.json"), "pipeline");
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_EQ(read->encoded_names(), pipeline.encoded_names());
+  EXPECT_EQ(read->features()[0].categories, pipeline.features()[0].categories);
+  EXPECT_EQ(read->missing_values().spellings(), (std::vector<std::string>{"", "?"}));
+  EXPECT_EQ(read->target_transform(), TargetTransform::log1p);
+  EXPECT_EQ(read->scaling().input_offset, pipeline.scaling().input_offset);
+  EXPECT_EQ(read->scaling().input_scale, pipeline.scaling().input_scale);
+  EXPECT_FLOAT_EQ(read->scaling().target_offset, std::log1p(1.0f));
+  EXPECT_FLOAT_EQ(read->scale_target(40), 1.0f);
+  EXPECT_NEAR(read->unscale_target(read->scale_target(5)), 5.0f, 1e-4);
+}
+
+TEST(FeaturePipeline, DamagedJsonIsRejectedNamingTheField) {
+  rapidjson::Document doc;
+  doc.Parse(R"({"features": [{"name": "p", "type": "categorical", "categories": ["a", "a"], "rare_categories": [],
+               "distinct_values": 2}], "missing_values": [""], "dropped_columns": [],
+               "input_scaling": {"offset": [0, 0, 0], "scale": [1, 1, 1]},
+               "target": {"name": "y", "transform": "none", "offset": 0, "scale": 1}})");
+  ASSERT_FALSE(doc.HasParseError());
+  auto read = read_pipeline_json(doc, JsonFieldReader("model.json"), "pipeline");
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.error().message.find("pipeline.features[0].categories': category 'a' is listed twice"),
+            std::string::npos)
+      << read.error().message;
+  doc.Parse(R"({"features": [{"name": "s", "type": "numeric", "min": 0, "max": 1, "fill_value": 0.5,
+               "missing_indicator": false}], "missing_values": [""], "dropped_columns": [],
+               "input_scaling": {"offset": [0, 0], "scale": [1, 1]},
+               "target": {"name": "y", "transform": "none", "offset": 0, "scale": 1}})");
+  read = read_pipeline_json(doc, JsonFieldReader("model.json"), "pipeline");
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.error().message.find("has 2 offsets and 2 scales but the features encode to 1 inputs"),
+            std::string::npos)
+      << read.error().message;
+}
+
+}  // namespace
+}  // namespace vgsales
