@@ -24,14 +24,11 @@ std::unique_ptr<TrainingObserver> open_or_fail(const TensorBoardOptions& options
   return observer.ok() ? std::move(observer).value() : nullptr;
 }
 
-const RunInventory* find_run(const LogInventory& inventory, const std::string& name) {
-  for (const auto& run : inventory.runs) {
-    if (run.name == name) return &run;
-  }
-  return nullptr;
+const FolderInventory* find_run(const LogInventory& inventory, const std::string& name) {
+  return inventory.find_folder(name);
 }
 
-const TagInventory* find_tag(const RunInventory& run, const std::string& tag) {
+const TagInventory* find_tag(const FolderInventory& run, const std::string& tag) {
   for (const auto& item : run.tags) {
     if (item.tag == tag) return &item;
   }
@@ -58,9 +55,13 @@ TEST(TensorboardObserver, WritesOneFolderPerSplitBesideTheSession) {
     ASSERT_TRUE(fs::is_directory(directory / "logs" / sub)) << sub;
     EXPECT_EQ(testing::event_files_in(directory / "logs" / sub).size(), 1u) << sub;
   }
-  ASSERT_EQ(inventory.runs.size(), 4u);
+  // One training run, in four folders (TensorBoard's four runs): its own and one per split.
+  ASSERT_EQ(inventory.runs.size(), 1u);
+  EXPECT_EQ(inventory.runs[0].name, "run-a");
+  EXPECT_EQ(inventory.runs[0].split_names(), (std::vector<std::string>{"train", "validation", "test"}));
+  ASSERT_EQ(inventory.folder_count(), 4u);
   for (const char* split : {"run-a/train", "run-a/validation", "run-a/test"}) {
-    const RunInventory* run = find_run(inventory, split);
+    const FolderInventory* run = find_run(inventory, split);
     ASSERT_NE(run, nullptr) << split;
     for (const char* tag : {"epoch_loss", "epoch_rmse", "epoch_mae"}) {
       const TagInventory* found = find_tag(*run, tag);
@@ -71,7 +72,7 @@ TEST(TensorboardObserver, WritesOneFolderPerSplitBesideTheSession) {
       EXPECT_EQ(found->last_step, 6);
     }
   }
-  const RunInventory* train = find_run(inventory, "run-a/train");
+  const FolderInventory* train = find_run(inventory, "run-a/train");
   EXPECT_EQ(find_tag(*train, "epoch_loss")->last_value, "0.0166667");
   for (const char* tag : {"epoch_learning_rate", "epoch_seconds", "epoch_samples_per_second"}) {
     EXPECT_NE(find_tag(*train, tag), nullptr) << tag;
@@ -83,8 +84,8 @@ TEST(TensorboardObserver, HistogramsImagesTextAndLayoutLandWhereExpected) {
   TemporaryDirectory directory;
   const LogInventory inventory =
       write_synthetic_run(directory / "logs", {.run_name = "r", .histogram_freq = 2, .image_freq = 3}, 7);
-  const RunInventory* train = find_run(inventory, "r/train");
-  const RunInventory* test = find_run(inventory, "r/test");
+  const FolderInventory* train = find_run(inventory, "r/train");
+  const FolderInventory* test = find_run(inventory, "r/test");
   ASSERT_TRUE(train && test);
   // Weights at the start (step 0) and every second epoch: 0, 2, 4, 6.
   for (const char* tag : {"layer_1/kernel", "layer_1/bias", "layer_3/kernel", "layer_3/bias"}) {
@@ -135,7 +136,7 @@ TEST(TensorboardObserver, SessionRunHoldsHparamsStartAndEnd) {
   Result<LogInventory> inventory = inventory_log_directory(directory / "logs");
   ASSERT_TRUE(inventory.ok());
   EXPECT_FALSE(inventory->has_problems());
-  const RunInventory* session = find_run(*inventory, "s");
+  const FolderInventory* session = find_run(*inventory, "s");
   ASSERT_NE(session, nullptr);
   ASSERT_NE(find_tag(*session, "_hparams_/experiment"), nullptr);
   // Metrics of all three splits, even without a validation split in this run.
