@@ -57,7 +57,7 @@ TEST_F(TensorboardCli, TrainWritesLogsThatLogsAndPythonAccept) {
   EXPECT_NE(listed.out.find("folder first/train (train split)"), std::string::npos) << listed.out;
   EXPECT_NE(listed.out.find("graph: GraphDef of"), std::string::npos);
   EXPECT_NE(listed.out.find("1..6 (6)"), std::string::npos);
-  EXPECT_NE(listed.out.find("480x480 PNG"), std::string::npos);
+  EXPECT_NE(listed.out.find("640x640 PNG"), std::string::npos);
   EXPECT_NE(listed.out.find("session end: STATUS_SUCCESS"), std::string::npos);
   EXPECT_EQ(listed.out.find("DAMAGED"), std::string::npos);
 
