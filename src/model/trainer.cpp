@@ -140,6 +140,8 @@ EpochDetail gather_detail(const DenseStackLayout& layout, const float* parameter
   detail.network = unflatten_parameters(frame, layout, parameters);
   detail.evaluation_split = split.name;
   detail.activations.resize(layout.layer_count());
+  for (size_t l = 0; l < layout.layer_count(); ++l) detail.activations[l].reserve(split.rows * layout.outputs(l));
+  detail.predictions.reserve(split.rows);
   for (size_t first = 0; first < split.rows; first += kEvaluationChunk) {
     const auto rows = static_cast<std::int64_t>(std::min<size_t>(kEvaluationChunk, split.rows - first));
     forward_rows(layout, parameters, frame, split, first, rows, scaled, workspace);
