@@ -24,7 +24,7 @@ std::string with_thousands(double value, int decimals) {
 std::string unit_prefix_for(const std::string& target) { return currency_prefix(target); }
 
 std::string target_amount(double value, const std::string& unit_prefix) {
-  return (value < 0 ? "-" : "") + unit_prefix + format_significant(std::abs(value));
+  return fmt::format("{}{}{}", value < 0 ? "-" : "", unit_prefix, format_significant(std::abs(value)));
 }
 
 std::string figure(double value) { return format_significant(value); }

@@ -32,8 +32,8 @@ void register_evaluate_command(CLI::App& app, CommandAction& chosen) {
       }
       const std::string& target = predictor->signature().target_name;
       const std::string unit = unit_prefix_for(target);
-      fmt::print("{} rows of {} (target {}, errors {})\n", with_thousands(static_cast<double>(m.rows), 0), options->data,
-                 target, target_units_phrase(target));
+      fmt::print("{} rows of {} (target {}, errors {})\n", with_thousands(static_cast<double>(m.rows), 0),
+                 options->data, target, target_units_phrase(target));
       // MSE is in squared units, so it gets no currency sign; every figure keeps 4 significant digits.
       fmt::print("  RMSE  {}\n  MAE   {}\n  MSE   {}\n", target_amount(m.rmse, unit), target_amount(m.mae, unit),
                  figure(m.mse));

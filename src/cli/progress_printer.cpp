@@ -20,7 +20,9 @@ std::string validation_note(std::optional<double> best_before, int best_epoch_be
   if (!best_before) return fmt::format("val_loss improved from inf to {}, keeping this epoch", figure(validation_loss));
   // Enough digits that an improvement never reads "from 0.0002241 to 0.0002241".
   int digits = 4;
-  while (digits < 12 && format_significant(*best_before, digits) == format_significant(validation_loss, digits)) ++digits;
+  while (digits < 12 && format_significant(*best_before, digits) == format_significant(validation_loss, digits)) {
+    ++digits;
+  }
   return fmt::format("val_loss improved from {} to {}, keeping this epoch", format_significant(*best_before, digits),
                      format_significant(validation_loss, digits));
 }

@@ -36,15 +36,21 @@ std::string format_significant(double value, int digits) {
   int decimals = std::max(0, digits - integer_digits);
   std::string text = fmt::format("{:.{}f}", magnitude, decimals);
   // Rounding may carry into a new digit (9.9996 -> "10.000"): one decimal fewer keeps the count honest.
-  if (decimals > 0 && std::stod(text) >= std::pow(10.0, integer_digits)) text = fmt::format("{:.{}f}", magnitude, --decimals);
+  if (decimals > 0 && std::stod(text) >= std::pow(10.0, integer_digits)) {
+    text = fmt::format("{:.{}f}", magnitude, --decimals);
+  }
   const std::size_t point = text.find('.');
   const std::size_t integer_end = point == std::string::npos ? text.size() : point;
-  for (long i = static_cast<long>(integer_end) - 3; i > 0; i -= 3) text.insert(static_cast<std::size_t>(i), ",");
-  return (value < 0 ? "-" : "") + text;
+  std::string grouped = value < 0 ? "-" : "";
+  for (std::size_t i = 0; i < integer_end; ++i) {
+    if (i > 0 && (integer_end - i) % 3 == 0) grouped += ',';
+    grouped += text[i];
+  }
+  return grouped + text.substr(integer_end);
 }
 
 std::string format_target_amount(double value, std::string_view target) {
-  return (value < 0 ? "-" : "") + currency_prefix(target) + format_significant(std::abs(value));
+  return fmt::format("{}{}{}", value < 0 ? "-" : "", currency_prefix(target), format_significant(std::abs(value)));
 }
 
 }  // namespace vgsales

@@ -295,15 +295,16 @@ std::string format_log_inventory(const LogInventory& inventory) {
     for (const FolderInventory& folder : run.folders) file_count += folder.files.size();
   }
   // TensorBoard lists every folder as a run of its own; say both, so neither count surprises.
-  std::string text = fmt::format("{}: {}, {} in {} (TensorBoard lists each folder as a run)\n",
-                                 inventory.logdir.string(), plural(inventory.runs.size(), "training run", "training runs"),
-                                 plural(file_count, "event file", "event files"),
-                                 plural(inventory.folder_count(), "folder", "folders"));
+  std::string text =
+      fmt::format("{}: {}, {} in {} (TensorBoard lists each folder as a run)\n", inventory.logdir.string(),
+                  plural(inventory.runs.size(), "training run", "training runs"),
+                  plural(file_count, "event file", "event files"), plural(inventory.folder_count(), "folder", "folders"));
   for (const RunInventory& run : inventory.runs) {
     const std::vector<std::string> splits = run.split_names();
     std::string joined;
     for (const std::string& split : splits) joined += (joined.empty() ? "" : ", ") + split;
-    text += fmt::format("\nrun {}: {}\n", run.name, splits.empty() ? std::string("no split folders") : "splits " + joined);
+    text += fmt::format("\nrun {}: {}\n", run.name,
+                        splits.empty() ? std::string("no split folders") : "splits " + joined);
     for (const FolderInventory& folder : run.folders) format_folder(folder, text);
   }
   if (!inventory.problems.empty()) {
