@@ -14,10 +14,13 @@ build_packages=(
   rapidjson-dev         # model.json and the REST API's JSON
   libboost-dev          # Boost.Beast/Asio for the model server
   libpng-dev            # PNG image summaries for TensorBoard
+  libcairo2-dev         # draws the predicted-vs-actual plot (anti-aliased shapes, text, PNG output)
+  fonts-dejavu-core     # the plot's text face (DejaVu Sans), also needed at run time
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 test_packages=(
   python3-torch python3-onnx python3-opencv python3-sklearn python3-protobuf python3-pandas python3-numpy
+  python3-pil           # an independent PNG reader for the plot test
   curl wrk nginx-light
   time                  # /usr/bin/time -v: peak RSS in bench/run.sh
 )

@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "common/target_units.h"
+#include "model/metrics.h"
+
 namespace vgsales::cli {
 
 std::string with_thousands(double value, int decimals) {
@@ -18,17 +21,26 @@ std::string with_thousands(double value, int decimals) {
   return (value < 0 ? "-" : "") + digits;
 }
 
-std::string unit_prefix_for(const std::string& target) {
-  std::string lower = target;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  for (const char* word : {"earning", "revenue", "dollar", "usd", "income"})
-    if (lower.find(word) != std::string::npos) return "$";
-  return "";
-}
+std::string unit_prefix_for(const std::string& target) { return currency_prefix(target); }
 
 std::string target_amount(double value, const std::string& unit_prefix) {
-  if (value < 0) return "-" + unit_prefix + with_thousands(-value);
-  return unit_prefix + with_thousands(value);
+  return fmt::format("{}{}{}", value < 0 ? "-" : "", unit_prefix, format_significant(std::abs(value)));
+}
+
+std::string figure(double value) { return format_significant(value); }
+
+std::string mape_cell(const SplitMetrics& metrics) {
+  return mape_is_meaningful(metrics) ? fmt::format("{:.2f}%", metrics.mape) : std::string("not shown*");
+}
+
+std::optional<std::string> mape_hidden_reason(const SplitMetrics& metrics, const std::string& split) {
+  if (mape_is_meaningful(metrics)) return std::nullopt;
+  if (metrics.rows == 0) return "not shown: no rows";
+  return fmt::format("not shown: {} of {} {}targets are near zero (0 or below {:g} % of the mean absolute "
+                     "target), where a percentage error says little",
+                     with_thousands(static_cast<double>(metrics.near_zero_targets), 0),
+                     with_thousands(static_cast<double>(metrics.rows), 0), split.empty() ? "" : split + " ",
+                     100 * kNearZeroTargetFraction);
 }
 
 }  // namespace vgsales::cli

@@ -4,6 +4,7 @@
 #include "cli/command.h"
 #include "cli/console_format.h"
 #include "cli/flag_table.h"
+#include "common/target_units.h"
 #include "model/model_evaluation.h"
 
 namespace vgsales::cli {
@@ -28,15 +29,24 @@ void register_evaluate_command(CLI::App& app, CommandAction& chosen) {
       VGSALES_ASSIGN_OR_RETURN(const CsvEvaluation evaluation, evaluate_csv(*predictor, options->data, options->na_values));
       const SplitMetrics& m = evaluation.metrics;
       if (options->json) {
-        fmt::print("{{\"mse\": {}, \"rmse\": {}, \"mae\": {}, \"mape\": {}, \"r2\": {}, \"rows\": {}}}\n", m.mse, m.rmse,
-                   m.mae, m.mape, m.r2, m.rows);
+        fmt::print("{{\"mse\": {}, \"rmse\": {}, \"mae\": {}, \"mape\": {}, \"r2\": {}, \"rows\": {}, "
+                   "\"near_zero_targets\": {}}}\n",
+                   m.mse, m.rmse, m.mae, m.mape, m.r2, m.rows, m.near_zero_targets);
         return {};
       }
       const std::string& target = predictor->pipeline().target();
       const std::string unit = unit_prefix_for(target);
-      fmt::print("{} rows of {} (target {})\n", m.rows, options->data, target);
-      fmt::print("  RMSE  {}\n  MAE   {}\n  MSE   {}\n  MAPE  {:.2f}%\n  R²    {:.4f}\n", target_amount(m.rmse, unit),
-                 target_amount(m.mae, unit), with_thousands(m.mse, 0), m.mape, m.r2);
+      fmt::print("{} rows of {} (target {}, errors {})\n", with_thousands(static_cast<double>(m.rows), 0),
+                 options->data, target, target_units_phrase(target));
+      // MSE is in squared units, so it gets no currency sign; every figure keeps 4 significant digits.
+      fmt::print("  RMSE  {}\n  MAE   {}\n  MSE   {}\n", target_amount(m.rmse, unit), target_amount(m.mae, unit),
+                 figure(m.mse));
+      if (auto reason = mape_hidden_reason(m)) {
+        fmt::print("  MAPE  {}\n", *reason);
+      } else {
+        fmt::print("  MAPE  {:.2f}%\n", m.mape);
+      }
+      fmt::print("  R²    {:.4f}\n", m.r2);
       return {};
     };
   });

@@ -8,14 +8,85 @@
 #include <fmt/format.h>
 
 #include "cli/console_format.h"
+#include "common/target_units.h"
 
 namespace vgsales::cli {
+
+std::string validation_note(std::optional<double> best_before, int best_epoch_before, double validation_loss) {
+  // The trainer's rule: strictly lower than every earlier epoch.
+  if (best_before && !(validation_loss < *best_before)) {
+    return fmt::format("val_loss did not improve from {} (epoch {})", figure(*best_before), best_epoch_before);
+  }
+  if (!best_before) return fmt::format("val_loss improved from inf to {}, keeping this epoch", figure(validation_loss));
+  // Enough digits that an improvement never reads "from 0.0002241 to 0.0002241".
+  int digits = 4;
+  while (digits < 12 && format_significant(*best_before, digits) == format_significant(validation_loss, digits)) {
+    ++digits;
+  }
+  return fmt::format("val_loss improved from {} to {}, keeping this epoch", format_significant(*best_before, digits),
+                     format_significant(validation_loss, digits));
+}
+
+std::string describe_kept_epoch(const KeptEpochFacts& facts) {
+  const bool partial = facts.last_epoch_partial();
+  const std::string cut_short = fmt::format("Ctrl-C cut it short after {} of {} batches", facts.partial_batches_done,
+                                            facts.partial_batches);
+  const bool kept_partial = partial && facts.kept_epoch == facts.epochs_run;
+  if (!facts.has_validation) {
+    if (kept_partial) {
+      return fmt::format("Kept the weights of epoch {} as they stood when {}: with no validation split the latest "
+                         "weights are kept.",
+                         facts.kept_epoch, cut_short);
+    }
+    return fmt::format("Kept the weights of the last epoch {}: with no validation split there is no earlier epoch to "
+                       "prefer.",
+                       facts.epochs_run == facts.planned_epochs
+                           ? fmt::format("({} of {})", facts.kept_epoch, facts.planned_epochs)
+                           : fmt::format("run ({} of {} planned)", facts.kept_epoch, facts.planned_epochs));
+  }
+  const bool loss_known = facts.best_validation_loss && facts.best_validation_epoch == facts.kept_epoch;
+  const std::string loss = loss_known ? fmt::format(" ({})", figure(*facts.best_validation_loss)) : "";
+  if (kept_partial) {
+    return fmt::format("Kept the weights of epoch {} as they stood when {}: the lowest validation loss{}.",
+                       facts.kept_epoch, cut_short, loss);
+  }
+  std::string text = fmt::format("Kept the weights of epoch {} of {} run: the lowest validation loss{}.",
+                                 facts.kept_epoch, facts.epochs_run, loss);
+  if (facts.status == "stopped_early") {
+    text += fmt::format(" Training stopped early: the validation loss did not improve for {} epochs.",
+                        facts.early_stopping);
+  }
+  if (partial) {
+    text += fmt::format(" The partial epoch {} (Ctrl-C cut it short after {} of {} batches) was discarded.",
+                        facts.epochs_run, facts.partial_batches_done, facts.partial_batches);
+  }
+  return text;
+}
+
+std::string describe_interruption(const KeptEpochFacts& facts, const std::string& model_dir) {
+  if (!facts.last_epoch_partial()) {
+    return fmt::format("interrupted after epoch {}: saved the model of epoch {} to {}", facts.epochs_run,
+                       facts.kept_epoch, model_dir);
+  }
+  const std::string where = fmt::format("interrupted in epoch {} after {} of {} batches", facts.epochs_run,
+                                        facts.partial_batches_done, facts.partial_batches);
+  if (facts.kept_epoch == facts.epochs_run) {
+    return fmt::format("{}: {}; saved the model of epoch {} as it stood (partial) to {}", where,
+                       facts.has_validation ? "its weights had the lowest validation loss so far"
+                                            : "with no validation split the latest weights are kept",
+                       facts.kept_epoch, model_dir);
+  }
+  return fmt::format("{}: the partial epoch was discarded; saved the model of epoch {} to {}", where, facts.kept_epoch,
+                     model_dir);
+}
 
 ProgressPrinter::ProgressPrinter(std::string unit_prefix, bool quiet)
     : unit_prefix_(std::move(unit_prefix)), quiet_(quiet), terminal_(::isatty(STDOUT_FILENO) == 1) {}
 
 Result<void> ProgressPrinter::on_train_begin(const TrainingRunInfo& info) {
   epochs_ = info.epochs;
+  facts_.planned_epochs = info.epochs;
+  facts_.has_validation = info.validation_rows > 0;
   if (!quiet_)
     fmt::print("Training on {} rows ({} validation, {} test), {} epochs, batches of {}\n", info.train_rows,
                info.validation_rows, info.test_rows, info.epochs, info.batch_size);
@@ -24,6 +95,9 @@ Result<void> ProgressPrinter::on_train_begin(const TrainingRunInfo& info) {
 }
 
 void ProgressPrinter::on_batch_end(int epoch, long long batch, long long batches, double running_loss) {
+  batch_epoch_ = epoch;
+  batches_done_ = batch;
+  batches_ = batches;
   if (quiet_ || !terminal_) return;
   const auto now = std::chrono::steady_clock::now();
   if (batch != batches && now - last_draw_ < std::chrono::milliseconds(50)) return;
@@ -38,17 +112,35 @@ void ProgressPrinter::on_batch_end(int epoch, long long batch, long long batches
 }
 
 void ProgressPrinter::on_epoch_end(const EpochSummary& summary, const EpochDetail*) {
+  // A Ctrl-C stops after the current batch; the trainer still reports the epoch, cut short.
+  const bool partial = batch_epoch_ == summary.epoch && batches_done_ < batches_;
+  facts_.epochs_run = summary.epoch;
+  facts_.partial_batches_done = partial ? batches_done_ : 0;
+  facts_.partial_batches = partial ? batches_ : 0;
+  std::string note;
+  if (const auto validation = summary.splits.find("validation"); validation != summary.splits.end()) {
+    note = validation_note(best_validation_loss_, best_validation_epoch_, validation->second.loss);
+    if (!best_validation_loss_ || validation->second.loss < *best_validation_loss_) {
+      best_validation_loss_ = validation->second.loss;
+      best_validation_epoch_ = summary.epoch;
+      facts_.best_validation_loss = best_validation_loss_;
+      facts_.best_validation_epoch = summary.epoch;
+    }
+  }
   if (quiet_) return;
-  std::string line = fmt::format("Epoch {}/{} - {:.2f}s", summary.epoch, epochs_, summary.seconds);
+  std::string line = fmt::format("Epoch {}/{}", summary.epoch, epochs_);
+  if (partial) line += fmt::format(" - interrupted after {}/{} batches", batches_done_, batches_);
+  line += fmt::format(" - {:.2f}s", summary.seconds);
   const auto& train = summary.splits.at("train");
-  line += fmt::format(" - loss: {:.5f} - rmse: {}", train.loss, target_amount(train.rmse, unit_prefix_));
+  line += fmt::format(" - loss: {} - rmse: {}", figure(train.loss), target_amount(train.rmse, unit_prefix_));
   for (const char* split : {"validation", "test"}) {
     auto found = summary.splits.find(split);
     if (found == summary.splits.end()) continue;
     const std::string prefix = std::string(split) == "validation" ? "val" : "test";
-    line += fmt::format(" - {}_loss: {:.5f} - {}_rmse: {}", prefix, found->second.loss, prefix,
+    line += fmt::format(" - {}_loss: {} - {}_rmse: {}", prefix, figure(found->second.loss), prefix,
                         target_amount(found->second.rmse, unit_prefix_));
   }
+  if (!note.empty()) line += " - " + note;
   if (terminal_) fmt::print("\r\033[K");  // replace the bar with the epoch's line
   fmt::print("{}\n", line);
   std::fflush(stdout);

@@ -7,18 +7,30 @@
 #include "cli/interrupt.h"
 #include "cli/progress_printer.h"
 #include "cli/train_extensions.h"
+#include "common/target_units.h"
+#include "common/target_units.h"
 #include "model/training_job.h"
 
 namespace vgsales::cli {
 
 namespace {
 
-void print_report(const TrainingJobReport& report, const std::string& unit) {
+void print_report(const TrainingJobReport& report, const std::string& unit, const KeptEpochFacts& kept) {
   const ModelMetadata& m = report.metadata;
-  fmt::print("\n| split | rows | RMSE | MAE | MAPE | R² |\n|---|---|---|---|---|---|\n");
-  for (const auto& [split, metrics] : m.metrics)
-    fmt::print("| {} | {} | {} | {} | {:.2f}% | {:.4f} |\n", split, metrics.rows, target_amount(metrics.rmse, unit),
-               target_amount(metrics.mae, unit), metrics.mape, metrics.r2);
+  // The last epoch line shows the last epoch's weights; the model holds the kept epoch's, and so does the table.
+  // A log1p model's saved output also carries the retransformation-bias correction, applied after training:
+  // that is why its errors differ from the kept epoch's line.
+  fmt::print("\n{}\nErrors of the saved model (the weights of epoch {}{}), {}:\n", describe_kept_epoch(kept),
+             m.best_epoch, m.pipeline.target_transform() == TargetTransform::log1p ? ", with the log1p bias correction" : "",
+             target_units_phrase(m.target()));
+  fmt::print("| split | rows | RMSE | MAE | MAPE | R² |\n|---|---|---|---|---|---|\n");
+  std::vector<std::string> mape_notes;
+  for (const auto& [split, metrics] : m.metrics) {
+    fmt::print("| {} | {} | {} | {} | {} | {:.4f} |\n", split, with_thousands(static_cast<double>(metrics.rows), 0),
+               target_amount(metrics.rmse, unit), target_amount(metrics.mae, unit), mape_cell(metrics), metrics.r2);
+    if (auto reason = mape_hidden_reason(metrics, split)) mape_notes.push_back(*reason);
+  }
+  for (const std::string& note : mape_notes) fmt::print("* MAPE {}\n", note);
   if (!m.baselines.empty()) {
     const std::string held_out = m.metrics.count("test") ? "test" : m.metrics.count("validation") ? "validation" : "train";
     const auto& mean = m.baselines.at("mean");
@@ -29,8 +41,19 @@ void print_report(const TrainingJobReport& report, const std::string& unit) {
                target_amount(linear.rmse, unit), target_amount(linear.mae, unit), target_amount(mean.rmse, unit),
                target_amount(mean.mae, unit));
   }
-  fmt::print("Saved model ({} epochs, kept epoch {}, {:.2f}s) to {}\n", m.epochs_run, m.best_epoch,
-             m.training_seconds, report.model_dir.string());
+  fmt::print("Saved the model of epoch {} to {} ({} epochs run in {:.2f} s)\n", m.best_epoch, report.model_dir.string(),
+             m.epochs_run, m.training_seconds);
+}
+
+// The printer's view of the run, completed with what the model's metadata says was kept.
+KeptEpochFacts kept_epoch_facts(const ProgressPrinter& progress, const ModelMetadata& m) {
+  KeptEpochFacts facts = progress.facts();
+  facts.status = m.status;
+  facts.planned_epochs = m.settings.epochs;
+  facts.epochs_run = m.epochs_run;
+  facts.kept_epoch = m.best_epoch;
+  facts.early_stopping = m.settings.early_stopping;
+  return facts;
 }
 
 }  // namespace
@@ -106,18 +129,10 @@ void register_train_command(CLI::App& app, CommandAction& chosen) {
         };
       VGSALES_ASSIGN_OR_RETURN(auto extensions, open_train_extensions(options->extensions, hooks));
       VGSALES_ASSIGN_OR_RETURN(const TrainingJobReport report, run_training_job(job, hooks));
-      print_report(report, unit);
-      if (report.interrupted) {
-        const TrainingOutcome& outcome = report.outcome;
-        const std::string discarded =
-            outcome.discarded_epoch > 0
-                ? fmt::format(" (epoch {} was cut short after {} batches and discarded)", outcome.discarded_epoch,
-                              outcome.discarded_batches)
-                : std::string();
-        return make_error(ErrorKind::interrupted,
-                          fmt::format("interrupted: saved the model of epoch {}{} to {}", report.metadata.best_epoch,
-                                      discarded, report.model_dir.string()));
-      }
+      const KeptEpochFacts kept = kept_epoch_facts(progress, report.metadata);
+      print_report(report, unit, kept);
+      if (report.interrupted)
+        return make_error(ErrorKind::interrupted, describe_interruption(kept, report.model_dir.string()));
       return {};
     };
   });

@@ -10,10 +10,16 @@ SplitMetrics compute_metrics(std::span<const float> predictions, std::span<const
   const size_t n = actuals.size();
   metrics.rows = static_cast<long long>(n);
   if (n == 0) return metrics;
-  double squared = 0, absolute = 0, percent = 0, mean = 0;
+  double squared = 0, absolute = 0, percent = 0, mean = 0, mean_magnitude = 0;
   long long percent_rows = 0;
-  for (size_t i = 0; i < n; ++i) mean += actuals[i];
+  for (size_t i = 0; i < n; ++i) {
+    mean += actuals[i];
+    mean_magnitude += std::abs(actuals[i]);
+  }
   mean /= static_cast<double>(n);
+  mean_magnitude /= static_cast<double>(n);
+  for (size_t i = 0; i < n; ++i)
+    metrics.near_zero_targets += actuals[i] == 0 || std::abs(actuals[i]) < kNearZeroTargetFraction * mean_magnitude;
   double total = 0;
   for (size_t i = 0; i < n; ++i) {
     const double error = static_cast<double>(predictions[i]) - actuals[i];

@@ -78,18 +78,23 @@ SplitMetrics evaluate_split(const DenseStackLayout& layout, const float* paramet
 
 EpochDetail gather_detail(const DenseStackLayout& layout, const float* parameters, const PreparedSplit& split,
                           const PortableNetwork& frame, std::vector<float>& scaled, DenseStackWorkspace& workspace) {
-  // Histograms and plots need a sample, not millions of rows.
-  const auto rows = static_cast<std::int64_t>(std::min<size_t>(kEvaluationChunk, split.rows));
+  // Every evaluation row, chunk by chunk: TensorBoard's histograms and plot count them all.
   EpochDetail detail;
   detail.network = unflatten_parameters(frame, layout, parameters);
   detail.evaluation_split = split.name;
-  forward_rows(layout, parameters, frame, split, 0, rows, scaled, workspace);
-  for (size_t l = 0; l < layout.layer_count(); ++l) {
-    const float* activation = workspace.activations[l].data();
-    detail.activations.emplace_back(activation, activation + rows * layout.outputs(l));
+  detail.activations.resize(layout.layer_count());
+  for (size_t l = 0; l < layout.layer_count(); ++l) detail.activations[l].reserve(split.rows * layout.outputs(l));
+  detail.predictions.reserve(split.rows);
+  for (size_t first = 0; first < split.rows; first += kEvaluationChunk) {
+    const auto rows = static_cast<std::int64_t>(std::min<size_t>(kEvaluationChunk, split.rows - first));
+    forward_rows(layout, parameters, frame, split, first, rows, scaled, workspace);
+    for (size_t l = 0; l < layout.layer_count(); ++l) {
+      const float* activation = workspace.activations[l].data();
+      detail.activations[l].insert(detail.activations[l].end(), activation, activation + rows * layout.outputs(l));
+    }
+    for (std::int64_t r = 0; r < rows; ++r) detail.predictions.push_back(to_target_units(workspace.output()[r], frame));
   }
-  for (std::int64_t r = 0; r < rows; ++r) detail.predictions.push_back(to_target_units(workspace.output()[r], frame));
-  detail.actuals.assign(split.targets, split.targets + rows);
+  detail.actuals.assign(split.targets, split.targets + split.rows);
   return detail;
 }
 

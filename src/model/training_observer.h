@@ -21,6 +21,7 @@ struct SplitMetrics {
   double mape = 0;  // percent; rows whose target is 0 are left out
   double r2 = 0;
   long long rows = 0;
+  long long near_zero_targets = 0;  // |target| below 5 % of the mean |target|: see mape_is_meaningful
 };
 
 using HyperparameterValue = std::variant<double, std::string, bool>;

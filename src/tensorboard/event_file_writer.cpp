@@ -59,6 +59,14 @@ Result<void> EventFileWriter::write_summary(tensorflow::Summary summary, long lo
     if (!value.has_metadata()) continue;
     if (!tags_with_metadata_.insert(value.tag()).second) value.clear_metadata();
   }
+  return write_summary_keeping_metadata(std::move(summary), step, wall_time);
+}
+
+Result<void> EventFileWriter::write_summary_keeping_metadata(tensorflow::Summary summary, long long step,
+                                                             double wall_time) {
+  for (const auto& value : summary.value()) {
+    if (value.has_metadata()) tags_with_metadata_.insert(value.tag());
+  }
   tensorflow::Event event;
   event.set_wall_time(wall_time);
   event.set_step(step);

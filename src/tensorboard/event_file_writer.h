@@ -30,6 +30,9 @@ class EventFileWriter {
   // Writes `summary` at `step`. Each value's metadata is kept only on the first event of its tag in
   // this file (FORMATS.md A.6: TensorBoard reads it from there and nowhere else).
   Result<void> write_summary(tensorflow::Summary summary, long long step, double wall_time);
+  // As write_summary, but every value keeps its metadata, as TensorFlow 2's writers do. TensorBoard still
+  // shows the first event's metadata at every step, so such metadata must not change between steps.
+  Result<void> write_summary_keeping_metadata(tensorflow::Summary summary, long long step, double wall_time);
   Result<void> flush() { return records_.flush(); }
   Result<void> close() { return records_.close(); }
 

@@ -117,13 +117,24 @@ std::string describe_value(const tensorflow::Summary::Value& value, const std::s
   return fmt::format("{} bytes", value.ByteSizeLong());
 }
 
+int split_rank(const std::string& split) {
+  if (split.empty()) return 0;
+  if (split == "train") return 1;
+  if (split == "validation") return 2;
+  return 3;
+}
+
+std::string plural(std::size_t count, const char* singular, const char* many) {
+  return fmt::format("{} {}", count, count == 1 ? singular : many);
+}
+
 struct TagState {
   TagInventory inventory;
   std::string plugin;
   std::string metadata_content;  // hparams keeps its payload here; only the first event carries it
 };
 
-void read_event_file(const fs::path& path, RunInventory& run, std::map<std::string, TagState>& tags,
+void read_event_file(const fs::path& path, FolderInventory& run, std::map<std::string, TagState>& tags,
                      std::vector<std::string>& problems) {
   EventFileInventory file;
   file.path = path;
@@ -178,6 +189,33 @@ void read_event_file(const fs::path& path, RunInventory& run, std::map<std::stri
 
 }  // namespace
 
+bool is_split_folder_name(const std::string& name) {
+  return name == "train" || name == "validation" || name == "test";
+}
+
+std::vector<std::string> RunInventory::split_names() const {
+  std::vector<std::string> names;
+  for (const FolderInventory& folder : folders) {
+    if (!folder.split.empty()) names.push_back(folder.split);
+  }
+  return names;
+}
+
+std::size_t LogInventory::folder_count() const {
+  std::size_t count = 0;
+  for (const RunInventory& run : runs) count += run.folders.size();
+  return count;
+}
+
+const FolderInventory* LogInventory::find_folder(const std::string& name) const {
+  for (const RunInventory& run : runs) {
+    for (const FolderInventory& folder : run.folders) {
+      if (folder.name == name) return &folder;
+    }
+  }
+  return nullptr;
+}
+
 Result<LogInventory> inventory_log_directory(const fs::path& logdir) {
   std::error_code error;
   if (!fs::is_directory(logdir, error)) {
@@ -185,7 +223,7 @@ Result<LogInventory> inventory_log_directory(const fs::path& logdir) {
   }
   LogInventory inventory;
   inventory.logdir = logdir;
-  std::map<std::string, std::vector<fs::path>> files_by_run;
+  std::map<std::string, std::vector<fs::path>> files_by_folder;
   fs::recursive_directory_iterator walker(logdir, fs::directory_options::skip_permission_denied, error);
   for (; !error && walker != fs::recursive_directory_iterator(); walker.increment(error)) {
     const fs::directory_entry& entry = *walker;
@@ -194,45 +232,80 @@ Result<LogInventory> inventory_log_directory(const fs::path& logdir) {
     if (!entry.is_regular_file(type_error)) continue;
     const fs::path relative = entry.path().parent_path().lexically_relative(logdir);
     const std::string run = relative.empty() ? std::string(".") : relative.generic_string();
-    files_by_run[run].push_back(entry.path());
+    files_by_folder[run].push_back(entry.path());
   }
   if (error) inventory.problems.push_back(fmt::format("{}: cannot list: {}", logdir.string(), error.message()));
 
-  for (auto& [name, paths] : files_by_run) {
+  std::map<std::string, RunInventory> runs;
+  for (auto& [name, paths] : files_by_folder) {
     // TensorBoard reads a run's files in name order (FORMATS.md A.1); so do we.
     std::sort(paths.begin(), paths.end());
-    RunInventory run;
-    run.name = name;
+    FolderInventory folder;
+    folder.name = name;
     std::map<std::string, TagState> tags;
-    for (const fs::path& path : paths) read_event_file(path, run, tags, inventory.problems);
-    for (auto& [tag, state] : tags) run.tags.push_back(std::move(state.inventory));
+    for (const fs::path& path : paths) read_event_file(path, folder, tags, inventory.problems);
+    for (auto& [tag, state] : tags) folder.tags.push_back(std::move(state.inventory));
+    const fs::path relative(name);
+    std::string run_name = name;
+    if (name != "." && is_split_folder_name(relative.filename().string())) {
+      folder.split = relative.filename().string();
+      run_name = relative.has_parent_path() ? relative.parent_path().generic_string() : std::string(".");
+    }
+    RunInventory& run = runs[run_name];
+    run.name = run_name;
+    run.folders.push_back(std::move(folder));
+  }
+  for (auto& [name, run] : runs) {
+    // The run's own folder first, then its splits in the order training writes them.
+    std::stable_sort(run.folders.begin(), run.folders.end(), [](const FolderInventory& a, const FolderInventory& b) {
+      return split_rank(a.split) < split_rank(b.split);
+    });
     inventory.runs.push_back(std::move(run));
   }
   return inventory;
 }
 
+namespace {
+
+void format_folder(const FolderInventory& folder, std::string& text) {
+  const std::string what = folder.split.empty() ? std::string("the run's own folder") : folder.split + " split";
+  text += fmt::format("  folder {} ({})\n", folder.name, what);
+  for (const EventFileInventory& file : folder.files) {
+    text += fmt::format("    file {}: {} bytes, {} records, {}\n", file.path.filename().string(), file.bytes,
+                        file.records, file.problems.empty() ? "all CRCs valid" : "DAMAGED (see below)");
+  }
+  if (folder.graphs > 0) text += fmt::format("    graph: GraphDef of {} bytes\n", folder.graph_bytes);
+  if (folder.tags.empty()) return;
+  std::size_t tag_width = 3;
+  for (const TagInventory& tag : folder.tags) tag_width = std::max(tag_width, tag.tag.size());
+  text += fmt::format("    {:<{}}  {:<14}  {:<16}  {}\n", "tag", tag_width, "kind", "steps", "last value");
+  for (const TagInventory& tag : folder.tags) {
+    const std::string steps = tag.first_step == tag.last_step
+                                  ? fmt::format("{} ({})", tag.last_step, tag.values)
+                                  : fmt::format("{}..{} ({})", tag.first_step, tag.last_step, tag.values);
+    text += fmt::format("    {:<{}}  {:<14}  {:<16}  {}\n", tag.tag, tag_width, tag.kind, steps, tag.last_value);
+  }
+}
+
+}  // namespace
+
 std::string format_log_inventory(const LogInventory& inventory) {
   std::size_t file_count = 0;
-  for (const RunInventory& run : inventory.runs) file_count += run.files.size();
-  std::string text = fmt::format("{}: {} runs, {} event files\n", inventory.logdir.string(), inventory.runs.size(),
-                                 file_count);
   for (const RunInventory& run : inventory.runs) {
-    text += fmt::format("\nrun {}\n", run.name);
-    for (const EventFileInventory& file : run.files) {
-      text += fmt::format("  file {}: {} bytes, {} records, {}\n", file.path.filename().string(), file.bytes,
-                          file.records, file.problems.empty() ? "all CRCs valid" : "DAMAGED (see below)");
-    }
-    if (run.graphs > 0) text += fmt::format("  graph: GraphDef of {} bytes\n", run.graph_bytes);
-    if (run.tags.empty()) continue;
-    std::size_t tag_width = 3;
-    for (const TagInventory& tag : run.tags) tag_width = std::max(tag_width, tag.tag.size());
-    text += fmt::format("  {:<{}}  {:<14}  {:<16}  {}\n", "tag", tag_width, "kind", "steps", "last value");
-    for (const TagInventory& tag : run.tags) {
-      const std::string steps = tag.first_step == tag.last_step
-                                    ? fmt::format("{} ({})", tag.last_step, tag.values)
-                                    : fmt::format("{}..{} ({})", tag.first_step, tag.last_step, tag.values);
-      text += fmt::format("  {:<{}}  {:<14}  {:<16}  {}\n", tag.tag, tag_width, tag.kind, steps, tag.last_value);
-    }
+    for (const FolderInventory& folder : run.folders) file_count += folder.files.size();
+  }
+  // TensorBoard lists every folder as a run of its own; say both, so neither count surprises.
+  std::string text =
+      fmt::format("{}: {}, {} in {} (TensorBoard lists each folder as a run)\n", inventory.logdir.string(),
+                  plural(inventory.runs.size(), "training run", "training runs"),
+                  plural(file_count, "event file", "event files"), plural(inventory.folder_count(), "folder", "folders"));
+  for (const RunInventory& run : inventory.runs) {
+    const std::vector<std::string> splits = run.split_names();
+    std::string joined;
+    for (const std::string& split : splits) joined += (joined.empty() ? "" : ", ") + split;
+    text += fmt::format("\nrun {}: {}\n", run.name,
+                        splits.empty() ? std::string("no split folders") : "splits " + joined);
+    for (const FolderInventory& folder : run.folders) format_folder(folder, text);
   }
   if (!inventory.problems.empty()) {
     text += fmt::format("\n{} problems:\n", inventory.problems.size());

@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 #include <type_traits>
 
+#include "common/target_units.h"
+#include "model/metrics.h"
+
 namespace vgsales::tensorboard {
 namespace {
 
@@ -13,7 +16,9 @@ std::string architecture_table(const PortableNetwork& network) {
   text += fmt::format("| scaling (min-max, fixed) | {} | {} | - | 0 |\n", network.input_width(), network.input_width());
   for (std::size_t index = 0; index < network.layers.size(); ++index) {
     const DenseLayer& layer = network.layers[index];
-    text += fmt::format("| layer_{} | {} | {} | {} | {} |\n", index + 1, layer.input_size, layer.output_size,
+    // The names `vgsales info` and the histograms use: the last layer is `output`.
+    const std::string name = index + 1 == network.layers.size() ? std::string("output") : fmt::format("layer_{}", index + 1);
+    text += fmt::format("| {} | {} | {} | {} | {} |\n", name, layer.input_size, layer.output_size,
                         layer.relu ? "ReLU" : "linear", layer.input_size * layer.output_size + layer.output_size);
   }
   text += fmt::format("\n{} parameters in all.\n", network.parameter_count());
@@ -75,14 +80,22 @@ std::string model_card_markdown(const std::string& run_name, const TrainingRunIn
   }
 
   if (outcome != nullptr && !outcome->final_metrics.empty()) {
-    card += fmt::format("\n## Final metrics ({} units, loss on the scaled target)\n\n", network.target_name);
+    card += fmt::format("\n## Final metrics (errors {}, loss on the scaled target)\n\n",
+                        target_units_phrase(network.target_name));
     card += "| split | rows | loss | RMSE | MAE | MAPE % | R² |\n|---|---|---|---|---|---|---|\n";
     for (const char* split : {"train", "validation", "test"}) {
       const auto found = outcome->final_metrics.find(split);
       if (found == outcome->final_metrics.end()) continue;
       const SplitMetrics& m = found->second;
-      card += fmt::format("| {} | {} | {:.6f} | {:.2f} | {:.2f} | {:.2f} | {:.4f} |\n", split, m.rows, m.loss, m.rmse,
-                          m.mae, m.mape, m.r2);
+      const std::string mape = mape_is_meaningful(m) ? fmt::format("{:.2f}", m.mape) : std::string("not shown*");
+      card += fmt::format("| {} | {} | {:.6f} | {} | {} | {} | {:.4f} |\n", split, m.rows, m.loss,
+                          format_target_amount(m.rmse, network.target_name),
+                          format_target_amount(m.mae, network.target_name), mape, m.r2);
+    }
+    if (card.find("not shown*") != std::string::npos) {
+      card += fmt::format("\n\\* MAPE not shown: over {:g} % of the targets are near zero (0 or below {:g} % of the "
+                          "mean absolute target), where a percentage error says little.\n",
+                          100 * kMapeMaxNearZeroShare, 100 * kNearZeroTargetFraction);
     }
   }
   return card;

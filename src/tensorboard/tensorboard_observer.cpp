@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <system_error>
 
+#include "common/target_units.h"
 #include "tensorboard/model_card.h"
 #include "tensorboard/png_plot.h"
 #include "tensorboard/summaries.h"
@@ -66,7 +67,7 @@ std::vector<std::string> split_names(const TrainingRunInfo& info) {
   return splits;
 }
 
-// One chart puts every split's loss side by side, one the errors in target units (dollars).
+// One chart puts every split's loss side by side, one the errors in the target's units.
 ::tensorboard::Layout dashboard_layout(const std::string& target_name) {
   ::tensorboard::Layout layout;
   auto* loss = layout.add_category();
@@ -75,7 +76,7 @@ std::vector<std::string> split_names(const TrainingRunInfo& info) {
   loss_chart->set_title("loss (scaled MSE): train vs validation vs test");
   loss_chart->mutable_multiline()->add_tag(fmt::format("^{}$", kLossTag));
   auto* error_chart = loss->add_chart();
-  error_chart->set_title(fmt::format("{} error in dollars: RMSE and MAE", target_name));
+  error_chart->set_title(fmt::format("{}: RMSE and MAE {}", target_name, target_units_phrase(target_name)));
   error_chart->mutable_multiline()->add_tag(fmt::format("^{}$", kRmseTag));
   error_chart->mutable_multiline()->add_tag(fmt::format("^{}$", kMaeTag));
   auto* speed = layout.add_category();
@@ -118,7 +119,10 @@ tensorflow::Summary summary_of(tensorflow::Summary::Value value) {
   return summary;
 }
 
-std::string layer_scope(std::size_t index) { return fmt::format("layer_{}", index + 1); }
+// The names `vgsales info` and the model card use: layer_1, layer_2, ..., and output for the last layer.
+std::string layer_scope(std::size_t index, std::size_t layer_count) {
+  return index + 1 == layer_count ? std::string("output") : fmt::format("layer_{}", index + 1);
+}
 
 }  // namespace
 
@@ -223,7 +227,9 @@ bool TensorBoardObserver::image_due(int epoch) const {
 }
 
 bool TensorBoardObserver::wants_detail(int epoch) const {
-  return !failure_ && !run_directory_.empty() && (histograms_due(epoch) || image_due(epoch));
+  // With a validation split any epoch may turn out to be the kept one, so its predictions are needed.
+  const bool kept_candidate = options_.image_freq > 0 && info_.validation_rows > 0;
+  return !failure_ && !run_directory_.empty() && (histograms_due(epoch) || image_due(epoch) || kept_candidate);
 }
 
 EventFileWriter* TensorBoardObserver::writer_for(const std::string& split) {
@@ -245,19 +251,74 @@ EventFileWriter* TensorBoardObserver::writer_for(const std::string& split) {
   return &writers_.emplace(split, std::move(writer).value()).first->second;
 }
 
-void TensorBoardObserver::write(const std::string& split, tensorflow::Summary summary, long long step) {
+void TensorBoardObserver::write(const std::string& split, tensorflow::Summary summary, long long step,
+                                bool keep_metadata) {
   EventFileWriter* writer = writer_for(split);
   if (writer == nullptr) return;
-  if (Result<void> written = writer->write_summary(std::move(summary), step, wall_time_now()); !written.ok()) {
-    give_up(written.error());
+  Result<void> written = keep_metadata ? writer->write_summary_keeping_metadata(std::move(summary), step, wall_time_now())
+                                       : writer->write_summary(std::move(summary), step, wall_time_now());
+  if (!written.ok()) give_up(written.error());
+}
+
+std::string TensorBoardObserver::plot_description(const std::string& tag, const std::string& split, std::size_t rows,
+                                                  const AxisScaleChoice& axis) const {
+  const std::string& target = info_.initial_network.target_name;
+  // Nothing here may change from one step to the next: TensorBoard shows the first image's description
+  // beside every step. What does change (the epoch, the axes' range) is drawn in the image itself.
+  const std::string what =
+      tag == kKeptPredictionPlotTag
+          ? fmt::format("by the weights of the kept epoch, the ones saved in the model directory (the epoch of the "
+                        "lowest validation loss, or the last epoch when there is no validation split; for a log1p "
+                        "model, before the retransformation-bias correction)")
+          : fmt::format("every {} epochs and at the last epoch (the image {} shows the kept epoch)",
+                        options_.image_freq, kKeptPredictionPlotTag);
+  return fmt::format(
+      "Predicted (y) against actual (x) {} {}, on the {} {} rows, {}. One dot per row ({} and more rows are drawn as "
+      "a density, darker where more rows fall); the red line y = x is where a perfect prediction lies, and dots "
+      "below it are under-estimates. {} The title of each image names its epoch.",
+      target, target_units_phrase(target), rows, split, what, kDensityAbovePoints + 1, axis.reason);
+}
+
+void TensorBoardObserver::write_plot(const std::string& tag, const std::string& split, std::span<const float> actuals,
+                                     std::span<const float> predictions, long long step, const std::string& subtitle) {
+  const std::string& target = info_.initial_network.target_name;
+  const PlotLabels labels{.title = fmt::format("Predicted vs actual {}", target),
+                          .subtitle = subtitle,
+                          .target = target,
+                          .unit_label = target_unit_label(target),
+                          .value_prefix = currency_prefix(target),
+                          .rows_label = split + " rows"};
+  const ScatterPlot plot = plot_predicted_vs_actual(actuals, predictions, labels);
+  Result<std::string> png = encode_png(plot.image);
+  if (!png.ok()) {
+    give_up(png.error());
+    return;
   }
+  const std::string description = plot_description(tag, split, actuals.size(), plot.axis);
+  // The description goes with every image, not only the first (TensorFlow 2's writers do the same).
+  write(split, summary_of(make_image_value(tag, *png, plot.image.width, plot.image.height, description)), step,
+        /*keep_metadata=*/true);
+}
+
+void TensorBoardObserver::remember_kept_candidate(const EpochSummary& summary, const EpochDetail& detail) {
+  if (options_.image_freq <= 0 || detail.actuals.empty()) return;
+  // The trainer's rule: the first epoch of the lowest validation loss, else the last epoch.
+  if (const auto validation = summary.splits.find("validation"); validation != summary.splits.end()) {
+    if (!(validation->second.loss < best_validation_loss_)) return;
+    best_validation_loss_ = validation->second.loss;
+  }
+  kept_.epoch = summary.epoch;
+  kept_.split = detail.evaluation_split.empty() ? std::string(kTrainSplit) : detail.evaluation_split;
+  kept_.actuals = detail.actuals;
+  kept_.predictions = detail.predictions;
 }
 
 void TensorBoardObserver::write_weight_histograms(const PortableNetwork& network, long long step) {
   tensorflow::Summary summary;
   for (std::size_t index = 0; index < network.layers.size(); ++index) {
-    *summary.add_value() = make_histogram_value(layer_scope(index) + "/kernel", network.layers[index].weight);
-    *summary.add_value() = make_histogram_value(layer_scope(index) + "/bias", network.layers[index].bias);
+    const std::string scope = layer_scope(index, network.layers.size());
+    *summary.add_value() = make_histogram_value(scope + "/kernel", network.layers[index].weight);
+    *summary.add_value() = make_histogram_value(scope + "/bias", network.layers[index].bias);
   }
   write(kTrainSplit, std::move(summary), step);
 }
@@ -268,9 +329,9 @@ void TensorBoardObserver::on_epoch_end(const EpochSummary& summary, const EpochD
   for (const auto& [split, metrics] : summary.splits) {
     tensorflow::Summary scalars;
     *scalars.add_value() = make_scalar_value(kLossTag, metrics.loss, "mean squared error on the scaled target");
-    *scalars.add_value() =
-        make_scalar_value(kRmseTag, metrics.rmse, "root mean squared error in the target's units (dollars)");
-    *scalars.add_value() = make_scalar_value(kMaeTag, metrics.mae, "mean absolute error in the target's units (dollars)");
+    const std::string units = target_units_phrase(info_.initial_network.target_name);
+    *scalars.add_value() = make_scalar_value(kRmseTag, metrics.rmse, "root mean squared error " + units);
+    *scalars.add_value() = make_scalar_value(kMaeTag, metrics.mae, "mean absolute error " + units);
     write(split, std::move(scalars), step);
   }
   tensorflow::Summary run_scalars;
@@ -286,26 +347,16 @@ void TensorBoardObserver::on_epoch_end(const EpochSummary& summary, const EpochD
       write_weight_histograms(detail->network, step);
       tensorflow::Summary activations;
       for (std::size_t index = 0; index < detail->activations.size(); ++index) {
-        *activations.add_value() = make_histogram_value(layer_scope(index) + "/activations", detail->activations[index]);
+        *activations.add_value() = make_histogram_value(
+            layer_scope(index, detail->activations.size()) + "/activations", detail->activations[index]);
       }
       if (activations.value_size() > 0) write(evaluation, std::move(activations), step);
     }
     if (image_due(summary.epoch) && !detail->actuals.empty()) {
-      const ScatterPlot plot = plot_predicted_vs_actual(detail->actuals, detail->predictions);
-      Result<std::string> png = encode_png(plot.image);
-      if (!png.ok()) {
-        give_up(png.error());
-      } else {
-        const std::string description = fmt::format(
-            "Predicted (y) against actual (x) {} on {} {} rows after epoch {}. Both axes run from {:g} to {:g} with a "
-            "tick every {:g}; the red line is y = x (a perfect prediction).",
-            info_.initial_network.target_name, plot.points_drawn, evaluation, summary.epoch, plot.axis_min,
-            plot.axis_max, plot.tick_step);
-        write(evaluation,
-              summary_of(make_image_value(kPredictionPlotTag, *png, plot.image.width, plot.image.height, description)),
-              step);
-      }
+      write_plot(kPredictionPlotTag, evaluation, detail->actuals, detail->predictions, summary.epoch,
+                 fmt::format("{} split · epoch {} of {}", evaluation, summary.epoch, info_.epochs));
     }
+    remember_kept_candidate(summary, *detail);
   }
   sync_now_and_then();
 }
@@ -317,6 +368,13 @@ void TensorBoardObserver::on_train_end(const TrainingOutcome& outcome) {
     return;
   }
   ended_ = true;
+  if (kept_.epoch > 0 && kept_.epoch == outcome.best_epoch) {
+    const bool by_validation = info_.validation_rows > 0;
+    write_plot(kKeptPredictionPlotTag, kept_.split, kept_.actuals, kept_.predictions, kept_.epoch,
+               fmt::format("{} split · kept epoch {} of {} run ({}): the saved model", kept_.split, kept_.epoch,
+                           outcome.epochs_run, by_validation ? "lowest validation loss" : "the last epoch"));
+    kept_ = {};
+  }
   const long long step = outcome.epochs_run;
   for (const auto& [split, metrics] : outcome.final_metrics) {
     tensorflow::Summary finals;

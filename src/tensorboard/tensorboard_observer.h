@@ -7,12 +7,16 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <cmath>
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "model/training_observer.h"
 #include "tensorboard/event_file_writer.h"
+#include "tensorboard/png_plot.h"
 
 namespace vgsales::tensorboard {
 
@@ -36,6 +40,8 @@ inline constexpr const char* kLearningRateTag = "epoch_learning_rate";
 inline constexpr const char* kEpochSecondsTag = "epoch_seconds";
 inline constexpr const char* kSamplesPerSecondTag = "epoch_samples_per_second";
 inline constexpr const char* kPredictionPlotTag = "predicted_vs_actual";
+// One image at the end: the plot of the kept epoch, whose weights the model directory holds.
+inline constexpr const char* kKeptPredictionPlotTag = "predicted_vs_actual_kept_epoch";
 inline constexpr const char* kModelCardTag = "model_card";
 
 class TensorBoardObserver final : public TrainingObserver {
@@ -56,7 +62,13 @@ class TensorBoardObserver final : public TrainingObserver {
   bool image_due(int epoch) const;
   // The writer of `split` ("" = the run's own folder, which holds the hparams session); opened on first use.
   EventFileWriter* writer_for(const std::string& split);
-  void write(const std::string& split, tensorflow::Summary summary, long long step);
+  void write(const std::string& split, tensorflow::Summary summary, long long step, bool keep_metadata = false);
+  void write_plot(const std::string& tag, const std::string& split, std::span<const float> actuals,
+                  std::span<const float> predictions, long long step, const std::string& subtitle);
+  std::string plot_description(const std::string& tag, const std::string& split, std::size_t rows,
+                               const AxisScaleChoice& axis) const;
+  // Keeps the predictions of the epoch the trainer will keep, as far as this epoch tells.
+  void remember_kept_candidate(const EpochSummary& summary, const EpochDetail& detail);
   void write_weight_histograms(const PortableNetwork& network, long long step);
   void sync_now_and_then();
   // Logging trouble mid-training is reported once and ends logging; it never stops the training.
@@ -69,6 +81,15 @@ class TensorBoardObserver final : public TrainingObserver {
   std::optional<Error> failure_;
   std::chrono::steady_clock::time_point last_sync_;
   bool ended_ = false;
+  // The predictions of the best epoch so far, drawn once the run ends and the kept epoch is known.
+  struct KeptCandidate {
+    int epoch = 0;
+    std::string split;
+    std::vector<float> actuals;
+    std::vector<float> predictions;
+  };
+  KeptCandidate kept_;
+  double best_validation_loss_ = INFINITY;
 };
 
 }  // namespace vgsales::tensorboard

@@ -2,7 +2,10 @@
 // no model directory written. Also a real Ctrl-C (SIGINT) during training.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <chrono>
+#include <regex>
 #include <thread>
 
 #include "cli_fixtures.h"
@@ -81,9 +84,46 @@ TEST(Interrupt, CtrlCSavesTheModelAndExits130) {
   }
   if (rc.empty()) testing::run_command("kill -9 " + pid);  // never leave a trainer running
   EXPECT_EQ(rc, "130\n") << testing::read_text_file(dir / "err.txt");
-  EXPECT_NE(testing::read_text_file(dir / "err.txt").find("interrupted: saved the model of epoch"), std::string::npos);
   const std::string json = testing::read_text_file(dir / "model" / "model.json");
   EXPECT_NE(json.find("\"status\": \"interrupted\""), std::string::npos);
+  // The message says where Ctrl-C landed, what became of a partial epoch, and which epoch was saved; all of it
+  // agrees with model.json and with the printout's last epoch line.
+  const std::string err = testing::read_text_file(dir / "err.txt");
+  const std::string out = testing::read_text_file(dir / "out.txt");
+  const auto json_int = [&json](const std::string& key) {
+    std::smatch match;
+    EXPECT_TRUE(std::regex_search(json, match, std::regex("\"" + key + "\": ([0-9]+)"))) << key;
+    return match.size() > 1 ? std::stoi(match[1]) : -1;
+  };
+  const int epochs_run = json_int("epochs_run");
+  const int kept = json_int("best_epoch");
+  std::smatch match;
+  if (std::regex_search(err, match, std::regex(R"(interrupted in epoch (\d+) after (\d+) of (\d+) batches: )"))) {
+    EXPECT_EQ(std::stoi(match[1]), epochs_run) << err;
+    EXPECT_LT(std::stoi(match[2]), std::stoi(match[3])) << err;
+    EXPECT_NE(out.find(fmt::format("Epoch {}/100000 - interrupted after {}/{} batches", epochs_run,
+                                   std::string(match[2]), std::string(match[3]))),
+              std::string::npos)
+        << out;
+    if (kept < epochs_run) {
+      EXPECT_NE(err.find(fmt::format("the partial epoch was discarded; saved the model of epoch {} to ", kept)),
+                std::string::npos)
+          << err;
+      EXPECT_NE(out.find(fmt::format("The partial epoch {} (Ctrl-C cut it short after", epochs_run)), std::string::npos)
+          << out;
+    } else {
+      EXPECT_NE(err.find(fmt::format("saved the model of epoch {} as it stood (partial)", kept)), std::string::npos)
+          << err;
+      EXPECT_NE(out.find(fmt::format("Kept the weights of epoch {} as they stood when Ctrl-C cut it short", kept)),
+                std::string::npos)
+          << out;
+    }
+  } else {
+    // Ctrl-C between two epochs: nothing was cut short.
+    EXPECT_NE(err.find(fmt::format("interrupted after epoch {}: saved the model of epoch {} to ", epochs_run, kept)),
+              std::string::npos)
+        << err;
+  }
   const auto predict = run_vgsales("predict --model " + q(dir / "model") + " --input " + q(dir / "big.csv") + " --output " + q(dir / "p.csv"));
   EXPECT_EQ(predict.exit_code, 0) << predict.err;
   const auto logs = run_vgsales("logs " + q(dir / "logs"));

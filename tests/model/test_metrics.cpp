@@ -25,5 +25,30 @@ TEST(Metrics, MapeSkipsZeroTargets) {
   EXPECT_NEAR(m.mape, 25.0, 1e-9);
 }
 
+// Near zero: 0, or |target| below 5 % of the mean |target| (here 96.09, so below 4.80).
+TEST(Metrics, CountsNearZeroTargets) {
+  std::vector<float> actual(100, 100.0f);
+  actual[0] = 0;
+  actual[1] = 1.0f;
+  actual[2] = -2.0f;
+  actual[3] = 6.0f;
+  const SplitMetrics m = compute_metrics(actual, actual);
+  EXPECT_EQ(m.near_zero_targets, 3);
+  EXPECT_FALSE(mape_is_meaningful(m));  // 3 % of the rows
+}
+
+TEST(Metrics, MapeIsMeaningfulWithAtMostOnePercentNearZero) {
+  std::vector<float> actual(200, 50.0f);
+  actual[7] = 0.1f;
+  actual[9] = 0.0f;  // 2 of 200 = 1 %
+  SplitMetrics m = compute_metrics(actual, actual);
+  EXPECT_EQ(m.near_zero_targets, 2);
+  EXPECT_TRUE(mape_is_meaningful(m));
+  actual[11] = 1.0f;
+  m = compute_metrics(actual, actual);
+  EXPECT_FALSE(mape_is_meaningful(m));
+  EXPECT_FALSE(mape_is_meaningful(SplitMetrics{}));  // no rows, no MAPE
+}
+
 }  // namespace
 }  // namespace vgsales

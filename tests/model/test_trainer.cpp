@@ -164,12 +164,15 @@ struct RecordingObserver : TrainingObserver {
   int batches = 0;
   std::vector<EpochSummary> epochs;
   std::vector<size_t> detail_activation_sizes;
+  std::vector<float> detail_predictions, detail_actuals;
   bool wants_detail(int epoch) const override { return epoch == 2; }
   void on_batch_end(int, long long, long long, double) override { ++batches; }
   void on_epoch_end(const EpochSummary& summary, const EpochDetail* detail) override {
     epochs.push_back(summary);
-    if (detail)
-      for (const auto& activation : detail->activations) detail_activation_sizes.push_back(activation.size());
+    if (!detail) return;
+    for (const auto& activation : detail->activations) detail_activation_sizes.push_back(activation.size());
+    detail_predictions = detail->predictions;
+    detail_actuals = detail->actuals;
   }
 };
 
@@ -185,6 +188,26 @@ TEST(Trainer, ReportsEveryBatchAndEpochWithDetailWhenAsked) {
   EXPECT_EQ(observer.epochs[0].splits.at("test").rows, 30);
   // Detail on the test split: 30 rows x (8, 6, 1) units.
   EXPECT_EQ(observer.detail_activation_sizes, (std::vector<size_t>{240, 180, 30}));
+}
+
+// TensorBoard's histograms and plot are drawn from the detail: it covers every evaluation row, not a sample
+// (it once stopped at the first 2,048).
+TEST(Trainer, DetailCoversEveryEvaluationRow) {
+  const SyntheticSplit train = make_split(100, 9), test = make_split(5000, 10);
+  TrainerInputs inputs = make_inputs(train, test, 2);
+  RecordingObserver observer;
+  inputs.observers.push_back(&observer);
+  ASSERT_TRUE(train_network(inputs).ok());
+  EXPECT_EQ(observer.detail_activation_sizes, (std::vector<size_t>{5000 * 8, 5000 * 6, 5000}));
+  ASSERT_EQ(observer.detail_actuals, test.targets);
+  ASSERT_EQ(observer.detail_predictions.size(), 5000u);
+  // The detail's predictions are the ones the epoch's test errors were measured on.
+  double squared = 0;
+  for (size_t row = 0; row < 5000; ++row) {
+    const double error = observer.detail_predictions[row] - observer.detail_actuals[row];
+    squared += error * error;
+  }
+  EXPECT_NEAR(squared / 5000, observer.epochs.at(1).splits.at("test").mse, 1e-6 * observer.epochs.at(1).splits.at("test").mse);
 }
 
 TEST(Trainer, StopsAfterTheCurrentBatchWhenAskedTo) {

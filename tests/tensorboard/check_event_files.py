@@ -208,6 +208,7 @@ def check_logdir(logdir):
                 problems.append("%s: name does not follow events.out.tfevents.<10 digits>.<host>" % path)
             records = read_records(path, problems)
             metadata_seen = {}
+            first_metadata = {}
             for index, record in enumerate(records):
                 event = event_pb2.Event.FromString(record)
                 if index == 0:
@@ -228,8 +229,11 @@ def check_logdir(logdir):
                     first = value.tag not in metadata_seen
                     if first:
                         metadata_seen[value.tag] = value.metadata.plugin_data.plugin_name
-                    elif value.HasField("metadata"):
-                        problems.append("%s: tag %s repeats its metadata" % (path, value.tag))
+                        first_metadata[value.tag] = value.metadata.SerializeToString()
+                    elif value.HasField("metadata") and value.metadata.SerializeToString() != first_metadata[value.tag]:
+                        # TensorBoard keeps the first event's metadata of a tag and ignores the rest, so a
+                        # later event may repeat it (as TensorFlow 2 writes) but must not change it.
+                        problems.append("%s: tag %s changes its metadata at step %d" % (path, value.tag, event.step))
                     where = "%s step %d tag %s" % (path, event.step, value.tag)
                     described = check_value(where, value, metadata_seen[value.tag], first, modules, problems)
                     tag = run["tags"].setdefault(value.tag, {"plugin": metadata_seen[value.tag] or value.WhichOneof(

@@ -51,10 +51,13 @@ TEST_F(TensorboardCli, TrainWritesLogsThatLogsAndPythonAccept) {
   }
   const auto listed = run_command(vgsales_command("logs " + shell_quote(logdir)));
   ASSERT_EQ(listed.exit_code, 0) << listed.err << listed.out;
-  EXPECT_NE(listed.out.find("run first/train"), std::string::npos) << listed.out;
+  // One training run, named as --run-name gave it, with its three splits.
+  EXPECT_NE(listed.out.find(": 1 training run, 4 event files in 4 folders"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("run first: splits train, validation, test"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("folder first/train (train split)"), std::string::npos) << listed.out;
   EXPECT_NE(listed.out.find("graph: GraphDef of"), std::string::npos);
   EXPECT_NE(listed.out.find("1..6 (6)"), std::string::npos);
-  EXPECT_NE(listed.out.find("480x480 PNG"), std::string::npos);
+  EXPECT_NE(listed.out.find("640x640 PNG"), std::string::npos);
   EXPECT_NE(listed.out.find("session end: STATUS_SUCCESS"), std::string::npos);
   EXPECT_EQ(listed.out.find("DAMAGED"), std::string::npos);
 
@@ -77,8 +80,9 @@ TEST_F(TensorboardCli, SameRunNameGetsASuffixAndDamageIsReported) {
   EXPECT_EQ(listed.exit_code, 1);
   EXPECT_NE(listed.err.find(victim.string() + ": truncated record at offset "), std::string::npos) << listed.err;
   // The rest is still listed.
-  EXPECT_NE(listed.out.find("run same-2/test"), std::string::npos) << listed.out;
-  EXPECT_NE(listed.out.find("run same/train"), std::string::npos);
+  EXPECT_NE(listed.out.find(": 2 training runs"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("folder same-2/test (test split)"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("folder same/train (train split)"), std::string::npos);
 }
 
 TEST_F(TensorboardCli, MissingLogDirectoryIsAOneLineError) {

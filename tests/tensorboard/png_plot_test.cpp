@@ -1,14 +1,50 @@
-// The scatter plot: a real PNG that libpng reads back, with the points, diagonal and axes where expected.
+// The predicted-vs-actual plot: a real PNG that libpng, Pillow and OpenCV read back, with the y = x line,
+// the points, the text and the axes where the geometry says, on linear and on log axes.
 #include "tensorboard/png_plot.h"
 
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <cmath>
+#include <random>
+
+#include "support/test_support.h"
 
 namespace vgsales::tensorboard {
 namespace {
 
-bool is_white(const RgbImage& image, int x, int y) {
-  const std::uint8_t* p = image.at(x, y);
-  return p[0] == 255 && p[1] == 255 && p[2] == 255;
+using vgsales::testing::TemporaryDirectory;
+
+struct Rgb {
+  int r, g, b;
+};
+
+Rgb pixel(const RgbImage& image, double x, double y) {
+  const std::uint8_t* p = image.at(static_cast<int>(std::floor(x)), static_cast<int>(std::floor(y)));
+  return {p[0], p[1], p[2]};
+}
+
+bool is_white(Rgb c) { return c.r == 255 && c.g == 255 && c.b == 255; }
+bool is_red(Rgb c) { return c.r > 170 && c.g < 110 && c.b < 110; }             // the y = x line
+bool is_blue(Rgb c) { return c.b > 150 && c.b > c.r + 50 && c.g < c.b; }      // a point
+bool is_dark(Rgb c) { return c.r < 120 && c.g < 120 && c.b < 120; }           // text, frame
+
+// Dark pixels in a rectangle: text is there.
+int dark_pixels(const RgbImage& image, int x0, int y0, int x1, int y1) {
+  int count = 0;
+  for (int y = y0; y < y1; ++y) {
+    for (int x = x0; x < x1; ++x) count += is_dark(pixel(image, x, y));
+  }
+  return count;
+}
+
+PlotLabels earnings_labels() {
+  return {.title = "Predicted vs actual total_earnings",
+          .subtitle = "test split · epoch 3 of 50",
+          .target = "total_earnings",
+          .unit_label = "dollars",
+          .value_prefix = "$",
+          .rows_label = "test rows"};
 }
 
 TEST(TensorboardPngPlot, EncodeDecodeRoundTrip) {
@@ -29,35 +65,181 @@ TEST(TensorboardPngPlot, DecodeRejectsGarbage) {
   EXPECT_FALSE(encode_png(RgbImage()).ok());
 }
 
-TEST(TensorboardPngPlot, ScatterHasNiceAxesDiagonalAndPoints) {
-  const std::vector<float> actual = {31355, 104259, 301860, 150000};
-  const std::vector<float> predicted = {40000, 100000, 280000, 150000};
-  const ScatterPlot plot = plot_predicted_vs_actual(actual, predicted, 400);
-  EXPECT_EQ(plot.points_drawn, 4);
+// fonts-dejavu-core is a runtime dependency: without it fontconfig falls back to another face, or none.
+TEST(TensorboardPngPlot, TextIsSetInDejaVuSans) { EXPECT_EQ(plot_font_family(), "DejaVu Sans"); }
+
+TEST(TensorboardPngPlot, LinearAxesPutTheLinePointsAndTextWhereExpected) {
+  const std::vector<float> actual = {31355, 104259, 301860, 150000, 300000};
+  const std::vector<float> predicted = {40000, 100000, 280000, 150000, 100000};
+  const ScatterPlot plot = plot_predicted_vs_actual(actual, predicted, earnings_labels());
+  EXPECT_EQ(plot.axis.scale, AxisScale::linear);
+  EXPECT_EQ(plot.points_drawn, 5);
+  EXPECT_FALSE(plot.density);
   EXPECT_EQ(plot.axis_min, 0.0);
-  EXPECT_EQ(plot.tick_step, 50000.0);
   EXPECT_EQ(plot.axis_max, 350000.0);
-  ASSERT_EQ(plot.image.width, 400);
-  // The point (150000, 150000) sits on the diagonal; a point far off it leaves white between.
-  const int left = 44;
-  const int bottom = 399 - 44;
-  const int extent = 400 - 88;
-  const int x = left + static_cast<int>(150000.0 / 350000.0 * extent + 0.5);
-  const int y = bottom - static_cast<int>(150000.0 / 350000.0 * extent + 0.5);
-  EXPECT_FALSE(is_white(plot.image, x, y));
-  const std::uint8_t* axis = plot.image.at(left, bottom - 10);
-  EXPECT_EQ(axis[0] + axis[1] + axis[2], 0);                // the y axis is black
-  EXPECT_TRUE(is_white(plot.image, left + extent - 5, bottom - 20));  // bottom right: no point, no line
-  const std::uint8_t* tick = plot.image.at(left - 4, bottom);  // a tick mark left of the origin
-  EXPECT_EQ(tick[0], 0);
+  EXPECT_EQ(plot.ticks, (std::vector<double>{0, 50000, 100000, 150000, 200000, 250000, 300000, 350000}));
+  ASSERT_EQ(plot.image.width, 640);
+  ASSERT_EQ(plot.image.height, 640);
+  const RgbImage& image = plot.image;
+
+  // The y = x line runs corner to corner of the square plotting area, through (175k, 175k) and (275k, 275k).
+  EXPECT_DOUBLE_EQ(plot.pixel_x(175000) - plot.plot_left, plot.plot_size / 2);
+  EXPECT_DOUBLE_EQ(plot.plot_top + plot.plot_size - plot.pixel_y(175000), plot.plot_size / 2);
+  for (const double on_line : {175000.0, 275000.0, 210000.0}) {
+    EXPECT_TRUE(is_red(pixel(image, plot.pixel_x(on_line), plot.pixel_y(on_line)))) << on_line;
+  }
+  // The point (300k actual, 100k predicted), far below the line, is a blue dot, white around it.
+  EXPECT_TRUE(is_blue(pixel(image, plot.pixel_x(300000), plot.pixel_y(100000))));
+  EXPECT_TRUE(is_white(pixel(image, plot.pixel_x(300000) + 8, plot.pixel_y(100000) + 8)));
+  // Where there is no row, no grid line and no legend: white.
+  EXPECT_TRUE(is_white(pixel(image, plot.pixel_x(330000), plot.pixel_y(20000))));
+  // A grid line at the 200k tick, light grey.
+  const Rgb grid = pixel(image, plot.pixel_x(200000), plot.pixel_y(20000));
+  EXPECT_TRUE(grid.r == grid.g && grid.g == grid.b && grid.r > 200 && grid.r < 255) << grid.r;
+  // The frame is dark.
+  EXPECT_TRUE(is_dark(pixel(image, plot.plot_left, plot.pixel_y(20000))));
+
+  // Text: title and subtitle on top, the x title under the tick labels, the rotated y title on the left,
+  // tick labels beside the axes, the legend in the top-left of the area.
+  const int area_bottom = static_cast<int>(plot.plot_top + plot.plot_size);
+  EXPECT_GT(dark_pixels(image, 150, 8, 490, 30), 150) << "title";
+  EXPECT_GT(dark_pixels(image, 100, area_bottom + 30, 600, area_bottom + 50), 150) << "x axis title";
+  EXPECT_GT(dark_pixels(image, 10, 150, 30, 500), 150) << "y axis title";
+  EXPECT_GT(dark_pixels(image, 40, area_bottom - 20, static_cast<int>(plot.plot_left) - 6, area_bottom + 5), 20)
+      << "y tick labels";
+  EXPECT_GT(dark_pixels(image, static_cast<int>(plot.plot_left) + 40, static_cast<int>(plot.plot_top) + 12,
+                        static_cast<int>(plot.plot_left) + 200, static_cast<int>(plot.plot_top) + 45),
+            60)
+      << "legend";
+  // Nothing is drawn in the top-right corner of the canvas beyond the title.
+  EXPECT_EQ(dark_pixels(image, 600, 0, 640, 8), 0);
+}
+
+// Sales: most games sell little, a few sell a lot (skewness far above 2).
+std::vector<float> long_tailed_sales(std::size_t count, std::uint32_t seed) {
+  std::mt19937 generator(seed);
+  std::lognormal_distribution<float> sales(std::log(0.15f), 1.3f);
+  std::vector<float> values(count);
+  for (float& value : values) value = std::max(0.01f, std::round(sales(generator) * 100) / 100);
+  return values;
+}
+
+TEST(TensorboardPngPlot, LongTailedTargetsGetLogAxes) {
+  std::vector<float> actual = long_tailed_sales(3000, 1);
+  actual.push_back(80.0f);
+  std::vector<float> predicted = actual;
+  for (float& value : predicted) value *= 1.2f;
+  predicted[0] = -0.5f;  // a negative prediction cannot sit on a log axis: it goes to the lower edge
+  const AxisScaleChoice choice = choose_axis_scale(actual);
+  EXPECT_EQ(choice.scale, AxisScale::log);
+  EXPECT_GT(choice.skewness, 2.0);
+  EXPECT_NE(choice.reason.find("logarithmic"), std::string::npos) << choice.reason;
+
+  PlotLabels labels{.title = "Predicted vs actual Global_Sales", .subtitle = "test split · epoch 2 of 50",
+                    .target = "Global_Sales", .unit_label = "target's own units", .rows_label = "test rows"};
+  const ScatterPlot plot = plot_predicted_vs_actual(actual, predicted, labels);
+  EXPECT_EQ(plot.axis.scale, AxisScale::log);
+  EXPECT_DOUBLE_EQ(plot.axis_min, 0.01);
+  EXPECT_DOUBLE_EQ(plot.axis_max, 100.0);
+  EXPECT_EQ(plot.ticks, (std::vector<double>{0.01, 0.1, 1, 10, 100}));
+  EXPECT_EQ(plot.points_drawn, 3001);
+  EXPECT_EQ(plot.points_on_edge, 1);
+  // Decades are equally spaced: 1 sits in the middle of 0.01..100.
+  EXPECT_NEAR(plot.pixel_x(1.0) - plot.plot_left, plot.plot_size / 2, 1e-9);
+  EXPECT_NEAR(plot.pixel_x(1.0) - plot.pixel_x(0.1), plot.pixel_x(10.0) - plot.pixel_x(1.0), 1e-9);
+  EXPECT_NEAR(plot.pixel_x(100.0) - plot.pixel_x(10.0), plot.pixel_x(0.1) - plot.pixel_x(0.01), 1e-9);
+  // The y = x line passes (1, 1) and (20, 20); the cloud of rows sits above it (predicted = 1.2 x actual)
+  // and spreads over the decades instead of a corner: rows show at 0.05, 0.5 and 2.
+  EXPECT_TRUE(is_red(pixel(plot.image, plot.pixel_x(20), plot.pixel_y(20))));
+  for (const double sales : {0.05, 0.5, 2.0}) {
+    EXPECT_TRUE(is_blue(pixel(plot.image, plot.pixel_x(sales), plot.pixel_y(sales * 1.2)))) << sales;
+  }
+  // The negative prediction is drawn on the lower edge (the frame), not lost; 0.01 sits just inside it.
+  EXPECT_DOUBLE_EQ(plot.pixel_y(-0.5), plot.plot_top + plot.plot_size);
+  EXPECT_GT(plot.plot_top + plot.plot_size - plot.pixel_y(0.01f), 3.0);
+}
+
+TEST(TensorboardPngPlot, OrdinaryTargetsKeepLinearAxes) {
+  std::vector<float> uniform;
+  for (int i = 0; i < 500; ++i) uniform.push_back(100.0f + static_cast<float>(i));
+  EXPECT_EQ(choose_axis_scale(uniform).scale, AxisScale::linear);
+  std::vector<float> negative_tail = long_tailed_sales(500, 2);
+  negative_tail.push_back(-1.0f);  // skewed, but not every value is 0 or more
+  const AxisScaleChoice choice = choose_axis_scale(negative_tail);
+  EXPECT_EQ(choice.scale, AxisScale::linear);
+  EXPECT_NE(choice.reason.find("some are negative"), std::string::npos) << choice.reason;
+}
+
+TEST(TensorboardPngPlot, VeryManyRowsAreDrawnAsADensityAndAllCount) {
+  std::mt19937 generator(3);
+  std::normal_distribution<float> noise(0.0f, 5.0f);
+  std::vector<float> actual, predicted;
+  for (std::size_t i = 0; i < kDensityAbovePoints + 10000; ++i) {
+    actual.push_back(static_cast<float>(i % 100));
+    predicted.push_back(actual.back() + noise(generator));
+  }
+  const ScatterPlot plot = plot_predicted_vs_actual(actual, predicted, earnings_labels());
+  EXPECT_TRUE(plot.density);
+  EXPECT_EQ(plot.points_drawn, static_cast<long long>(actual.size()));
+  // The dense band along y = x is coloured; far from it there are no rows.
+  EXPECT_TRUE(is_blue(pixel(plot.image, plot.pixel_x(60), plot.pixel_y(62))));
+  EXPECT_TRUE(is_white(pixel(plot.image, plot.pixel_x(95), plot.pixel_y(10))));
 }
 
 TEST(TensorboardPngPlot, NonFiniteValuesAreSkipped) {
   const std::vector<float> actual = {1.0f, std::numeric_limits<float>::quiet_NaN(), 3.0f};
   const std::vector<float> predicted = {1.0f, 2.0f, std::numeric_limits<float>::infinity()};
-  const ScatterPlot plot = plot_predicted_vs_actual(actual, predicted, 100);
+  const ScatterPlot plot = plot_predicted_vs_actual(actual, predicted, earnings_labels(), 200, 200);
   EXPECT_EQ(plot.points_drawn, 1);
   EXPECT_TRUE(encode_png(plot.image).ok());
+  const ScatterPlot empty = plot_predicted_vs_actual({}, {}, earnings_labels());
+  EXPECT_EQ(empty.points_drawn, 0);
+  EXPECT_TRUE(encode_png(empty.image).ok());
+}
+
+// Real readers: Pillow and OpenCV (Debian's python3-pil, python3-opencv) open the PNG and see the same
+// pixels we drew: red on y = x, blue at a point, white where nothing is.
+TEST(TensorboardPngPlot, PillowAndOpenCvReadThePng) {
+  const std::vector<float> actual = {31355, 104259, 301860, 150000, 300000};
+  const std::vector<float> predicted = {40000, 100000, 280000, 150000, 100000};
+  const ScatterPlot plot = plot_predicted_vs_actual(actual, predicted, earnings_labels());
+  Result<std::string> png = encode_png(plot.image);
+  ASSERT_TRUE(png.ok());
+  TemporaryDirectory directory;
+  const auto path = vgsales::testing::write_text_file(directory / "plot.png", *png);
+  const std::vector<std::pair<int, int>> points = {
+      {static_cast<int>(plot.pixel_x(175000)), static_cast<int>(plot.pixel_y(175000))},
+      {static_cast<int>(plot.pixel_x(300000)), static_cast<int>(plot.pixel_y(100000))},
+      {static_cast<int>(plot.pixel_x(330000)), static_cast<int>(plot.pixel_y(20000))}};
+  std::string command = std::string(VGSALES_SYSTEM_PYTHON) + " " +
+                        vgsales::testing::shell_quote(
+                            (vgsales::testing::source_dir() / "tests" / "tensorboard" / "read_png_with_python.py").string()) +
+                        " " + vgsales::testing::shell_quote(path.string());
+  for (const auto& [x, y] : points) command += " " + std::to_string(x) + "," + std::to_string(y);
+  const auto output = vgsales::testing::run_command(command);
+  ASSERT_EQ(output.exit_code, 0) << output.err << output.out;
+  rapidjson::Document json;
+  ASSERT_FALSE(json.Parse(output.out.c_str()).HasParseError()) << output.out;
+  EXPECT_EQ(std::string(json["pillow"]["format"].GetString()), "PNG");
+  EXPECT_EQ(std::string(json["pillow"]["mode"].GetString()), "RGB");
+  for (const char* reader : {"pillow", "opencv"}) {
+    EXPECT_EQ(json[reader]["size"][0].GetInt(), 640) << reader;
+    EXPECT_EQ(json[reader]["size"][1].GetInt(), 640) << reader;
+    const auto& pixels = json[reader]["pixels"];
+    ASSERT_EQ(pixels.Size(), points.size());
+    for (rapidjson::SizeType i = 0; i < pixels.Size(); ++i) {
+      const std::uint8_t* ours = plot.image.at(points[i].first, points[i].second);
+      for (rapidjson::SizeType channel = 0; channel < 3; ++channel) {
+        EXPECT_EQ(pixels[i][channel].GetInt(), ours[channel]) << reader << " point " << i << " channel " << channel;
+      }
+    }
+    const Rgb line{pixels[0][0].GetInt(), pixels[0][1].GetInt(), pixels[0][2].GetInt()};
+    const Rgb dot{pixels[1][0].GetInt(), pixels[1][1].GetInt(), pixels[1][2].GetInt()};
+    const Rgb empty{pixels[2][0].GetInt(), pixels[2][1].GetInt(), pixels[2][2].GetInt()};
+    EXPECT_TRUE(is_red(line)) << reader;
+    EXPECT_TRUE(is_blue(dot)) << reader;
+    EXPECT_TRUE(is_white(empty)) << reader;
+  }
 }
 
 }  // namespace
