@@ -29,7 +29,7 @@ RUN apt-get update -qq \
  && mkdir -p /models && chown vgsales /models
 COPY --from=build /src/build/src/cli/vgsales /usr/local/bin/vgsales
 USER vgsales
-# Vertex AI's default port (FORMATS.md E); AIP_HTTP_PORT, when set, wins over --port.
+# Vertex AI's default port (docs/formats.md E); AIP_HTTP_PORT, when set, wins over --port.
 EXPOSE 8080
 # A local AIP_STORAGE_URI (a path or file://) wins over --model_base_path. For gs:// URIs, wrap this image with an
 # entrypoint that copies the model to /models/vgsales first (docs/serving.md, "Vertex AI").

@@ -1,5 +1,5 @@
 // Builds the TensorFlow GraphDef of a PortableNetwork. Every node carries the attrs its op registration
-// requires (FORMATS.md B.1) plus `_output_shapes`, so TensorBoard labels edges and TensorFlow,
+// requires (docs/formats.md B.1) plus `_output_shapes`, so TensorBoard labels edges and TensorFlow,
 // TF Serving and OpenCV all accept the same graph.
 #include "graph/graph_def_message.h"
 

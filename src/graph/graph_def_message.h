@@ -17,7 +17,7 @@ namespace vgsales {
 inline constexpr const char* kGraphInputNodeName = "input";
 // The training graph's target: Placeholder float32 [-1, 1] holding the scaled target.
 inline constexpr const char* kGraphTargetNodeName = "target";
-// versions.producer written into every graph: TF_GRAPH_DEF_VERSION of TensorFlow 2.12 (FORMATS.md B);
+// versions.producer written into every graph: TF_GRAPH_DEF_VERSION of TensorFlow 2.12 (docs/formats.md B);
 // anything >= 22 gives rank-aware Placeholder shapes, and consumers only check min_consumer (0).
 inline constexpr int kGraphDefProducer = 1394;
 

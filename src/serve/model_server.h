@@ -28,7 +28,7 @@ struct ModelServerOptions {
   std::string vertex_predict_route;
 };
 
-// Applies the Vertex AI custom-container contract (FORMATS.md E): with AIP_HTTP_PORT, AIP_HEALTH_ROUTE and
+// Applies the Vertex AI custom-container contract (docs/formats.md E): with AIP_HTTP_PORT, AIP_HEALTH_ROUTE and
 // AIP_PREDICT_ROUTE all set, listen on 0.0.0.0:AIP_HTTP_PORT and answer those routes; a local
 // AIP_STORAGE_URI (a path or file://) becomes model_base_path. A gs:// URI must have been copied to
 // model_base_path by the container's entrypoint. `getenv` is injectable for tests.

@@ -1,4 +1,4 @@
-// The TF Serving REST API (FORMATS.md D) and the Vertex AI routes (FORMATS.md E) as a pure function of
+// The TF Serving REST API (docs/formats.md D) and the Vertex AI routes (docs/formats.md E) as a pure function of
 // (method, target, body) -> (status, body, content type): no sockets here, so tests call it directly.
 #pragma once
 

@@ -1,4 +1,4 @@
-// CRC-32C (Castagnoli) and the "masked" form TFRecord framing stores (FORMATS.md A.2).
+// CRC-32C (Castagnoli) and the "masked" form TFRecord framing stores (docs/formats.md A.2).
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Event files as TensorBoard's writers name and start them (FORMATS.md A.1, A.3).
+// Event files as TensorBoard's writers name and start them (docs/formats.md A.1, A.3).
 #include "tensorboard/event_file_writer.h"
 
 #include <unistd.h>

@@ -1,4 +1,4 @@
-// TFRecord framing (FORMATS.md A.2): length, masked CRC of the length, data, masked CRC of the data.
+// TFRecord framing (docs/formats.md A.2): length, masked CRC of the length, data, masked CRC of the data.
 #pragma once
 
 #include <filesystem>

@@ -1,4 +1,4 @@
-// Builders for the Summary.Value of every kind vgsales logs, in the forms FORMATS.md A.6 lists as
+// Builders for the Summary.Value of every kind vgsales logs, in the forms docs/formats.md A.6 lists as
 // accepted by both TensorBoard loaders (Python and Rust), plus the matching readers.
 #pragma once
 

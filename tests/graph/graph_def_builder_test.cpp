@@ -39,7 +39,7 @@ std::string input_node_name(const std::string& input) {
   return name.substr(0, name.find(':'));
 }
 
-// Attrs each op's registration declares without a default (tensorflow/core/ops/*.cc; FORMATS.md B.1), plus
+// Attrs each op's registration declares without a default (tensorflow/core/ops/*.cc; docs/formats.md B.1), plus
 // those with a default that we promise to write anyway.
 const std::map<std::string, std::vector<std::string>>& required_attrs() {
   static const std::map<std::string, std::vector<std::string>> attrs{

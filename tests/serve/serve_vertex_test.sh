@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `vgsales serve` under the Vertex AI custom-container contract (FORMATS.md E): AIP_HTTP_PORT, AIP_HEALTH_ROUTE,
+# `vgsales serve` under the Vertex AI custom-container contract (docs/formats.md E): AIP_HTTP_PORT, AIP_HEALTH_ROUTE,
 # AIP_PREDICT_ROUTE and a local AIP_STORAGE_URI; health is 503 until a model is loaded, then 200. Also the
 # startup errors: a missing model base path and a partial AIP_* set. Checked with curl and python3.
 # Usage: serve_vertex_test.sh /path/to/vgsales
