@@ -56,26 +56,33 @@ class PredictionSink {
   std::FILE* out_ = stdout;
 };
 
-// CSV: the input's columns as read, then the prediction; JSON: TF Serving's {"predictions": [[v], ...]}.
+// CSV: the input's columns as read, then the mean (and the median and the interval's bounds for a model with an
+// interval); JSON: TF Serving's {"predictions": [[mean], ...]}.
 class PredictionWriter {
  public:
-  PredictionWriter(PredictionSink& sink, std::string format, std::string column)
-      : sink_(sink), format_(std::move(format)), column_(std::move(column)) {}
+  PredictionWriter(PredictionSink& sink, std::string format, std::string column, bool interval)
+      : sink_(sink), format_(std::move(format)), column_(std::move(column)), interval_(interval) {}
   Result<void> header(const std::vector<std::string>& names) {
     if (format_ == "json") return sink_.write("{\"predictions\": [");
     std::string line;
     for (const auto& name : names) line += csv_escape(name) + ",";
-    return sink_.write(line + csv_escape(column_) + "\n");
+    line += csv_escape(column_);
+    if (interval_)
+      for (const char* suffix : {"_median", "_lower", "_upper"}) line += "," + csv_escape(column_ + suffix);
+    return sink_.write(line + "\n");
   }
-  Result<void> rows(std::span<const std::vector<std::string>> records, std::span<const float> predictions) {
+  Result<void> rows(std::span<const std::vector<std::string>> records, const Predictions& predictions) {
     std::string text;
-    for (size_t r = 0; r < predictions.size(); ++r) {
+    const std::vector<float>& mean = predictions.values;
+    for (size_t r = 0; r < mean.size(); ++r) {
       if (format_ == "json") {
-        text += fmt::format("{}[{}]", written_++ ? ", " : "", predictions[r]);
+        text += fmt::format("{}[{}]", written_++ ? ", " : "", mean[r]);
         continue;
       }
       for (const auto& field : records[r]) text += csv_escape(field) + ",";
-      text += fmt::format("{}\n", predictions[r]);
+      text += fmt::format("{}", mean[r]);
+      if (interval_) text += fmt::format(",{},{},{}", predictions.median[r], predictions.lower[r], predictions.upper[r]);
+      text += "\n";
     }
     return sink_.write(text);
   }
@@ -85,6 +92,7 @@ class PredictionWriter {
   PredictionSink& sink_;
   std::string format_;
   std::string column_;
+  bool interval_;
   long long written_ = 0;
 };
 
@@ -103,12 +111,17 @@ Result<void> predict_row(const PredictOptions& o) {
   VGSALES_ASSIGN_OR_RETURN(const std::vector<std::string> texts, parse_row_assignment(o.row, predictor->pipeline()));
   std::vector<RawCell> cells;
   for (const auto& text : texts) cells.push_back(RawCell::of_text(text));
-  VGSALES_ASSIGN_OR_RETURN(const Predictions predicted, predictor->predict(cells, [](size_t) { return std::string("--row"); }));
+  const bool interval = predictor->has_interval() && o.format == "csv";
+  VGSALES_ASSIGN_OR_RETURN(const Predictions predicted,
+                           predictor->predict(cells, [](size_t) { return std::string("--row"); }, interval));
   warn_unseen(predicted.unseen_categories);
   PredictionSink sink(o.output);
   return sink.run([&](PredictionSink& out) -> Result<void> {
     if (o.format == "json") return out.write(fmt::format("{{\"predictions\": [[{}]]}}\n", predicted.values[0]));
-    return out.write(fmt::format("{}\n", predicted.values[0]));
+    if (!interval) return out.write(fmt::format("{}\n", predicted.values[0]));
+    // One game: the mean first (what scripts read), then the median and the range, labelled.
+    return out.write(fmt::format("{}\nmedian {}, {:g}% interval {} to {}\n", predicted.values[0], predicted.median[0],
+                                 100 * predictor->metadata().interval_level, predicted.lower[0], predicted.upper[0]));
   });
 }
 
@@ -117,14 +130,16 @@ Result<void> predict_file(const PredictOptions& o) {
   PredictionSink sink(o.output);
   long long unseen = 0;
   VGSALES_TRY(sink.run([&](PredictionSink& out) -> Result<void> {
-    PredictionWriter writer(out, o.format, prediction_column(predictor->pipeline().target()));
+    const bool interval = predictor->has_interval() && o.format == "csv";
+    PredictionWriter writer(out, o.format, prediction_column(predictor->pipeline().target()), interval);
     CsvPredictionHandlers handlers;
     handlers.on_header = [&](const CsvHeader& header) {
       warn_ignored(header.ignored_columns);
       return writer.header(header.names);
     };
     handlers.on_batch = [&](const CsvPredictionBatch& batch) { return writer.rows(batch.records, batch.predictions); };
-    VGSALES_ASSIGN_OR_RETURN(const CsvPredictionSummary summary, predict_csv(*predictor, o.input, o.na_values, handlers));
+    VGSALES_ASSIGN_OR_RETURN(const CsvPredictionSummary summary,
+                             predict_csv(*predictor, o.input, o.na_values, handlers, interval));
     unseen = summary.unseen_categories;
     return writer.finish();
   }));
@@ -147,7 +162,7 @@ Result<void> predict_file_remotely(const PredictOptions& o) {
   }
   PredictionSink sink(o.output);
   return sink.run([&](PredictionSink& out) -> Result<void> {
-    PredictionWriter writer(out, o.format, prediction_column(model.target_name));
+    PredictionWriter writer(out, o.format, prediction_column(model.target_name), false);
     std::vector<size_t> source;
     CsvBatchHandlers handlers;
     handlers.on_header = [&](const std::vector<std::string>& names) -> Result<void> {
@@ -172,8 +187,9 @@ Result<void> predict_file_remotely(const PredictOptions& o) {
       std::vector<std::string_view> cells;
       for (const auto& record : batch.records)
         for (size_t column : source) cells.push_back(trim_blanks(record[column]));
-      VGSALES_ASSIGN_OR_RETURN(const std::vector<float> values, client.predict(o.model_name, features, cells, missing));
-      return writer.rows(batch.records, values);
+      Predictions predicted;
+      VGSALES_ASSIGN_OR_RETURN(predicted.values, client.predict(o.model_name, features, cells, missing));
+      return writer.rows(batch.records, predicted);
     };
     VGSALES_TRY(read_csv_in_batches(o.input, serve::kRestClientBatchRows, handlers));
     return writer.finish();

@@ -39,4 +39,19 @@ SplitMetrics compute_metrics(std::span<const float> predictions, std::span<const
   return metrics;
 }
 
+void add_interval_metrics(SplitMetrics& metrics, std::span<const float> median, std::span<const float> lower,
+                          std::span<const float> upper, std::span<const float> actuals) {
+  const size_t n = actuals.size();
+  if (n == 0) return;
+  double absolute = 0, inside = 0, width = 0;
+  for (size_t i = 0; i < n; ++i) {
+    absolute += std::abs(static_cast<double>(median[i]) - actuals[i]);
+    inside += lower[i] <= actuals[i] && actuals[i] <= upper[i] ? 1.0 : 0.0;
+    width += static_cast<double>(upper[i]) - lower[i];
+  }
+  metrics.median_mae = absolute / static_cast<double>(n);
+  metrics.coverage = inside / static_cast<double>(n);
+  metrics.mean_interval_width = width / static_cast<double>(n);
+}
+
 }  // namespace vgsales

@@ -10,6 +10,10 @@ namespace vgsales {
 // MSE, RMSE, MAE, MAPE (percent, rows with a zero target left out) and R^2; `loss` is left at 0.
 SplitMetrics compute_metrics(std::span<const float> predictions, std::span<const float> actuals);
 
+// Adds the median's MAE and the interval's coverage and mean width to `metrics`.
+void add_interval_metrics(SplitMetrics& metrics, std::span<const float> median, std::span<const float> lower,
+                          std::span<const float> upper, std::span<const float> actuals);
+
 // MAPE divides each error by its target, so a few targets close to zero decide it. A target is near zero
 // when it is 0 or |target| < 5 % of the mean |target| of its split; MAPE is worth printing only when at
 // most 1 % of the rows are. So it is not printed for real/vgsales.csv (10 % of its games sold under

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "common/atomic_file.h"
 #include "model/safetensors.h"
 
@@ -37,25 +39,39 @@ Result<LoadedModel> load_model(const fs::path& model_dir) {
   LoadedModel model;
   VGSALES_ASSIGN_OR_RETURN(model.metadata, read_model_metadata(model_dir));
   VGSALES_ASSIGN_OR_RETURN(const std::string bytes, read_verified_file(model_dir, kWeightsFileName));
-  model.network = network_frame(model.metadata.pipeline, model.metadata.output_name, model.metadata.mean_shift);
-  VGSALES_ASSIGN_OR_RETURN(model.network.layers,
+  model.network = network_frame(model.metadata.pipeline, model.metadata.output_name, model.metadata.shifts);
+  VGSALES_ASSIGN_OR_RETURN(std::vector<DenseStack> members,
                            parse_weights(bytes, (model_dir / kWeightsFileName).string(), model.metadata));
+  set_members(model.network, std::move(members));
   return model;
 }
+
+namespace {
+
+// "layer_1", ..., "output" for a single network; "member_1.layer_1", ... for each member of an ensemble.
+std::string tensor_prefix(size_t member, size_t members, size_t layer, size_t layers) {
+  const std::string name = layer_display_name(layer, layers);
+  return members == 1 ? name : fmt::format("member_{}.{}", member + 1, name);
+}
+
+}  // namespace
 
 std::string serialize_weights(const PortableNetwork& network) {
   SafetensorsFile file;
   file.metadata["format"] = "vgsales-weights";
-  for (size_t i = 0; i < network.layers.size(); ++i) {
-    const DenseLayer& layer = network.layers[i];
-    const std::string name = layer_display_name(i, network.layers.size());
-    file.tensors[name + ".weight"] = FloatTensor{{layer.output_size, layer.input_size}, layer.weight};
-    file.tensors[name + ".bias"] = FloatTensor{{layer.output_size}, layer.bias};
-  }
+  const std::vector<const DenseStack*> stacks = network.stacks();
+  file.metadata["members"] = std::to_string(stacks.size());
+  for (size_t k = 0; k < stacks.size(); ++k)
+    for (size_t i = 0; i < stacks[k]->size(); ++i) {
+      const DenseLayer& layer = (*stacks[k])[i];
+      const std::string name = tensor_prefix(k, stacks.size(), i, stacks[k]->size());
+      file.tensors[name + ".weight"] = FloatTensor{{layer.output_size, layer.input_size}, layer.weight};
+      file.tensors[name + ".bias"] = FloatTensor{{layer.output_size}, layer.bias};
+    }
   return serialize_safetensors(file);
 }
 
-Result<std::vector<DenseLayer>> parse_weights(std::string_view bytes, const std::string& source,
+Result<std::vector<DenseStack>> parse_weights(std::string_view bytes, const std::string& source,
                                               const ModelMetadata& metadata) {
   VGSALES_ASSIGN_OR_RETURN(const SafetensorsFile file, parse_safetensors(bytes, source));
   const auto format = file.metadata.find("format");
@@ -63,30 +79,34 @@ Result<std::vector<DenseLayer>> parse_weights(std::string_view bytes, const std:
     return make_error(ErrorKind::invalid_data, source + ": not a vgsales weights file (no format vgsales-weights)");
   std::vector<int> widths = metadata.settings.hidden_layers;
   widths.push_back(1);
-  std::vector<DenseLayer> layers;
-  std::int64_t inputs = static_cast<std::int64_t>(metadata.pipeline.encoded_width());
-  for (size_t i = 0; i < widths.size(); ++i) {
-    const std::string name = layer_display_name(i, widths.size());
-    DenseLayer layer;
-    layer.input_size = inputs;
-    layer.output_size = widths[i];
-    layer.relu = i + 1 != widths.size();
-    VGSALES_ASSIGN_OR_RETURN(const FloatTensor* weight,
-                             find_tensor(file, name + ".weight", {layer.output_size, layer.input_size}, source));
-    VGSALES_ASSIGN_OR_RETURN(const FloatTensor* bias, find_tensor(file, name + ".bias", {layer.output_size}, source));
-    layer.weight = weight->values;
-    layer.bias = bias->values;
-    for (float v : layer.weight)
-      if (!std::isfinite(v)) return make_error(ErrorKind::invalid_data, source + ": " + name + ".weight holds a non-finite value");
-    for (float v : layer.bias)
-      if (!std::isfinite(v)) return make_error(ErrorKind::invalid_data, source + ": " + name + ".bias holds a non-finite value");
-    layers.push_back(std::move(layer));
-    inputs = widths[i];
+  const auto members = static_cast<size_t>(metadata.members);
+  std::vector<DenseStack> stacks;
+  for (size_t k = 0; k < members; ++k) {
+    DenseStack layers;
+    std::int64_t inputs = static_cast<std::int64_t>(metadata.pipeline.encoded_width());
+    for (size_t i = 0; i < widths.size(); ++i) {
+      const std::string name = tensor_prefix(k, members, i, widths.size());
+      DenseLayer layer;
+      layer.input_size = inputs;
+      layer.output_size = widths[i];
+      layer.relu = i + 1 != widths.size();
+      VGSALES_ASSIGN_OR_RETURN(const FloatTensor* weight,
+                               find_tensor(file, name + ".weight", {layer.output_size, layer.input_size}, source));
+      VGSALES_ASSIGN_OR_RETURN(const FloatTensor* bias, find_tensor(file, name + ".bias", {layer.output_size}, source));
+      layer.weight = weight->values;
+      layer.bias = bias->values;
+      for (const auto* values : {&layer.weight, &layer.bias})
+        for (float v : *values)
+          if (!std::isfinite(v)) return make_error(ErrorKind::invalid_data, source + ": " + name + " holds a non-finite value");
+      layers.push_back(std::move(layer));
+      inputs = widths[i];
+    }
+    stacks.push_back(std::move(layers));
   }
-  if (file.tensors.size() != 2 * widths.size())
+  if (file.tensors.size() != 2 * widths.size() * members)
     return make_error(ErrorKind::invalid_data, fmt::format("{}: holds {} tensors, model.json's architecture has {}", source,
-                                                           file.tensors.size(), 2 * widths.size()));
-  return layers;
+                                                           file.tensors.size(), 2 * widths.size() * members));
+  return stacks;
 }
 
 Result<void> write_model_files(const fs::path& folder, const ModelMetadata& metadata, const PortableNetwork& network) {

@@ -34,10 +34,11 @@ struct LoadedModel {
 // model.json and the weights, both verified, checked against each other.
 Result<LoadedModel> load_model(const std::filesystem::path& model_dir);
 
-// The weights file's bytes: layer_1.weight, layer_1.bias, ..., output.weight, output.bias.
+// The weights file's bytes: layer_1.weight, layer_1.bias, ..., output.weight, output.bias; for an ensemble the same
+// per member, prefixed member_1., member_2., ...
 std::string serialize_weights(const PortableNetwork& network);
-// The layers from a weights file, shaped as model.json's architecture says.
-Result<std::vector<DenseLayer>> parse_weights(std::string_view bytes, const std::string& source,
+// Each member's layers from a weights file, shaped as model.json's architecture says.
+Result<std::vector<DenseStack>> parse_weights(std::string_view bytes, const std::string& source,
                                               const ModelMetadata& metadata);
 
 // Writes model.json and model.safetensors into `folder` (a staging folder); seal_model_directory() then writes

@@ -20,7 +20,7 @@ constexpr size_t kPredictionBatchRows = 4096;
 
 Result<CsvPredictionSummary> predict_csv(const Predictor& predictor, const std::filesystem::path& input,
                                          const std::vector<std::string>& extra_missing,
-                                         const CsvPredictionHandlers& handlers) {
+                                         const CsvPredictionHandlers& handlers, bool with_interval) {
   const std::string source = input.string();
   const FeaturePipeline& pipeline = predictor.pipeline();
   const MissingValueSet extra(extra_missing);
@@ -42,11 +42,12 @@ Result<CsvPredictionSummary> predict_csv(const Predictor& predictor, const std::
         const std::string_view cell = trim_blanks(batch.records[r][binding.source_of_feature[f]]);
         cells[r * features + f] = extra.contains(cell) ? RawCell::missing_value() : RawCell::of_text(cell);
       }
-    VGSALES_ASSIGN_OR_RETURN(const Predictions predicted,
-                             predictor.predict(cells, [&](size_t row) { return fmt::format("{}:{}", source, batch.lines[row]); }));
+    VGSALES_ASSIGN_OR_RETURN(
+        const Predictions predicted,
+        predictor.predict(cells, [&](size_t row) { return fmt::format("{}:{}", source, batch.lines[row]); }, with_interval));
     summary.unseen_categories += predicted.unseen_categories;
     summary.rows += static_cast<long long>(batch.records.size());
-    return handlers.on_batch ? handlers.on_batch(CsvPredictionBatch{batch.records, batch.lines, predicted.values})
+    return handlers.on_batch ? handlers.on_batch(CsvPredictionBatch{batch.records, batch.lines, predicted})
                              : Result<void>{};
   };
   VGSALES_TRY(read_csv_in_batches(input, kPredictionBatchRows, reading));
@@ -59,7 +60,8 @@ Result<CsvEvaluation> evaluate_csv(const Predictor& predictor, const std::filesy
   const std::string& target = predictor.pipeline().target();
   CsvEvaluation evaluation;
   size_t target_column = 0;
-  std::vector<float> predictions, actuals;
+  std::vector<float> predictions, actuals, median, lower, upper;
+  const bool with_interval = predictor.has_interval();
   CsvPredictionHandlers handlers;
   handlers.on_header = [&](const CsvHeader& header) -> Result<void> {
     evaluation.header = header;
@@ -87,12 +89,18 @@ Result<CsvEvaluation> evaluate_csv(const Predictor& predictor, const std::filesy
                                                                 : "'" + std::string(cell) + "' is not a finite number"));
       actuals.push_back(static_cast<float>(value));
     }
-    predictions.insert(predictions.end(), batch.predictions.begin(), batch.predictions.end());
+    const Predictions& p = batch.predictions;
+    predictions.insert(predictions.end(), p.values.begin(), p.values.end());
+    median.insert(median.end(), p.median.begin(), p.median.end());
+    lower.insert(lower.end(), p.lower.begin(), p.lower.end());
+    upper.insert(upper.end(), p.upper.begin(), p.upper.end());
     return {};
   };
-  VGSALES_ASSIGN_OR_RETURN(const CsvPredictionSummary summary, predict_csv(predictor, data, extra_missing, handlers));
+  VGSALES_ASSIGN_OR_RETURN(const CsvPredictionSummary summary,
+                           predict_csv(predictor, data, extra_missing, handlers, with_interval));
   evaluation.unseen_categories = summary.unseen_categories;
   evaluation.metrics = compute_metrics(predictions, actuals);
+  if (with_interval) add_interval_metrics(evaluation.metrics, median, lower, upper, actuals);
   return evaluation;
 }
 

@@ -23,7 +23,7 @@ struct CsvHeader {
 struct CsvPredictionBatch {
   std::span<const std::vector<std::string>> records;
   std::span<const long long> lines;  // the file line where each record starts
-  std::span<const float> predictions;
+  const Predictions& predictions;    // the mean, and the median and interval when asked for
 };
 
 struct CsvPredictionSummary {
@@ -37,17 +37,19 @@ struct CsvPredictionHandlers {
 };
 
 // Reads `input` (a header row, then one game per record; columns matched by name in any order), and predicts every
-// record. `extra_missing` adds spellings of a missing value to the model's own. Errors name file, line and column.
+// record, with the median and interval when `with_interval`. `extra_missing` adds spellings of a missing value to
+// the model's own. Errors name file, line and column.
 Result<CsvPredictionSummary> predict_csv(const Predictor& predictor, const std::filesystem::path& input,
                                          const std::vector<std::string>& extra_missing,
-                                         const CsvPredictionHandlers& handlers);
+                                         const CsvPredictionHandlers& handlers, bool with_interval = false);
 
 struct CsvEvaluation {
   SplitMetrics metrics;
   CsvHeader header;
   long long unseen_categories = 0;
 };
-// Predicts `data` and compares with its target column: MSE, RMSE, MAE, MAPE, R² in the target's units.
+// Predicts `data` and compares with its target column: MSE, RMSE, MAE, MAPE, R² in the target's units, and for a
+// model with an interval the median's MAE and the interval's coverage and mean width.
 Result<CsvEvaluation> evaluate_csv(const Predictor& predictor, const std::filesystem::path& data,
                                    const std::vector<std::string>& extra_missing);
 

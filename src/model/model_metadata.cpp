@@ -22,6 +22,12 @@ void write_metrics(JsonWriter& w, const SplitMetrics& m) {
   w.Key("r2"); w.Double(m.r2);
   w.Key("loss"); w.Double(m.loss);
   w.Key("rows"); w.Int64(m.rows);
+  w.Key("near_zero_targets"); w.Int64(m.near_zero_targets);
+  if (m.has_interval_metrics()) {
+    w.Key("median_mae"); w.Double(m.median_mae);
+    w.Key("coverage"); w.Double(m.coverage);
+    w.Key("mean_interval_width"); w.Double(m.mean_interval_width);
+  }
   w.EndObject();
 }
 
@@ -34,6 +40,12 @@ Result<SplitMetrics> read_metrics(const rapidjson::Value& v, const JsonFieldRead
   VGSALES_ASSIGN_OR_RETURN(m.r2, r.number(v, "r2", path + ".r2"));
   VGSALES_ASSIGN_OR_RETURN(m.loss, r.number(v, "loss", path + ".loss"));
   VGSALES_ASSIGN_OR_RETURN(m.rows, r.integer(v, "rows", path + ".rows"));
+  VGSALES_ASSIGN_OR_RETURN(m.near_zero_targets, r.integer(v, "near_zero_targets", path + ".near_zero_targets"));
+  if (v.HasMember("coverage")) {
+    VGSALES_ASSIGN_OR_RETURN(m.median_mae, r.number(v, "median_mae", path + ".median_mae"));
+    VGSALES_ASSIGN_OR_RETURN(m.coverage, r.number(v, "coverage", path + ".coverage"));
+    VGSALES_ASSIGN_OR_RETURN(m.mean_interval_width, r.number(v, "mean_interval_width", path + ".mean_interval_width"));
+  }
   return m;
 }
 
@@ -84,7 +96,19 @@ std::string metadata_to_json(const ModelMetadata& m) {
   w.EndArray();
   w.Key("activation"); w.String("relu");
   w.Key("output_width"); w.Int(1);
-  w.Key("mean_shift"); w.Double(m.mean_shift);
+  w.Key("members"); w.Int(m.members);
+  w.Key("mean_shift"); w.Double(m.shifts.mean);
+  if (m.has_interval()) {
+    w.Key("median_shift"); w.Double(m.shifts.median);
+    w.Key("interval");
+    w.StartObject();
+    w.Key("level"); w.Double(m.interval_level);
+    w.Key("lower_shift"); w.Double(m.shifts.lower);
+    w.Key("upper_shift"); w.Double(m.shifts.upper);
+    w.Key("calibration_rows"); w.Int64(m.interval_calibration_rows);
+    w.Key("calibration"); write_json_string(w, m.interval_calibration);
+    w.EndObject();
+  }
   w.EndObject();
   w.Key("training");
   w.StartObject();
@@ -151,8 +175,28 @@ Result<ModelMetadata> metadata_from_json(const std::string& text, const std::str
       return r.missing("network.hidden_layers", "an array of layer widths from 1 to 65536");
     m.settings.hidden_layers.push_back(h.GetInt());
   }
+  VGSALES_ASSIGN_OR_RETURN(const long long members, r.integer(*network, "members", "network.members"));
+  if (members < 1 || members > 1000) return r.invalid("network.members", fmt::format("{} is not 1 to 1000", members));
+  m.members = static_cast<int>(members);
   VGSALES_ASSIGN_OR_RETURN(const double mean_shift, r.number(*network, "mean_shift", "network.mean_shift"));
-  m.mean_shift = static_cast<float>(mean_shift);
+  m.shifts.mean = static_cast<float>(mean_shift);
+  if (network->HasMember("interval")) {
+    VGSALES_ASSIGN_OR_RETURN(const double median_shift, r.number(*network, "median_shift", "network.median_shift"));
+    VGSALES_ASSIGN_OR_RETURN(const rapidjson::Value* interval, r.object(*network, "interval", "network.interval"));
+    VGSALES_ASSIGN_OR_RETURN(m.interval_level, r.number(*interval, "level", "network.interval.level"));
+    if (!(m.interval_level > 0 && m.interval_level < 1))
+      return r.invalid("network.interval.level", fmt::format("{} is not between 0 and 1", m.interval_level));
+    VGSALES_ASSIGN_OR_RETURN(const double lower, r.number(*interval, "lower_shift", "network.interval.lower_shift"));
+    VGSALES_ASSIGN_OR_RETURN(const double upper, r.number(*interval, "upper_shift", "network.interval.upper_shift"));
+    if (lower > upper) return r.invalid("network.interval", "lower_shift is above upper_shift");
+    VGSALES_ASSIGN_OR_RETURN(m.interval_calibration_rows,
+                             r.integer(*interval, "calibration_rows", "network.interval.calibration_rows"));
+    VGSALES_ASSIGN_OR_RETURN(m.interval_calibration, r.string(*interval, "calibration", "network.interval.calibration"));
+    m.shifts.has_interval = true;
+    m.shifts.median = static_cast<float>(median_shift);
+    m.shifts.lower = static_cast<float>(lower);
+    m.shifts.upper = static_cast<float>(upper);
+  }
 
   VGSALES_ASSIGN_OR_RETURN(const rapidjson::Value* training, r.object(doc, "training", "training"));
   const std::vector<int> layers = m.settings.hidden_layers;

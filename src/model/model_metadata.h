@@ -7,6 +7,7 @@
 
 #include "common/result.h"
 #include "data/feature_pipeline.h"
+#include "model/portable_network.h"
 #include "model/training_observer.h"
 #include "model/training_settings.h"
 
@@ -21,9 +22,15 @@ struct ModelMetadata {
   std::string created;        // ISO 8601 UTC
   FeaturePipeline pipeline;   // raw row -> encoded inputs, their scaling, the target's transform and scaling
   std::string output_name;    // the output tensor's name in exports and the REST metadata
+  int members = 1;  // networks in the ensemble (their mean is the model's output)
   // Added to the network's output before the target transform is undone: log of Duan's smearing factor for a log1p
-  // model (so predictions estimate the mean), 0 otherwise.
-  float mean_shift = 0;
+  // model (so predictions estimate the mean), 0 otherwise; and the median's and the interval bounds' offsets.
+  OutputShifts shifts;
+  // The interval's nominal level (e.g. 0.8) and how it was calibrated; level 0 when the model has none.
+  double interval_level = 0;
+  long long interval_calibration_rows = 0;
+  std::string interval_calibration;  // e.g. "split conformal on 13,278 out-of-fold residuals"
+  bool has_interval() const { return shifts.has_interval; }
   TrainingSettings settings;  // every setting as used (auto resolved); hidden_layers is the architecture
   std::string train_file;
   std::string test_file;

@@ -6,7 +6,9 @@
 namespace vgsales {
 namespace fs = std::filesystem;
 
-Result<Predictions> Predictor::predict(std::span<const RawCell> cells, const RowLabel& label) const {
+Result<Predictions> Predictor::predict(std::span<const RawCell> cells, const RowLabel& label, bool with_interval) const {
+  if (with_interval && !has_interval())
+    return make_error(ErrorKind::invalid_data, "this model has no prediction interval (train it with --interval)");
   const FeaturePipeline& features = pipeline();
   const size_t width = features.features().size();
   if (width == 0 || cells.size() % width != 0)
@@ -23,7 +25,12 @@ Result<Predictions> Predictor::predict(std::span<const RawCell> cells, const Row
     if (!encoded_row.ok()) return make_error(encoded_row.error().kind, label(r) + ": " + encoded_row.error().message);
   }
   predictions.values.resize(rows);
-  predict_encoded(encoded, predictions.values);
+  EstimateSpans out{predictions.values};
+  if (with_interval) {
+    for (auto* column : {&predictions.median, &predictions.lower, &predictions.upper}) column->resize(rows);
+    out = EstimateSpans{predictions.values, predictions.median, predictions.lower, predictions.upper};
+  }
+  predict_encoded(encoded, out);
   return predictions;
 }
 
@@ -38,8 +45,9 @@ class ModelPredictor final : public Predictor {
 
   // NativeForward for every batch size: it beats LibTorch's dispatch for single rows and matches its GEMMs from
   // 1024 rows up (bench/), and it is thread-safe without autograd state.
-  void predict_encoded(std::span<const float> encoded, std::span<float> out) const override {
-    native_.predict(encoded, out);
+  void predict_encoded(std::span<const float> encoded, const EstimateSpans& out) const override {
+    if (out.median.empty()) native_.predict(encoded, out.mean);
+    else native_.predict_estimates(encoded, out);
   }
 
  private:

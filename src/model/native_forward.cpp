@@ -1,8 +1,7 @@
-// The native forward pass: scale, dense layers with ReLU, unscale. Loops the compiler vectorises.
+// The native forward pass: scale, dense layers with ReLU, the members' mean, unscale. Loops the compiler vectorises.
 #include "model/native_forward.h"
 
 #include <algorithm>
-#include <cmath>
 
 namespace vgsales {
 
@@ -27,44 +26,74 @@ __attribute__((target_clones("avx2", "default"))) void affine_row(const float* x
 
 NativeForward::NativeForward(const PortableNetwork& network)
     : input_width_(network.input_width()),
-      widest_(network.input_width()),
       offset_(network.input_offset),
       scale_(network.input_scale),
       output_scale_(network.output_scale),
       output_offset_(network.output_offset),
-      expm1_(network.target_transform == TargetTransform::log1p),
-      layout_(layout_of(network)),
-      parameters_(flatten_parameters(network)) {
-  for (const auto& dense : network.layers) {
-    Layer layer{dense.input_size, dense.output_size, {}, dense.bias, dense.relu};
-    layer.weight_t.resize(static_cast<size_t>(dense.input_size * dense.output_size));
-    for (std::int64_t o = 0; o < dense.output_size; ++o)
-      for (std::int64_t i = 0; i < dense.input_size; ++i)
-        layer.weight_t[i * dense.output_size + o] = dense.weight[o * dense.input_size + i];
-    widest_ = std::max(widest_, dense.output_size);
-    layers_.push_back(std::move(layer));
+      expm1_(network.target_transform == TargetTransform::log1p) {
+  for (const DenseStack* dense_stack : network.stacks()) {
+    PortableNetwork single;
+    single.input_names = network.input_names;
+    single.layers = *dense_stack;
+    Stack stack{{}, layout_of(single), flatten_parameters(single), input_width_};
+    for (const auto& dense : *dense_stack) {
+      Layer layer{dense.input_size, dense.output_size, {}, dense.bias, dense.relu};
+      layer.weight_t.resize(static_cast<size_t>(dense.input_size * dense.output_size));
+      for (std::int64_t o = 0; o < dense.output_size; ++o)
+        for (std::int64_t i = 0; i < dense.input_size; ++i)
+          layer.weight_t[i * dense.output_size + o] = dense.weight[o * dense.input_size + i];
+      stack.widest = std::max(stack.widest, dense.output_size);
+      stack.layers.push_back(std::move(layer));
+    }
+    stacks_.push_back(std::move(stack));
+  }
+  for (const ShiftedOutput& shifted : network.shifted_outputs) shifts_.push_back(shifted.output_offset);
+}
+
+void NativeForward::predict_network_units(const float* rows, size_t n, float* out) const {
+  if (stacks_.size() == 1) {
+    n >= kGemmRows ? predict_tiles(stacks_[0], rows, n, out) : predict_rows(stacks_[0], rows, n, out);
+    return;
+  }
+  // The members' mean, accumulated in the order the fused export's last layer sums them.
+  std::fill(out, out + n, 0.0f);
+  std::vector<float> member(n);
+  const float share = 1.0f / static_cast<float>(stacks_.size());
+  for (const Stack& stack : stacks_) {
+    n >= kGemmRows ? predict_tiles(stack, rows, n, member.data()) : predict_rows(stack, rows, n, member.data());
+    for (size_t r = 0; r < n; ++r) out[r] += share * member[r];
   }
 }
 
 void NativeForward::predict(std::span<const float> rows, std::span<float> out) const {
-  if (out.size() >= kGemmRows)
-    predict_tiles(rows.data(), out.size(), out.data(), false);
-  else
-    predict_rows(rows.data(), out.size(), out.data(), false);
+  predict_network_units(rows.data(), out.size(), out.data());
+  for (float& value : out) value = to_target(value, output_offset_);
 }
 
 void NativeForward::predict_scaled(std::span<const float> rows, std::span<float> out) const {
-  if (out.size() >= kGemmRows)
-    predict_tiles(rows.data(), out.size(), out.data(), true);
-  else
-    predict_rows(rows.data(), out.size(), out.data(), true);
+  predict_network_units(rows.data(), out.size(), out.data());
 }
 
-void NativeForward::predict_tiles(const float* rows, size_t n, float* out, bool scaled_output) const {
+void NativeForward::predict_estimates(std::span<const float> rows, const EstimateSpans& out) const {
+  const size_t n = out.mean.size();
+  predict_network_units(rows.data(), n, out.mean.data());
+  const bool intervals = has_interval() && out.median.size() == n && out.lower.size() == n && out.upper.size() == n;
+  for (size_t r = 0; r < n; ++r) {
+    const float z = out.mean[r];
+    out.mean[r] = to_target(z, output_offset_);
+    if (intervals) {
+      out.median[r] = to_target(z, shifts_[0]);
+      out.lower[r] = to_target(z, shifts_[1]);
+      out.upper[r] = to_target(z, shifts_[2]);
+    }
+  }
+}
+
+void NativeForward::predict_tiles(const Stack& stack, const float* rows, size_t n, float* out) const {
   // Tiles small enough that every layer's activations stay in L2, large enough that each GEMM is efficient.
   constexpr size_t kTileRows = 256;
   const size_t tile = std::min(n, kTileRows);
-  DenseStackWorkspace workspace(layout_, static_cast<std::int64_t>(tile));
+  DenseStackWorkspace workspace(stack.layout, static_cast<std::int64_t>(tile));
   std::vector<float> scaled(tile * static_cast<size_t>(input_width_));
   for (size_t first = 0; first < n; first += tile) {
     const size_t count = std::min(tile, n - first);
@@ -72,33 +101,32 @@ void NativeForward::predict_tiles(const float* rows, size_t n, float* out, bool 
     for (size_t r = 0; r < count; ++r)
       for (std::int64_t i = 0; i < input_width_; ++i)
         scaled[r * input_width_ + i] = (x[r * input_width_ + i] - offset_[i]) * scale_[i];
-    dense_forward(layout_, parameters_.data(), scaled.data(), static_cast<std::int64_t>(count), workspace);
-    const float* y = workspace.output();
-    for (size_t r = 0; r < count; ++r) out[first + r] = to_output(y[r], scaled_output);
+    dense_forward(stack.layout, stack.parameters.data(), scaled.data(), static_cast<std::int64_t>(count), workspace);
+    std::copy(workspace.output(), workspace.output() + count, out + first);
   }
 }
 
-void NativeForward::predict_rows(const float* rows, size_t n, float* out, bool scaled_output) const {
+void NativeForward::predict_rows(const Stack& stack, const float* rows, size_t n, float* out) const {
   // Two ping-pong buffers on the stack for typical widths; no allocation per call for small nets.
   constexpr std::int64_t kStackWidth = 512;
   float stack_a[kStackWidth], stack_b[kStackWidth];
   std::vector<float> heap_a, heap_b;
   float* a = stack_a;
   float* b = stack_b;
-  if (widest_ > kStackWidth) {
-    heap_a.resize(widest_);
-    heap_b.resize(widest_);
+  if (stack.widest > kStackWidth) {
+    heap_a.resize(stack.widest);
+    heap_b.resize(stack.widest);
     a = heap_a.data();
     b = heap_b.data();
   }
   for (size_t r = 0; r < n; ++r) {
     const float* x = rows + r * input_width_;
     for (std::int64_t i = 0; i < input_width_; ++i) a[i] = (x[i] - offset_[i]) * scale_[i];
-    for (const Layer& layer : layers_) {
+    for (const Layer& layer : stack.layers) {
       affine_row(a, layer.inputs, layer.weight_t.data(), layer.bias.data(), layer.outputs, layer.relu, b);
       std::swap(a, b);
     }
-    out[r] = to_output(a[0], scaled_output);
+    out[r] = a[0];
   }
 }
 

@@ -1,5 +1,6 @@
 // A plain C++ forward pass over a PortableNetwork, LibTorch-free: per-row loops for one or a few rows (the
-// low-latency path, no allocation), GEMMs through the system BLAS on tiles of rows for batches.
+// low-latency path, no allocation), GEMMs through the system BLAS on tiles of rows for batches. An ensemble runs
+// each member and averages their outputs (cheaper than the fused form, whose blocks are mostly zeros).
 #pragma once
 
 #include <cmath>
@@ -19,33 +20,41 @@ class NativeForward {
   // The same rows, answered in the units the network was trained in (its last layer's output, before the target's
   // scaling and transform are undone): what the training loss is measured in.
   void predict_scaled(std::span<const float> rows, std::span<float> out) const;
+  // The mean and, when the spans are given and the network has shifted outputs, the median and interval bounds.
+  void predict_estimates(std::span<const float> rows, const EstimateSpans& out) const;
+  bool has_interval() const { return shifts_.size() == 3; }
   // From this many rows on, predict() runs GEMMs over tiles of rows instead of one row at a time.
   static constexpr size_t kGemmRows = 8;
   std::int64_t input_width() const { return input_width_; }
 
  private:
-  void predict_rows(const float* rows, size_t n, float* out, bool scaled) const;
-  void predict_tiles(const float* rows, size_t n, float* out, bool scaled) const;
-  float to_output(float y, bool scaled) const {
-    if (scaled) return y;
-    const float value = y * output_scale_ + output_offset_;
-    return expm1_ ? std::expm1(value) : value;
-  }
-
   struct Layer {
     std::int64_t inputs, outputs;
     std::vector<float> weight_t;  // [inputs][outputs]: the inner loop runs over contiguous outputs
     std::vector<float> bias;
     bool relu;
   };
+  struct Stack {
+    std::vector<Layer> layers;
+    DenseStackLayout layout;
+    std::vector<float> parameters;  // flat, DenseStackLayout order, for the GEMM path
+    std::int64_t widest;
+  };
+  // The members' mean output in the network's own (scaled) units, for n rows.
+  void predict_network_units(const float* rows, size_t n, float* out) const;
+  void predict_rows(const Stack& stack, const float* rows, size_t n, float* out) const;
+  void predict_tiles(const Stack& stack, const float* rows, size_t n, float* out) const;
+  float to_target(float z, float offset) const {
+    const float value = z * output_scale_ + offset;
+    return expm1_ ? std::expm1(value) : value;
+  }
+
   std::int64_t input_width_;
-  std::int64_t widest_;
   std::vector<float> offset_, scale_;
-  std::vector<Layer> layers_;
+  std::vector<Stack> stacks_;
   float output_scale_, output_offset_;
+  std::vector<float> shifts_;  // the shifted outputs' offsets: median, lower, upper
   bool expm1_;
-  DenseStackLayout layout_;
-  std::vector<float> parameters_;  // flat, DenseStackLayout order, for the GEMM path
 };
 
 }  // namespace vgsales

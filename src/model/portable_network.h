@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -17,30 +18,63 @@ struct DenseLayer {
   bool relu = false;          // ReLU after the affine map (hidden layers; never the output layer)
 };
 
+using DenseStack = std::vector<DenseLayer>;
+
+// A further output of the same network: the estimate with another offset in place of `output_offset` (added before
+// the target transform is undone). The interval signature's median, lower and upper bounds.
+struct ShiftedOutput {
+  std::string suffix;         // "median", "lower", "upper": the output is named <output_name>_<suffix>
+  float output_offset = 0.0f;
+};
+
 // encoded inputs --(x - input_offset) * input_scale--> layers --(y * output_scale + output_offset)-->
 // [expm1 if target_transform == log1p] --> the target in its own units.
+// An ensemble of K networks is one network here: `members` holds the K stacks, and `layers` is the same function as
+// one dense stack (the members side by side, block-diagonal inside, their outputs averaged by the last layer), so
+// every exporter and graph builder that walks `layers` carries the whole ensemble unchanged.
 struct PortableNetwork {
   std::vector<std::string> input_names;  // the encoded input columns, in input order
   std::string target_name;               // the CSV column the model predicts, e.g. "total_earnings"
   std::string output_name;               // the output tensor's name in exports, e.g. "earnings"
   std::vector<float> input_offset;       // per input, from the feature pipeline's scaling
   std::vector<float> input_scale;
-  std::vector<DenseLayer> layers;
+  DenseStack layers;
+  std::vector<DenseStack> members;  // an ensemble's own networks (empty for a single network)
   float output_scale = 1.0f;   // the pipeline's target scale
-  float output_offset = 0.0f;  // the pipeline's target offset, plus the bias correction of a log1p model's mean
+  float output_offset = 0.0f;  // the pipeline's target offset, plus the mean's bias correction (OutputShifts)
   TargetTransform target_transform = TargetTransform::none;
+  std::vector<ShiftedOutput> shifted_outputs;  // median and interval bounds, when the model has an interval
 
   std::int64_t input_width() const { return static_cast<std::int64_t>(input_names.size()); }
-  std::int64_t parameter_count() const {
-    std::int64_t count = 0;
-    for (const auto& layer : layers) count += layer.input_size * layer.output_size + layer.output_size;
-    return count;
-  }
+  // The stacks a forward pass runs: the members, or the one network.
+  std::vector<const DenseStack*> stacks() const;
+  // Trained parameters: every member's (not the zeros of the fused form).
+  std::int64_t parameter_count() const;
 };
 
-// The network's frame (names, scaling, output mapping; no layers) as the pipeline defines it. `mean_shift` is added
-// to the output offset: log of Duan's smearing factor for a log1p model, so the output estimates the mean.
-PortableNetwork network_frame(const FeaturePipeline& pipeline, const std::string& output_name, float mean_shift);
+// Shifts added to the network's output before the target transform is undone: the mean's bias correction (log of
+// Duan's smearing factor for a log1p model), and the median's and the interval bounds' calibrated offsets.
+struct OutputShifts {
+  float mean = 0.0f;
+  float median = 0.0f;
+  bool has_interval = false;
+  float lower = 0.0f;
+  float upper = 0.0f;
+};
+
+// Per row: the mean estimate, and, for a model with an interval, the median and the interval's bounds.
+struct EstimateSpans {
+  std::span<float> mean;
+  std::span<float> median;  // empty when not wanted
+  std::span<float> lower;
+  std::span<float> upper;
+};
+
+// Sets an ensemble's members and `layers`, their fused form (one member: `layers` is that member, no `members`).
+void set_members(PortableNetwork& network, std::vector<DenseStack> members);
+
+// The network's frame (names, scaling, output mapping and shifted outputs; no layers) as the pipeline defines it.
+PortableNetwork network_frame(const FeaturePipeline& pipeline, const std::string& output_name, const OutputShifts& shifts);
 
 // The name of layer `index` (0-based) of `layer_count` as every view shows it: layer_1, layer_2, ..., output.
 std::string layer_display_name(size_t index, size_t layer_count);

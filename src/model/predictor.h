@@ -16,8 +16,12 @@
 namespace vgsales {
 
 struct Predictions {
-  std::vector<float> values;        // one per row, in the target's own units
+  std::vector<float> values;        // one per row, in the target's own units: the estimate of the mean
+  std::vector<float> median;        // with an interval requested from a model that has one: one per row
+  std::vector<float> lower;
+  std::vector<float> upper;
   long long unseen_categories = 0;  // categorical cells with a value never seen in training (encoded as "other")
+  bool has_interval() const { return !lower.empty(); }
 };
 
 // Names a row in error messages: "games.csv:17", "instances[3]".
@@ -29,12 +33,15 @@ class Predictor {
   virtual const ModelMetadata& metadata() const = 0;
   const FeaturePipeline& pipeline() const { return metadata().pipeline; }
 
-  // Encoded rows [rows][pipeline().encoded_width()] to one estimate each. Thread-safe; no allocation per row.
-  virtual void predict_encoded(std::span<const float> encoded, std::span<float> out) const = 0;
+  // Encoded rows [rows][pipeline().encoded_width()] to the mean estimate, and to the median and the interval's bounds
+  // when those spans are given and the model has an interval. Thread-safe; no allocation per row.
+  virtual void predict_encoded(std::span<const float> encoded, const EstimateSpans& out) const = 0;
+  bool has_interval() const { return metadata().has_interval(); }
 
-  // Raw cells row-major [rows][features], in the pipeline's feature order, through the pipeline and the network.
+  // Raw cells row-major [rows][features], in the pipeline's feature order, through the pipeline and the network;
+  // with `with_interval`, also the median and interval bounds (an error for a model without an interval).
   // A bad cell's error starts with `label(row)`.
-  Result<Predictions> predict(std::span<const RawCell> cells, const RowLabel& label) const;
+  Result<Predictions> predict(std::span<const RawCell> cells, const RowLabel& label, bool with_interval = false) const;
 };
 
 // Loads a model directory (model.json + model.safetensors, verified) written by `vgsales train` or `vgsales export`.

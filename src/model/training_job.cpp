@@ -315,8 +315,8 @@ void finish_network(TrainerResult& result, ModelMetadata& metadata, const Encode
                     const std::vector<EncodedSplit>& evaluations) {
   const FeaturePipeline& pipeline = metadata.pipeline;
   if (pipeline.target_transform() == TargetTransform::log1p) {
-    metadata.mean_shift = smearing_shift(result.network, train);
-    result.network.output_offset += metadata.mean_shift;
+    metadata.shifts.mean = smearing_shift(result.network, train);
+    result.network.output_offset += metadata.shifts.mean;
   }
   result.outcome.final_metrics["train"] = measure(result.network, pipeline, train);
   for (const auto& split : evaluations) result.outcome.final_metrics[split.name] = measure(result.network, pipeline, split);
@@ -428,7 +428,7 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
   // Stage 4: train, with every observer ended exactly once whatever happens next.
   TrainerInputs inputs;
   inputs.settings = settings;
-  inputs.frame = network_frame(pipeline, output_name, 0.0f);
+  inputs.frame = network_frame(pipeline, output_name, OutputShifts{});
   inputs.train = train.view();
   for (const auto& split : evaluations) inputs.evaluations.push_back(split.view());
   if (resumed) inputs.resume = resumed->checkpoint;

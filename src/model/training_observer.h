@@ -22,6 +22,12 @@ struct SplitMetrics {
   double r2 = 0;
   long long rows = 0;
   long long near_zero_targets = 0;  // |target| below 5 % of the mean |target|: see mape_is_meaningful
+  // For a model with an interval (all -1 otherwise): the median's MAE, the share of targets inside the interval,
+  // and the interval's mean width, in the target's units.
+  double median_mae = -1;
+  double coverage = -1;
+  double mean_interval_width = -1;
+  bool has_interval_metrics() const { return coverage >= 0; }
 };
 
 using HyperparameterValue = std::variant<double, std::string, bool>;

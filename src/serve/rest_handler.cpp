@@ -103,6 +103,36 @@ std::string encode_predictions(std::string_view key, const std::vector<float>& v
   return out;
 }
 
+// The interval signature's answer: each output a vector (one value per row). Row format: one object per row,
+// {"earnings": m, "earnings_median": ..., "earnings_lower": ..., "earnings_upper": ...}; columnar: one list per output.
+std::string encode_interval(bool columnar, const std::string& output, const Predictions& p) {
+  const std::vector<std::pair<std::string, const std::vector<float>*>> outputs = {
+      {output, &p.values}, {output + "_median", &p.median}, {output + "_lower", &p.lower}, {output + "_upper", &p.upper}};
+  std::string out;
+  if (columnar) {
+    out += "{\"outputs\": {";
+    for (size_t k = 0; k < outputs.size(); ++k) {
+      out += (k ? ", " : "") + json_string(outputs[k].first) + ": [";
+      for (size_t i = 0; i < outputs[k].second->size(); ++i) {
+        if (i) out += ", ";
+        append_float(out, (*outputs[k].second)[i]);
+      }
+      out += "]";
+    }
+    return out + "}}";
+  }
+  out += "{\"predictions\": [";
+  for (size_t i = 0; i < p.values.size(); ++i) {
+    out += i ? ", {" : "{";
+    for (size_t k = 0; k < outputs.size(); ++k) {
+      out += (k ? ", " : "") + json_string(outputs[k].first) + ": ";
+      append_float(out, (*outputs[k].second)[i]);
+    }
+    out += "}";
+  }
+  return out + "]}";
+}
+
 struct Route {
   enum class Kind { status, metadata, predict, other_method, unknown } kind = Kind::unknown;
   std::string model_name;
@@ -597,13 +627,15 @@ RestResponse RestHandler::predict(const std::string& model_name, const std::stri
                                                      " at offset: " + std::to_string(doc.GetErrorOffset()));
   }
   if (!doc.IsObject()) return fail(RestErrorKind::invalid_argument, "JSON Value: " + describe_json_value(doc) + " Is not object");
+  bool interval = false;
   if (const auto signature = doc.FindMember("signature_name"); signature != doc.MemberEnd()) {
     if (!signature->value.IsString()) {
       return fail(RestErrorKind::invalid_argument,
                   "'signature_name' key must be a string value.");
     }
     const std::string name(signature->value.GetString(), signature->value.GetStringLength());
-    if (!name.empty() && name != kServingSignatureName) {
+    interval = name == kIntervalSignatureName && (*model)->predictor->has_interval();
+    if (!name.empty() && name != kServingSignatureName && !interval) {
       return fail(RestErrorKind::invalid_argument, "Serving signature key \"" + name + "\" not found.");
     }
   }
@@ -612,15 +644,19 @@ RestResponse RestHandler::predict(const std::string& model_name, const std::stri
   auto decoded = RequestDecoder(predictor.pipeline()).decode(doc);
   if (!decoded.ok()) return fail(rest_error_kind_for(decoded.error()), decoded.error().message);
   const bool columnar = decoded->columnar;
-  auto predictions = predictor.predict(decoded->cells, [columnar](size_t row) {
-    return columnar ? "inputs row " + std::to_string(row) : "instances[" + std::to_string(row) + "]";
-  });
+  auto predictions = predictor.predict(
+      decoded->cells,
+      [columnar](size_t row) {
+        return columnar ? "inputs row " + std::to_string(row) : "instances[" + std::to_string(row) + "]";
+      },
+      interval);
   if (!predictions.ok()) return fail(rest_error_kind_for(predictions.error()), predictions.error().message);
 
   RestResponse response;
   response.route = std::move(route);
   response.instances = decoded->rows;
-  response.body = encode_predictions(columnar ? "outputs" : "predictions", predictions->values);
+  response.body = interval ? encode_interval(columnar, predictor.metadata().output_name, *predictions)
+                           : encode_predictions(columnar ? "outputs" : "predictions", predictions->values);
   return response;
 }
 

@@ -53,6 +53,8 @@ struct RestHandlerOptions {
 
 // The name TF Serving gives the only signature; requests naming another get a 400.
 inline constexpr const char* kServingSignatureName = "serving_default";
+// A model with a prediction interval also answers this signature: the mean, the median and the interval's bounds.
+inline constexpr const char* kIntervalSignatureName = "interval";
 // The single input tensor's name in the metadata and in columnar `{"inputs": {"input": ...}}` requests.
 inline constexpr const char* kInputTensorName = "input";
 

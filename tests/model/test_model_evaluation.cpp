@@ -67,7 +67,7 @@ Result<Collected> collect(const Predictor& predictor, const std::filesystem::pat
   handlers.on_batch = [&](const CsvPredictionBatch& batch) -> Result<void> {
     out.records.insert(out.records.end(), batch.records.begin(), batch.records.end());
     out.lines.insert(out.lines.end(), batch.lines.begin(), batch.lines.end());
-    out.predictions.insert(out.predictions.end(), batch.predictions.begin(), batch.predictions.end());
+    out.predictions.insert(out.predictions.end(), batch.predictions.values.begin(), batch.predictions.values.end());
     return {};
   };
   VGSALES_TRY(predict_csv(predictor, path, {}, handlers));

@@ -18,7 +18,12 @@ ModelMetadata sample() {
   m.pipeline.set_target_transform(TargetTransform::log1p);
   m.pipeline.set_scaling(PipelineScaling{{2, 0, 0, 0, 0, 0}, {0.333f, 1, 1, 1, 1, 1}, 10.3f, 2.1f});
   m.output_name = "earnings";
-  m.mean_shift = 0.25f;
+  m.shifts.mean = 0.25f;
+  m.members = 3;
+  m.shifts = OutputShifts{.mean = 0.25f, .median = -0.1f, .has_interval = true, .lower = -0.9f, .upper = 1.2f};
+  m.interval_level = 0.8;
+  m.interval_calibration_rows = 1200;
+  m.interval_calibration = "test";
   m.settings.hidden_layers = {5, 3};
   m.settings.learning_rate = 0.01;
   m.settings.epochs = 7;
@@ -48,7 +53,11 @@ TEST(ModelMetadata, RoundTripsThroughJson) {
   EXPECT_DOUBLE_EQ(parsed->settings.learning_rate, 0.01);
   EXPECT_EQ(parsed->settings.epochs, 7);
   EXPECT_EQ(parsed->settings.seed, (1LL << 60) + 1);
-  EXPECT_FLOAT_EQ(parsed->mean_shift, 0.25f);
+  EXPECT_FLOAT_EQ(parsed->shifts.mean, 0.25f);
+  EXPECT_EQ(parsed->members, 3);
+  ASSERT_TRUE(parsed->has_interval());
+  EXPECT_FLOAT_EQ(parsed->shifts.upper, 1.2f);
+  EXPECT_DOUBLE_EQ(parsed->interval_level, 0.8);
   EXPECT_FLOAT_EQ(parsed->pipeline.scaling().target_scale, 2.1f);
   EXPECT_DOUBLE_EQ(parsed->metrics.at("test").rmse, 2);
   EXPECT_DOUBLE_EQ(parsed->metrics.at("test").loss, 0.1);

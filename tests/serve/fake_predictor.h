@@ -24,18 +24,28 @@ class FakePredictor : public Predictor {
   }
   const ModelMetadata& metadata() const override { return metadata_; }
 
-  void predict_encoded(std::span<const float> encoded, std::span<float> out) const override {
+  // With an interval (give_interval()): the median is the sum too, and the bounds are 1 below and 2 above it.
+  void predict_encoded(std::span<const float> encoded, const EstimateSpans& out) const override {
     ++calls;
     const FeaturePipeline& features = metadata_.pipeline;
     const std::size_t width = features.encoded_width();
-    for (std::size_t row = 0; row < out.size(); ++row) {
+    for (std::size_t row = 0; row < out.mean.size(); ++row) {
       float sum = offset_;
       for (std::size_t f = 0; f < features.features().size(); ++f) {
         const float value = encoded[row * width + features.encoded_offset(f)];  // "Action" is the first category
         sum += features.features()[f].type == ColumnType::categorical ? 100 * value : value;
       }
-      out[row] = sum;
+      out.mean[row] = sum;
+      if (!out.median.empty()) {
+        out.median[row] = sum;
+        out.lower[row] = sum - 1;
+        out.upper[row] = sum + 2;
+      }
     }
+  }
+  void give_interval() {
+    metadata_.shifts.has_interval = true;
+    metadata_.interval_level = 0.8;
   }
 
   mutable std::atomic<int> calls{0};

@@ -170,6 +170,25 @@ TEST_F(ServeRestHandlerTest, CategoriesAreMatchedByTheTextTheyWereWrittenWith) {
   EXPECT_EQ(response.body, R"({"predictions": [[100.0], [0.0], [0.0], [0.0]]})");
 }
 
+TEST_F(ServeRestHandlerTest, TheIntervalSignatureAnswersEveryEstimateByName) {
+  serve(testing::numeric_pipeline());
+  const auto without = predict(R"({"signature_name": "interval", "instances": [[1, 2]]})");
+  EXPECT_EQ(without.status, 400);  // a model without an interval has no such signature
+  EXPECT_EQ(error_of(without), "Serving signature key \"interval\" not found.");
+  predictor_->give_interval();
+  auto rows = predict(R"({"signature_name": "interval", "instances": [[1, 2], [3, 4]]})");
+  ASSERT_EQ(rows.status, 200) << rows.body;
+  EXPECT_EQ(rows.body, R"({"predictions": [{"earnings": 3.0, "earnings_median": 3.0, "earnings_lower": 2.0, )"
+                       R"("earnings_upper": 5.0}, {"earnings": 7.0, "earnings_median": 7.0, "earnings_lower": 6.0, )"
+                       R"("earnings_upper": 9.0}]})");
+  auto columns = predict(R"({"signature_name": "interval", "inputs": {"critic_rating": [1], "user_rating": [2]}})");
+  ASSERT_EQ(columns.status, 200) << columns.body;
+  EXPECT_EQ(columns.body, R"({"outputs": {"earnings": [3.0], "earnings_median": [3.0], "earnings_lower": [2.0], )"
+                          R"("earnings_upper": [5.0]}})");
+  // serving_default stays exactly as it was: one output, the mean.
+  EXPECT_EQ(predict(R"({"instances": [[1, 2]]})").body, R"({"predictions": [[3.0]]})");
+}
+
 TEST_F(ServeRestHandlerTest, PredictWithAVersionInThePath) {
   serve(testing::numeric_pipeline());
   EXPECT_EQ(post("/v1/models/vgsales/versions/3:predict", R"({"instances": [[1, 2]]})").status, 200);
