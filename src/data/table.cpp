@@ -48,10 +48,11 @@ std::optional<size_t> Table::find(const std::string& name) const {
   return std::nullopt;
 }
 
-Result<Table> load_table(const fs::path& path, const TableLoadOptions& options) {
-  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path));
+namespace {
+
+Result<Table> load_table_from(CsvReader& reader, const TableLoadOptions& options) {
   Table table;
-  table.source = path.string();
+  table.source = reader.file_name();
   std::vector<std::string> fields;
   VGSALES_ASSIGN_OR_RETURN(const bool has_header, reader.read_record(fields));
   if (!has_header) return make_error(ErrorKind::invalid_data, table.source + ": empty file, expected a header row");
@@ -127,6 +128,19 @@ Result<Table> load_table(const fs::path& path, const TableLoadOptions& options) 
   if (table.lines.empty())
     return make_error(ErrorKind::invalid_data, table.source + ": no data rows after the header");
   return table;
+}
+
+}  // namespace
+
+Result<Table> load_table(const fs::path& path, const TableLoadOptions& options) {
+  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path));
+  return load_table_from(reader, options);
+}
+
+Result<Table> load_table_from_bytes(std::string_view csv, const std::string& source_name,
+                                    const TableLoadOptions& options) {
+  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::from_bytes(csv, source_name));
+  return load_table_from(reader, options);
 }
 
 Table select_rows(const Table& table, const std::vector<size_t>& rows) {
