@@ -37,3 +37,4 @@ for target in "${targets[@]}"; do
   summary+=("$target: ${runs:-?} executions in ${seconds}s, no crash")
 done
 printf '%s\n' "${summary[@]}"
+echo "fuzz: ${#summary[@]} passed, 0 failed"

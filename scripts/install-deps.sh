@@ -20,6 +20,7 @@ test_packages=(
   python3-torch python3-onnx python3-opencv python3-sklearn python3-protobuf python3-pandas python3-numpy
   curl wrk nginx-light
   time                  # /usr/bin/time -v: peak RSS in bench/run.sh
+  clang libclang-rt-14-dev  # libFuzzer and clang's sanitizer runtimes for scripts/fuzz.sh
 )
 
 packages=("${build_packages[@]}")

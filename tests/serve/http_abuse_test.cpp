@@ -33,6 +33,21 @@ using testing::read_raw_reply;
 using testing::RunningServer;
 using Clock = std::chrono::steady_clock;
 
+// Under AddressSanitizer (the sanitizer build) every allocation is padded and freed memory is quarantined, and the
+// program runs several times slower: the latency and memory figures are then not the product's, so only the
+// behaviour is checked.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
 const std::string kStatusRequest = "GET /v1/models/vgsales HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 const std::string kPredictBody = R"({"instances": [[1, 2]]})";
 
@@ -96,7 +111,7 @@ TEST_F(ServeAbuseTest, ThousandsOfIdleKeepAliveConnectionsStayCheapAndOthersAreS
               before_kib, after_kib, per_connection_kib);
   RecordProperty("idle_connections", static_cast<int>(count));
   RecordProperty("rss_kib_per_idle_connection", std::to_string(per_connection_kib));
-  EXPECT_LT(per_connection_kib, 32.0) << "an idle connection should hold a few KiB, not a request's buffers";
+  if (!kSanitized) EXPECT_LT(per_connection_kib, 32.0) << "an idle connection should hold a few KiB, not a request's buffers";
 
   // Others are still served, on new connections and on the idle ones.
   HttpTestClient fresh(server.port());
@@ -378,7 +393,7 @@ TEST_F(ServeAbuseTest, AClientThatNeverReadsIsCutAtTheWriteTimeoutWithBoundedMem
               static_cast<std::size_t>(std::count(cut.begin(), cut.end(), true)), cut.size(), seconds, before_kib,
               peak_kib);
   EXPECT_EQ(std::count(cut.begin(), cut.end(), false), 0);
-  EXPECT_LT(peak_kib - before_kib, 64 * 1024) << "the server buffered what its clients never read";
+  if (!kSanitized) EXPECT_LT(peak_kib - before_kib, 64 * 1024) << "the server buffered what its clients never read";
   EXPECT_TRUE(eventually([&] { return server.server().open_connections() == 1; }));
 }
 
@@ -583,10 +598,10 @@ TEST_F(ServeAbuseTest, NormalClientsStayFastWhileAThousandHostileConnectionsAreO
   RecordProperty("p99_ms", std::to_string(p99));
   RecordProperty("peak_rss_growth_kib", std::to_string(peak_kib.load() - before_kib));
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_LT(p99, 50.0) << "issue 15's acceptance bound";
+  if (!kSanitized) EXPECT_LT(p99, 50.0) << "issue 15's acceptance bound";
   EXPECT_GT(reconnects, 0) << "the server should have cut slow and refused connections during the test";
   EXPECT_GE(fewest_open.load(), counts.total() * 9 / 10) << "the crowd should stay near 1,000 open connections";
-  EXPECT_LT(peak_kib.load() - before_kib, 256 * 1024) << "memory under abuse should stay bounded";
+  if (!kSanitized) EXPECT_LT(peak_kib.load() - before_kib, 256 * 1024) << "memory under abuse should stay bounded";
 }
 
 }  // namespace
