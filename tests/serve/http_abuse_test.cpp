@@ -111,7 +111,9 @@ TEST_F(ServeAbuseTest, ThousandsOfIdleKeepAliveConnectionsStayCheapAndOthersAreS
               before_kib, after_kib, per_connection_kib);
   RecordProperty("idle_connections", static_cast<int>(count));
   RecordProperty("rss_kib_per_idle_connection", std::to_string(per_connection_kib));
-  if (!kSanitized) EXPECT_LT(per_connection_kib, 32.0) << "an idle connection should hold a few KiB, not a request's buffers";
+  if (!kSanitized) {
+    EXPECT_LT(per_connection_kib, 32.0) << "an idle connection should hold a few KiB, not a request's buffers";
+  }
 
   // Others are still served, on new connections and on the idle ones.
   HttpTestClient fresh(server.port());
@@ -393,7 +395,9 @@ TEST_F(ServeAbuseTest, AClientThatNeverReadsIsCutAtTheWriteTimeoutWithBoundedMem
               static_cast<std::size_t>(std::count(cut.begin(), cut.end(), true)), cut.size(), seconds, before_kib,
               peak_kib);
   EXPECT_EQ(std::count(cut.begin(), cut.end(), false), 0);
-  if (!kSanitized) EXPECT_LT(peak_kib - before_kib, 64 * 1024) << "the server buffered what its clients never read";
+  if (!kSanitized) {
+    EXPECT_LT(peak_kib - before_kib, 64 * 1024) << "the server buffered what its clients never read";
+  }
   EXPECT_TRUE(eventually([&] { return server.server().open_connections() == 1; }));
 }
 
@@ -598,10 +602,14 @@ TEST_F(ServeAbuseTest, NormalClientsStayFastWhileAThousandHostileConnectionsAreO
   RecordProperty("p99_ms", std::to_string(p99));
   RecordProperty("peak_rss_growth_kib", std::to_string(peak_kib.load() - before_kib));
   EXPECT_EQ(failures.load(), 0);
-  if (!kSanitized) EXPECT_LT(p99, 50.0) << "issue 15's acceptance bound";
+  if (!kSanitized) {
+    EXPECT_LT(p99, 50.0) << "issue 15's acceptance bound";
+  }
   EXPECT_GT(reconnects, 0) << "the server should have cut slow and refused connections during the test";
   EXPECT_GE(fewest_open.load(), counts.total() * 9 / 10) << "the crowd should stay near 1,000 open connections";
-  if (!kSanitized) EXPECT_LT(peak_kib.load() - before_kib, 256 * 1024) << "memory under abuse should stay bounded";
+  if (!kSanitized) {
+    EXPECT_LT(peak_kib.load() - before_kib, 256 * 1024) << "memory under abuse should stay bounded";
+  }
 }
 
 }  // namespace
