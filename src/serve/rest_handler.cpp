@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cmath>
 #include <exception>
+#include <limits>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -199,7 +200,17 @@ class RequestDecoder {
   Result<FieldValue> cell(const rapidjson::Value& value, std::size_t column) const {
     const SignatureFeature& feature = signature_.features[column];
     if (value.IsNull()) return FieldValue{};
-    if (value.IsNumber()) return FieldValue{value.GetDouble()};
+    if (value.IsNumber()) {
+      // Numeric features become 32-bit floats: a finite number beyond their range would turn into Infinity
+      // silently (an explicit NaN or Infinity token, as TF Serving accepts them, is passed on as written).
+      const double number = value.GetDouble();
+      if (feature.kind != FeatureKind::categorical && std::isfinite(number) &&
+          std::fabs(number) > std::numeric_limits<float>::max()) {
+        return invalid("JSON Value: " + describe_json_value(value) + " is out of range for a float (feature '" +
+                       feature.name + "')");
+      }
+      return FieldValue{number};
+    }
     if (value.IsBool() && feature.kind != FeatureKind::categorical) return FieldValue{value.GetBool() ? 1.0 : 0.0};
     if (value.IsString() && feature.kind == FeatureKind::categorical) {
       return FieldValue{std::string(value.GetString(), value.GetStringLength())};
