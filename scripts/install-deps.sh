@@ -23,6 +23,7 @@ test_packages=(
   python3-pil           # an independent PNG reader for the plot test
   curl wrk nginx-light
   time                  # /usr/bin/time -v: peak RSS in bench/run.sh
+  clang libclang-rt-14-dev  # libFuzzer and clang's sanitizer runtimes for scripts/fuzz.sh
 )
 
 packages=("${build_packages[@]}")

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The test command: installs what is needed, builds, and runs the whole CTest suite.
+# The test command: installs what is needed, builds, and runs the whole CTest suite; then the sanitizer suite
+# and a short run of every fuzz target (docs/reliability.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 scripts/build.sh
-cd build && ctest --output-on-failure -j2
+(cd build && ctest --output-on-failure -j2)
+scripts/sanitize.sh
+scripts/fuzz.sh 25

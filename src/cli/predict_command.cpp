@@ -2,7 +2,9 @@
 // a model server. Output CSVs echo every cell exactly as read.
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "cli/command.h"
 #include "cli/flag_table.h"
@@ -46,8 +48,10 @@ class PredictionSink {
     });
   }
   Result<void> write(const std::string& text) {
+    errno = 0;
     if (std::fwrite(text.data(), 1, text.size(), out_) != text.size())
-      return make_error(ErrorKind::io, (path_.empty() ? std::string("stdout") : path_) + ": write failed");
+      return make_error(ErrorKind::io, (path_.empty() ? std::string("stdout") : path_) + ": cannot write: " +
+                                           (errno ? std::strerror(errno) : "write failed"));
     return {};
   }
 

@@ -9,6 +9,18 @@
 
 namespace vgsales::cli {
 
+namespace {
+
+// A server limit as a flag: help and bounds from its HttpLimitFlag, the default from HttpLimits.
+template <typename Value>
+void add_limit_option(CLI::App& command, const serve::HttpLimitFlag& flag, Value& value) {
+  // Integral bounds for integral limits, so the help reads [1 - 1048576] rather than floats.
+  const auto range = CLI::Range(static_cast<Value>(flag.min), static_cast<Value>(flag.max));
+  command.add_option(flag.flag, value, flag.help)->capture_default_str()->check(range);
+}
+
+}  // namespace
+
 void register_serve_command(CLI::App& app, CommandAction& chosen) {
   auto options = std::make_shared<serve::ModelServerOptions>();
   CLI::App* command = app.add_subcommand(
@@ -38,6 +50,12 @@ void register_serve_command(CLI::App& app, CommandAction& chosen) {
                       "on SIGTERM/SIGINT, how long requests in flight may still take")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  add_limit_option(*command, serve::kMaxConnectionsFlag, options->limits.max_connections);
+  add_limit_option(*command, serve::kHeaderTimeoutFlag, options->limits.header_timeout_seconds);
+  add_limit_option(*command, serve::kBodyTimeoutFlag, options->limits.body_timeout_seconds);
+  add_limit_option(*command, serve::kWriteTimeoutFlag, options->limits.write_timeout_seconds);
+  add_limit_option(*command, serve::kMaxHeaderBytesFlag, options->limits.max_header_bytes);
+  add_limit_option(*command, serve::kMaxUrlBytesFlag, options->limits.max_url_bytes);
   command->callback([options, &chosen] {
     chosen = [options]() -> Result<void> {
       VGSALES_TRY(serve::apply_vertex_environment(*options, [](const char* name) { return std::getenv(name); }));

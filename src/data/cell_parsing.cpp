@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 namespace vgsales {
 
@@ -36,6 +37,8 @@ CellKind parse_cell(std::string_view cell, const MissingValueSet& missing, doubl
   if (error == std::errc::result_out_of_range) return CellKind::non_finite;
   if (error != std::errc()) return CellKind::text;
   if (!std::isfinite(number)) return CellKind::non_finite;  // "inf", "-inf", "infinity"
+  // Features are 32-bit floats: a number beyond their range would become Infinity silently.
+  if (std::fabs(number) > std::numeric_limits<float>::max()) return CellKind::non_finite;
   return CellKind::number;
 }
 

@@ -26,7 +26,8 @@ class MissingValueSet {
 
 enum class CellKind { number, missing, text, non_finite };
 
-// Classifies a trimmed cell; for numbers, stores the value. "inf", "-inf" and "1e999" are non_finite.
+// Classifies a trimmed cell; for numbers, stores the value. "inf", "-inf", "1e999" and numbers beyond a 32-bit
+// float's range ("1e39") are non_finite.
 CellKind parse_cell(std::string_view trimmed_cell, const MissingValueSet& missing, double& number);
 
 }  // namespace vgsales

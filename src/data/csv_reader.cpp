@@ -1,7 +1,9 @@
 // Streaming RFC 4180 parsing, one character at a time over a block buffer.
 #include "data/csv_reader.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace vgsales {
@@ -25,16 +27,29 @@ Result<CsvReader> CsvReader::open(const fs::path& path) {
     return make_error(ErrorKind::io, path.string() + ": is a directory, expected a CSV file");
   std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
   if (!file) return make_error(ErrorKind::io, path.string() + ": cannot open: " + std::strerror(errno));
-  CsvReader reader(std::move(file), path.string());
-  // A UTF-8 byte order mark (spreadsheet exports) is not part of the first header name.
-  if (reader.peek_char() == 0xEF && reader.end_ - reader.position_ >= 3 &&
-      static_cast<unsigned char>(reader.buffer_[1]) == 0xBB && static_cast<unsigned char>(reader.buffer_[2]) == 0xBF)
-    reader.position_ += 3;
+  CsvReader reader(std::move(file), path.string(), kBlockSize);
+  reader.skip_byte_order_mark();
   return reader;
 }
 
-CsvReader::CsvReader(std::unique_ptr<std::FILE, FileCloser> file, std::string file_name)
-    : file_(std::move(file)), file_name_(std::move(file_name)), buffer_(kBlockSize) {}
+Result<CsvReader> CsvReader::from_bytes(std::string_view bytes, std::string name) {
+  // fmemopen reads the caller's bytes in place ("r" never writes through the pointer).
+  std::unique_ptr<std::FILE, FileCloser> file(::fmemopen(const_cast<char*>(bytes.data()), bytes.size(), "r"));
+  if (!file) return make_error(ErrorKind::io, name + ": cannot read from memory: " + std::strerror(errno));
+  CsvReader reader(std::move(file), std::move(name), std::clamp<size_t>(bytes.size(), 1, kBlockSize));
+  reader.skip_byte_order_mark();
+  return reader;
+}
+
+// A UTF-8 byte order mark (spreadsheet exports) is not part of the first header name.
+void CsvReader::skip_byte_order_mark() {
+  if (peek_char() == 0xEF && end_ - position_ >= 3 && static_cast<unsigned char>(buffer_[1]) == 0xBB &&
+      static_cast<unsigned char>(buffer_[2]) == 0xBF)
+    position_ += 3;
+}
+
+CsvReader::CsvReader(std::unique_ptr<std::FILE, FileCloser> file, std::string file_name, size_t block_size)
+    : file_(std::move(file)), file_name_(std::move(file_name)), buffer_(block_size) {}
 
 bool CsvReader::refill() {
   bytes_before_buffer_ += static_cast<long long>(end_);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -15,6 +16,8 @@ namespace vgsales {
 class CsvReader {
  public:
   static Result<CsvReader> open(const std::filesystem::path& path);
+  // Reads CSV text held in memory; `bytes` must outlive the reader, `name` stands for the file in messages.
+  static Result<CsvReader> from_bytes(std::string_view bytes, std::string name);
 
   // Reads the next record into `fields` (reusing their storage). Returns false at end of input.
   Result<bool> read_record(std::vector<std::string>& fields);
@@ -29,8 +32,9 @@ class CsvReader {
   struct FileCloser {
     void operator()(std::FILE* file) const { if (file) std::fclose(file); }
   };
-  CsvReader(std::unique_ptr<std::FILE, FileCloser> file, std::string file_name);
+  CsvReader(std::unique_ptr<std::FILE, FileCloser> file, std::string file_name, size_t block_size);
   bool refill();
+  void skip_byte_order_mark();
   int next_char() {
     if (position_ == end_ && !refill()) return -1;
     return static_cast<unsigned char>(buffer_[position_++]);

@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <unordered_set>
 
 #include "data/csv_reader.h"
@@ -50,12 +51,15 @@ std::optional<size_t> Table::find(const std::string& name) const {
 
 namespace {
 
+// Opens the CSV from its start: once for the load, once more for the rare exact re-read.
+using CsvReaderFactory = std::function<Result<CsvReader>()>;
+
 // Text columns whose earlier number cells were interned from re-printed floats ("007" became "7"): read the
 // file once more and intern every cell of those columns exactly as written. Rare (a column that starts with
 // numbers and turns to text later), so the common load stays one pass.
-Result<void> reread_text_exactly(Table& table, const fs::path& path, const MissingValueSet& missing,
+Result<void> reread_text_exactly(Table& table, const CsvReaderFactory& open_reader, const MissingValueSet& missing,
                                  const std::vector<size_t>& columns) {
-  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path));
+  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, open_reader());
   std::vector<std::string> fields;
   VGSALES_ASSIGN_OR_RETURN(const bool has_header, reader.read_record(fields));
   (void)has_header;
@@ -77,12 +81,10 @@ Result<void> reread_text_exactly(Table& table, const fs::path& path, const Missi
   return {};
 }
 
-}  // namespace
-
-Result<Table> load_table(const fs::path& path, const TableLoadOptions& options) {
-  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path));
+Result<Table> load_table_from(const CsvReaderFactory& open_reader, const TableLoadOptions& options) {
+  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, open_reader());
   Table table;
-  table.source = path.string();
+  table.source = reader.file_name();
   std::vector<std::string> fields;
   VGSALES_ASSIGN_OR_RETURN(const bool has_header, reader.read_record(fields));
   if (!has_header) return make_error(ErrorKind::invalid_data, table.source + ": empty file, expected a header row");
@@ -175,8 +177,19 @@ Result<Table> load_table(const fs::path& path, const TableLoadOptions& options) 
   std::vector<size_t> reread;
   for (size_t c = 0; c < width; ++c)
     if (table.columns[c].numbers_before_text) reread.push_back(c);
-  if (!reread.empty()) VGSALES_TRY(reread_text_exactly(table, path, options.missing_values, reread));
+  if (!reread.empty()) VGSALES_TRY(reread_text_exactly(table, open_reader, options.missing_values, reread));
   return table;
+}
+
+}  // namespace
+
+Result<Table> load_table(const fs::path& path, const TableLoadOptions& options) {
+  return load_table_from([&path] { return CsvReader::open(path); }, options);
+}
+
+Result<Table> load_table_from_bytes(std::string_view csv, const std::string& source_name,
+                                    const TableLoadOptions& options) {
+  return load_table_from([&] { return CsvReader::from_bytes(csv, source_name); }, options);
 }
 
 Table select_rows(const Table& table, const std::vector<size_t>& rows) {

@@ -8,6 +8,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -60,6 +61,9 @@ struct TableLoadOptions {
 
 // Reads a CSV with a header row. Errors name the file, the line and the column.
 Result<Table> load_table(const std::filesystem::path& path, const TableLoadOptions& options = {});
+// The same for CSV text in memory; `source_name` stands for the file in messages.
+Result<Table> load_table_from_bytes(std::string_view csv, const std::string& source_name,
+                                    const TableLoadOptions& options = {});
 
 // A new table with the given rows of `table`, in the given order.
 Table select_rows(const Table& table, const std::vector<size_t>& rows);

@@ -81,6 +81,7 @@ Result<void> validate_model_server_options(const ModelServerOptions& options) {
   if (!(options.idle_timeout_seconds > 0) || !(options.drain_timeout_seconds > 0)) {
     return make_error(ErrorKind::usage, "timeouts must be positive");
   }
+  VGSALES_TRY(validate_http_limits(options.limits));
   std::error_code ec;
   if (!std::filesystem::is_directory(options.model_base_path, ec)) {
     return make_error(ErrorKind::not_found, "--model_base_path " + options.model_base_path + " is not a directory");
@@ -115,6 +116,7 @@ Result<void> run_model_server(const ModelServerOptions& options, const Predictor
   server_options.max_body_bytes = options.max_body_bytes;
   server_options.idle_timeout = to_milliseconds(options.idle_timeout_seconds);
   server_options.drain_timeout = to_milliseconds(options.drain_timeout_seconds);
+  server_options.limits = options.limits;
   HttpServerObservers observers{&metrics, access_log.get(), live_version};
   VGSALES_ASSIGN_OR_RETURN(auto server, HttpServer::listen(server_options, handler, observers));
 

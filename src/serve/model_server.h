@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "serve/http_limits.h"
 #include "serve/version_manager.h"
 
 namespace vgsales::serve {
@@ -23,6 +24,7 @@ struct ModelServerOptions {
   std::string access_log;        // a file, "-" for standard output, empty for none
   double idle_timeout_seconds = 60;   // a keep-alive connection without a request is closed after this
   double drain_timeout_seconds = 10;  // on SIGTERM/SIGINT, how long requests in flight may take
+  HttpLimits limits;                  // connections, timeouts and sizes that hostile clients cannot exceed
   // Filled from AIP_HEALTH_ROUTE / AIP_PREDICT_ROUTE by apply_vertex_environment.
   std::string vertex_health_route;
   std::string vertex_predict_route;

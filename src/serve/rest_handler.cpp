@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cmath>
 #include <exception>
+#include <limits>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -375,6 +376,8 @@ int http_status_for(RestErrorKind kind) {
     case RestErrorKind::not_found: return 404;
     case RestErrorKind::method_not_allowed: return 405;
     case RestErrorKind::unavailable: return 503;
+    case RestErrorKind::uri_too_long: return 414;
+    case RestErrorKind::header_too_large: return 431;
     case RestErrorKind::internal: return 500;
   }
   return 500;

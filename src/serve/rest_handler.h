@@ -18,7 +18,9 @@ enum class RestErrorKind {
   invalid_argument,    // malformed JSON, wrong width or names, bad values, oversize body: 400
   not_found,           // unknown model, version or path: 404
   method_not_allowed,  // a known path with the wrong method: 405
-  unavailable,         // no model loaded yet (Vertex health route): 503
+  unavailable,         // no model loaded yet (Vertex health route), or no room for another connection: 503
+  uri_too_long,        // a request target over --max-url-bytes: 414
+  header_too_large,    // a request header over --max-header-bytes: 431
   internal,            // the predictor failed unexpectedly: 500
 };
 

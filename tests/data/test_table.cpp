@@ -121,5 +121,25 @@ TEST(Table, KeepRowsCompactsInPlaceAndRecounts) {
   EXPECT_EQ(table->columns[1].text_at(1), "z");
 }
 
+TEST(Table, LoadsFromBytesAsFromAFile) {
+  TemporaryDirectory dir;
+  const std::string text = "\xEF\xBB\xBFrating,platform\n4.5,Wii\n\"3\",\"P,S\"\"4\"\"\"\r\n";
+  auto from_file = load_text(dir, text);
+  auto from_bytes = load_table_from_bytes(text, "upload.csv");
+  ASSERT_TRUE(from_file.ok() && from_bytes.ok());
+  EXPECT_EQ(from_bytes->source, "upload.csv");
+  ASSERT_EQ(from_bytes->columns.size(), 2u);
+  EXPECT_EQ(from_bytes->columns[0].name, "rating");  // the byte order mark is skipped
+  EXPECT_EQ(from_bytes->lines, from_file->lines);
+  EXPECT_EQ(from_bytes->columns[1].text_at(1), "P,S\"4\"");
+  EXPECT_EQ(from_bytes->columns[1].text_at(1), from_file->columns[1].text_at(1));
+  auto empty = load_table_from_bytes("", "empty.csv");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().message, "empty.csv: empty file, expected a header row");
+  auto ragged = load_table_from_bytes("a,b\n1\n", "ragged.csv");
+  ASSERT_FALSE(ragged.ok());
+  EXPECT_EQ(ragged.error().message.rfind("ragged.csv:2: expected 2 fields", 0), 0u) << ragged.error().message;
+}
+
 }  // namespace
 }  // namespace vgsales

@@ -17,7 +17,8 @@ cp -r "$WORK/model" "$WORK/base/1"
 
 # --- start the server on a free loopback port ---------------------------------------------------------
 "$VGSALES" serve --model_base_path "$WORK/base" --model_name vgsales --host 127.0.0.1 --port 0 \
-  --poll-seconds 0.2 --max-body-bytes 100000 --access-log "$WORK/access.jsonl" 2>"$WORK/serve.log" &
+  --poll-seconds 0.2 --max-body-bytes 100000 --access-log "$WORK/access.jsonl" --max-url-bytes 600 \
+  --max-header-bytes 3000 2>"$WORK/serve.log" &
 SERVER_PID=$!
 PORT=""
 for _ in $(seq 1 150); do  # up to 15 s
@@ -93,6 +94,10 @@ check "unknown version is 404" 404 "$(curl_status GET /v1/models/vgsales/version
 check "unknown version predict is 404" 404 "$(curl_status POST /v1/models/vgsales/versions/9:predict "$(body "{\"instances\": [$ROW]}")")"
 check "GET on :predict is 405" 405 "$(curl_status GET /v1/models/vgsales:predict)"
 check "POST on status is 405" 405 "$(curl_status POST /v1/models/vgsales "$(body '{}')")"
+LONG_QUERY=$(printf 'q%.0s' $(seq 1 700))
+check "a target over --max-url-bytes is 414" 414 "$(curl_status GET "/v1/models/vgsales?$LONG_QUERY")"
+check "header fields over --max-header-bytes are 431" 431 \
+  "$(curl -sS --max-time 20 -o /dev/null -w '%{http_code}' -H "X-Big: $(printf 'b%.0s' $(seq 1 4000))" "$URL/v1/models/vgsales")"
 check "the server survived all of that" 200 "$(curl_status GET /v1/models/vgsales)"
 
 # --- metrics --------------------------------------------------------------------------------------------

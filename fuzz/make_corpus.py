@@ -1,0 +1,134 @@
+#!/usr/bin/python3
+"""Writes the seed corpora of fuzz/corpus/<target>/ (small, kept in the repository) from the project's own test
+data, hand-written edge cases and a two-epoch training run's event files.
+
+Usage: /usr/bin/python3 fuzz/make_corpus.py path/to/vgsales
+"""
+import os
+import pathlib
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "fuzz" / "corpus"
+
+
+def write(target, name, data):
+    folder = CORPUS / target
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(data if isinstance(data, bytes) else data.encode())
+
+
+def csv_seeds():
+    write("csv_table_fuzzer", "new-games", (ROOT / "data" / "synthetic_new_games.csv").read_bytes())
+    head = (ROOT / "data" / "synthetic_sales_training.csv").read_text().splitlines(keepends=True)[:12]
+    write("csv_table_fuzzer", "sales-head", "".join(head))
+    write("csv_table_fuzzer", "categorical",
+          "Name,Platform,Year,Genre,Publisher,Critic_Score,User_Score,Global_Sales\n"
+          '"Wii Sports",Wii,2006,Sports,Nintendo,76,8,82.53\n'
+          '"Super Mario Bros., ""Deluxe""",NES,1985,Platform,Nintendo,,tbd,40.24\n'
+          "Tetris,GB,N/A,Puzzle,Nintendo,NaN,null,30.26\n"
+          "Pokemon Red,GB,1996,Role-Playing,Nintendo,,, 31.37 \n")
+    write("csv_table_fuzzer", "bom-crlf-quoted-newline",
+          b"\xef\xbb\xbfa,b,c\r\n1,\"two\r\nlines\",3\r\n\r\n4,,6\r\n")
+    write("csv_table_fuzzer", "booleans-and-numbers", "x,flag,y\n1e3,true,-2.5\n+4,false,0x10\n.5,1,7\n")
+    write("csv_table_fuzzer", "non-finite", "a,b\n1,inf\n2,3\n")
+    write("csv_table_fuzzer", "unterminated-quote", 'a,b\n1,"open\n')
+    write("csv_table_fuzzer", "ragged", "a,b,c\n1,2\n")
+    write("csv_table_fuzzer", "duplicate-header", "a,a\n1,2\n")
+
+
+def rest_seeds():
+    row = '[4.5, 8, "Action", 1]'
+    requests = {
+        "status": "GET /v1/models/vgsales\n",
+        "version-status": "GET /v1/models/vgsales/versions/3\n",
+        "metadata": "GET /v1/models/vgsales/versions/3/metadata\n",
+        "health": "GET /health\n",
+        "metrics": "GET /metrics\n",
+        "predict-rows": "POST /v1/models/vgsales:predict\n" + '{"instances": [' + row + ", " + row + "]}",
+        "predict-objects": "POST /v1/models/vgsales:predict\n"
+        '{"instances": [{"critic_rating": 4.5, "user_rating": null, "genre": "Puzzle", "is_sequel": true}]}',
+        "predict-columnar": "POST /v1/models/vgsales/versions/3:predict\n"
+        '{"signature_name": "serving_default", "inputs": {"critic_rating": [1, 2], "user_rating": [3, 4], '
+        '"genre": ["Action", "RPG"], "is_sequel": [0, 1]}}',
+        "predict-columnar-list": "POST /v1/models/vgsales:predict\n" + '{"inputs": [' + row + "]}",
+        "vertex-predict": "POST /predict\n" + '{"instances": [' + row + '], "parameters": {"x": 1}}',
+        "classify": "POST /v1/models/vgsales:classify\n{}",
+        "wrong-method": "DELETE /v1/models/vgsales:predict\n",
+        "query": "GET /v1/models/vgsales?x=1&y=%20\n",
+        "nested": "POST /v1/models/vgsales:predict\n" + '{"instances": [[[[[1e308, -0.0, 1E-400, 18446744073709551616]]]]]}',
+    }
+    for name, text in requests.items():
+        write("rest_handler_fuzzer", name, text)
+
+
+def http_seeds():
+    body = '{"instances": [[4.5, 8, "Action", 1]]}'
+    predict = ("POST /v1/models/vgsales:predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+               f"Content-Length: {len(body)}\r\n\r\n{body}")
+    status = "GET /v1/models/vgsales HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    chunked = ("POST /v1/models/vgsales:predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+               f"{len(body[:10]):x}\r\n{body[:10]}\r\n{len(body[10:]):x}\r\n{body[10:]}\r\n0\r\n\r\n")
+    seeds = {
+        "status": (0x3f, status),
+        "pipeline": (0x00, status + predict + "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"),
+        "chunked": (0x05, chunked),
+        "expect-continue": (0x10, predict.replace("Host: localhost\r\n", "Host: localhost\r\nExpect: 100-continue\r\n")),
+        "http10-keep-alive": (0x20, "GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n" + status),
+        "close": (0x02, "GET /v1/models/vgsales/metadata HTTP/1.1\r\nConnection: close\r\n\r\n" + status),
+        "small-limits-long-url": (0x41, "GET /v1/models/vgsales?" + "q" * 80 + " HTTP/1.1\r\n\r\n"),
+        "small-limits-big-header": (0x43, "GET / HTTP/1.1\r\nCookie: " + "c" * 400 + "\r\n\r\n"),
+        "small-limits-big-body": (0x47, predict.replace(body, body * 8).replace(f"Length: {len(body)}", f"Length: {len(body) * 8}")),
+        "leading-empty-line": (0x01, "\r\n" + status),
+    }
+    for name, (control, text) in seeds.items():
+        write("http_request_fuzzer", name, bytes([control]) + text.encode())
+
+
+def records_of(event_file):
+    data, offset, records = event_file.read_bytes(), 0, []
+    while offset + 12 <= len(data):
+        (length,) = struct.unpack_from("<Q", data, offset)
+        records.append(data[offset + 12:offset + 12 + length])
+        offset += 12 + length + 4
+    return records
+
+
+def event_seeds(vgsales):
+    with tempfile.TemporaryDirectory() as work:
+        work = pathlib.Path(work)
+        subprocess.run([vgsales, "synth", "--rows", "200", "--seed", "1", "--out", str(work / "t.csv")],
+                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([vgsales, "train", "--train", str(work / "t.csv"), "--target", "total_earnings",
+                        "--out", str(work / "model"), "--epochs", "2", "--layers", "4", "--quiet",
+                        "--logdir", str(work / "logs"), "--run-name", "seed"], check=True, stdout=subprocess.DEVNULL)
+        files = sorted((work / "logs").rglob("*tfevents*"), key=lambda path: path.stat().st_size)
+        # The small file (the validation run's) whole, framed and truncated; the large one (graph, histograms,
+        # the 480x480 PNG plot, text, hparams) one record per seed, so that no seed is much over 12 KB and
+        # libFuzzer's input size limit (the largest seed) stays small enough for thousands of runs a second.
+        small, large = files[0], files[-1]
+        write("event_file_fuzzer", "raw-file", b"\x00" + small.read_bytes())
+        framed = b"".join(struct.pack("<H", len(record)) + record for record in records_of(small))
+        write("event_file_fuzzer", "framed-file", b"\x01" + framed)
+        write("event_file_fuzzer", "truncated-file", b"\x00" + small.read_bytes()[: small.stat().st_size * 2 // 3])
+        for index, record in enumerate(records_of(large)):
+            write("event_file_fuzzer", f"framed-record-{index:02d}", b"\x01" + struct.pack("<H", len(record)) + record)
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    for target in ("csv_table_fuzzer", "rest_handler_fuzzer", "http_request_fuzzer", "event_file_fuzzer"):
+        shutil.rmtree(CORPUS / target, ignore_errors=True)
+    csv_seeds()
+    rest_seeds()
+    http_seeds()
+    event_seeds(os.path.abspath(sys.argv[1]))
+
+
+if __name__ == "__main__":
+    main()
