@@ -20,6 +20,8 @@ test_packages=(
   python3-torch python3-onnx python3-opencv python3-sklearn python3-protobuf python3-pandas python3-numpy
   curl wrk nginx-light
   time                  # /usr/bin/time -v: peak RSS in bench/run.sh
+  python3-venv          # the checker environment of scripts/install-checkers.sh (TensorFlow, TensorBoard, ...)
+  chromium              # TensorBoard's web page in a real browser (tests/engines), driven by Playwright
 )
 
 packages=("${build_packages[@]}")

@@ -32,10 +32,8 @@ def encode(feature, cell):
     return values
 
 
-def main():
-    model_json, csv_file, rows_file = sys.argv[1:4]
-    with open(model_json) as f:
-        model = json.load(f)
+def encode_csv(model, csv_file):
+    """The encoded rows of every line of `csv_file` for `model` (model.json, parsed); exits on a mismatch."""
     names = []
     for feature in model["features"]:
         names += feature["encoded_inputs"]
@@ -52,6 +50,14 @@ def main():
             for feature in model["features"]:
                 encoded += encode(feature, row[feature["name"]])
             rows.append(encoded)
+    return rows
+
+
+def main():
+    model_json, csv_file, rows_file = sys.argv[1:4]
+    with open(model_json) as f:
+        model = json.load(f)
+    rows = encode_csv(model, csv_file)
     with open(rows_file, "w") as f:
         for row in rows:
             f.write(" ".join(repr(v) for v in row) + "\n")
