@@ -199,7 +199,7 @@ Result<LogInventory> inventory_log_directory(const fs::path& logdir) {
   if (error) inventory.problems.push_back(fmt::format("{}: cannot list: {}", logdir.string(), error.message()));
 
   for (auto& [name, paths] : files_by_run) {
-    // TensorBoard reads a run's files in name order (FORMATS.md A.1); so do we.
+    // TensorBoard reads a run's files in name order (directory_watcher.py sorts them); so do we.
     std::sort(paths.begin(), paths.end());
     RunInventory run;
     run.name = name;
