@@ -102,13 +102,17 @@ class TensorBoard:
             return json.loads(response.read())
 
     def wait_until_loaded(self, timeout=180):
-        """Until every run is read to its end: each split's last scalar (final_r2 at the last step) and each
-        session's end are served. TensorBoard loads in the background after it starts answering."""
+        """Until every file is read to its end: each split's final_r2, the finished model card (the train file's
+        last record) and each session's end are served. TensorBoard loads in the background after it starts
+        answering."""
         split_runs = {f"{run}/{split}" for run in RUNS for split in SPLITS}
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             tags = self.get("/data/plugin/scalars/tags")
-            if all("final_r2" in tags.get(run, {}) for run in split_runs):
+            cards = [self.get(f"/data/plugin/text/text?run={run}/train&tag=model_card") if run + "/train" in
+                     self.get("/data/plugin/text/tags") else [] for run in RUNS]
+            if all("final_r2" in tags.get(run, {}) for run in split_runs) and \
+                    all(card and card[-1]["step"] == EPOCHS for card in cards):
                 groups = self.post("/data/plugin/hparams/session_groups", session_groups_request())
                 ended = [session for group in groups.get("sessionGroups", []) for session in group["sessions"]
                          if session.get("status") == "STATUS_SUCCESS"]
