@@ -126,10 +126,8 @@ class GraphWriter {
   }
 
   const std::string& assign(const std::string& name, const std::string& ref, const std::string& value,
-                            const Shape& shape, const std::vector<std::string>& after = {}) {
-    std::vector<std::string> inputs{ref, value};
-    for (const std::string& control : after) inputs.push_back("^" + control);
-    tensorflow::NodeDef& node = add(name, "Assign", inputs, {shape});
+                            const Shape& shape) {
+    tensorflow::NodeDef& node = add(name, "Assign", {ref, value}, {shape});
     set_type(node, "T", tensorflow::DT_FLOAT);
     (*node.mutable_attr())["validate_shape"].set_b(true);
     (*node.mutable_attr())["use_locking"].set_b(true);
