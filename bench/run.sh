@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The performance table of docs/performance.md, measured in one run on this machine: the reference job (vgsales,
-# PyTorch, scikit-learn; 5 seeds each, one thread), the FLOP lower bound at the measured SGEMM peak, CSV load and
+# PyTorch, scikit-learn, Keras on TensorFlow; 5 seeds each, one thread), the FLOP lower bound at the measured SGEMM peak, CSV load and
 # training at scale on synthetic rows, and inference latency/throughput. Builds nothing: give it a build directory
-# configured with VGSALES_BUILD_BENCH=ON (targets vgsales, vgsales_bench, vgsales_csv_load).
+# configured with VGSALES_BUILD_BENCH=ON (targets vgsales, vgsales_bench, vgsales_csv_load). The Keras peer runs in
+# the checker environment, BUILD/checkers-venv (scripts/install-checkers.sh).
 #   bench/run.sh [--quick] [--build DIR]     --quick: 1M synthetic rows only (full run: 1M and 10M)
 # Environment: SEEDS (default "42 43 44 45 46"), KEEP=1 keeps the work directory.
 set -euo pipefail
@@ -19,6 +20,7 @@ while (($#)); do
   shift
 done
 PYTHON=/usr/bin/python3
+KERAS_PYTHON=$BUILD/checkers-venv/bin/python  # Debian packages no TensorFlow: the pinned one of tests/engines
 VGSALES=$BUILD/src/cli/vgsales
 BENCH=$BUILD/bench/vgsales_bench
 CSV_LOAD=$BUILD/bench/vgsales_csv_load
@@ -29,6 +31,7 @@ for binary in "$VGSALES" "$BENCH" "$CSV_LOAD"; do
 done
 [[ -f $DATA/sales_data_training.csv ]] || { echo "needs the reference data in $DATA" >&2; exit 1; }
 [[ -x /usr/bin/time ]] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+[[ -x $KERAS_PYTHON ]] || { echo "needs the checker environment for Keras: scripts/install-checkers.sh $BUILD/checkers-venv" >&2; exit 1; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vgsales-bench.XXXXXX")
 [[ "${KEEP:-0}" == 1 ]] || trap 'rm -rf "$WORK"' EXIT
@@ -61,9 +64,11 @@ for seed in $SEEDS; do
   record vgsales "$($PYTHON -c 'import json,sys; d=json.load(open(sys.argv[1])); w=open(sys.argv[2]).read().split()
 print(json.dumps({"train_seconds": d["training"]["seconds"], "rmse": d["metrics"]["test"]["rmse"], "command_seconds": float(w[0]), "peak_rss_kib": int(w[1])}))' \
     "$out/model.json" "$out.time")"
-  for peer in pytorch sklearn; do
+  for peer in pytorch sklearn keras; do
     out=$WORK/$peer-$seed
-    timed "$out" $PYTHON "$ROOT/bench/peers/${peer}_reference.py" "$TRAIN" "$TEST" total_earnings "$out" --seed "$seed"
+    python=$PYTHON
+    [[ $peer == keras ]] && python=$KERAS_PYTHON
+    timed "$out" "$python" "$ROOT/bench/peers/${peer}_reference.py" "$TRAIN" "$TEST" total_earnings "$out" --seed "$seed"
     record "$peer" "$($PYTHON -c 'import json,sys; d=json.loads(open(sys.argv[1]).read()); d["command_seconds"]=float(open(sys.argv[2]).read().split()[0]); print(json.dumps(d))' \
       "$out.out" "$out.time")"
   done

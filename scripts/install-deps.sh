@@ -24,6 +24,8 @@ test_packages=(
   curl wrk nginx-light
   time                  # /usr/bin/time -v: peak RSS in bench/run.sh
   clang libclang-rt-14-dev  # libFuzzer and clang's sanitizer runtimes for scripts/fuzz.sh
+  python3-venv          # the checker environment of scripts/install-checkers.sh (TensorFlow, TensorBoard, ...)
+  chromium              # TensorBoard's web page in a real browser (tests/engines), driven by Playwright
 )
 
 packages=("${build_packages[@]}")

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
+scripts/install-checkers.sh  # TensorFlow, TensorBoard, ONNX Runtime, Playwright: build/checkers-venv
 scripts/build.sh
 (cd build && ctest --output-on-failure -j2)
 scripts/sanitize.sh

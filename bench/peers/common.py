@@ -11,7 +11,7 @@ import pandas as pd
 
 
 def reference_job_arguments():
-    """The command line both peers take: TRAIN.csv TEST.csv TARGET OUT_DIR [--seed S] [--epochs E] [--batch-size B]."""
+    """The command line every peer takes: TRAIN.csv TEST.csv TARGET OUT_DIR [--seed S] [--epochs E] [--batch-size B]."""
     parser = argparse.ArgumentParser()
     parser.add_argument("train"), parser.add_argument("test"), parser.add_argument("target"), parser.add_argument("out")
     parser.add_argument("--seed", type=int, default=42)
@@ -34,6 +34,7 @@ def load_reference_job(train_csv, test_csv, target):
         "y_train": ((y_train - y_low) / y_range).astype(np.float32),
         "x_test": ((x_test - low) * scale).astype(np.float32),
         "y_test": y_test.astype(np.float64),
+        "y_test_scaled": ((y_test - y_low) / y_range).astype(np.float32),  # for a per-epoch test loss
     }
     return prepared, (lambda scaled: np.asarray(scaled, dtype=np.float64) * y_range + y_low)
 

@@ -36,7 +36,7 @@ struct ExportSummary {
 };
 
 // The version number `export` uses when none is given: highest integer-named folder in `base` + 1
-// (TF Serving's rule for what counts as a version, docs/formats.md D.4), or 1 if there is none or no `base`.
+// (TF Serving's rule for what counts as a version, file_system_storage_path_source.cc), or 1 if there is none or no `base`.
 Result<std::int64_t> next_export_version(const std::filesystem::path& base);
 
 // Writes every requested format of the model into BASE/<version>, with the model's own files (model.json,

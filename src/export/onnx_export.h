@@ -11,7 +11,7 @@
 namespace vgsales {
 
 inline constexpr const char* kOnnxFileName = "model.onnx";
-// IR 8 with opset 13 (docs/formats.md F): the checker of onnx 1.10-1.12 accepts the pair, every op used here
+// IR 8 with opset 13 (onnx/helper.py VERSION_TABLE): the checker of onnx 1.10-1.12 accepts the pair, every op used here
 // exists in opset 13 (MatMul-13, Add/Sub/Mul/Relu/Exp-13, Identity-13), and older runtimes and OpenCV
 // 4.6 know all of them.
 inline constexpr std::int64_t kOnnxIrVersion = 8;

@@ -17,7 +17,7 @@ inline constexpr const char* kServingSignatureKey = "serving_default";     // si
 inline constexpr const char* kPredictMethodName = "tensorflow/serving/predict";
 
 // SavedModel schema 1 with one MetaGraphDef tagged "serve": the frozen inference graph (weights as Const,
-// no variables/ and no saver_def, which the loader accepts: docs/formats.md C.3) and signature
+// no variables/ and no saver_def, which the loader accepts: tensorflow/cc/saved_model/loader.cc restores only when variables.index exists) and signature
 // serving_default {input: float32 [-1, F]} -> {<output_name>: float32 [-1, 1]}.
 Result<tensorflow::SavedModel> build_saved_model(const PortableNetwork& network);
 

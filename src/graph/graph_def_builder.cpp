@@ -1,6 +1,6 @@
 // Builds the TensorFlow GraphDef of a PortableNetwork. Every node carries the attrs its op registration
-// requires (docs/formats.md B.1) plus `_output_shapes`, so TensorBoard labels edges and TensorFlow,
-// TF Serving and OpenCV all accept the same graph.
+// requires (tensorflow/core/ops/*.cc, e.g. math_ops.cc and state_ops.cc) plus `_output_shapes`, so TensorBoard
+// labels edges and TensorFlow, TF Serving and OpenCV all accept the same graph.
 #include "graph/graph_def_message.h"
 
 #include <fmt/format.h>
@@ -28,12 +28,6 @@ void set_shape(tensorflow::TensorShapeProto* proto, const Shape& shape) {
   for (std::int64_t size : shape) proto->add_dim()->set_size(size);
 }
 
-std::int64_t element_count(const Shape& shape) {
-  std::int64_t count = 1;
-  for (std::int64_t size : shape) count *= size;
-  return count;
-}
-
 // Appends nodes to one GraphDef; each helper sets the attrs its op requires.
 class GraphWriter {
  public:
@@ -43,6 +37,7 @@ class GraphWriter {
     node->set_name(name);
     node->set_op(op);
     for (const std::string& input : inputs) node->add_input(input);
+    if (output_shapes.empty()) return *node;  // NoOp: no edge to label
     auto* shapes = (*node->mutable_attr())["_output_shapes"].mutable_list();
     for (const Shape& shape : output_shapes) set_shape(shapes->add_shape(), shape);
     return *node;
@@ -109,13 +104,41 @@ class GraphWriter {
     return node.name();
   }
 
-  const std::string& variable(const std::string& name, const Shape& shape) {
+  // A TF1 variable as tf.compat.v1.Variable lays it out: the VariableV2 `name` (a float_ref), its initial value
+  // `name/initial_value`, the `name/Assign` that the `init` op runs, and `name/read`, the plain float its
+  // consumers take. One initial value fills the whole shape (TensorProto's single-value rule), as for zeros.
+  struct Variable {
+    std::string ref;     // VariableV2: what ApplyAdam and Assign update
+    std::string read;    // Identity: what MatMul, BiasAdd and the gradients read
+    std::string assign;  // Assign of the initial value
+  };
+  Variable variable(const std::string& name, const std::vector<float>& initial_value, const Shape& shape) {
     tensorflow::NodeDef& node = add(name, "VariableV2", {}, {shape});
     set_type(node, "dtype", tensorflow::DT_FLOAT);
     set_shape((*node.mutable_attr())["shape"].mutable_shape(), shape);
     (*node.mutable_attr())["container"].set_s("");
     (*node.mutable_attr())["shared_name"].set_s("");
+    Variable variable{.ref = name};
+    const std::string& initial = float_constant(name + "/initial_value", initial_value, shape);
+    variable.assign = assign(name + "/Assign", name, initial, shape);
+    variable.read = float_op(name + "/read", "Identity", {name}, shape);
+    return variable;
+  }
+
+  const std::string& assign(const std::string& name, const std::string& ref, const std::string& value,
+                            const Shape& shape) {
+    tensorflow::NodeDef& node = add(name, "Assign", {ref, value}, {shape});
+    set_type(node, "T", tensorflow::DT_FLOAT);
+    (*node.mutable_attr())["validate_shape"].set_b(true);
+    (*node.mutable_attr())["use_locking"].set_b(true);
     return node.name();
+  }
+
+  // A NoOp that runs `nodes` (control inputs), like tf.group.
+  const std::string& group(const std::string& name, const std::vector<std::string>& nodes) {
+    std::vector<std::string> inputs;
+    for (const std::string& node : nodes) inputs.push_back("^" + node);
+    return add(name, "NoOp", inputs, {}).name();
   }
 
   static void set_type(tensorflow::NodeDef& node, const std::string& key, tensorflow::DataType type) {
@@ -150,9 +173,14 @@ struct InferenceNodes {
   std::string scaled_input;                 // scaling/Mul
   std::vector<std::string> layer_outputs;   // per layer: Relu if it has one, else BiasAdd
   std::string scaled_prediction;            // the last layer's BiasAdd, before unscaling
+  std::vector<GraphWriter::Variable> kernels, biases;  // per layer, when the parameters are variables
 };
 
-InferenceNodes add_inference_nodes(GraphWriter& writer, const PortableNetwork& network) {
+// The exports hold the trained weights as Const nodes (a frozen graph: no variables/ folder to restore); the
+// training graph holds them as variables, which ApplyAdam needs as references to update.
+enum class Parameters { constants, variables };
+
+InferenceNodes add_inference_nodes(GraphWriter& writer, const PortableNetwork& network, Parameters parameters) {
   const std::int64_t width = network.input_width();
   InferenceNodes nodes;
   const std::string& input = writer.placeholder(kGraphInputNodeName, {kBatch, width});
@@ -180,10 +208,18 @@ InferenceNodes add_inference_nodes(GraphWriter& writer, const PortableNetwork& n
     const DenseLayer& layer = network.layers[index];
     const std::string scope = layer_scope(index);
     const Shape activations{kBatch, layer.output_size};
-    const std::string& kernel =
-        writer.float_constant(scope + "/kernel", transposed_kernel(layer), {layer.input_size, layer.output_size});
+    const Shape kernel_shape{layer.input_size, layer.output_size};
+    const Shape bias_shape{layer.output_size};
+    // Each parameter is defined just before its first use, so the exports' node order stays as it was.
+    const auto parameter = [&](const std::string& name, const std::vector<float>& values, const Shape& shape,
+                               std::vector<GraphWriter::Variable>& variables) -> std::string {
+      if (parameters == Parameters::constants) return writer.float_constant(name, values, shape);
+      variables.push_back(writer.variable(name, values, shape));
+      return variables.back().read;
+    };
+    const std::string kernel = parameter(scope + "/kernel", transposed_kernel(layer), kernel_shape, nodes.kernels);
     const std::string& product = writer.mat_mul(scope + "/MatMul", previous, kernel, activations);
-    const std::string& bias = writer.float_constant(scope + "/bias", layer.bias, {layer.output_size});
+    const std::string bias = parameter(scope + "/bias", layer.bias, bias_shape, nodes.biases);
     previous = writer.bias_op(scope + "/BiasAdd", "BiasAdd", {product, bias}, activations);
     nodes.scaled_prediction = previous;
     if (layer.relu) previous = writer.float_op(scope + "/Relu", "Relu", {previous}, activations);
@@ -207,9 +243,11 @@ InferenceNodes add_inference_nodes(GraphWriter& writer, const PortableNetwork& n
   return nodes;
 }
 
-// MSE on the scaled target, its gradient by hand (the ops TensorFlow's own gradients would emit), and one
-// ApplyAdam per parameter. For display: ApplyAdam's `var` input is the Const holding the trained value,
-// so TensorBoard shows which parameter each update writes; this graph is not meant to be run.
+// MSE on the scaled target, its gradient by hand (the ops TensorFlow's own gradients would emit), and Adam as
+// tf.compat.v1.train.AdamOptimizer builds it: one ApplyAdam per parameter on its variable and its `m` and `v`
+// slots, then beta1_power and beta2_power advanced, all grouped in `optimizer/step`; `init` assigns every
+// variable its initial value. TensorFlow imports and runs the graph (tests/engines/ checks the gradients
+// against its own); TensorBoard draws it.
 void add_training_nodes(GraphWriter& writer, const PortableNetwork& network, const InferenceNodes& nodes) {
   const Shape column{kBatch, 1};
   const std::string& target = writer.placeholder(kGraphTargetNodeName, column);
@@ -236,7 +274,7 @@ void add_training_nodes(GraphWriter& writer, const PortableNetwork& network, con
       writer.float_op(gradients + "/cost_grad/RealDiv", "RealDiv", {doubled, count.name()}, column);
 
   struct ParameterGradient {
-    std::string parameter;
+    GraphWriter::Variable parameter;
     std::string gradient;
     Shape shape;
   };
@@ -251,11 +289,11 @@ void add_training_nodes(GraphWriter& writer, const PortableNetwork& network, con
         writer.mat_mul(grad_scope + "/MatMul_grad", layer_input, delta, kernel_shape, true, false);
     const std::string& bias_gradient =
         writer.bias_op(grad_scope + "/BiasAdd_grad", "BiasAddGrad", {delta}, {layer.output_size});
-    parameter_gradients.push_back({scope + "/kernel", kernel_gradient, kernel_shape});
-    parameter_gradients.push_back({scope + "/bias", bias_gradient, {layer.output_size}});
+    parameter_gradients.push_back({nodes.kernels[index], kernel_gradient, kernel_shape});
+    parameter_gradients.push_back({nodes.biases[index], bias_gradient, {layer.output_size}});
     if (index == 0) break;
     const Shape input_shape{kBatch, layer.input_size};
-    delta = writer.mat_mul(grad_scope + "/input_grad", delta, scope + "/kernel", input_shape, false, true);
+    delta = writer.mat_mul(grad_scope + "/input_grad", delta, nodes.kernels[index].read, input_shape, false, true);
     if (network.layers[index - 1].relu) {
       const std::string previous_scope = layer_scope(index - 1);
       delta = writer.float_op(gradients + "/" + previous_scope + "/Relu_grad", "ReluGrad",
@@ -264,24 +302,55 @@ void add_training_nodes(GraphWriter& writer, const PortableNetwork& network, con
   }
 
   // Adam's defaults (Kingma & Ba; torch.optim.Adam): the PortableNetwork does not carry training settings.
+  constexpr float kBeta1 = 0.9f;
+  constexpr float kBeta2 = 0.999f;
   const std::string& learning_rate = writer.float_constant("optimizer/learning_rate", {0.001f}, {});
-  const std::string& beta1 = writer.float_constant("optimizer/beta1", {0.9f}, {});
-  const std::string& beta2 = writer.float_constant("optimizer/beta2", {0.999f}, {});
+  const std::string& beta1 = writer.float_constant("optimizer/beta1", {kBeta1}, {});
+  const std::string& beta2 = writer.float_constant("optimizer/beta2", {kBeta2}, {});
   const std::string& epsilon = writer.float_constant("optimizer/epsilon", {1e-8f}, {});
-  const std::string& beta1_power = writer.variable("optimizer/beta1_power", {});
-  const std::string& beta2_power = writer.variable("optimizer/beta2_power", {});
+  // beta^t for the bias correction, starting at beta^1 for the first step.
+  const GraphWriter::Variable beta1_power = writer.variable("optimizer/beta1_power", {kBeta1}, {});
+  const GraphWriter::Variable beta2_power = writer.variable("optimizer/beta2_power", {kBeta2}, {});
+  std::vector<std::string> initializers;
+  for (std::size_t index = 0; index < nodes.kernels.size(); ++index) {
+    initializers.push_back(nodes.kernels[index].assign);
+    initializers.push_back(nodes.biases[index].assign);
+  }
+  initializers.push_back(beta1_power.assign);
+  initializers.push_back(beta2_power.assign);
+  // Every gradient is computed before any update (TF1's gate_gradients=GATE_GRAPH): an update writes its
+  // variable in place, and a gradient still reading that variable would otherwise see the new value, so one
+  // step would depend on the order TensorFlow happens to run the nodes in.
+  std::vector<std::string> gradient_nodes;
+  for (const ParameterGradient& parameter : parameter_gradients) gradient_nodes.push_back(parameter.gradient);
+  const std::string& gradients_ready = writer.group(gradients + "/ready", gradient_nodes);
+  std::vector<std::string> updates;
   for (auto it = parameter_gradients.rbegin(); it != parameter_gradients.rend(); ++it) {
-    const std::string slot_scope = "optimizer/" + it->parameter;
-    const std::string& first_moment = writer.variable(slot_scope + "/m", it->shape);
-    const std::string& second_moment = writer.variable(slot_scope + "/v", it->shape);
+    const std::string slot_scope = "optimizer/" + it->parameter.ref;
+    const GraphWriter::Variable first_moment = writer.variable(slot_scope + "/m", {0.0f}, it->shape);
+    const GraphWriter::Variable second_moment = writer.variable(slot_scope + "/v", {0.0f}, it->shape);
+    initializers.push_back(first_moment.assign);
+    initializers.push_back(second_moment.assign);
     tensorflow::NodeDef& update = writer.add(slot_scope + "/ApplyAdam", "ApplyAdam",
-                                             {it->parameter, first_moment, second_moment, beta1_power, beta2_power,
-                                              learning_rate, beta1, beta2, epsilon, it->gradient},
+                                             {it->parameter.ref, first_moment.ref, second_moment.ref, beta1_power.read,
+                                              beta2_power.read, learning_rate, beta1, beta2, epsilon, it->gradient,
+                                              "^" + gradients_ready},
                                              {it->shape});
     GraphWriter::set_type(update, "T", tensorflow::DT_FLOAT);
     (*update.mutable_attr())["use_locking"].set_b(false);
     (*update.mutable_attr())["use_nesterov"].set_b(false);
+    updates.push_back(update.name());
   }
+  // After every update has read them, beta1_power *= beta1 and beta2_power *= beta2 (AdamOptimizer._finish).
+  std::vector<std::string> step = updates;
+  for (const auto& [power, beta] : {std::pair{beta1_power, beta1}, std::pair{beta2_power, beta2}}) {
+    tensorflow::NodeDef& next = writer.add(power.ref + "/next", "Mul", {power.read, beta}, {Shape{}});
+    GraphWriter::set_type(next, "T", tensorflow::DT_FLOAT);
+    for (const std::string& update : updates) next.add_input("^" + update);
+    step.push_back(writer.assign(power.ref + "/update", power.ref, next.name(), {}));
+  }
+  writer.group(kGraphTrainStepNodeName, step);
+  writer.group(kGraphInitNodeName, initializers);
 }
 
 }  // namespace
@@ -289,7 +358,8 @@ void add_training_nodes(GraphWriter& writer, const PortableNetwork& network, con
 Result<tensorflow::GraphDef> build_graph_def(const PortableNetwork& network, GraphPurpose purpose) {
   VGSALES_TRY(check_portable_network(network));
   GraphWriter writer;
-  const InferenceNodes nodes = add_inference_nodes(writer, network);
+  const InferenceNodes nodes = add_inference_nodes(
+      writer, network, purpose == GraphPurpose::training ? Parameters::variables : Parameters::constants);
   if (purpose == GraphPurpose::training) add_training_nodes(writer, network, nodes);
   return std::move(writer).take();
 }

@@ -10,7 +10,8 @@
 namespace vgsales {
 
 // inference: raw features in, target units out (what the exports serve).
-// training: the same plus the target placeholder, the MSE cost and Adam's update nodes (display only).
+// training: the weights as variables initialised to the network's values (op `init`), plus the target
+// placeholder, the MSE cost, its gradients and Adam's update (op `optimizer/step`); TensorFlow runs it.
 enum class GraphPurpose { inference, training };
 
 // Serialized tensorflow.GraphDef built from the network actually trained.

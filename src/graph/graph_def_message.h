@@ -17,8 +17,13 @@ namespace vgsales {
 inline constexpr const char* kGraphInputNodeName = "input";
 // The training graph's target: Placeholder float32 [-1, 1] holding the scaled target.
 inline constexpr const char* kGraphTargetNodeName = "target";
-// versions.producer written into every graph: TF_GRAPH_DEF_VERSION of TensorFlow 2.12 (docs/formats.md B);
-// anything >= 22 gives rank-aware Placeholder shapes, and consumers only check min_consumer (0).
+// The training graph's initializer (a NoOp running every variable's Assign), as tf.compat.v1 names it.
+inline constexpr const char* kGraphInitNodeName = "init";
+// The training graph's update: one Adam step on a batch fed to `input` and `target`.
+inline constexpr const char* kGraphTrainStepNodeName = "optimizer/step";
+// versions.producer written into every graph: TF_GRAPH_DEF_VERSION of TensorFlow 2.12 (tensorflow/core/public/
+// version.h); anything >= 22 gives rank-aware Placeholder shapes (the Placeholder shape function in
+// tensorflow/core/ops/array_ops.cc), and consumers only check min_consumer (0).
 inline constexpr int kGraphDefProducer = 1394;
 
 // Bytes of a message with map entries (NodeDef.attr, SignatureDef.inputs) in sorted key order, so the

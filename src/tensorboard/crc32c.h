@@ -1,4 +1,4 @@
-// CRC-32C (Castagnoli) and the "masked" form TFRecord framing stores (docs/formats.md A.2).
+// CRC-32C (Castagnoli) and the "masked" form TFRecord framing stores (tensorboard/data/server/masked_crc.rs).
 #pragma once
 
 #include <cstdint>

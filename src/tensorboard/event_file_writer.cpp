@@ -1,4 +1,5 @@
-// Event files as TensorBoard's writers name and start them (docs/formats.md A.1, A.3).
+// Event files as TensorBoard's writers name and start them (tensorboard/summary/writer/event_file_writer.py,
+// tensorflow/core/util/events_writer.cc).
 #include "tensorboard/event_file_writer.h"
 
 #include <unistd.h>

@@ -11,7 +11,7 @@
 
 namespace vgsales::tensorboard {
 
-constexpr const char* kEventFileVersion = "brain.Event:2";  // docs/formats.md A.3
+constexpr const char* kEventFileVersion = "brain.Event:2";  // tensorflow/core/util/events_writer.h
 constexpr const char* kEventFileWriterName = "vgsales";
 
 // "events.out.tfevents.<10-digit unix seconds>.<hostname>.<pid>.<sequence>": TensorBoard finds files by
@@ -28,7 +28,7 @@ class EventFileWriter {
 
   Result<void> write_event(const tensorflow::Event& event);
   // Writes `summary` at `step`. Each value's metadata is kept only on the first event of its tag in
-  // this file (docs/formats.md A.6: TensorBoard reads it from there and nowhere else).
+  // this file (TensorBoard reads it from there and nowhere else: dataclass_compat.py, data_compat.rs).
   Result<void> write_summary(tensorflow::Summary summary, long long step, double wall_time);
   // As write_summary, but every value keeps its metadata, as TensorFlow 2's writers do. TensorBoard still
   // shows the first event's metadata at every step, so such metadata must not change between steps.

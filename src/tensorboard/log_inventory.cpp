@@ -238,7 +238,7 @@ Result<LogInventory> inventory_log_directory(const fs::path& logdir) {
 
   std::map<std::string, RunInventory> runs;
   for (auto& [name, paths] : files_by_folder) {
-    // TensorBoard reads a run's files in name order (docs/formats.md A.1); so do we.
+    // TensorBoard reads a run's files in name order (directory_watcher.py sorts them); so do we.
     std::sort(paths.begin(), paths.end());
     FolderInventory folder;
     folder.name = name;

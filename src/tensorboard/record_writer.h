@@ -1,4 +1,5 @@
-// TFRecord framing (docs/formats.md A.2): length, masked CRC of the length, data, masked CRC of the data.
+// TFRecord framing (tensorboard/summary/writer/record_writer.py): length, masked CRC of the length, data,
+// masked CRC of the data.
 #pragma once
 
 #include <filesystem>

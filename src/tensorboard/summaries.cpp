@@ -1,4 +1,5 @@
-// Summary builders and readers; the payload forms follow docs/formats.md A.6 and A.7.
+// Summary builders and readers; the payload forms follow TensorBoard's data_compat.py / data_compat.rs and
+// tensor.proto.
 #include "tensorboard/summaries.h"
 
 #include <algorithm>
@@ -138,7 +139,7 @@ tensorflow::Summary::Value make_hparams_value(const std::string& tag,
   tensorflow::Summary::Value result;
   result.set_tag(tag);
   set_plugin(result, kHparamsPlugin, data.SerializeAsString(), tensorflow::DATA_CLASS_TENSOR);
-  // NULL_TENSOR: the Rust loader drops a TENSOR value without a tensor (docs/formats.md A.6).
+  // NULL_TENSOR (tensorboard/plugins/hparams/metadata.py): the Rust loader drops a TENSOR value without a tensor.
   auto* tensor = result.mutable_tensor();
   tensor->set_dtype(tensorflow::DT_FLOAT);
   tensor->mutable_tensor_shape()->add_dim()->set_size(0);

@@ -1,5 +1,5 @@
-// Builders for the Summary.Value of every kind vgsales logs, in the forms docs/formats.md A.6 lists as
-// accepted by both TensorBoard loaders (Python and Rust), plus the matching readers.
+// Builders for the Summary.Value of every kind vgsales logs, in the forms both TensorBoard loaders accept
+// (Python: tensorboard/data_compat.py; Rust: tensorboard/data/server/data_compat.rs), plus the matching readers.
 #pragma once
 
 #include <optional>

@@ -30,10 +30,9 @@ def encode(feature, cell, missing_spellings):
     return values
 
 
-def main():
-    model_json, csv_file, rows_file = sys.argv[1:4]
-    with open(model_json) as f:
-        model = json.load(f)["pipeline"]
+def encode_csv(model_json, csv_file):
+    """The encoded rows of every line of `csv_file` for a model (its model.json, parsed); exits on a mismatch."""
+    model = model_json["pipeline"]
     missing_spellings = {spelling.lower() for spelling in model["missing_values"]}
     names = []
     for feature in model["features"]:
@@ -51,6 +50,14 @@ def main():
             for feature in model["features"]:
                 encoded += encode(feature, row[feature["name"]], missing_spellings)
             rows.append(encoded)
+    return rows
+
+
+def main():
+    model_json, csv_file, rows_file = sys.argv[1:4]
+    with open(model_json) as f:
+        model = json.load(f)
+    rows = encode_csv(model, csv_file)
     with open(rows_file, "w") as f:
         for row in rows:
             f.write(" ".join(repr(v) for v in row) + "\n")

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -39,8 +40,8 @@ std::string input_node_name(const std::string& input) {
   return name.substr(0, name.find(':'));
 }
 
-// Attrs each op's registration declares without a default (tensorflow/core/ops/*.cc; docs/formats.md B.1), plus
-// those with a default that we promise to write anyway.
+// Attrs each op's registration declares without a default (tensorflow/core/ops/*.cc, e.g. math_ops.cc,
+// state_ops.cc, training_ops.cc), plus those with a default that we promise to write anyway.
 const std::map<std::string, std::vector<std::string>>& required_attrs() {
   static const std::map<std::string, std::vector<std::string>> attrs{
       {"Placeholder", {"dtype", "shape"}},
@@ -61,6 +62,8 @@ const std::map<std::string, std::vector<std::string>>& required_attrs() {
       {"Size", {"T", "out_type"}},
       {"Cast", {"SrcT", "DstT"}},
       {"VariableV2", {"shape", "dtype", "container", "shared_name"}},
+      {"Assign", {"T", "validate_shape", "use_locking"}},
+      {"NoOp", {}},
       {"ApplyAdam", {"T", "use_locking", "use_nesterov"}},
   };
   return attrs;
@@ -76,11 +79,19 @@ void expect_well_formed(const tensorflow::GraphDef& graph) {
     for (const std::string& attr : known->second) {
       EXPECT_TRUE(node.attr().contains(attr)) << node.name() << " (" << node.op() << ") lacks attr " << attr;
     }
-    ASSERT_TRUE(node.attr().contains("_output_shapes")) << node.name();
-    EXPECT_EQ(node.attr().at("_output_shapes").list().shape_size(), 1) << node.name();
+    if (node.op() == "NoOp") {
+      EXPECT_FALSE(node.attr().contains("_output_shapes")) << node.name() << " has no output to shape";
+    } else {
+      ASSERT_TRUE(node.attr().contains("_output_shapes")) << node.name();
+      EXPECT_EQ(node.attr().at("_output_shapes").list().shape_size(), 1) << node.name();
+    }
+    bool control_seen = false;
     for (const std::string& input : node.input()) {
       // Nodes come in topological order, so every input is already defined.
       EXPECT_TRUE(seen.contains(input_node_name(input))) << node.name() << " reads undefined " << input;
+      // TensorFlow requires control inputs after the data inputs.
+      EXPECT_FALSE(control_seen && !input.starts_with("^")) << node.name() << ": data input after a control input";
+      control_seen = control_seen || input.starts_with("^");
     }
   }
 }
@@ -275,18 +286,74 @@ TEST(GraphDefBuilderTest, TrainingGraphAddsCostAndAdamUpdates) {
     if (node.op() != "ApplyAdam") continue;
     ++updates;
     EXPECT_TRUE(node.name().starts_with("optimizer/")) << node.name();
-    ASSERT_EQ(node.input_size(), 10) << node.name();
+    ASSERT_EQ(node.input_size(), 11) << node.name();
+    // ApplyAdam updates references: the parameter and both moments are variables.
+    for (int k : {0, 1, 2}) EXPECT_EQ(nodes.at(input_node_name(node.input(k)))->op(), "VariableV2") << node.name();
     // The gradient's shape equals the parameter's.
     const auto& parameter = *nodes.at(input_node_name(node.input(0)));
     const auto& gradient = *nodes.at(input_node_name(node.input(9)));
     EXPECT_EQ(dims_of(parameter.attr().at("_output_shapes").list().shape(0)),
               dims_of(gradient.attr().at("_output_shapes").list().shape(0)))
         << node.name();
+    // No update starts before every gradient is computed from the weights as they were.
+    EXPECT_EQ(node.input(10), "^optimizer/gradients/ready") << node.name();
+    const auto& ready = nodes.at("optimizer/gradients/ready")->input();
+    EXPECT_NE(std::find(ready.begin(), ready.end(), "^" + gradient.name()), ready.end()) << node.name();
   }
   EXPECT_EQ(updates, 6);  // kernel and bias of three layers
+  // One step runs every update and advances both beta powers.
+  std::set<std::string> step;
+  for (const std::string& input : nodes.at("optimizer/step")->input()) step.insert(input);
+  EXPECT_EQ(step.size(), 8u);
+  EXPECT_TRUE(step.contains("^optimizer/layer_2/kernel/ApplyAdam"));
+  EXPECT_TRUE(step.contains("^optimizer/beta1_power/update"));
+  EXPECT_EQ(nodes.at("optimizer/beta1_power/next")->input(0), "optimizer/beta1_power/read");
   // The ReLU gradient flows through the hidden layers' activations.
   EXPECT_TRUE(nodes.contains("optimizer/gradients/layer_1/Relu_grad"));
   EXPECT_TRUE(nodes.contains("optimizer/gradients/layer_2/Relu_grad"));
+}
+
+TEST(GraphDefBuilderTest, TrainingGraphHoldsTheWeightsInInitialisedVariables) {
+  const PortableNetwork network = make_synthetic_network(3, {4});
+  const tensorflow::GraphDef graph = build_or_fail(network, GraphPurpose::training);
+  const auto nodes = index_nodes(graph);
+  // What the layers read: the variable's value, as tf.compat.v1.Variable lays it out.
+  EXPECT_EQ(nodes.at("layer_1/kernel")->op(), "VariableV2");
+  EXPECT_EQ(nodes.at("layer_1/MatMul")->input(1), "layer_1/kernel/read");
+  EXPECT_EQ(nodes.at("layer_1/BiasAdd")->input(1), "layer_1/bias/read");
+  EXPECT_EQ(nodes.at("layer_1/kernel/read")->input(0), "layer_1/kernel");
+  EXPECT_EQ(nodes.at("optimizer/gradients/layer_2/input_grad")->input(1), "layer_2/kernel/read");
+  // Initial values: the network's weights (kernel transposed), Adam's moments at zero, beta powers at beta.
+  const std::vector<float> kernel = const_values(*nodes.at("layer_1/kernel/initial_value"));
+  EXPECT_EQ(kernel[2 * 4 + 1], network.layers[0].weight[1 * 3 + 2]);
+  EXPECT_EQ(const_values(*nodes.at("layer_2/bias/initial_value")), network.layers[1].bias);
+  const tensorflow::NodeDef& zeros = *nodes.at("optimizer/layer_1/kernel/m/initial_value");
+  EXPECT_EQ(const_values(zeros), std::vector<float>{0.0f});  // one value fills the shape
+  EXPECT_EQ(dims_of(zeros.attr().at("value").tensor().tensor_shape()), (std::vector<std::int64_t>{3, 4}));
+  EXPECT_EQ(const_values(*nodes.at("optimizer/beta2_power/initial_value")), std::vector<float>{0.999f});
+  // `init` assigns every variable, and only through its own Assign.
+  std::set<std::string> initialised;
+  for (const std::string& input : nodes.at("init")->input()) {
+    ASSERT_TRUE(input.starts_with("^")) << input;
+    const tensorflow::NodeDef& assign = *nodes.at(input.substr(1));
+    EXPECT_EQ(assign.op(), "Assign");
+    EXPECT_EQ(assign.input(1), assign.input(0) + "/initial_value");
+    initialised.insert(assign.input(0));
+  }
+  std::set<std::string> variables;
+  for (const auto& node : graph.node()) {
+    if (node.op() == "VariableV2") variables.insert(node.name());
+  }
+  EXPECT_EQ(initialised, variables);
+  EXPECT_EQ(variables.size(), 4u * 3 + 2);  // 4 parameters with m and v, and the two beta powers
+}
+
+TEST(GraphDefBuilderTest, InferenceGraphHasNoVariables) {
+  const tensorflow::GraphDef graph = build_or_fail(make_synthetic_network(3, {4}), GraphPurpose::inference);
+  for (const auto& node : graph.node()) {
+    EXPECT_TRUE(node.op() != "VariableV2" && node.op() != "Assign" && node.op() != "NoOp") << node.name();
+  }
+  EXPECT_EQ(index_nodes(graph).at("layer_1/kernel")->op(), "Const");
 }
 
 TEST(GraphDefBuilderTest, SerializedBytesParseBackToTheSameGraph) {

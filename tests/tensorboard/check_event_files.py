@@ -3,7 +3,7 @@
 
 Frames TFRecords itself, checks both CRCs with its own CRC-32C, decodes every Event with message
 classes that protoc builds from vgsales' .proto files at run time, and checks each value against what
-TensorBoard's loaders accept (docs/formats.md A.6). Prints a JSON summary on stdout; exits 1 on any violation.
+TensorBoard's loaders accept (data_compat.py, data_compat.rs). Prints a JSON summary on stdout; exits 1 on any violation.
 
 usage: check_event_files.py PROTO_DIR LOGDIR
 """

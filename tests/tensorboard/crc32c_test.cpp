@@ -1,4 +1,4 @@
-// CRC-32C and its TFRecord mask against published check values (docs/formats.md A.2, RFC 3720 B.4).
+// CRC-32C and its TFRecord mask against published check values (tensorboard/data/server/masked_crc.rs, RFC 3720 B.4).
 #include "tensorboard/crc32c.h"
 
 #include <gtest/gtest.h>

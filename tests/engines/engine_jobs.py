@@ -1,0 +1,197 @@
+"""Shared by the engine tests: the vgsales jobs they check, and how a check reports.
+
+Every test script takes the same arguments (tests/engines/CMakeLists.txt passes them):
+  --vgsales BINARY   the vgsales program under test
+  --data DIR         the reference data (../shared/data); absent -> the test is skipped
+  --work DIR         a scratch folder of this test, emptied first
+and trains, exports and predicts with the real `vgsales` binary, so the engines see what a user's files hold.
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "export"))
+from encoded_rows import MISSING_SPELLINGS, encode_csv  # noqa: E402  (the independent client-side encoder)
+
+SKIPPED = 77  # CTest's SKIP_RETURN_CODE for these tests
+RELATIVE_TOLERANCE = 1e-5  # engines vs `vgsales predict`: float32 all the way, different summation orders
+
+
+class ModelJob:
+    """One model the engines must agree on: how `vgsales train` makes it and which rows it predicts."""
+
+    def __init__(self, name, train_csv, target, train_flags, rows_csv):
+        self.name, self.train_csv, self.target, self.train_flags, self.rows_csv = (
+            name, train_csv, target, train_flags, rows_csv)
+
+
+# The reference job at its default settings, and the real-world table in a few epochs (the engines check the
+# encoding and the arithmetic, not how well it learnt).
+REFERENCE = ModelJob("reference", "sales_data_training.csv", "total_earnings", [], "sales_data_test.csv")
+REAL_TABLE = ModelJob("real-table", "real/vgsales.csv", "Global_Sales",
+                      ["--drop", "Rank,Name,NA_Sales,EU_Sales,JP_Sales,Other_Sales", "--epochs", "3"],
+                      "real/vgsales.csv")
+MODEL_JOBS = [REFERENCE, REAL_TABLE]
+
+
+class Report:
+    """Collects failures so one run shows every disagreement; prints measured margins as it goes."""
+
+    def __init__(self):
+        self.failures = []
+
+    def check(self, condition, message):
+        if not condition:
+            self.fail(message)
+        return condition
+
+    def fail(self, message):
+        self.failures.append(message)
+        print(f"FAILED: {message}", flush=True)
+
+    @staticmethod
+    def measured(message):
+        print(f"[ measured ] {message}", flush=True)
+
+    @staticmethod
+    def note(message):
+        print(f"[ note ] {message}", flush=True)
+
+    def finish(self):
+        if self.failures:
+            print(f"{len(self.failures)} check(s) failed", flush=True)
+            sys.exit(1)
+        print("all checks passed", flush=True)
+        sys.exit(0)
+
+
+class Environment:
+    def __init__(self, extra_arguments=()):
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--vgsales", required=True)
+        parser.add_argument("--data", required=True)
+        parser.add_argument("--work", required=True)
+        for name, options in extra_arguments:
+            parser.add_argument(name, **options)
+        self.args = parser.parse_args()
+        self.data = self.args.data
+        self.work = self.args.work
+
+    def require_data(self, *relative_paths):
+        for relative in relative_paths:
+            if not os.path.exists(os.path.join(self.data, relative)):
+                print(f"SKIPPED: reference data {os.path.join(self.data, relative)} is absent")
+                sys.exit(SKIPPED)
+
+    def fresh_work(self):
+        shutil.rmtree(self.work, ignore_errors=True)
+        os.makedirs(self.work)
+
+    def vgsales(self, *arguments):
+        """Runs vgsales; a failure ends the test with its stderr."""
+        command = [self.args.vgsales, *arguments]
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
+        return done.stdout
+
+
+    def train(self, job, model_dir, flags):
+        """`vgsales train` of `job` into model_dir, with extra flags (logging, layers, ...)."""
+        self.vgsales("train", "--train", os.path.join(self.data, job.train_csv), "--target", job.target,
+                     "--out", model_dir, "--quiet", *job.train_flags, *flags)
+
+
+class ModelUnderTest:
+    """A trained and exported model with the rows to run and what `vgsales predict` says about them."""
+
+    def __init__(self, environment, job):
+        self.job = job
+        root = os.path.join(environment.work, job.name)
+        self.model_dir = os.path.join(root, "model")
+        self.export_base = os.path.join(root, "export")
+        self.rows_csv = os.path.join(environment.data, job.rows_csv)
+        environment.train(job, self.model_dir, ["--no-logs"])
+        environment.vgsales("export", "--model", self.model_dir, "--out", self.export_base, "--format", "all",
+                            "--version", "1")
+        self.export_dir = os.path.join(self.export_base, "1")
+        with open(os.path.join(self.model_dir, "model.json")) as handle:
+            self.model = json.load(handle)
+        self.output_name = self.model["output_name"]
+        predictions_csv = os.path.join(root, "predictions.csv")
+        environment.vgsales("predict", "--model", self.model_dir, "--input", self.rows_csv, "--output", predictions_csv)
+        with open(predictions_csv, newline="") as handle:
+            column = f"predicted_{self.model['target']}"
+            self.expected = np.array([float(row[column]) for row in csv.DictReader(handle)], dtype=np.float64)
+        with open(self.rows_csv, newline="") as handle:
+            reader = csv.DictReader(handle)
+            self.columns = {name: [] for name in reader.fieldnames}
+            for row in reader:
+                for name in reader.fieldnames:
+                    self.columns[name].append(row[name])
+        self.encoded = np.array(encode_csv(self.model, self.rows_csv), dtype=np.float32)
+        self.feature_names = [feature["name"] for feature in self.model["features"]]
+
+    @property
+    def label(self):
+        return self.job.name
+
+    def feed(self, input_name, kind, rank):
+        """The value an engine's input gets, chosen by the input's name, so new signatures need no new code.
+
+        `input` is the encoded layout [rows, F] (model.json encoded_inputs); a feature's name gets that raw CSV
+        column: text for a string input, numbers for a float input with NaN for a missing cell. kind is "float"
+        or "string"; rank 1 gives [rows], rank 2 [rows, 1]. Returns None for a name that is neither.
+        """
+        if input_name == "input":
+            return self.encoded
+        if input_name not in self.feature_names:
+            return None
+        cells = self.columns[input_name]
+        if kind == "string":
+            values = np.array(cells, dtype=object)  # Python str: TensorFlow encodes it as UTF-8
+        else:
+            values = np.array([math.nan if cell.strip().lower() in MISSING_SPELLINGS else float(cell) for cell in cells],
+                              dtype=np.float32)
+        return values.reshape(-1, 1) if rank == 2 else values
+
+    def compare_outputs(self, report, engine, outputs):
+        """Compares the output named like the model's output with `vgsales predict`; names the others."""
+        if not report.check(self.output_name in outputs,
+                            f"{self.label}: {engine} has no output named '{self.output_name}' "
+                            f"(outputs: {sorted(outputs)})"):
+            return
+        for name in sorted(outputs):
+            value = np.asarray(outputs[name])
+            if name != self.output_name:
+                report.note(f"{self.label}: {engine} output '{name}' shape {value.shape} reported, not compared")
+                continue
+            compare_predictions(report, f"{self.label}: {engine} output '{name}'", value, self.expected)
+
+
+def compare_predictions(report, what, actual, expected):
+    actual = np.asarray(actual, dtype=np.float64)
+    if not report.check(actual.size == expected.size and (actual.ndim == 1 or actual.shape[-1] == 1),
+                        f"{what}: shape {actual.shape}, expected {expected.size} rows of one value"):
+        return
+    actual = actual.reshape(-1)
+    relative = np.abs(actual - expected) / np.maximum(np.abs(expected), np.finfo(np.float32).tiny)
+    worst = int(np.argmax(relative))
+    report.measured(f"{what} vs vgsales predict: max relative difference {relative[worst]:.3g} "
+                    f"over {expected.size} rows")
+    report.check(bool(np.all(np.isfinite(actual))), f"{what}: non-finite predictions")
+    report.check(relative[worst] <= RELATIVE_TOLERANCE,
+                 f"{what}: row {worst} gives {actual[worst]!r}, vgsales predict {expected[worst]!r} "
+                 f"(relative difference {relative[worst]:.3g} > {RELATIVE_TOLERANCE})")
+
+
+def quiet_tensorflow():
+    """TensorFlow's C++ info lines (oneDNN, CPU features) would bury the test's own output."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
