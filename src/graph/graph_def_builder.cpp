@@ -166,7 +166,8 @@ std::vector<float> transposed_kernel(const DenseLayer& layer) {
   return kernel;
 }
 
-std::string layer_scope(std::size_t index) { return fmt::format("layer_{}", index + 1); }
+// layer_1, layer_2, ..., output: the names the histograms, the model card and `vgsales info` use too.
+std::string layer_scope(std::size_t index, std::size_t count) { return layer_display_name(index, count); }
 
 // The names the training part refers back to.
 struct InferenceNodes {
@@ -206,7 +207,7 @@ InferenceNodes add_inference_nodes(GraphWriter& writer, const PortableNetwork& n
   std::string previous = nodes.scaled_input;
   for (std::size_t index = 0; index < network.layers.size(); ++index) {
     const DenseLayer& layer = network.layers[index];
-    const std::string scope = layer_scope(index);
+    const std::string scope = layer_scope(index, network.layers.size());
     const Shape activations{kBatch, layer.output_size};
     const Shape kernel_shape{layer.input_size, layer.output_size};
     const Shape bias_shape{layer.output_size};
@@ -227,17 +228,17 @@ InferenceNodes add_inference_nodes(GraphWriter& writer, const PortableNetwork& n
   }
 
   const Shape column{kBatch, 1};
-  const std::string& output_scale = writer.float_constant("output/scale", {network.output_scale}, {});
-  const std::string& stretched = writer.float_op("output/Mul", "Mul", {previous, output_scale}, column);
-  const std::string& output_offset = writer.float_constant("output/offset", {network.output_offset}, {});
-  previous = writer.float_op("output/AddV2", "AddV2", {stretched, output_offset}, column);
+  const std::string& output_scale = writer.float_constant("unscaling/scale", {network.output_scale}, {});
+  const std::string& stretched = writer.float_op("unscaling/Mul", "Mul", {previous, output_scale}, column);
+  const std::string& output_offset = writer.float_constant("unscaling/offset", {network.output_offset}, {});
+  previous = writer.float_op("unscaling/AddV2", "AddV2", {stretched, output_offset}, column);
   if (network.target_transform == TargetTransform::log1p) {
     // Exp then Sub 1 rather than TensorFlow's Expm1: OpenCV's TensorFlow importer (4.6) has Exp but no
     // Expm1, and the ONNX export has to spell it the same way. The cost is float rounding near zero
     // (absolute error ~1e-7 in the target's units), far below the sales figures' resolution.
-    const std::string& exponential = writer.float_op("output/Exp", "Exp", {previous}, column);
-    const std::string& one = writer.float_constant("output/one", {1.0f}, {});
-    previous = writer.float_op("output/Sub", "Sub", {exponential, one}, column);
+    const std::string& exponential = writer.float_op("unscaling/Exp", "Exp", {previous}, column);
+    const std::string& one = writer.float_constant("unscaling/one", {1.0f}, {});
+    previous = writer.float_op("unscaling/Sub", "Sub", {exponential, one}, column);
   }
   writer.float_op(network.output_name, "Identity", {previous}, column);
   return nodes;
@@ -281,7 +282,7 @@ void add_training_nodes(GraphWriter& writer, const PortableNetwork& network, con
   std::vector<ParameterGradient> parameter_gradients;
   for (std::size_t index = network.layers.size(); index-- > 0;) {
     const DenseLayer& layer = network.layers[index];
-    const std::string scope = layer_scope(index);
+    const std::string scope = layer_scope(index, network.layers.size());
     const std::string grad_scope = gradients + "/" + scope;
     const std::string& layer_input = index == 0 ? nodes.scaled_input : nodes.layer_outputs[index - 1];
     const Shape kernel_shape{layer.input_size, layer.output_size};
@@ -295,7 +296,7 @@ void add_training_nodes(GraphWriter& writer, const PortableNetwork& network, con
     const Shape input_shape{kBatch, layer.input_size};
     delta = writer.mat_mul(grad_scope + "/input_grad", delta, nodes.kernels[index].read, input_shape, false, true);
     if (network.layers[index - 1].relu) {
-      const std::string previous_scope = layer_scope(index - 1);
+      const std::string previous_scope = layer_scope(index - 1, network.layers.size());
       delta = writer.float_op(gradients + "/" + previous_scope + "/Relu_grad", "ReluGrad",
                               {delta, previous_scope + "/Relu"}, input_shape);
     }

@@ -18,7 +18,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "export"))
-from encoded_rows import MISSING_SPELLINGS, encode_csv  # noqa: E402  (the independent client-side encoder)
+from encoded_rows import encode_csv  # noqa: E402  (the independent client-side encoder)
 
 SKIPPED = 77  # CTest's SKIP_RETURN_CODE for these tests
 RELATIVE_TOLERANCE = 1e-5  # engines vs `vgsales predict`: float32 all the way, different summation orders
@@ -128,7 +128,7 @@ class ModelUnderTest:
         predictions_csv = os.path.join(root, "predictions.csv")
         environment.vgsales("predict", "--model", self.model_dir, "--input", self.rows_csv, "--output", predictions_csv)
         with open(predictions_csv, newline="") as handle:
-            column = f"predicted_{self.model['target']}"
+            column = f"predicted_{self.model['pipeline']['target']['name']}"
             self.expected = np.array([float(row[column]) for row in csv.DictReader(handle)], dtype=np.float64)
         with open(self.rows_csv, newline="") as handle:
             reader = csv.DictReader(handle)
@@ -137,7 +137,8 @@ class ModelUnderTest:
                 for name in reader.fieldnames:
                     self.columns[name].append(row[name])
         self.encoded = np.array(encode_csv(self.model, self.rows_csv), dtype=np.float32)
-        self.feature_names = [feature["name"] for feature in self.model["features"]]
+        self.feature_names = [feature["name"] for feature in self.model["pipeline"]["features"]]
+        self.missing_spellings = {spelling.lower() for spelling in self.model["pipeline"]["missing_values"]}
 
     @property
     def label(self):
@@ -158,7 +159,8 @@ class ModelUnderTest:
         if kind == "string":
             values = np.array(cells, dtype=object)  # Python str: TensorFlow encodes it as UTF-8
         else:
-            values = np.array([math.nan if cell.strip().lower() in MISSING_SPELLINGS else float(cell) for cell in cells],
+            values = np.array([math.nan if cell.strip().lower() in self.missing_spellings else float(cell)
+                               for cell in cells],
                               dtype=np.float32)
         return values.reshape(-1, 1) if rank == 2 else values
 

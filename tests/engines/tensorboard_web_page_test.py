@@ -28,7 +28,7 @@ EXPECTED = {
     "hparams": ["run-a", "run-b", "layers", "learning_rate", "50,100,50", "32,16"],
     "images": ["predicted_vs_actual", "run-a/test", "run-b/test"],
     "custom_scalars": ["vgsales: loss and error by split", "loss (scaled MSE): train vs validation vs test",
-                       "total_earnings error in dollars: RMSE and MAE"],
+                       "total_earnings: RMSE and MAE in dollars"],
     "text": ["model_card", "vgsales model card: run-a", "vgsales model card: run-b"],
     "distributions": ["layer_1/kernel", "layer_1/activations"],
     "histograms": ["layer_1/kernel", "layer_2/bias"],
@@ -55,15 +55,15 @@ def check_tab(report, page, board, tab, artifacts):
         except PlaywrightError:
             missing.append(text)
     if tab == "images":
-        # The plots themselves: decoded <img> elements as wide as the PNG vgsales wrote (480 pixels).
+        # The plots themselves: decoded <img> elements as wide as the PNG vgsales wrote (640 pixels).
         try:
             page.wait_for_function("""() => {
                 const walk = (root) => [...root.querySelectorAll('*')].flatMap(
                     (e) => [e, ...(e.shadowRoot ? walk(e.shadowRoot) : [])]);
-                return walk(document).filter((e) => e.tagName === 'IMG' && e.naturalWidth === 480).length >= 2;
+                return walk(document).filter((e) => e.tagName === 'IMG' && e.naturalWidth === 640).length >= 2;
             }""", timeout=WAIT_MS)
         except PlaywrightError:
-            missing.append("two decoded 480-pixel predicted_vs_actual images")
+            missing.append("two decoded 640-pixel predicted_vs_actual images")
     page.wait_for_timeout(1500)  # let charts finish drawing before the picture
     path = os.path.join(artifacts, f"{tab}.png")
     page.screenshot(path=path)

@@ -60,10 +60,11 @@ def check_job(report, environment, job):
     rows_csv = os.path.join(environment.data, job.rows_csv)
     x = np.array(encode_csv(model, rows_csv), dtype=np.float32)
     with open(rows_csv, newline="") as handle:
-        y = np.array([float(row[model["target"]]) for row in csv.DictReader(handle)], dtype=np.float64)
-    scaling = model["scaling"]
-    transformed = np.log1p(y) if model["target_transform"] == "log1p" else y
-    target = ((transformed - scaling["target_offset"]) / scaling["target_scale"]).astype(np.float32).reshape(-1, 1)
+        y = np.array([float(row[model["pipeline"]["target"]["name"]]) for row in csv.DictReader(handle)],
+                     dtype=np.float64)
+    target_scaling = model["pipeline"]["target"]
+    transformed = np.log1p(y) if target_scaling["transform"] == "log1p" else y
+    target = ((transformed - target_scaling["offset"]) / target_scaling["scale"]).astype(np.float32).reshape(-1, 1)
     feed = {"input:0": x, "target:0": target}
 
     with tf.Graph().as_default() as graph:
@@ -76,7 +77,7 @@ def check_job(report, environment, job):
         operations = {op.name: op for op in graph.get_operations()}
         variables = [op for op in graph.get_operations() if op.type == "VariableV2"]
         updates = [op for op in graph.get_operations() if op.type == "ApplyAdam"]
-        layers = len(model["architecture"]["hidden_layers"]) + 1
+        layers = len(model["network"]["hidden_layers"]) + 1
         report.check(len(updates) == 2 * layers and all(op.inputs[0].op.type == "VariableV2" for op in updates),
                      f"{job.name}: expected one ApplyAdam on a VariableV2 per kernel and bias of {layers} layers")
         # TensorFlow's own gradients of the cost, next to the graph's hand-written ones.
@@ -88,7 +89,7 @@ def check_job(report, environment, job):
             check_initial_weights(report, job, before, histograms)
             # The output's unscaling is the initial network's: a log1p model's final offset adds a correction
             # fitted after training (model.json), so the graph's own constants are the reference there.
-            output_scale, output_offset = session.run(["output/scale:0", "output/offset:0"])
+            output_scale, output_offset = session.run(["unscaling/scale:0", "unscaling/offset:0"])
             check_forward(report, job, model, before, (output_scale, output_offset), x,
                           session.run(model["output_name"] + ":0", feed))
             ours, theirs = session.run([[op.inputs[9] for op in updates], autodiff], feed)
@@ -128,16 +129,18 @@ def check_initial_weights(report, job, values, histograms):
 def check_forward(report, job, model, values, output_scaling, x, predicted):
     """numpy's forward pass over the graph's own variables, inputs scaled as model.json says, gives the graph's
     output."""
-    scaling = model["scaling"]
-    activation = (x.astype(np.float64) - scaling["input_offset"]) * scaling["input_scale"]
-    index = 1
-    while f"layer_{index}/kernel" in values:
-        activation = activation @ values[f"layer_{index}/kernel"] + values[f"layer_{index}/bias"]
-        if f"layer_{index + 1}/kernel" in values:
+    scaling = model["pipeline"]["input_scaling"]
+    activation = (x.astype(np.float64) - scaling["offset"]) * scaling["scale"]
+    # layer_1, layer_2, ... with ReLU, then the linear output layer.
+    scopes = []
+    while f"layer_{len(scopes) + 1}/kernel" in values:
+        scopes.append(f"layer_{len(scopes) + 1}")
+    for scope in scopes + ["output"]:
+        activation = activation @ values[f"{scope}/kernel"] + values[f"{scope}/bias"]
+        if scope != "output":
             activation = np.maximum(activation, 0.0)
-        index += 1
     expected = activation * output_scaling[0] + output_scaling[1]
-    if model["target_transform"] == "log1p":
+    if model["pipeline"]["target"]["transform"] == "log1p":
         expected = np.expm1(expected)
     ok, difference = close(predicted, expected, 1e-5)
     report.check(ok, f"{job.name}: the training graph's '{model['output_name']}' differs from numpy's forward pass "

@@ -196,13 +196,13 @@ TEST(GraphDefBuilderTest, InferenceGraphHasScopedNodesInOrder) {
       "input",          "scaling/identity", "scaling/MatMul", "scaling/negated_offset", "scaling/BiasAdd",
       "scaling/scale",  "scaling/Mul",    "layer_1/kernel",
       "layer_1/MatMul", "layer_1/bias",   "layer_1/BiasAdd", "layer_1/Relu",  "layer_2/kernel", "layer_2/MatMul",
-      "layer_2/bias",   "layer_2/BiasAdd", "layer_2/Relu",  "layer_3/kernel", "layer_3/MatMul", "layer_3/bias",
-      "layer_3/BiasAdd", "output/scale",  "output/Mul",     "output/offset",  "output/AddV2",   "earnings"};
+      "layer_2/bias",   "layer_2/BiasAdd", "layer_2/Relu",  "output/kernel", "output/MatMul", "output/bias",
+      "output/BiasAdd", "unscaling/scale",  "unscaling/Mul",     "unscaling/offset",  "unscaling/AddV2",   "earnings"};
   EXPECT_EQ(names, expected);
   expect_well_formed(graph);
   const auto nodes = index_nodes(graph);
   EXPECT_EQ(nodes.at("earnings")->op(), "Identity");
-  EXPECT_EQ(nodes.at("earnings")->input(0), "output/AddV2");
+  EXPECT_EQ(nodes.at("earnings")->input(0), "unscaling/AddV2");
   EXPECT_EQ(dims_of(nodes.at("input")->attr().at("shape").shape()), (std::vector<std::int64_t>{-1, 4}));
   EXPECT_EQ(nodes.at("input")->attr().at("dtype").type(), tensorflow::DT_FLOAT);
   EXPECT_EQ(dims_of(nodes.at("earnings")->attr().at("_output_shapes").list().shape(0)),
@@ -250,11 +250,11 @@ TEST(GraphDefBuilderTest, Log1pTargetEndsWithExpMinusOne) {
   const tensorflow::GraphDef graph = build_or_fail(network, GraphPurpose::inference);
   expect_well_formed(graph);
   const auto nodes = index_nodes(graph);
-  ASSERT_TRUE(nodes.contains("output/Exp"));
-  EXPECT_EQ(nodes.at("output/Exp")->input(0), "output/AddV2");
-  EXPECT_EQ(nodes.at("output/Sub")->input(0), "output/Exp");
-  EXPECT_EQ(const_values(*nodes.at("output/one")), std::vector<float>{1.0f});
-  EXPECT_EQ(nodes.at("earnings")->input(0), "output/Sub");
+  ASSERT_TRUE(nodes.contains("unscaling/Exp"));
+  EXPECT_EQ(nodes.at("unscaling/Exp")->input(0), "unscaling/AddV2");
+  EXPECT_EQ(nodes.at("unscaling/Sub")->input(0), "unscaling/Exp");
+  EXPECT_EQ(const_values(*nodes.at("unscaling/one")), std::vector<float>{1.0f});
+  EXPECT_EQ(nodes.at("earnings")->input(0), "unscaling/Sub");
 }
 
 TEST(GraphDefBuilderTest, GraphFollowsTheNetworkArchitecture) {
@@ -264,9 +264,9 @@ TEST(GraphDefBuilderTest, GraphFollowsTheNetworkArchitecture) {
   const auto deep_nodes = index_nodes(deep);
   EXPECT_FALSE(single_nodes.contains("layer_1/Relu"));
   EXPECT_FALSE(single_nodes.contains("layer_2/MatMul"));
-  EXPECT_TRUE(deep_nodes.contains("layer_4/MatMul"));
+  EXPECT_TRUE(deep_nodes.contains("output/MatMul"));
   EXPECT_TRUE(deep_nodes.contains("layer_3/Relu"));
-  EXPECT_FALSE(deep_nodes.contains("layer_4/Relu"));
+  EXPECT_FALSE(deep_nodes.contains("output/Relu"));
   PortableNetwork renamed = make_synthetic_network(2, {});
   renamed.output_name = "units";
   EXPECT_TRUE(index_nodes(build_or_fail(renamed, GraphPurpose::inference)).contains("units"));
@@ -280,7 +280,7 @@ TEST(GraphDefBuilderTest, TrainingGraphAddsCostAndAdamUpdates) {
   EXPECT_TRUE(nodes.contains("earnings"));
   EXPECT_EQ(nodes.at("target")->op(), "Placeholder");
   EXPECT_EQ(nodes.at("cost/Mean")->op(), "Mean");
-  EXPECT_EQ(nodes.at("cost/Sub")->input(0), "layer_3/BiasAdd");
+  EXPECT_EQ(nodes.at("cost/Sub")->input(0), "output/BiasAdd");
   int updates = 0;
   for (const auto& node : graph.node()) {
     if (node.op() != "ApplyAdam") continue;
@@ -322,11 +322,11 @@ TEST(GraphDefBuilderTest, TrainingGraphHoldsTheWeightsInInitialisedVariables) {
   EXPECT_EQ(nodes.at("layer_1/MatMul")->input(1), "layer_1/kernel/read");
   EXPECT_EQ(nodes.at("layer_1/BiasAdd")->input(1), "layer_1/bias/read");
   EXPECT_EQ(nodes.at("layer_1/kernel/read")->input(0), "layer_1/kernel");
-  EXPECT_EQ(nodes.at("optimizer/gradients/layer_2/input_grad")->input(1), "layer_2/kernel/read");
+  EXPECT_EQ(nodes.at("optimizer/gradients/output/input_grad")->input(1), "output/kernel/read");
   // Initial values: the network's weights (kernel transposed), Adam's moments at zero, beta powers at beta.
   const std::vector<float> kernel = const_values(*nodes.at("layer_1/kernel/initial_value"));
   EXPECT_EQ(kernel[2 * 4 + 1], network.layers[0].weight[1 * 3 + 2]);
-  EXPECT_EQ(const_values(*nodes.at("layer_2/bias/initial_value")), network.layers[1].bias);
+  EXPECT_EQ(const_values(*nodes.at("output/bias/initial_value")), network.layers[1].bias);
   const tensorflow::NodeDef& zeros = *nodes.at("optimizer/layer_1/kernel/m/initial_value");
   EXPECT_EQ(const_values(zeros), std::vector<float>{0.0f});  // one value fills the shape
   EXPECT_EQ(dims_of(zeros.attr().at("value").tensor().tensor_shape()), (std::vector<std::int64_t>{3, 4}));
