@@ -1,5 +1,7 @@
-// A streaming RFC 4180 CSV reader: quoted fields with commas, doubled quotes and line breaks,
-// CRLF or LF line ends, a UTF-8 byte order mark, blank lines skipped. Reads in 1 MiB blocks.
+// A streaming RFC 4180 CSV reader: quoted fields with separators, doubled quotes and line breaks,
+// CRLF or LF line ends, a UTF-8 byte order mark, blank lines skipped. Reads in 1 MiB blocks. Fields are separated by
+// commas, semicolons or tabs (given, or detected from the header line), and a first block that is not UTF-8 text is
+// refused before any field is read.
 #pragma once
 
 #include <cstdio>
@@ -9,12 +11,15 @@
 #include <vector>
 
 #include "common/result.h"
+#include "data/csv_dialect.h"
 
 namespace vgsales {
 
 class CsvReader {
  public:
-  static Result<CsvReader> open(const std::filesystem::path& path);
+  // `delimiter` is ',', ';', '\t', or kDetectDelimiter to choose one from the header line (detect_delimiter).
+  // A given delimiter that leaves the header one field where another splits it is an error naming both.
+  static Result<CsvReader> open(const std::filesystem::path& path, char delimiter = kDetectDelimiter);
 
   // Reads the next record into `fields` (reusing their storage). Returns false at end of input.
   Result<bool> read_record(std::vector<std::string>& fields);
@@ -22,6 +27,9 @@ class CsvReader {
   // The 1-based line on which the last record read started.
   long long record_line() const { return record_line_; }
   const std::string& file_name() const { return file_name_; }
+  char delimiter() const { return delimiter_; }
+  // Whether delimiter() was detected rather than given.
+  bool delimiter_detected() const { return delimiter_detected_; }
   // Bytes consumed so far (for throughput reports).
   long long bytes_read() const { return bytes_before_buffer_ + static_cast<long long>(position_); }
 
@@ -30,6 +38,7 @@ class CsvReader {
     void operator()(std::FILE* file) const { if (file) std::fclose(file); }
   };
   CsvReader(std::unique_ptr<std::FILE, FileCloser> file, std::string file_name);
+  Result<void> choose_delimiter(char requested);
   bool refill();
   int next_char() {
     if (position_ == end_ && !refill()) return -1;
@@ -48,6 +57,8 @@ class CsvReader {
   long long bytes_before_buffer_ = 0;
   long long line_ = 1;
   long long record_line_ = 0;
+  char delimiter_ = ',';
+  bool delimiter_detected_ = false;
 };
 
 // Trims ASCII spaces and tabs at both ends (header names, cells).

@@ -55,7 +55,7 @@ namespace {
 // numbers and turns to text later), so the common load stays one pass.
 Result<void> reread_text_exactly(Table& table, const fs::path& path, const MissingValueSet& missing,
                                  const std::vector<size_t>& columns) {
-  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path));
+  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path, table.delimiter));
   std::vector<std::string> fields;
   VGSALES_ASSIGN_OR_RETURN(const bool has_header, reader.read_record(fields));
   (void)has_header;
@@ -80,9 +80,11 @@ Result<void> reread_text_exactly(Table& table, const fs::path& path, const Missi
 }  // namespace
 
 Result<Table> load_table(const fs::path& path, const TableLoadOptions& options) {
-  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path));
+  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path, options.delimiter));
   Table table;
   table.source = path.string();
+  table.delimiter = reader.delimiter();
+  table.delimiter_detected = reader.delimiter_detected();
   std::vector<std::string> fields;
   VGSALES_ASSIGN_OR_RETURN(const bool has_header, reader.read_record(fields));
   if (!has_header) return make_error(ErrorKind::invalid_data, table.source + ": empty file, expected a header row");
@@ -115,7 +117,8 @@ Result<Table> load_table(const fs::path& path, const TableLoadOptions& options) 
     if (fields.size() != width)
       return make_error(ErrorKind::invalid_data,
                         table.source + ":" + std::to_string(line) + ": expected " + std::to_string(width) +
-                            " fields (as in the header) but found " + std::to_string(fields.size()));
+                            " fields (as in the header" + unless_comma_split_at(table.delimiter) + ") but found " +
+                            std::to_string(fields.size()));
     const size_t row = table.lines.size();
     table.lines.push_back(line);
     for (size_t c = 0; c < width; ++c) {
