@@ -15,11 +15,13 @@ build_packages=(
   libboost-dev          # Boost.Beast/Asio for the model server
   libpng-dev            # PNG image summaries for TensorBoard
   libgtest-dev libgmock-dev libbenchmark-dev
+  file                  # CPack's Debian packages: dpkg-shlibdeps (from build-essential's dpkg-dev) and file(1)
 )
 test_packages=(
   python3-torch python3-onnx python3-opencv python3-sklearn python3-protobuf python3-pandas python3-numpy
   curl wrk nginx-light
   time                  # /usr/bin/time -v: peak RSS in bench/run.sh
+  hyperfine             # whole-process start-up times in bench/startup.sh
 )
 
 packages=("${build_packages[@]}")
