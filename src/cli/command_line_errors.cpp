@@ -76,6 +76,7 @@ std::optional<std::string> describe_unknown_argument(const CLI::App& app, const 
                                                   fmt::join(commands, ", "))
                                     : hint);
   }
+  if (first == "help") return "unknown command 'help'; the help is 'vgsales --help', or 'vgsales COMMAND --help'";
   const std::string hint = did_you_mean(first, commands);
   return fmt::format("unknown command '{}'{}", first,
                      hint.empty() ? fmt::format("; the commands are {} (see 'vgsales --help')", fmt::join(commands, ", "))
