@@ -25,7 +25,7 @@ RUN apt-get update -qq \
  && useradd --system --uid 10001 --create-home --home-dir /home/vgsales vgsales \
  && mkdir -p /models && chown vgsales /models
 USER vgsales
-# Vertex AI sends requests to port 8080 unless the model says otherwise; AIP_HTTP_PORT, when set, wins over --port.
+# Vertex AI's default port (docs/formats.md E); AIP_HTTP_PORT, when set, wins over --port.
 EXPOSE 8080
 # A local AIP_STORAGE_URI (a path or file://) wins over --model_base_path. For gs:// URIs, wrap this image with an
 # entrypoint that copies the model to /models/vgsales first (docs/serving.md, "Vertex AI").

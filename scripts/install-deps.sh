@@ -13,8 +13,8 @@ build_packages=(
   libfmt-dev            # formatting
   rapidjson-dev         # model.json and the REST API's JSON
   libboost-dev          # Boost.Beast/Asio for the model server
-  libpng-dev            # PNG image summaries for TensorBoard
   libssl-dev            # SHA-256 of the model files (SHA256SUMS), from OpenSSL's libcrypto
+  libpng-dev            # PNG image summaries for TensorBoard
   libgtest-dev libgmock-dev libbenchmark-dev
   file                  # CPack's Debian packages: dpkg-shlibdeps (from build-essential's dpkg-dev) and file(1)
 )
