@@ -31,6 +31,12 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_ENABLE_COMPONENT_DEPENDS ON)
 
 set(CPACK_DEBIAN_VGSALES_PACKAGE_NAME vgsales)
+# Data the program reads at run time, which dpkg-shlibdeps cannot see (a font, say), as Debian package names; they
+# join the shlibdeps list in Depends.
+set(VGSALES_RUNTIME_DATA_PACKAGES "")
+if(VGSALES_RUNTIME_DATA_PACKAGES)
+  list(JOIN VGSALES_RUNTIME_DATA_PACKAGES ", " CPACK_DEBIAN_VGSALES_PACKAGE_DEPENDS)
+endif()
 # The first line is the synopsis (one string: a CMake list of lines would be joined with ";"). No
 # CPACK_PACKAGE_DESCRIPTION_SUMMARY: CPackDeb would put it above every component's own synopsis.
 string(CONCAT CPACK_DEBIAN_VGSALES_DESCRIPTION
