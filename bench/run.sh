@@ -100,3 +100,5 @@ done
 record load_after "$($PYTHON -c 'import os; print(os.getloadavg()[0])')"
 
 $PYTHON "$ROOT/bench/format_table.py" "$RESULTS"
+echo
+"$ROOT/bench/startup.sh" --vgsales "$VGSALES"

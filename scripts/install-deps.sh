@@ -13,10 +13,12 @@ build_packages=(
   libfmt-dev            # formatting
   rapidjson-dev         # model.json and the REST API's JSON
   libboost-dev          # Boost.Beast/Asio for the model server
+  libssl-dev            # SHA-256 of the model files (SHA256SUMS), from OpenSSL's libcrypto
   libpng-dev            # PNG image summaries for TensorBoard
   libcairo2-dev         # draws the predicted-vs-actual plot (anti-aliased shapes, text, PNG output)
   fonts-dejavu-core     # the plot's text face (DejaVu Sans), also needed at run time
   libgtest-dev libgmock-dev libbenchmark-dev
+  file                  # CPack's Debian packages: dpkg-shlibdeps (from build-essential's dpkg-dev) and file(1)
 )
 test_packages=(
   python3-torch python3-onnx python3-opencv python3-sklearn python3-protobuf python3-pandas python3-numpy
@@ -26,6 +28,7 @@ test_packages=(
   clang libclang-rt-14-dev  # libFuzzer and clang's sanitizer runtimes for scripts/fuzz.sh
   python3-venv          # the checker environment of scripts/install-checkers.sh (TensorFlow, TensorBoard, ...)
   chromium              # TensorBoard's web page in a real browser (tests/engines), driven by Playwright
+  hyperfine             # whole-process start-up times in bench/startup.sh
 )
 
 packages=("${build_packages[@]}")

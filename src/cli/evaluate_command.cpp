@@ -3,6 +3,7 @@
 
 #include "cli/command.h"
 #include "cli/console_format.h"
+#include "cli/delimiter_flag.h"
 #include "cli/flag_table.h"
 #include "common/target_units.h"
 #include "model/model_evaluation.h"
@@ -11,7 +12,7 @@ namespace vgsales::cli {
 
 void register_evaluate_command(CLI::App& app, CommandAction& chosen) {
   struct Options {
-    std::string model, data;
+    std::string model, data, delimiter = "auto";
     std::vector<std::string> na_values;
     bool json = false;
   };
@@ -22,11 +23,16 @@ void register_evaluate_command(CLI::App& app, CommandAction& chosen) {
   flags.required("--data", "FILE", options->data, "CSV with the feature columns and the target");
   flags.list("--na-values", "a,b", options->na_values, "the model's own",
              "extra spellings of a missing value (the model's own always apply)");
+  add_delimiter_flag(flags, options->delimiter);
   flags.flag("--json", options->json, "print one JSON object (`mse`, `rmse`, `mae`, `mape`, `r2`, `rows`)");
   command->callback([options, &chosen] {
     chosen = [options]() -> Result<void> {
       VGSALES_ASSIGN_OR_RETURN(const auto predictor, load_predictor(options->model));
-      VGSALES_ASSIGN_OR_RETURN(const CsvEvaluation evaluation, evaluate_csv(*predictor, options->data, options->na_values));
+      VGSALES_ASSIGN_OR_RETURN(const CsvEvaluation evaluation, evaluate_csv(*predictor, options->data, options->na_values,
+                                                                                    delimiter_from_flag(options->delimiter)));
+      // On stderr, so that --json stays one object on stdout.
+      if (evaluation.header.detected_delimiter)
+        fmt::print(stderr, "{}\n", detected_delimiter_notice(options->data, evaluation.header.detected_delimiter));
       const SplitMetrics& m = evaluation.metrics;
       if (options->json) {
         fmt::print("{{\"mse\": {}, \"rmse\": {}, \"mae\": {}, \"mape\": {}, \"r2\": {}, \"rows\": {}, "

@@ -26,6 +26,27 @@ std::string format_default(double value);
 std::string format_default(long long value);
 std::string with_digit_groups(long long value);
 
+// A CLI11 check that a value lies in [low, high], whose message reads "0 is below the minimum 1" (CLI::Range's
+// "Value 0 not in range 1 to 9223372036854775807" prints every digit of its bounds and rounds 1e-9 to 0.000000).
+template <class T>
+CLI::Validator within_bounds(T low, T high) {
+  auto text = [](T value) {
+    if constexpr (std::is_floating_point_v<T>) return format_default(static_cast<double>(value));
+    else return format_default(static_cast<long long>(value));
+  };
+  return CLI::Validator(
+      [=](std::string& input) -> std::string {
+        T value{};
+        if (!CLI::detail::lexical_cast(input, value))
+          return fmt::format("'{}' is not a {}", input, std::is_floating_point_v<T> ? "number" : "whole number");
+        if (value < low) return fmt::format("{} is below the minimum {}", input, text(low));
+        if (value > high) return fmt::format("{} is above the maximum {}", input, text(high));
+        if (!(value >= low && value <= high)) return fmt::format("'{}' is not a number", input);  // NaN
+        return {};
+      },
+      "", "within_bounds");
+}
+
 class FlagTable {
  public:
   // `command` is the subcommand (its name keys the table).
@@ -43,7 +64,7 @@ class FlagTable {
   CLI::Option* bounded(const std::string& flag, const std::string& value_name, T& storage, T low, T high,
                        const std::string& help) {
     const std::string bounds = fmt::format(" ({} to {})", default_text_of(low), default_text_of(high));
-    CLI::Option* option = command_->add_option(flag, storage, help + bounds)->check(CLI::Range(low, high));
+    CLI::Option* option = command_->add_option(flag, storage, help + bounds)->check(within_bounds(low, high));
     add_row({flag, value_name, default_text_of(storage), help + bounds});
     return option;
   }

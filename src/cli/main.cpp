@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "cli/command.h"
+#include "cli/command_line_errors.h"
 #include "cli/exit_code.h"
 #include "cli/flag_table.h"
 #include "common/version.h"
@@ -27,11 +28,19 @@ int main(int argc, char** argv) {
     std::fputs(flag_table_markdown(argv[2]).c_str(), stdout);
     return flag_tables().count(argv[2]) ? kExitOk : kExitUsage;
   }
+  // `vgsales` alone is a question ("what can it do?"): answer with the help on stdout and exit 0, as docker,
+  // kubectl and gh do. A script that forgot its command still fails at its next step, and the help is pageable.
+  if (argc == 1) {
+    std::fputs(app.help().c_str(), stdout);
+    return kExitOk;
+  }
   try {
     app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;  // --help and --version print their text themselves
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? kExitOk : kExitUsage;
+    std::fprintf(stderr, "vgsales: error: %s\n", describe_parse_error(app, e).c_str());
+    return kExitUsage;
   }
   try {
     const vgsales::Result<void> result = chosen ? chosen() : vgsales::Result<void>{};

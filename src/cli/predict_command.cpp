@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "cli/command.h"
+#include "cli/delimiter_flag.h"
 #include "cli/flag_table.h"
 #include "common/atomic_file.h"
 #include "data/csv_batches.h"
@@ -19,7 +20,7 @@ namespace vgsales::cli {
 namespace {
 
 struct PredictOptions {
-  std::string model, input, output, format = "csv", row, server, model_name = "model";
+  std::string model, input, output, format = "csv", row, server, model_name = "model", delimiter = "auto";
   std::vector<std::string> na_values;
 };
 
@@ -100,6 +101,11 @@ class PredictionWriter {
   long long written_ = 0;
 };
 
+// Predictions go to stdout, so notices go to stderr.
+void tell_detected_delimiter(const std::string& file, char delimiter) {
+  if (delimiter) fmt::print(stderr, "{}\n", detected_delimiter_notice(file, delimiter));
+}
+
 void warn_ignored(const std::vector<std::string>& ignored) {
   if (!ignored.empty())
     fmt::print(stderr, "warning: ignoring column(s) the model does not use: {}\n", fmt::join(ignored, ", "));
@@ -138,12 +144,14 @@ Result<void> predict_file(const PredictOptions& o) {
     PredictionWriter writer(out, o.format, prediction_column(predictor->pipeline().target()), interval);
     CsvPredictionHandlers handlers;
     handlers.on_header = [&](const CsvHeader& header) {
+      tell_detected_delimiter(o.input, header.detected_delimiter);
       warn_ignored(header.ignored_columns);
       return writer.header(header.names);
     };
     handlers.on_batch = [&](const CsvPredictionBatch& batch) { return writer.rows(batch.records, batch.predictions); };
     VGSALES_ASSIGN_OR_RETURN(const CsvPredictionSummary summary,
-                             predict_csv(*predictor, o.input, o.na_values, handlers, interval));
+                             predict_csv(*predictor, o.input, o.na_values, handlers, delimiter_from_flag(o.delimiter),
+                                         interval));
     unseen = summary.unseen_categories;
     return writer.finish();
   }));
@@ -169,6 +177,7 @@ Result<void> predict_file_remotely(const PredictOptions& o) {
     PredictionWriter writer(out, o.format, prediction_column(model.target_name), false);
     std::vector<size_t> source;
     CsvBatchHandlers handlers;
+    handlers.on_detected_delimiter = [&](char delimiter) { tell_detected_delimiter(o.input, delimiter); };
     handlers.on_header = [&](const std::vector<std::string>& names) -> Result<void> {
       std::vector<std::string> absent, ignored;
       for (const auto& feature : features) {
@@ -195,7 +204,7 @@ Result<void> predict_file_remotely(const PredictOptions& o) {
       VGSALES_ASSIGN_OR_RETURN(predicted.values, client.predict(o.model_name, features, cells, missing));
       return writer.rows(batch.records, predicted);
     };
-    VGSALES_TRY(read_csv_in_batches(o.input, serve::kRestClientBatchRows, handlers));
+    VGSALES_TRY(read_csv_in_batches(o.input, serve::kRestClientBatchRows, handlers, delimiter_from_flag(o.delimiter)));
     return writer.finish();
   });
 }
@@ -218,6 +227,7 @@ void register_predict_command(CLI::App& app, CommandAction& chosen) {
       ->check(CLI::IsMember({"csv", "json"}));
   flags.list("--na-values", "a,b", options->na_values, "the model's own",
              "extra spellings of a missing value (the model's own always apply)");
+  add_delimiter_flag(flags, options->delimiter);
   flags.described("--server", "URL", options->server, "none",
                   "send the rows to a TF-Serving-compatible server instead, e.g. http://localhost:8501");
   flags.option("--model_name", "NAME", options->model_name, "the model's name on `--server`");

@@ -3,6 +3,7 @@
 
 #include "cli/command.h"
 #include "cli/console_format.h"
+#include "cli/delimiter_flag.h"
 #include "cli/flag_table.h"
 #include "cli/interrupt.h"
 #include "cli/progress_printer.h"
@@ -61,7 +62,7 @@ KeptEpochFacts kept_epoch_facts(const ProgressPrinter& progress, const ModelMeta
 void register_train_command(CLI::App& app, CommandAction& chosen) {
   struct Options {
     TrainingJobOptions job;
-    std::string train, test, out, resume, schema;
+    std::string train, test, out, resume, schema, delimiter = "auto";
     std::vector<std::string> text_settings;  // one per text_training_settings() entry
     bool quiet = false;
     TrainExtensionOptions extensions;
@@ -96,6 +97,7 @@ void register_train_command(CLI::App& app, CommandAction& chosen) {
                   "column types as in model.json's pipeline features ([{\"name\": ..., \"type\": ...}])");
   flags.list("--na-values", "a,b", job.na_values, "`,NA,N/A,NaN,null,tbd`",
              "spellings of a missing value (case-insensitive); the model keeps them for predict and serve");
+  add_delimiter_flag(flags, options->delimiter);
   flags.described("--output-name", "NAME", job.output_name, "target without `total_`",
                   "the output's name in exports and the REST API (`earnings`)");
   flags.described("--resume", "DIR", options->resume, "none",
@@ -113,6 +115,7 @@ void register_train_command(CLI::App& app, CommandAction& chosen) {
       job.test_file = options->test;
       job.resume_dir = options->resume;
       job.schema_file = options->schema;
+      job.delimiter = delimiter_from_flag(options->delimiter);
       if (options->out.empty() && options->resume.empty())
         return make_error(ErrorKind::usage, "--out is required (the model directory to write)");
       job.out_dir = options->out.empty() ? options->resume : options->out;

@@ -8,9 +8,11 @@
 namespace vgsales {
 
 Result<long long> read_csv_in_batches(const std::filesystem::path& path, size_t batch_rows,
-                                      const CsvBatchHandlers& handlers) {
+                                      const CsvBatchHandlers& handlers, char delimiter) {
   const std::string source = path.string();
-  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path));
+  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path, delimiter));
+  if (reader.delimiter_detected() && reader.delimiter() != ',' && handlers.on_detected_delimiter)
+    handlers.on_detected_delimiter(reader.delimiter());
   std::vector<std::string> names;
   VGSALES_ASSIGN_OR_RETURN(const bool has_header, reader.read_record(names));
   if (!has_header) return make_error(ErrorKind::invalid_data, source + ": empty file, expected a header row");
@@ -33,9 +35,10 @@ Result<long long> read_csv_in_batches(const std::filesystem::path& path, size_t 
     VGSALES_ASSIGN_OR_RETURN(const bool more, reader.read_record(records[filled]));
     if (!more) break;
     if (records[filled].size() != names.size())
-      return make_error(ErrorKind::invalid_data, fmt::format("{}:{}: expected {} fields (as in the header) but found {}",
-                                                             source, reader.record_line(), names.size(),
-                                                             records[filled].size()));
+      return make_error(ErrorKind::invalid_data,
+                        fmt::format("{}:{}: expected {} fields (as in the header{}) but found {}", source,
+                                    reader.record_line(), names.size(), unless_comma_split_at(reader.delimiter()),
+                                    records[filled].size()));
     lines[filled] = reader.record_line();
     if (++filled == batch_rows) VGSALES_TRY(flush());
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "data/csv_dialect.h"
 
 namespace vgsales {
 
@@ -18,14 +19,16 @@ struct CsvRecordBatch {
 };
 
 struct CsvBatchHandlers {
+  // Called first when the separator was detected from the header line and is not a comma (to tell the user).
+  std::function<void(char delimiter)> on_detected_delimiter;
   // The header's column names, trimmed; called once before any batch.
   std::function<Result<void>(const std::vector<std::string>& names)> on_header;
   std::function<Result<void>(const CsvRecordBatch& batch)> on_batch;
 };
 
 // Reads `path` in batches of up to `batch_rows` records; every record must have the header's field count. Returns
-// the number of records. Errors name the file and line.
+// the number of records. Errors name the file and line. `delimiter` as for CsvReader::open.
 Result<long long> read_csv_in_batches(const std::filesystem::path& path, size_t batch_rows,
-                                      const CsvBatchHandlers& handlers);
+                                      const CsvBatchHandlers& handlers, char delimiter = kDetectDelimiter);
 
 }  // namespace vgsales

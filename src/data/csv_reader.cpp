@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include <fmt/format.h>
+
 namespace vgsales {
 namespace fs = std::filesystem;
 
@@ -20,7 +22,7 @@ std::string_view trim_blanks(std::string_view text) {
   return text.substr(begin, end - begin);
 }
 
-Result<CsvReader> CsvReader::open(const fs::path& path) {
+Result<CsvReader> CsvReader::open(const fs::path& path, char delimiter) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return make_error(ErrorKind::not_found, path.string() + ": no such file");
   if (fs::is_directory(path, ec))
@@ -28,24 +30,51 @@ Result<CsvReader> CsvReader::open(const fs::path& path) {
   std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
   if (!file) return make_error(ErrorKind::io, path.string() + ": cannot open: " + std::strerror(errno));
   CsvReader reader(std::move(file), path.string(), kBlockSize);
-  reader.skip_byte_order_mark();
+  VGSALES_TRY(reader.start(delimiter));
   return reader;
 }
 
-Result<CsvReader> CsvReader::from_bytes(std::string_view bytes, std::string name) {
+Result<CsvReader> CsvReader::from_bytes(std::string_view bytes, std::string name, char delimiter) {
   // fmemopen reads the caller's bytes in place ("r" never writes through the pointer).
   std::unique_ptr<std::FILE, FileCloser> file(::fmemopen(const_cast<char*>(bytes.data()), bytes.size(), "r"));
   if (!file) return make_error(ErrorKind::io, name + ": cannot read from memory: " + std::strerror(errno));
   CsvReader reader(std::move(file), std::move(name), std::clamp<size_t>(bytes.size(), 1, kBlockSize));
-  reader.skip_byte_order_mark();
+  VGSALES_TRY(reader.start(delimiter));
   return reader;
 }
 
-// A UTF-8 byte order mark (spreadsheet exports) is not part of the first header name.
-void CsvReader::skip_byte_order_mark() {
+Result<void> CsvReader::start(char delimiter) {
+  // A UTF-8 byte order mark (spreadsheet exports) is not part of the first header name.
   if (peek_char() == 0xEF && end_ - position_ >= 3 && static_cast<unsigned char>(buffer_[1]) == 0xBB &&
       static_cast<unsigned char>(buffer_[2]) == 0xBF)
     position_ += 3;
+  // Only the first block is checked: enough for a spreadsheet saved in the wrong format or a file given by mistake,
+  // and it costs a few milliseconds at most.
+  const std::string_view first_block(buffer_.data(), end_);
+  if (const auto problem = find_text_problem(first_block, end_ < buffer_.size()))
+    return make_error(ErrorKind::invalid_data, describe_text_problem(file_name_, *problem));
+  return choose_delimiter(delimiter);
+}
+Result<void> CsvReader::choose_delimiter(char requested) {
+  const std::string_view text(buffer_.data() + position_, end_ - position_);
+  const char detected = detect_delimiter(text);
+  if (requested == kDetectDelimiter) {
+    delimiter_ = detected;
+    delimiter_detected_ = true;
+    return {};
+  }
+  delimiter_ = requested;
+  // A header that stays one field with the given separator but splits at another is the wrong separator, and would
+  // otherwise surface as "no target column" with the whole header line as the one column's name.
+  const size_t fields = first_record(text, requested).fields;
+  const size_t detected_fields = first_record(text, detected).fields;
+  if (fields == 1 && detected_fields > 1)
+    return make_error(ErrorKind::invalid_data,
+                      fmt::format("{}:1: the header is one column with --delimiter {} but {} columns split at {}s: the "
+                                  "file looks {}-separated (use --delimiter {} or auto)",
+                                  file_name_, delimiter_flag_value(requested), detected_fields,
+                                  delimiter_name(detected), delimiter_name(detected), delimiter_flag_value(detected)));
+  return {};
 }
 
 CsvReader::CsvReader(std::unique_ptr<std::FILE, FileCloser> file, std::string file_name, size_t block_size)
@@ -59,6 +88,7 @@ bool CsvReader::refill() {
 }
 
 Result<bool> CsvReader::read_record(std::vector<std::string>& fields) {
+  const int delimiter = static_cast<unsigned char>(delimiter_);
   while (true) {
     size_t count = 0;
     auto field = [&]() -> std::string& {
@@ -76,7 +106,7 @@ Result<bool> CsvReader::read_record(std::vector<std::string>& fields) {
     bool any_content = false;
     while (true) {
       if (c == '"' && field().empty() && !field_has_content) {
-        // Quoted field: runs to the closing quote; "" inside is one quote; commas and line breaks are data.
+        // Quoted field: runs to the closing quote; "" inside is one quote; separators and line breaks are data.
         const long long quote_line = line_;
         field_has_content = any_content = true;
         while (true) {
@@ -99,7 +129,7 @@ Result<bool> CsvReader::read_record(std::vector<std::string>& fields) {
         c = next_char();
         continue;
       }
-      if (c == ',') {
+      if (c == delimiter) {
         ++count;
         field().clear();
         field_has_content = false;

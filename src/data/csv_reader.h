@@ -1,5 +1,7 @@
-// A streaming RFC 4180 CSV reader: quoted fields with commas, doubled quotes and line breaks,
-// CRLF or LF line ends, a UTF-8 byte order mark, blank lines skipped. Reads in 1 MiB blocks.
+// A streaming RFC 4180 CSV reader: quoted fields with separators, doubled quotes and line breaks,
+// CRLF or LF line ends, a UTF-8 byte order mark, blank lines skipped. Reads in 1 MiB blocks. Fields are separated by
+// commas, semicolons or tabs (given, or detected from the header line), and a first block that is not UTF-8 text is
+// refused before any field is read.
 #pragma once
 
 #include <cstdio>
@@ -10,14 +12,18 @@
 #include <vector>
 
 #include "common/result.h"
+#include "data/csv_dialect.h"
 
 namespace vgsales {
 
 class CsvReader {
  public:
-  static Result<CsvReader> open(const std::filesystem::path& path);
-  // Reads CSV text held in memory; `bytes` must outlive the reader, `name` stands for the file in messages.
-  static Result<CsvReader> from_bytes(std::string_view bytes, std::string name);
+  // `delimiter` is ',', ';', '\t', or kDetectDelimiter to choose one from the header line (detect_delimiter).
+  // A given delimiter that leaves the header one field where another splits it is an error naming both.
+  static Result<CsvReader> open(const std::filesystem::path& path, char delimiter = kDetectDelimiter);
+  // Reads CSV text held in memory the same way; `bytes` must outlive the reader, `name` stands for the file in
+  // messages.
+  static Result<CsvReader> from_bytes(std::string_view bytes, std::string name, char delimiter = kDetectDelimiter);
 
   // Reads the next record into `fields` (reusing their storage). Returns false at end of input.
   Result<bool> read_record(std::vector<std::string>& fields);
@@ -25,6 +31,9 @@ class CsvReader {
   // The 1-based line on which the last record read started.
   long long record_line() const { return record_line_; }
   const std::string& file_name() const { return file_name_; }
+  char delimiter() const { return delimiter_; }
+  // Whether delimiter() was detected rather than given.
+  bool delimiter_detected() const { return delimiter_detected_; }
   // Bytes consumed so far (for throughput reports).
   long long bytes_read() const { return bytes_before_buffer_ + static_cast<long long>(position_); }
 
@@ -33,6 +42,9 @@ class CsvReader {
     void operator()(std::FILE* file) const { if (file) std::fclose(file); }
   };
   CsvReader(std::unique_ptr<std::FILE, FileCloser> file, std::string file_name, size_t block_size);
+  // The byte order mark, the text check of the first block and the delimiter: what every opened reader goes through.
+  Result<void> start(char delimiter);
+  Result<void> choose_delimiter(char requested);
   bool refill();
   void skip_byte_order_mark();
   int next_char() {
@@ -52,6 +64,8 @@ class CsvReader {
   long long bytes_before_buffer_ = 0;
   long long line_ = 1;
   long long record_line_ = 0;
+  char delimiter_ = ',';
+  bool delimiter_detected_ = false;
 };
 
 // Trims ASCII spaces and tabs at both ends (header names, cells).

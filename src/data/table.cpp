@@ -52,14 +52,14 @@ std::optional<size_t> Table::find(const std::string& name) const {
 namespace {
 
 // Opens the CSV from its start: once for the load, once more for the rare exact re-read.
-using CsvReaderFactory = std::function<Result<CsvReader>()>;
+using CsvReaderFactory = std::function<Result<CsvReader>(char delimiter)>;
 
 // Text columns whose earlier number cells were interned from re-printed floats ("007" became "7"): read the
 // file once more and intern every cell of those columns exactly as written. Rare (a column that starts with
 // numbers and turns to text later), so the common load stays one pass.
 Result<void> reread_text_exactly(Table& table, const CsvReaderFactory& open_reader, const MissingValueSet& missing,
                                  const std::vector<size_t>& columns) {
-  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, open_reader());
+  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, open_reader(table.delimiter));
   std::vector<std::string> fields;
   VGSALES_ASSIGN_OR_RETURN(const bool has_header, reader.read_record(fields));
   (void)has_header;
@@ -82,9 +82,11 @@ Result<void> reread_text_exactly(Table& table, const CsvReaderFactory& open_read
 }
 
 Result<Table> load_table_from(const CsvReaderFactory& open_reader, const TableLoadOptions& options) {
-  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, open_reader());
+  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, open_reader(options.delimiter));
   Table table;
   table.source = reader.file_name();
+  table.delimiter = reader.delimiter();
+  table.delimiter_detected = reader.delimiter_detected();
   std::vector<std::string> fields;
   VGSALES_ASSIGN_OR_RETURN(const bool has_header, reader.read_record(fields));
   if (!has_header) return make_error(ErrorKind::invalid_data, table.source + ": empty file, expected a header row");
@@ -117,7 +119,8 @@ Result<Table> load_table_from(const CsvReaderFactory& open_reader, const TableLo
     if (fields.size() != width)
       return make_error(ErrorKind::invalid_data,
                         table.source + ":" + std::to_string(line) + ": expected " + std::to_string(width) +
-                            " fields (as in the header) but found " + std::to_string(fields.size()));
+                            " fields (as in the header" + unless_comma_split_at(table.delimiter) + ") but found " +
+                            std::to_string(fields.size()));
     const size_t row = table.lines.size();
     table.lines.push_back(line);
     for (size_t c = 0; c < width; ++c) {
@@ -184,12 +187,12 @@ Result<Table> load_table_from(const CsvReaderFactory& open_reader, const TableLo
 }  // namespace
 
 Result<Table> load_table(const fs::path& path, const TableLoadOptions& options) {
-  return load_table_from([&path] { return CsvReader::open(path); }, options);
+  return load_table_from([&path](char delimiter) { return CsvReader::open(path, delimiter); }, options);
 }
 
 Result<Table> load_table_from_bytes(std::string_view csv, const std::string& source_name,
                                     const TableLoadOptions& options) {
-  return load_table_from([&] { return CsvReader::from_bytes(csv, source_name); }, options);
+  return load_table_from([&](char delimiter) { return CsvReader::from_bytes(csv, source_name, delimiter); }, options);
 }
 
 Table select_rows(const Table& table, const std::vector<size_t>& rows) {

@@ -14,6 +14,7 @@
 
 #include "common/result.h"
 #include "data/cell_parsing.h"
+#include "data/csv_dialect.h"
 
 namespace vgsales {
 
@@ -44,6 +45,8 @@ struct Column {
 
 struct Table {
   std::string source;  // the file name, for messages
+  char delimiter = ',';             // the field separator the file was read with
+  bool delimiter_detected = false;  // chosen from the header line rather than given
   std::vector<Column> columns;
   std::vector<long long> lines;  // the file line where each row started
   size_t row_count() const { return lines.size(); }
@@ -57,6 +60,8 @@ struct TableLoadOptions {
   std::vector<std::string> numeric_columns;
   // Columns read as text from the first row (categories such as "007" and "1.10"), whatever they look like.
   std::vector<std::string> text_columns;
+  // ',', ';', '\t', or kDetectDelimiter to choose from the header line.
+  char delimiter = kDetectDelimiter;
 };
 
 // Reads a CSV with a header row. Errors name the file, the line and the column.

@@ -20,7 +20,7 @@ constexpr size_t kPredictionBatchRows = 4096;
 
 Result<CsvPredictionSummary> predict_csv(const Predictor& predictor, const std::filesystem::path& input,
                                          const std::vector<std::string>& extra_missing,
-                                         const CsvPredictionHandlers& handlers, bool with_interval) {
+                                         const CsvPredictionHandlers& handlers, char delimiter, bool with_interval) {
   const std::string source = input.string();
   const FeaturePipeline& pipeline = predictor.pipeline();
   const MissingValueSet extra(extra_missing);
@@ -29,11 +29,14 @@ Result<CsvPredictionSummary> predict_csv(const Predictor& predictor, const std::
   std::vector<RawCell> cells;
   CsvPredictionSummary summary;
   CsvBatchHandlers reading;
+  char detected_delimiter = 0;
+  reading.on_detected_delimiter = [&](char detected) { detected_delimiter = detected; };
   reading.on_header = [&](const std::vector<std::string>& names) -> Result<void> {
     auto bound = pipeline.bind_columns(names);
     if (!bound.ok()) return make_error(bound.error().kind, source + ": " + bound.error().message);
     binding = std::move(bound).value();
-    return handlers.on_header ? handlers.on_header(CsvHeader{names, binding.ignored}) : Result<void>{};
+    return handlers.on_header ? handlers.on_header(CsvHeader{names, binding.ignored, detected_delimiter})
+                              : Result<void>{};
   };
   reading.on_batch = [&](const CsvRecordBatch& batch) -> Result<void> {
     cells.resize(batch.records.size() * features);
@@ -50,12 +53,12 @@ Result<CsvPredictionSummary> predict_csv(const Predictor& predictor, const std::
     return handlers.on_batch ? handlers.on_batch(CsvPredictionBatch{batch.records, batch.lines, predicted})
                              : Result<void>{};
   };
-  VGSALES_TRY(read_csv_in_batches(input, kPredictionBatchRows, reading));
+  VGSALES_TRY(read_csv_in_batches(input, kPredictionBatchRows, reading, delimiter));
   return summary;
 }
 
 Result<CsvEvaluation> evaluate_csv(const Predictor& predictor, const std::filesystem::path& data,
-                                   const std::vector<std::string>& extra_missing) {
+                                   const std::vector<std::string>& extra_missing, char delimiter) {
   const std::string source = data.string();
   const std::string& target = predictor.pipeline().target();
   CsvEvaluation evaluation;
@@ -97,7 +100,7 @@ Result<CsvEvaluation> evaluate_csv(const Predictor& predictor, const std::filesy
     return {};
   };
   VGSALES_ASSIGN_OR_RETURN(const CsvPredictionSummary summary,
-                           predict_csv(predictor, data, extra_missing, handlers, with_interval));
+                           predict_csv(predictor, data, extra_missing, handlers, delimiter, with_interval));
   evaluation.unseen_categories = summary.unseen_categories;
   evaluation.metrics = compute_metrics(predictions, actuals);
   if (with_interval) add_interval_metrics(evaluation.metrics, median, lower, upper, actuals);

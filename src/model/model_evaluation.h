@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "data/csv_dialect.h"
 #include "model/predictor.h"
 #include "model/training_observer.h"
 
@@ -17,6 +18,7 @@ namespace vgsales {
 struct CsvHeader {
   std::vector<std::string> names;            // the header's column names
   std::vector<std::string> ignored_columns;  // present in the file, unused by the model (the target excluded)
+  char detected_delimiter = 0;  // the separator when it was detected and is not a comma (for a notice), else 0
 };
 
 // One batch of records, each with its fields exactly as read (quotes removed, nothing else changed).
@@ -38,10 +40,11 @@ struct CsvPredictionHandlers {
 
 // Reads `input` (a header row, then one game per record; columns matched by name in any order), and predicts every
 // record, with the median and interval when `with_interval`. `extra_missing` adds spellings of a missing value to
-// the model's own. Errors name file, line and column.
+// the model's own; `delimiter` as for CsvReader::open. Errors name file, line and column.
 Result<CsvPredictionSummary> predict_csv(const Predictor& predictor, const std::filesystem::path& input,
                                          const std::vector<std::string>& extra_missing,
-                                         const CsvPredictionHandlers& handlers, bool with_interval = false);
+                                         const CsvPredictionHandlers& handlers, char delimiter = kDetectDelimiter,
+                                         bool with_interval = false);
 
 struct CsvEvaluation {
   SplitMetrics metrics;
@@ -51,7 +54,7 @@ struct CsvEvaluation {
 // Predicts `data` and compares with its target column: MSE, RMSE, MAE, MAPE, R² in the target's units, and for a
 // model with an interval the median's MAE and the interval's coverage and mean width.
 Result<CsvEvaluation> evaluate_csv(const Predictor& predictor, const std::filesystem::path& data,
-                                   const std::vector<std::string>& extra_missing);
+                                   const std::vector<std::string>& extra_missing, char delimiter = kDetectDelimiter);
 
 // Parses --row: "critic_rating=4.5,is_action=1,Publisher=\"Take-Two Interactive, Inc.\"" into one cell text per
 // feature, in the pipeline's order. A value may be double-quoted (a doubled quote inside stands for one); an empty

@@ -115,15 +115,22 @@ Table split_off(Table& from, double fraction, std::uint64_t seed) {
   return held_out;
 }
 
+// A separator other than a comma, found by looking, is worth one line: it explains the columns the user sees.
+void tell_detected_delimiter(const Table& table, const TrainingJobHooks& hooks) {
+  if (table.delimiter_detected && table.delimiter != ',') tell(hooks, detected_delimiter_notice(table.source, table.delimiter));
+}
+
 // Stage 1: the tables of every split. The validation split resolves "auto" here, where the row count is known.
 Result<SplitTables> load_split_tables(const TrainingJobOptions& options, const TableLoadOptions& load_options,
                                       TrainingSettings& settings, const TrainingJobHooks& hooks) {
   SplitTables tables;
   VGSALES_ASSIGN_OR_RETURN(tables.train, load_table(options.train_file, load_options));
+  tell_detected_delimiter(tables.train, hooks);
   VGSALES_TRY(keep_rows_with_target(tables.train, options.target, hooks));
   if (!options.test_file.empty()) {
     if (settings.test_split > 0) return make_error(ErrorKind::usage, "give either --test or --test-split, not both");
     VGSALES_ASSIGN_OR_RETURN(tables.test, load_table(options.test_file, load_options));
+    tell_detected_delimiter(*tables.test, hooks);
     VGSALES_TRY(keep_rows_with_target(*tables.test, options.target, hooks));
   } else if (settings.test_split > 0) {
     tables.test = split_off(tables.train, settings.test_split, static_cast<std::uint64_t>(settings.seed));
@@ -327,6 +334,7 @@ Result<TableLoadOptions> table_load_options(const TrainingJobOptions& options, c
   TableLoadOptions load;
   if (!options.na_values.empty()) load.missing_values = MissingValueSet(options.na_values);
   else if (resumed) load.missing_values = resumed->metadata.pipeline.missing_values();
+  load.delimiter = options.delimiter;
   load.numeric_columns = options.numeric;
   load.text_columns = options.categorical;
   if (resumed)

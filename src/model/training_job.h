@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "data/csv_dialect.h"
 #include "data/feature_pipeline.h"
 #include "model/model_metadata.h"
 #include "model/training_observer.h"
@@ -28,6 +29,7 @@ struct TrainingJobOptions {
   std::vector<std::string> categorical;  // --categorical
   std::vector<std::string> numeric;      // --numeric
   std::vector<std::string> na_values;    // empty: the defaults
+  char delimiter = kDetectDelimiter;     // --delimiter: ',', ';', '\t', or detected from each file's header
   std::string output_name;               // empty: derived from the target
   TrainingSettings settings;
   bool layers_given = false;  // --layers was on the command line (checked against --resume)
