@@ -18,11 +18,15 @@ build_packages=(
   fonts-dejavu-core     # the plot's text face (DejaVu Sans), also needed at run time
   libgtest-dev libgmock-dev libbenchmark-dev
 )
+# Node.js and npm build the web page the server compiles in (scripts/build-web.sh). Debian's, unless the machine
+# already has both (a newer Node.js from elsewhere ships its own npm, which Debian's npm package would clash with).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then build_packages+=(nodejs npm); fi
 test_packages=(
   python3-torch python3-onnx python3-opencv python3-sklearn python3-protobuf python3-pandas python3-numpy
   python3-pil           # an independent PNG reader for the plot test
   curl wrk nginx-light
   time                  # /usr/bin/time -v: peak RSS in bench/run.sh
+  chromium              # the web page's browser tests (driven by playwright-core from web/node_modules)
 )
 
 packages=("${build_packages[@]}")
