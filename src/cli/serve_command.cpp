@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/flag_table.h"
 #include "model/predictor.h"
 #include "serve/model_server.h"
 
@@ -38,7 +39,11 @@ void register_serve_command(CLI::App& app, CommandAction& chosen) {
                       "on SIGTERM/SIGINT, how long requests in flight may still take")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  command->callback([options, &chosen] {
+  auto no_ui = std::make_shared<bool>(false);
+  FlagTable flags(command);
+  flags.flag("--no-ui", *no_ui, "answer no web page: GET / and /ui/... are 404, the REST API is unchanged");
+  command->callback([options, no_ui, &chosen] {
+    options->serve_ui = !*no_ui;
     chosen = [options]() -> Result<void> {
       VGSALES_TRY(serve::apply_vertex_environment(*options, [](const char* name) { return std::getenv(name); }));
       return serve::run_model_server(*options, load_predictor, [](const std::string& line) {

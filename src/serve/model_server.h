@@ -23,6 +23,7 @@ struct ModelServerOptions {
   std::string access_log;        // a file, "-" for standard output, empty for none
   double idle_timeout_seconds = 60;   // a keep-alive connection without a request is closed after this
   double drain_timeout_seconds = 10;  // on SIGTERM/SIGINT, how long requests in flight may take
+  bool serve_ui = true;  // the web page at GET / and /ui/ (--no-ui: off)
   // Filled from AIP_HEALTH_ROUTE / AIP_PREDICT_ROUTE by apply_vertex_environment.
   std::string vertex_health_route;
   std::string vertex_predict_route;
