@@ -42,10 +42,13 @@ function metricsTable(model: ModelInfo): HTMLTableElement {
   for (const [name, metrics] of Object.entries(model.card.baselines)) {
     body.appendChild(row(BASELINE_NAMES[name] ?? `baseline: ${name}`, metrics, 'baseline'));
   }
-  const heldOut = model.card.metrics.test ? 'test' : 'validation';
+  // The baselines are measured on the held-out split: the test split, else the validation split, else (no rows
+  // held out) the training rows themselves.
+  const metrics = model.card.metrics;
+  const heldOut = metrics.test ? 'the test split' : metrics.validation ? 'the validation split' : 'the training rows';
   return h('table', { class: 'metrics' },
-           h('caption', {}, `Errors in the target’s units. The baselines are fitted on the same training rows and ` +
-                            `measured on the ${heldOut} split: the network should beat them there.`),
+           h('caption', {}, 'Errors in the target’s units. The baselines are fitted on the same training rows and ' +
+                            `measured on ${heldOut}: the network should beat them there.`),
            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, 'RMSE'),
                             h('th', { scope: 'col' }, 'MAE'), h('th', { scope: 'col' }, 'R²'),
                             h('th', { scope: 'col' }, 'rows'))),

@@ -21,7 +21,10 @@ export class CsvError extends Error {}
 
 // Header and rows of a CSV text; errors name the row. A UTF-8 byte order mark is dropped.
 export function parseCsv(text: string): ParsedCsv {
-  const result = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { header: false, skipEmptyLines: true });
+  // Line ends are made "\n" first: Papa Parse takes the first line's ending for the whole file, while the server's
+  // reader accepts CRLF and LF line by line (a CRLF inside a quoted cell becomes LF, the one difference).
+  const normalized = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const result = Papa.parse<string[]>(normalized, { header: false, delimiter: ',', newline: '\n', skipEmptyLines: true });
   if (result.errors.length > 0) {
     const first = result.errors[0];
     const where = first.row !== undefined ? `row ${first.row + 1}: ` : '';

@@ -137,7 +137,7 @@ export class GameForm {
       });
     }
     const share = feature.fill_value ?? 0;
-    const hint = `0 or 1: checked is 1 (1 in ${formatPercent(share)} of the training games).`;
+    const hint = `Checked is 1; ${formatPercent(share)} of the training games had it.`;
     const message = this.fieldShell(feature, index, controls, hint);
     input.addEventListener('change', this.onChange);
     return {

@@ -12,7 +12,8 @@ import type { ParsedCsv } from './batch';
 import { append, byId, clear, debounce, h } from './dom';
 import { formatAmount, formatPercent } from './format';
 import { GameForm } from './form';
-import { WhatIfView, whatIfRows } from './whatif';
+import { WhatIfView } from './whatif';
+import { whatIfRows } from './whatif_plan';
 
 const TYPING_PAUSE_MS = 250;
 const VERSION_POLL_MS = 3000;
@@ -103,6 +104,7 @@ async function updateWhatIf(): Promise<void> {
   const request = ++whatIfRequest;
   const plan = whatIf.plan();
   if (!plan) return;
+  byId('whatif-chart').dataset.state = 'pending';
   if (!reading.valid) {
     whatIf.clearResult('Correct the marked field in the form to see the what-if chart.');
     return;
@@ -121,6 +123,10 @@ const refreshAll = debounce(() => {
 }, TYPING_PAUSE_MS);
 
 function onFormChange(): void {
+  // Answers to requests sent before this change are stale now.
+  ++estimateRequest;
+  ++whatIfRequest;
+  byId('whatif-chart').dataset.state = 'pending';
   // Messages at once; the request after a pause in typing, and only for a valid form.
   if (form.read().valid) {
     estimateValue.dataset.state = 'pending';
@@ -138,19 +144,19 @@ function renderBatchTable(parsed: ParsedCsv, estimates: Estimate[], columns: num
   clear(table);
   const unit = model.card.target_unit;
   const hasInterval = estimates.length > 0 && estimates[0].lower !== undefined;
-  const head = h('tr', {});
-  for (const column of columns) head.appendChild(h('th', { scope: 'col' }, parsed.header[column]));
-  head.appendChild(h('th', { scope: 'col' }, `estimated ${model.card.target_name}`));
+  // The estimates first, where a narrow screen shows them; then the features as the file has them.
+  const head = h('tr', {}, h('th', { scope: 'col' }, `estimated ${model.card.target_name}`));
   if (hasInterval) append(head, h('th', { scope: 'col' }, 'lower'), h('th', { scope: 'col' }, 'upper'));
+  for (const column of columns) head.appendChild(h('th', { scope: 'col' }, parsed.header[column]));
   const body = h('tbody');
   parsed.rows.slice(0, BATCH_TABLE_ROWS).forEach((row, i) => {
-    const line = h('tr', {});
-    for (const column of columns) line.appendChild(h('td', {}, row[column]));
-    line.appendChild(h('td', { class: 'estimate', 'data-value': String(estimates[i].mean) },
-                       formatAmount(estimates[i].mean, unit)));
+    const line = h('tr', {}, h('td', { class: 'estimate', 'data-value': String(estimates[i].mean) },
+                                 formatAmount(estimates[i].mean, unit)));
     if (hasInterval) {
-      append(line, h('td', {}, formatAmount(estimates[i].lower!, unit)), h('td', {}, formatAmount(estimates[i].upper!, unit)));
+      append(line, h('td', { class: 'estimate' }, formatAmount(estimates[i].lower!, unit)),
+             h('td', { class: 'estimate' }, formatAmount(estimates[i].upper!, unit)));
     }
+    for (const column of columns) line.appendChild(h('td', {}, row[column]));
     body.appendChild(line);
   });
   append(table, h('thead', {}, head), body);
@@ -180,8 +186,10 @@ async function runBatch(file: File): Promise<void> {
     renderBatchTable(parsed, estimates, bound.columnOfFeature);
     const shown = estimates.length > BATCH_TABLE_ROWS ? ` The table shows the first ${BATCH_TABLE_ROWS}; the ` +
                                                         'download has them all.' : '';
-    const ignored = bound.ignored.length > 0 ? ` Ignored column${bound.ignored.length > 1 ? 's' : ''}: ` +
-                                               `${bound.ignored.join(', ')}.` : '';
+    const target = model.card.target_name;
+    const ignoredNames = parsed.header.includes(target) ? [`${target} (the target)`, ...bound.ignored] : bound.ignored;
+    const ignored = ignoredNames.length > 0 ? ` Ignored column${ignoredNames.length > 1 ? 's' : ''}: ` +
+                                              `${ignoredNames.join(', ')}.` : '';
     status.textContent = `${estimates.length.toLocaleString('en-US')} estimates from version ${model.version}.` +
                          ignored + shown;
     status.dataset.state = 'ready';

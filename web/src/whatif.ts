@@ -4,45 +4,12 @@
 
 import uPlot from 'uplot';
 
-import type { CellValue, Estimate, FeatureInfo, ModelInfo } from './api';
+import type { Estimate, ModelInfo } from './api';
 import { append, clear, h } from './dom';
-import { formatAmount, formatSignificant } from './format';
-
-export interface WhatIfPlan {
-  feature: FeatureInfo;
-  featureIndex: number;
-  values: CellValue[];  // the feature's value at each step
-  labels: string[];     // how each step is named on the axis and in the table
-  ordinal: boolean;     // categories and 0/1: separate points, not a line
-}
-
-export const DEFAULT_STEPS = 25;
-export const MAX_STEPS = 200;
-
-// The steps of one feature. Numbers: `steps` evenly spaced values from the training minimum to the maximum, both
-// included. 0/1: the two values. Categories: the `steps` most frequent trained values.
-export function planWhatIf(features: FeatureInfo[], featureIndex: number, steps: number): WhatIfPlan {
-  const feature = features[featureIndex];
-  if (feature.kind === 'boolean') {
-    return { feature, featureIndex, values: [0, 1], labels: ['0', '1'], ordinal: true };
-  }
-  if (feature.kind === 'categorical') {
-    const categories = (feature.categories ?? []).slice(0, Math.max(1, steps));
-    return { feature, featureIndex, values: categories, labels: categories, ordinal: true };
-  }
-  const count = Math.max(2, Math.min(MAX_STEPS, Math.round(steps)));
-  const min = feature.min ?? 0;
-  const max = feature.max ?? 0;
-  const values: number[] = [];
-  for (let i = 0; i < count; ++i) values.push(i === count - 1 ? max : min + ((max - min) * i) / (count - 1));
-  return { feature, featureIndex, values, labels: values.map((value) => formatSignificant(value)), ordinal: false };
-}
-
-// One row per step in the model's feature order: the form's values with the what-if feature replaced.
-export function whatIfRows(features: FeatureInfo[], base: Record<string, CellValue>, plan: WhatIfPlan): CellValue[][] {
-  return plan.values.map((value) =>
-    features.map((feature, index) => (index === plan.featureIndex ? value : base[feature.name] ?? null)));
-}
+import { formatAmount } from './format';
+import { shortNumber } from './values';
+import { DEFAULT_STEPS, MAX_STEPS, planWhatIf } from './whatif_plan';
+import type { WhatIfPlan } from './whatif_plan';
 
 export class WhatIfView {
   private chart: uPlot | null = null;
@@ -97,6 +64,7 @@ export class WhatIfView {
     this.caption.textContent = `Estimated ${target} as ${plan.feature.name} runs ${range}, the other features ` +
                                'held at the form’s values' + (hasInterval ? ', with the interval as a band.' : '.');
     this.chartBox.setAttribute('aria-label', this.caption.textContent);
+    this.chartBox.dataset.state = 'ready';
   }
 
   clearResult(message: string): void {
@@ -104,6 +72,7 @@ export class WhatIfView {
     this.chart = null;
     clear(this.table);
     this.chartBox.dataset.points = '0';
+    this.chartBox.dataset.state = 'cleared';
     this.caption.textContent = message;
   }
 
@@ -132,6 +101,7 @@ export class WhatIfView {
 
   private renderChart(plan: WhatIfPlan, estimates: Estimate[], hasInterval: boolean, unit: string): void {
     this.chart?.destroy();
+    this.chartBox.dataset.points = '0';  // until the new chart has drawn
     const xs = plan.ordinal ? plan.values.map((_, i) => i) : (plan.values as number[]);
     const data: uPlot.AlignedData = [xs, estimates.map((e) => e.mean)];
     const accent = '#1d5fb4';
@@ -157,7 +127,9 @@ export class WhatIfView {
       if (!plan.ordinal) bands.push({ series: [3, 2], fill: 'rgba(29, 95, 180, 0.14)' });
     }
     const labels = plan.labels;
-    const xAxis: uPlot.Axis = { label: plan.feature.name, stroke: '#333' };
+    // A feature's values are no amounts: 1980 is a year, not "1,980".
+    const xAxis: uPlot.Axis = { label: plan.feature.name, stroke: '#333',
+                                values: (_u, splits) => splits.map((v) => shortNumber(v)) };
     if (plan.ordinal) {
       // One tick per category, named by its text on the canvas (never parsed as HTML).
       xAxis.splits = () => xs;
@@ -169,7 +141,10 @@ export class WhatIfView {
       width: this.chartWidth(),
       height: 300,
       legend: { show: false },
-      scales: { x: { time: false, range: plan.ordinal ? [-0.5, xs.length - 0.5] : undefined } },
+      scales: {
+        x: { time: false, range: plan.ordinal ? [-0.5, xs.length - 0.5] : undefined },
+        y: { range: paddedRange },
+      },
       axes: [
         xAxis,
         { stroke: '#333', size: 78, values: (_u, splits) => splits.map((v) => formatAmount(v, unit)) },
@@ -186,6 +161,12 @@ export class WhatIfView {
     };
     this.chart = new uPlot(options, data, this.chartBox);
   }
+}
+
+// The values' span with a tenth of it free above and below, so no point sits on the chart's edge.
+function paddedRange(_u: uPlot, min: number, max: number): uPlot.Range.MinMax {
+  const pad = max > min ? (max - min) * 0.1 : Math.abs(max) * 0.05 || 1;
+  return [min - pad, max + pad];
 }
 
 function shorten(text: string): string {
