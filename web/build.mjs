@@ -15,8 +15,8 @@ await build({
   minify: true,
   format: 'iife',
   target: ['es2020'],
-  outfile: join(dist, 'app.js'),  // the CSS the script imports becomes app.css beside it
-  legalComments: 'none',  // the libraries' licenses are served whole, as /ui/licenses.txt
+  outfile: join(dist, 'app.js'), // the CSS the script imports becomes app.css beside it
+  legalComments: 'none', // the libraries' licenses are served whole, as /ui/licenses.txt
   banner: { js: '/* vgsales web page; bundled libraries and their licenses: /ui/licenses.txt */' },
   logLevel: 'warning',
 });

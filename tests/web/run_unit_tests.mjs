@@ -14,12 +14,21 @@ const { buildSync } = require('esbuild');
 const unitDir = join(sourceDir, 'tests', 'web', 'unit');
 const outDir = mkdtempSync(join(tmpdir(), 'vgsales-web-unit-'));
 try {
-  const files = readdirSync(unitDir).filter((name) => name.endsWith('.test.ts')).sort();
+  const files = readdirSync(unitDir)
+    .filter((name) => name.endsWith('.test.ts'))
+    .sort();
   if (files.length === 0) throw new Error(`no *.test.ts files in ${unitDir}`);
   const outputs = files.map((name) => {
     const outfile = join(outDir, name.replace(/\.ts$/, '.mjs'));
-    buildSync({ entryPoints: [join(unitDir, name)], bundle: true, platform: 'node', format: 'esm', outfile,
-                nodePaths: [join(sourceDir, 'web', 'node_modules')], logLevel: 'warning' });
+    buildSync({
+      entryPoints: [join(unitDir, name)],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile,
+      nodePaths: [join(sourceDir, 'web', 'node_modules')],
+      logLevel: 'warning',
+    });
     return outfile;
   });
   const run = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...outputs], { stdio: 'inherit' });

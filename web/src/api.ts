@@ -25,14 +25,14 @@ export interface SplitMetrics {
 }
 
 export interface IntervalInfo {
-  level: number;  // e.g. 0.8 for an 80 % interval
-  coverage?: number | null;  // share of held-out targets inside their interval
+  level: number; // e.g. 0.8 for an 80 % interval
+  coverage?: number | null; // share of held-out targets inside their interval
 }
 
 export interface ModelCard {
   target_name: string;
   output_name: string;
-  target_unit: string;  // "$" for a money target, else ""
+  target_unit: string; // "$" for a money target, else ""
   created: string;
   version: number;
   train_file: string;
@@ -48,7 +48,7 @@ export interface ModelInfo {
   name: string;
   version: string;
   features: FeatureInfo[];
-  missingValues: string[];  // lower-cased spellings of a missing value
+  missingValues: string[]; // lower-cased spellings of a missing value
   card: ModelCard;
 }
 
@@ -64,7 +64,10 @@ export interface Estimate {
 export type CellValue = number | string | null;
 
 export class ApiError extends Error {
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
   }
 }
@@ -78,8 +81,10 @@ async function readJson(response: Response): Promise<unknown> {
     throw new ApiError(`the server answered ${response.status} with a body that is not JSON`, response.status);
   }
   if (!response.ok) {
-    const message = body && typeof body === 'object' && 'error' in body ? String((body as { error: unknown }).error)
-                                                                         : `HTTP ${response.status}`;
+    const message =
+      body && typeof body === 'object' && 'error' in body
+        ? String((body as { error: unknown }).error)
+        : `HTTP ${response.status}`;
     throw new ApiError(message, response.status);
   }
   return body;
@@ -99,8 +104,11 @@ export function parseMetadata(body: unknown): ModelInfo {
     throw new Error('the metadata has no feature descriptions or model card (is this a vgsales server?)');
   }
   const features = metadata.features.map((entry, index): FeatureInfo => {
-    if (!isObject(entry) || typeof entry.name !== 'string' ||
-        !['numeric', 'boolean', 'categorical'].includes(String(entry.kind))) {
+    if (
+      !isObject(entry) ||
+      typeof entry.name !== 'string' ||
+      !['numeric', 'boolean', 'categorical'].includes(String(entry.kind))
+    ) {
       throw new Error(`metadata.features[${index}] has no name or a kind the page does not know`);
     }
     return entry as unknown as FeatureInfo;

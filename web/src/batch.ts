@@ -13,8 +13,8 @@ export interface ParsedCsv {
 }
 
 export interface BoundCsv {
-  columnOfFeature: number[];  // per feature, its column in the file
-  ignored: string[];          // the file's columns the model does not use
+  columnOfFeature: number[]; // per feature, its column in the file
+  ignored: string[]; // the file's columns the model does not use
 }
 
 export class CsvError extends Error {}
@@ -24,7 +24,12 @@ export function parseCsv(text: string): ParsedCsv {
   // Line ends are made "\n" first: Papa Parse takes the first line's ending for the whole file, while the server's
   // reader accepts CRLF and LF line by line (a CRLF inside a quoted cell becomes LF, the one difference).
   const normalized = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  const result = Papa.parse<string[]>(normalized, { header: false, delimiter: ',', newline: '\n', skipEmptyLines: true });
+  const result = Papa.parse<string[]>(normalized, {
+    header: false,
+    delimiter: ',',
+    newline: '\n',
+    skipEmptyLines: true,
+  });
   if (result.errors.length > 0) {
     const first = result.errors[0];
     const where = first.row !== undefined ? `row ${first.row + 1}: ` : '';
@@ -44,8 +49,10 @@ export function parseCsv(text: string): ParsedCsv {
 export function bindColumns(header: string[], features: FeatureInfo[], target: string): BoundCsv {
   const missing = features.filter((feature) => !header.includes(feature.name)).map((feature) => feature.name);
   if (missing.length > 0) {
-    throw new CsvError(`the file lacks the model's column${missing.length > 1 ? 's' : ''} ` +
-                       `${missing.join(', ')} (its columns: ${header.join(', ')})`);
+    throw new CsvError(
+      `the file lacks the model's column${missing.length > 1 ? 's' : ''} ` +
+        `${missing.join(', ')} (its columns: ${header.join(', ')})`,
+    );
   }
   const used = new Set(features.map((feature) => feature.name));
   return {
@@ -56,19 +63,26 @@ export function bindColumns(header: string[], features: FeatureInfo[], target: s
 
 // The rows as :predict instances (lists in feature order, each cell the text it is in the file), after checking
 // every cell. Errors name the row, the column and the value; at most `maxErrors` are listed.
-export function batchInstances(parsed: ParsedCsv, bound: BoundCsv, features: FeatureInfo[],
-                               missingValues: readonly string[], maxErrors = 5): CellValue[][] {
+export function batchInstances(
+  parsed: ParsedCsv,
+  bound: BoundCsv,
+  features: FeatureInfo[],
+  missingValues: readonly string[],
+  maxErrors = 5,
+): CellValue[][] {
   const errors: string[] = [];
   let errorCount = 0;
-  const instances = parsed.rows.map((row, rowIndex) => features.map((feature, f) => {
-    const text = row[bound.columnOfFeature[f]];
-    const reading = readCsvCell(text, feature, missingValues);
-    if (reading.error !== undefined) {
-      if (++errorCount <= maxErrors) errors.push(`row ${rowIndex + 1}, column ${feature.name}: ${reading.error}`);
-      return null;
-    }
-    return reading.value ?? null;
-  }));
+  const instances = parsed.rows.map((row, rowIndex) =>
+    features.map((feature, f) => {
+      const text = row[bound.columnOfFeature[f]];
+      const reading = readCsvCell(text, feature, missingValues);
+      if (reading.error !== undefined) {
+        if (++errorCount <= maxErrors) errors.push(`row ${rowIndex + 1}, column ${feature.name}: ${reading.error}`);
+        return null;
+      }
+      return reading.value ?? null;
+    }),
+  );
   if (errorCount > 0) {
     const more = errorCount > maxErrors ? `; and ${errorCount - maxErrors} more` : '';
     throw new CsvError(`nothing was sent: ${errors.join('; ')}${more}`);

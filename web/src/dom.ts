@@ -4,8 +4,10 @@
 type Child = Node | string | null | undefined | false;
 
 export function h<K extends keyof HTMLElementTagNameMap>(
-    tag: K, attributes: Record<string, string | number | boolean | undefined> = {},
-    ...children: Child[]): HTMLElementTagNameMap[K] {
+  tag: K,
+  attributes: Record<string, string | number | boolean | undefined> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined || value === false) continue;

@@ -17,7 +17,7 @@ interface Field {
 }
 
 export interface FormRow {
-  row: Record<string, CellValue>;  // by feature name, ready for :predict
+  row: Record<string, CellValue>; // by feature name, ready for :predict
   valid: boolean;
 }
 
@@ -32,7 +32,10 @@ export class GameForm {
   private fields: Field[] = [];
   private model: ModelInfo | null = null;
 
-  constructor(private readonly container: HTMLElement, private readonly onChange: () => void) {}
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly onChange: () => void,
+  ) {}
 
   // Builds the fields for `model`, keeping what was typed for the features it shares with the previous model.
   build(model: ModelInfo): void {
@@ -86,7 +89,10 @@ export class GameForm {
     const id = `field-${index}`;
     const allowMissing = missingAllowed(feature);
     const input = h('input', {
-      id, type: 'text', autocomplete: 'off', spellcheck: 'false',
+      id,
+      type: 'text',
+      autocomplete: 'off',
+      spellcheck: 'false',
       inputmode: feature.kind === 'numeric' ? 'decimal' : undefined,
       required: !allowMissing,
       'aria-describedby': `${id}-hint ${id}-message`,
@@ -115,9 +121,13 @@ export class GameForm {
     input.addEventListener('input', this.onChange);
     input.addEventListener('change', this.onChange);
     return {
-      feature, input, message,
+      feature,
+      input,
+      message,
       text: () => input.value,
-      setText: (text) => { input.value = text; },
+      setText: (text) => {
+        input.value = text;
+      },
     };
   }
 
@@ -125,12 +135,15 @@ export class GameForm {
     const id = `field-${index}`;
     const input = h('input', { id, type: 'checkbox', 'aria-describedby': `${id}-hint ${id}-message` });
     input.dataset.feature = feature.name;
-    const controls: HTMLElement[] = [h('span', { class: 'checkbox-line' }, input, h('label', { for: id }, feature.name))];
+    const controls: HTMLElement[] = [
+      h('span', { class: 'checkbox-line' }, input, h('label', { for: id }, feature.name)),
+    ];
     let unknown: HTMLInputElement | null = null;
     if (missingAllowed(feature)) {
       unknown = h('input', { id: `${id}-unknown`, type: 'checkbox' });
-      controls.push(h('span', { class: 'checkbox-line' }, unknown,
-                      h('label', { for: `${id}-unknown` }, `${feature.name} unknown`)));
+      controls.push(
+        h('span', { class: 'checkbox-line' }, unknown, h('label', { for: `${id}-unknown` }, `${feature.name} unknown`)),
+      );
       unknown.addEventListener('change', () => {
         input.disabled = unknown!.checked;
         this.onChange();
@@ -141,7 +154,9 @@ export class GameForm {
     const message = this.fieldShell(feature, index, controls, hint);
     input.addEventListener('change', this.onChange);
     return {
-      feature, input, message,
+      feature,
+      input,
+      message,
       text: () => (unknown?.checked ? '' : input.checked ? '1' : '0'),
       setText: (text) => {
         const isUnknown = text.trim() === '' && unknown !== null;

@@ -17,8 +17,8 @@ import { whatIfRows } from './whatif_plan';
 
 const TYPING_PAUSE_MS = 250;
 const VERSION_POLL_MS = 3000;
-const BATCH_CHUNK_ROWS = 2000;   // rows per :predict request, well under the server's body limit
-const BATCH_TABLE_ROWS = 500;    // rows shown; the download has them all
+const BATCH_CHUNK_ROWS = 2000; // rows per :predict request, well under the server's body limit
+const BATCH_TABLE_ROWS = 500; // rows shown; the download has them all
 
 let api!: ModelApi;
 let model!: ModelInfo;
@@ -34,8 +34,14 @@ const estimateMedian = byId<HTMLElement>('estimate-median');
 const estimateInterval = byId<HTMLElement>('estimate-interval');
 
 const form = new GameForm(byId('fields'), () => onFormChange());
-const whatIf = new WhatIfView(byId('whatif-feature'), byId('whatif-steps'), byId('whatif-steps-label'),
-                              byId('whatif-chart'), byId('whatif-table'), byId('whatif-caption'));
+const whatIf = new WhatIfView(
+  byId('whatif-feature'),
+  byId('whatif-steps'),
+  byId('whatif-steps-label'),
+  byId('whatif-chart'),
+  byId('whatif-table'),
+  byId('whatif-caption'),
+);
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -70,8 +76,9 @@ function showEstimate(estimate: Estimate): void {
   if (hasInterval) {
     estimateMedian.textContent = `Median ${formatAmount(estimate.median!, unit)}`;
     estimateMedian.dataset.value = String(estimate.median);
-    estimateInterval.textContent = `${formatPercent(model.card.interval!.level)} interval: ` +
-        `${formatAmount(estimate.lower!, unit)} to ${formatAmount(estimate.upper!, unit)}`;
+    estimateInterval.textContent =
+      `${formatPercent(model.card.interval!.level)} interval: ` +
+      `${formatAmount(estimate.lower!, unit)} to ${formatAmount(estimate.upper!, unit)}`;
     estimateInterval.dataset.lower = String(estimate.lower);
     estimateInterval.dataset.upper = String(estimate.upper);
   }
@@ -93,7 +100,9 @@ async function updateEstimate(): Promise<void> {
   } catch (error) {
     if (request !== estimateRequest) return;
     estimateValue.dataset.state = 'error';
-    handleRequestError(error, (text) => { estimateStatus.textContent = text; });
+    handleRequestError(error, (text) => {
+      estimateStatus.textContent = text;
+    });
   }
 }
 
@@ -150,11 +159,17 @@ function renderBatchTable(parsed: ParsedCsv, estimates: Estimate[], columns: num
   for (const column of columns) head.appendChild(h('th', { scope: 'col' }, parsed.header[column]));
   const body = h('tbody');
   parsed.rows.slice(0, BATCH_TABLE_ROWS).forEach((row, i) => {
-    const line = h('tr', {}, h('td', { class: 'estimate', 'data-value': String(estimates[i].mean) },
-                                 formatAmount(estimates[i].mean, unit)));
+    const line = h(
+      'tr',
+      {},
+      h('td', { class: 'estimate', 'data-value': String(estimates[i].mean) }, formatAmount(estimates[i].mean, unit)),
+    );
     if (hasInterval) {
-      append(line, h('td', { class: 'estimate' }, formatAmount(estimates[i].lower!, unit)),
-             h('td', { class: 'estimate' }, formatAmount(estimates[i].upper!, unit)));
+      append(
+        line,
+        h('td', { class: 'estimate' }, formatAmount(estimates[i].lower!, unit)),
+        h('td', { class: 'estimate' }, formatAmount(estimates[i].upper!, unit)),
+      );
     }
     for (const column of columns) line.appendChild(h('td', {}, row[column]));
     body.appendChild(line);
@@ -176,22 +191,27 @@ async function runBatch(file: File): Promise<void> {
     if (instances.length === 0) throw new CsvError('the file has a header but no rows');
     const estimates: Estimate[] = [];
     for (let start = 0; start < instances.length; start += BATCH_CHUNK_ROWS) {
-      status.textContent = `Estimating rows ${start + 1} to ${Math.min(start + BATCH_CHUNK_ROWS, instances.length)} ` +
-                           `of ${instances.length}…`;
-      estimates.push(...await api.predict(instances.slice(start, start + BATCH_CHUNK_ROWS), model));
+      status.textContent =
+        `Estimating rows ${start + 1} to ${Math.min(start + BATCH_CHUNK_ROWS, instances.length)} ` +
+        `of ${instances.length}…`;
+      estimates.push(...(await api.predict(instances.slice(start, start + BATCH_CHUNK_ROWS), model)));
     }
     batchParsed = parsed;
     batchEstimates = estimates;
     batchFileName = file.name.replace(/\.csv$/i, '') + '-estimates.csv';
     renderBatchTable(parsed, estimates, bound.columnOfFeature);
-    const shown = estimates.length > BATCH_TABLE_ROWS ? ` The table shows the first ${BATCH_TABLE_ROWS}; the ` +
-                                                        'download has them all.' : '';
+    const shown =
+      estimates.length > BATCH_TABLE_ROWS
+        ? ` The table shows the first ${BATCH_TABLE_ROWS}; the ` + 'download has them all.'
+        : '';
     const target = model.card.target_name;
     const ignoredNames = parsed.header.includes(target) ? [`${target} (the target)`, ...bound.ignored] : bound.ignored;
-    const ignored = ignoredNames.length > 0 ? ` Ignored column${ignoredNames.length > 1 ? 's' : ''}: ` +
-                                              `${ignoredNames.join(', ')}.` : '';
-    status.textContent = `${estimates.length.toLocaleString('en-US')} estimates from version ${model.version}.` +
-                         ignored + shown;
+    const ignored =
+      ignoredNames.length > 0
+        ? ` Ignored column${ignoredNames.length > 1 ? 's' : ''}: ` + `${ignoredNames.join(', ')}.`
+        : '';
+    status.textContent =
+      `${estimates.length.toLocaleString('en-US')} estimates from version ${model.version}.` + ignored + shown;
     status.dataset.state = 'ready';
     status.dataset.rows = String(estimates.length);
     download.disabled = false;
@@ -200,7 +220,9 @@ async function runBatch(file: File): Promise<void> {
     if (error instanceof CsvError) {
       status.textContent = `${file.name}: ${error.message}`;
     } else {
-      handleRequestError(error, (text) => { status.textContent = text; });
+      handleRequestError(error, (text) => {
+        status.textContent = text;
+      });
     }
   }
 }
@@ -220,8 +242,10 @@ function downloadBatch(): void {
 
 function showModel(): void {
   const card = model.card;
-  byId('model-line').textContent = `Model “${model.name}”, version ${model.version}: estimates ${card.target_name}` +
-                                   (card.target_unit === '$' ? ' in dollars' : '') + ` from ${model.features.length} features.`;
+  byId('model-line').textContent =
+    `Model “${model.name}”, version ${model.version}: estimates ${card.target_name}` +
+    (card.target_unit === '$' ? ' in dollars' : '') +
+    ` from ${model.features.length} features.`;
   byId('result-label').textContent = `Estimated ${card.target_name}`;
   form.build(model);
   whatIf.setModel(model);
@@ -240,7 +264,8 @@ async function checkVersion(): Promise<void> {
   if (checking || !api) return;
   checking = true;
   try {
-    if (!model) {  // the first load failed (no version loaded yet, or the server was away): try again
+    if (!model) {
+      // the first load failed (no version loaded yet, or the server was away): try again
       await loadModel();
       showPageError(null);
       return;
@@ -252,8 +277,8 @@ async function checkVersion(): Promise<void> {
       const note = byId('version-note');
       note.dataset.version = model.version;
       byId('version-note-text').textContent =
-          `The server now serves version ${model.version} of the model (this page had version ${before}). ` +
-          'The form, the estimates and the model card below are from the new version.';
+        `The server now serves version ${model.version} of the model (this page had version ${before}). ` +
+        'The form, the estimates and the model card below are from the new version.';
       note.hidden = false;
     }
     showPageError(null);
@@ -270,13 +295,18 @@ async function start(): Promise<void> {
     whatIf.updateStepsLabel();
     void updateWhatIf();
   });
-  byId('whatif-steps').addEventListener('input', debounce(() => void updateWhatIf(), TYPING_PAUSE_MS));
+  byId('whatif-steps').addEventListener(
+    'input',
+    debounce(() => void updateWhatIf(), TYPING_PAUSE_MS),
+  );
   byId<HTMLInputElement>('batch-file').addEventListener('change', (event) => {
     const file = (event.target as HTMLInputElement).files?.[0];
     if (file) void runBatch(file);
   });
   byId('batch-download').addEventListener('click', downloadBatch);
-  byId('version-note-close').addEventListener('click', () => { byId('version-note').hidden = true; });
+  byId('version-note-close').addEventListener('click', () => {
+    byId('version-note').hidden = true;
+  });
   try {
     api = new ModelApi(await servedModelName());
     await loadModel();

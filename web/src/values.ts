@@ -4,9 +4,9 @@
 import type { CellValue, FeatureInfo } from './api';
 
 export interface CellReading {
-  value?: CellValue;  // what to send (undefined when there is an error)
-  error?: string;     // why it cannot be sent
-  note?: string;      // sendable, but worth saying (an unseen category, a value outside the training range)
+  value?: CellValue; // what to send (undefined when there is an error)
+  error?: string; // why it cannot be sent
+  note?: string; // sendable, but worth saying (an unseen category, a value outside the training range)
 }
 
 // A decimal number as a CSV or JSON writes it: no hex, no "Infinity", no thousands separators.
@@ -41,8 +41,12 @@ export function shortNumber(value: number): string {
   return String(Number(value.toPrecision(4)));
 }
 
-export function readNumber(text: string, feature: FeatureInfo, missingValues: readonly string[],
-                           requireValue: boolean): CellReading {
+export function readNumber(
+  text: string,
+  feature: FeatureInfo,
+  missingValues: readonly string[],
+  requireValue: boolean,
+): CellReading {
   const trimmed = text.trim();
   if (isMissingSpelling(trimmed, missingValues)) {
     if (requireValue) return { error: `enter a number (the model was trained with no missing ${feature.name})` };
@@ -66,8 +70,9 @@ export function readCategory(text: string, feature: FeatureInfo, missingValues: 
   if (categories.includes(trimmed)) return { value: trimmed };
   return {
     value: trimmed,
-    note: `“${trimmed}” is not one of the ${categories.length} ${feature.name} values the model learned: ` +
-          'it counts as “other”.',
+    note:
+      `“${trimmed}” is not one of the ${categories.length} ${feature.name} values the model learned: ` +
+      'it counts as “other”.',
   };
 }
 

@@ -16,9 +16,14 @@ export class WhatIfView {
   private model: ModelInfo | null = null;
   private resizeObserver: ResizeObserver | null = null;
 
-  constructor(private readonly select: HTMLSelectElement, private readonly stepsInput: HTMLInputElement,
-              private readonly stepsLabel: HTMLElement, private readonly chartBox: HTMLElement,
-              private readonly table: HTMLTableElement, private readonly caption: HTMLElement) {
+  constructor(
+    private readonly select: HTMLSelectElement,
+    private readonly stepsInput: HTMLInputElement,
+    private readonly stepsLabel: HTMLElement,
+    private readonly chartBox: HTMLElement,
+    private readonly table: HTMLTableElement,
+    private readonly caption: HTMLElement,
+  ) {
     this.resizeObserver = new ResizeObserver(() => {
       if (this.chart) this.chart.setSize({ width: this.chartWidth(), height: this.chart.height });
     });
@@ -59,10 +64,13 @@ export class WhatIfView {
     this.renderTable(plan, estimates, hasInterval);
     this.renderChart(plan, estimates, hasInterval, unit);
     const target = model.card.target_name;
-    const range = plan.ordinal ? `over ${plan.labels.length} values` :
-                                 `from ${plan.labels[0]} to ${plan.labels[plan.labels.length - 1]}`;
-    this.caption.textContent = `Estimated ${target} as ${plan.feature.name} runs ${range}, the other features ` +
-                               'held at the form’s values' + (hasInterval ? ', with the interval as a band.' : '.');
+    const range = plan.ordinal
+      ? `over ${plan.labels.length} values`
+      : `from ${plan.labels[0]} to ${plan.labels[plan.labels.length - 1]}`;
+    this.caption.textContent =
+      `Estimated ${target} as ${plan.feature.name} runs ${range}, the other features ` +
+      'held at the form’s values' +
+      (hasInterval ? ', with the interval as a band.' : '.');
     this.chartBox.setAttribute('aria-label', this.caption.textContent);
     this.chartBox.dataset.state = 'ready';
   }
@@ -80,15 +88,28 @@ export class WhatIfView {
     clear(this.table);
     const unit = this.model!.card.target_unit;
     const head = h('tr', {}, h('th', { scope: 'col' }, plan.feature.name), h('th', { scope: 'col' }, 'estimate'));
-    if (hasInterval) append(head, h('th', { scope: 'col' }, 'median'), h('th', { scope: 'col' }, 'lower'),
-                            h('th', { scope: 'col' }, 'upper'));
+    if (hasInterval)
+      append(
+        head,
+        h('th', { scope: 'col' }, 'median'),
+        h('th', { scope: 'col' }, 'lower'),
+        h('th', { scope: 'col' }, 'upper'),
+      );
     const body = h('tbody');
     estimates.forEach((estimate, i) => {
-      const row = h('tr', { 'data-x': String(plan.values[i]), 'data-value': String(estimate.mean) },
-                    h('th', { scope: 'row' }, plan.labels[i]), h('td', {}, formatAmount(estimate.mean, unit)));
+      const row = h(
+        'tr',
+        { 'data-x': String(plan.values[i]), 'data-value': String(estimate.mean) },
+        h('th', { scope: 'row' }, plan.labels[i]),
+        h('td', {}, formatAmount(estimate.mean, unit)),
+      );
       if (hasInterval) {
-        append(row, h('td', {}, formatAmount(estimate.median!, unit)), h('td', {}, formatAmount(estimate.lower!, unit)),
-               h('td', {}, formatAmount(estimate.upper!, unit)));
+        append(
+          row,
+          h('td', {}, formatAmount(estimate.median!, unit)),
+          h('td', {}, formatAmount(estimate.lower!, unit)),
+          h('td', {}, formatAmount(estimate.upper!, unit)),
+        );
       }
       body.appendChild(row);
     });
@@ -101,7 +122,7 @@ export class WhatIfView {
 
   private renderChart(plan: WhatIfPlan, estimates: Estimate[], hasInterval: boolean, unit: string): void {
     this.chart?.destroy();
-    this.chartBox.dataset.points = '0';  // until the new chart has drawn
+    this.chartBox.dataset.points = '0'; // until the new chart has drawn
     const xs = plan.ordinal ? plan.values.map((_, i) => i) : (plan.values as number[]);
     const data: uPlot.AlignedData = [xs, estimates.map((e) => e.mean)];
     const accent = '#1d5fb4';
@@ -117,9 +138,14 @@ export class WhatIfView {
     ];
     const bands: uPlot.Band[] = [];
     if (hasInterval) {
-      data.push(estimates.map((e) => e.lower!), estimates.map((e) => e.upper!));
+      data.push(
+        estimates.map((e) => e.lower!),
+        estimates.map((e) => e.upper!),
+      );
       const bound: uPlot.Series = {
-        stroke: 'rgba(29, 95, 180, 0.45)', width: 1, dash: [4, 4],
+        stroke: 'rgba(29, 95, 180, 0.45)',
+        width: 1,
+        dash: [4, 4],
         paths: plan.ordinal ? () => null : undefined,
         points: { show: plan.ordinal, size: 7, space: 0, fill: '#fff', stroke: accent },
       };
@@ -128,8 +154,11 @@ export class WhatIfView {
     }
     const labels = plan.labels;
     // A feature's values are no amounts: 1980 is a year, not "1,980".
-    const xAxis: uPlot.Axis = { label: plan.feature.name, stroke: '#333',
-                                values: (_u, splits) => splits.map((v) => shortNumber(v)) };
+    const xAxis: uPlot.Axis = {
+      label: plan.feature.name,
+      stroke: '#333',
+      values: (_u, splits) => splits.map((v) => shortNumber(v)),
+    };
     if (plan.ordinal) {
       // One tick per category, named by its text on the canvas (never parsed as HTML).
       xAxis.splits = () => xs;
@@ -145,18 +174,17 @@ export class WhatIfView {
         x: { time: false, range: plan.ordinal ? [-0.5, xs.length - 0.5] : undefined },
         y: { range: paddedRange },
       },
-      axes: [
-        xAxis,
-        { stroke: '#333', size: 78, values: (_u, splits) => splits.map((v) => formatAmount(v, unit)) },
-      ],
+      axes: [xAxis, { stroke: '#333', size: 78, values: (_u, splits) => splits.map((v) => formatAmount(v, unit)) }],
       series,
       bands,
       hooks: {
         // What the chart drew, for people reading the page's DOM (and its tests): one point per finite estimate.
-        draw: [(u) => {
-          const drawn = (u.data[1] as (number | null)[]).filter((v) => v !== null && Number.isFinite(v)).length;
-          this.chartBox.dataset.points = String(drawn);
-        }],
+        draw: [
+          (u) => {
+            const drawn = (u.data[1] as (number | null)[]).filter((v) => v !== null && Number.isFinite(v)).length;
+            this.chartBox.dataset.points = String(drawn);
+          },
+        ],
       },
     };
     this.chart = new uPlot(options, data, this.chartBox);

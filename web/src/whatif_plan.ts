@@ -7,9 +7,9 @@ import { shortNumber } from './values';
 export interface WhatIfPlan {
   feature: FeatureInfo;
   featureIndex: number;
-  values: CellValue[];  // the feature's value at each step
-  labels: string[];     // how each step is named on the axis and in the table
-  ordinal: boolean;     // categories and 0/1: separate points, not a line
+  values: CellValue[]; // the feature's value at each step
+  labels: string[]; // how each step is named on the axis and in the table
+  ordinal: boolean; // categories and 0/1: separate points, not a line
 }
 
 export const DEFAULT_STEPS = 25;
@@ -37,5 +37,6 @@ export function planWhatIf(features: FeatureInfo[], featureIndex: number, steps:
 // One row per step in the model's feature order: the form's values with the what-if feature replaced.
 export function whatIfRows(features: FeatureInfo[], base: Record<string, CellValue>, plan: WhatIfPlan): CellValue[][] {
   return plan.values.map((value) =>
-    features.map((feature, index) => (index === plan.featureIndex ? value : base[feature.name] ?? null)));
+    features.map((feature, index) => (index === plan.featureIndex ? value : (base[feature.name] ?? null))),
+  );
 }

@@ -21,8 +21,16 @@ export const Papa = webRequire('papaparse');
 
 export const CHROMIUM = '/usr/bin/chromium';
 // The flags that keep Chromium off the network and quick to start in a sandbox without a display.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                       '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 // ../shared/data/<name> beside the source tree, or null when the reference data is absent.
 export function sharedData(name) {
@@ -91,8 +99,11 @@ export async function addVersion(base, modelDir, version) {
 
 // `vgsales serve` on a free loopback port; resolves once it logs where it listens.
 export async function startServer(base, { name = 'vgsales', extra = [] } = {}) {
-  const child = spawn(binary, ['serve', '--model_base_path', base, '--model_name', name, '--host', '127.0.0.1',
-                               '--port', '0', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    binary,
+    ['serve', '--model_base_path', base, '--model_name', name, '--host', '127.0.0.1', '--port', '0', ...extra],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let log = '';
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`vgsales serve did not start:\n${log}`)), 30000);
@@ -181,14 +192,25 @@ export async function fillField(page, name, text) {
 
 // The what-if section after it drew `points` points: each step's value and estimate from its table.
 export async function whatIfResult(page, points) {
-  await page.waitForFunction((n) => {
-    const chart = document.querySelector('#whatif-chart');
-    return chart?.dataset.state === 'ready' && chart.dataset.points === String(n) &&
-           document.querySelectorAll('#whatif-table tbody tr').length === n;
-  }, points, { timeout: 15000 });
-  return page.$$eval('#whatif-table tbody tr', (rows) => rows.map((row) => ({
-    x: row.dataset.x, value: Number(row.dataset.value), label: row.querySelector('th').textContent,
-  })));
+  await page.waitForFunction(
+    (n) => {
+      const chart = document.querySelector('#whatif-chart');
+      return (
+        chart?.dataset.state === 'ready' &&
+        chart.dataset.points === String(n) &&
+        document.querySelectorAll('#whatif-table tbody tr').length === n
+      );
+    },
+    points,
+    { timeout: 15000 },
+  );
+  return page.$$eval('#whatif-table tbody tr', (rows) =>
+    rows.map((row) => ({
+      x: row.dataset.x,
+      value: Number(row.dataset.value),
+      label: row.querySelector('th').textContent,
+    })),
+  );
 }
 
 export async function readModelJson(modelDir) {

@@ -8,7 +8,16 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import {
-  Papa, launchBrowser, predictRows, screenshot, settledEstimate, startServer, train, vgsales, whatIfResult, workDir,
+  Papa,
+  launchBrowser,
+  predictRows,
+  screenshot,
+  settledEstimate,
+  startServer,
+  train,
+  vgsales,
+  whatIfResult,
+  workDir,
 } from './harness.mjs';
 
 const HOSTILE_CATEGORY = '<img src=x onerror=alert(1)>';
@@ -38,7 +47,18 @@ test('a model whose category and feature name are HTML: shown as text, nothing r
   const csv = join(dir, 'hostile.csv');
   await writeFile(csv, Papa.unparse({ fields: header, data: rows }, { newline: '\n' }) + '\n');
   const modelDir = join(dir, 'hostile-model');
-  await train(['--train', csv, '--target', 'total_earnings', '--categorical', 'genre', '--epochs', '3', '--out', modelDir]);
+  await train([
+    '--train',
+    csv,
+    '--target',
+    'total_earnings',
+    '--categorical',
+    'genre',
+    '--epochs',
+    '3',
+    '--out',
+    modelDir,
+  ]);
   const server = await startServer(modelDir);
   try {
     const { page, watch, response } = await browser.newPage(`${server.url}/`);
@@ -76,7 +96,12 @@ test('a model whose category and feature name are HTML: shown as text, nothing r
     assert.equal(await page.evaluate(() => document.querySelectorAll('[onerror], [onload]').length), 0);
     assert.deepEqual(watch.pageErrors, []);
     assert.deepEqual(watch.consoleErrors, []);
-    await page.locator('details').first().evaluate((details) => { details.open = true; });
+    await page
+      .locator('details')
+      .first()
+      .evaluate((details) => {
+        details.open = true;
+      });
     await screenshot(page, 'hostile-model', { fullPage: true });
     await page.close();
   } finally {
@@ -116,7 +141,10 @@ test('the interval display follows the REST contract: median, bounds, band and d
       const answer = await route.fetch({ postData: JSON.stringify({ instances: sent.instances }) });
       const { predictions } = await answer.json();
       const interval = predictions.map(([mean]) => ({
-        earnings: mean, earnings_median: mean * 0.9, earnings_lower: mean * 0.5, earnings_upper: mean * 1.5,
+        earnings: mean,
+        earnings_median: mean * 0.9,
+        earnings_lower: mean * 0.5,
+        earnings_upper: mean * 1.5,
       }));
       await route.fulfill({ response: answer, json: { predictions: interval } });
     });
@@ -133,10 +161,14 @@ test('the interval display follows the REST contract: median, bounds, band and d
 
     await page.fill('#whatif-steps', '8');
     const steps = await whatIfResult(page, 8);
-    const lowers = await page.$$eval('#whatif-table tbody tr', (rows) => rows.map((row) => row.children[3].textContent));
+    const lowers = await page.$$eval('#whatif-table tbody tr', (rows) =>
+      rows.map((row) => row.children[3].textContent),
+    );
     assert.equal(lowers.length, 8);
-    assert.deepEqual(await page.$$eval('#whatif-table thead th', (cells) => cells.map((cell) => cell.textContent).slice(1)),
-                     ['estimate', 'median', 'lower', 'upper']);
+    assert.deepEqual(
+      await page.$$eval('#whatif-table thead th', (cells) => cells.map((cell) => cell.textContent).slice(1)),
+      ['estimate', 'median', 'lower', 'upper'],
+    );
     assert.equal(steps.length, 8);
     await page.locator('#what-if').scrollIntoViewIfNeeded();
     await screenshot(page, 'interval-contract-whatif', { clip: await page.locator('#what-if').boundingBox() });
@@ -146,8 +178,12 @@ test('the interval display follows the REST contract: median, bounds, band and d
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#batch-download')]);
     const [header, first] = Papa.parse((await readFile(await download.path(), 'utf8')).trim(), { delimiter: ',' }).data;
     const at = header.indexOf('predicted_total_earnings');
-    assert.deepEqual(header.slice(at), ['predicted_total_earnings', 'predicted_total_earnings_median',
-                                        'predicted_total_earnings_lower', 'predicted_total_earnings_upper']);
+    assert.deepEqual(header.slice(at), [
+      'predicted_total_earnings',
+      'predicted_total_earnings_median',
+      'predicted_total_earnings_lower',
+      'predicted_total_earnings_upper',
+    ]);
     assert.equal(Number(first[at + 2]), Number(first[at]) * 0.5);
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'interval-contract');
@@ -166,23 +202,43 @@ test('the interval end to end, once the served model has one', async (t) => {
     const card = metadata.metadata.model_card;
     assert.ok('interval' in card, 'the model card has an interval field');
     if (card.interval === null) {
-      t.skip('the served model has no interval yet (metadata.model_card.interval is null): the end-to-end interval ' +
-             'check runs once the server gives models one (issue 16)');
+      t.skip(
+        'the served model has no interval yet (metadata.model_card.interval is null): the end-to-end interval ' +
+          'check runs once the server gives models one (issue 16)',
+      );
       return;
     }
     const { page } = await browser.newPage(`${server.url}/`);
     await settledEstimate(page);
-    const row = Object.fromEntries(await page.$$eval('#fields input[data-feature]', (inputs) => inputs.map((input) => [
-      input.dataset.feature, input.type === 'checkbox' ? (input.checked ? 1 : 0) : Number(input.value)])));
-    const answer = await (await fetch(`${server.url}/v1/models/vgsales:predict`, {
-      method: 'POST', body: JSON.stringify({ signature_name: 'interval', instances: [row] }),
-    })).json();
+    const row = Object.fromEntries(
+      await page.$$eval('#fields input[data-feature]', (inputs) =>
+        inputs.map((input) => [
+          input.dataset.feature,
+          input.type === 'checkbox' ? (input.checked ? 1 : 0) : Number(input.value),
+        ]),
+      ),
+    );
+    const answer = await (
+      await fetch(`${server.url}/v1/models/vgsales:predict`, {
+        method: 'POST',
+        body: JSON.stringify({ signature_name: 'interval', instances: [row] }),
+      })
+    ).json();
     const output = card.output_name;
     const [prediction] = answer.predictions;
     assert.equal(Number(await page.locator('#estimate-value').getAttribute('data-value')), prediction[output]);
-    assert.equal(Number(await page.locator('#estimate-median').getAttribute('data-value')), prediction[`${output}_median`]);
-    assert.equal(Number(await page.locator('#estimate-interval').getAttribute('data-lower')), prediction[`${output}_lower`]);
-    assert.equal(Number(await page.locator('#estimate-interval').getAttribute('data-upper')), prediction[`${output}_upper`]);
+    assert.equal(
+      Number(await page.locator('#estimate-median').getAttribute('data-value')),
+      prediction[`${output}_median`],
+    );
+    assert.equal(
+      Number(await page.locator('#estimate-interval').getAttribute('data-lower')),
+      prediction[`${output}_lower`],
+    );
+    assert.equal(
+      Number(await page.locator('#estimate-interval').getAttribute('data-upper')),
+      prediction[`${output}_upper`],
+    );
     await whatIfResult(page, 25);
     assert.equal(await page.locator('#whatif-table thead th').count(), 5);
     await screenshot(page, 'interval-end-to-end');

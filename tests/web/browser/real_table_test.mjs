@@ -8,8 +8,21 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import {
-  Papa, fillField, launchBrowser, predictFile, predictRow, predictRows, readModelJson, screenshot, settledEstimate,
-  sharedData, skipWholeFile, startServer, train, whatIfResult, workDir,
+  Papa,
+  fillField,
+  launchBrowser,
+  predictFile,
+  predictRow,
+  predictRows,
+  readModelJson,
+  screenshot,
+  settledEstimate,
+  sharedData,
+  skipWholeFile,
+  startServer,
+  train,
+  whatIfResult,
+  workDir,
 } from './harness.mjs';
 
 const realCsv = sharedData('real/vgsales.csv');
@@ -38,8 +51,18 @@ function messageOf(name) {
 before(async () => {
   dir = await workDir('real');
   modelDir = join(dir, 'model');
-  await train(['--train', realCsv, '--target', 'Global_Sales', '--drop', 'Rank,Name,NA_Sales,EU_Sales,JP_Sales,Other_Sales',
-               '--epochs', '3', '--out', modelDir]);
+  await train([
+    '--train',
+    realCsv,
+    '--target',
+    'Global_Sales',
+    '--drop',
+    'Rank,Name,NA_Sales,EU_Sales,JP_Sales,Other_Sales',
+    '--epochs',
+    '3',
+    '--out',
+    modelDir,
+  ]);
   model = await readModelJson(modelDir);
   server = await startServer(modelDir);
   browser = await launchBrowser('real');
@@ -53,13 +76,15 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-test('the form is built from the metadata: a type-ahead list of the trained categories, the year\'s range', async () => {
+test("the form is built from the metadata: a type-ahead list of the trained categories, the year's range", async () => {
   const publisher = page.getByLabel('Publisher', { exact: true });
   const listId = await publisher.getAttribute('list');
   const options = await page.$$eval(`#${listId} option`, (list) => list.map((option) => option.value));
   assert.deepEqual(options, model.pipeline.features.find((feature) => feature.name === 'Publisher').categories);
-  assert.match(await page.locator('.field', { has: page.getByLabel('Year', { exact: true }) }).textContent(),
-               /Training range 1980 to 2020.*Leave empty if unknown/);
+  assert.match(
+    await page.locator('.field', { has: page.getByLabel('Year', { exact: true }) }).textContent(),
+    /Training range 1980 to 2020.*Leave empty if unknown/,
+  );
   // The number shown for a target that is not money carries no "$".
   assert.doesNotMatch(await page.locator('#estimate-value').textContent(), /\$/);
 });
@@ -72,8 +97,10 @@ test('filling the form gives exactly the number vgsales predict --row prints', a
 
 test('an unseen publisher shows the "other" note and is estimated as predict estimates it', async () => {
   const shown = await fillGame({ ...game, Publisher: 'Brand New Games Ltd' });
-  assert.match(await messageOf('Publisher').textContent(),
-               /“Brand New Games Ltd” is not one of the 50 Publisher values the model learned: it counts as “other”/);
+  assert.match(
+    await messageOf('Publisher').textContent(),
+    /“Brand New Games Ltd” is not one of the 50 Publisher values the model learned: it counts as “other”/,
+  );
   assert.equal(shown, await predictRow(modelDir, 'Platform=Wii,Year=2008,Genre=Sports,Publisher=Brand New Games Ltd'));
   await screenshot(page, 'real-unseen-category');
 });
@@ -101,10 +128,19 @@ test('what-if over the top genres: one point per category, each equal to predict
   await page.fill('#whatif-steps', '6');
   const steps = await whatIfResult(page, 6);
   const topGenres = model.pipeline.features[genreIndex].categories.slice(0, 6);
-  assert.deepEqual(steps.map((step) => step.x), topGenres);
-  assert.deepEqual(steps.map((step) => step.label), topGenres);
+  assert.deepEqual(
+    steps.map((step) => step.x),
+    topGenres,
+  );
+  assert.deepEqual(
+    steps.map((step) => step.label),
+    topGenres,
+  );
   const rows = steps.map((step) => header.map((name) => (name === 'Genre' ? step.x : game[name])));
-  assert.deepEqual(steps.map((step) => step.value), await predictRows(modelDir, header, rows, dir));
+  assert.deepEqual(
+    steps.map((step) => step.value),
+    await predictRows(modelDir, header, rows, dir),
+  );
   await page.locator('#what-if').scrollIntoViewIfNeeded();
   await screenshot(page, 'real-whatif-genre', { clip: await page.locator('#what-if').boundingBox() });
 });
@@ -117,7 +153,10 @@ test('what-if over the years: the training range in N steps, each equal to predi
   assert.equal(Number(steps[0].x), 1980);
   assert.equal(Number(steps[8].x), 2020);
   const rows = steps.map((step) => header.map((name) => (name === 'Year' ? step.x : game[name])));
-  assert.deepEqual(steps.map((step) => step.value), await predictRows(modelDir, header, rows, dir));
+  assert.deepEqual(
+    steps.map((step) => step.value),
+    await predictRows(modelDir, header, rows, dir),
+  );
   await screenshot(page, 'real-whatif-year', { clip: await page.locator('#what-if').boundingBox() });
 });
 
@@ -127,15 +166,25 @@ test('batch: the whole real table, quoted names with commas and N/A years, estim
   await page.setInputFiles('#batch-file', realCsv);
   await page.waitForSelector('#batch-status[data-state="ready"]', { timeout: 60000 });
   assert.equal(await page.locator('#batch-status').getAttribute('data-rows'), '16598');
-  assert.match(await page.locator('#batch-status').textContent(), /Ignored columns: Global_Sales \(the target\), Rank, Name/);
-  const shown = await page.$$eval('#batch-table td[data-value]', (cells) => cells.map((cell) => Number(cell.dataset.value)));
-  assert.deepEqual(shown, expected.slice(0, 500));  // the table shows the first 500; the download has them all
+  assert.match(
+    await page.locator('#batch-status').textContent(),
+    /Ignored columns: Global_Sales \(the target\), Rank, Name/,
+  );
+  const shown = await page.$$eval('#batch-table td[data-value]', (cells) =>
+    cells.map((cell) => Number(cell.dataset.value)),
+  );
+  assert.deepEqual(shown, expected.slice(0, 500)); // the table shows the first 500; the download has them all
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#batch-download')]);
-  const [downloadHeader, ...rows] = Papa.parse((await readFile(await download.path(), 'utf8')).trim(), { delimiter: ',' }).data;
+  const [downloadHeader, ...rows] = Papa.parse((await readFile(await download.path(), 'utf8')).trim(), {
+    delimiter: ',',
+  }).data;
   assert.equal(downloadHeader[downloadHeader.length - 1], 'predicted_Global_Sales');
   assert.equal(rows.length, 16598);
-  assert.deepEqual(rows.map((row) => Number(row[row.length - 1])), expected);
+  assert.deepEqual(
+    rows.map((row) => Number(row[row.length - 1])),
+    expected,
+  );
   const source = Papa.parse((await readFile(realCsv, 'utf8')).trim(), { delimiter: ',' }).data;
   const withComma = source.findIndex((row) => row[1].includes(','));
   assert.ok(withComma > 0, 'the real table has a name with a comma');

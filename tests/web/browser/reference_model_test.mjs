@@ -8,8 +8,23 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import {
-  Papa, addVersion, fillField, launchBrowser, predictFile, predictRow, predictRows, readModelJson, screenshot,
-  settledEstimate, sharedData, skipWholeFile, startServer, train, versionedBase, whatIfResult, workDir,
+  Papa,
+  addVersion,
+  fillField,
+  launchBrowser,
+  predictFile,
+  predictRow,
+  predictRows,
+  readModelJson,
+  screenshot,
+  settledEstimate,
+  sharedData,
+  skipWholeFile,
+  startServer,
+  train,
+  versionedBase,
+  whatIfResult,
+  workDir,
 } from './harness.mjs';
 
 const trainingCsv = sharedData('sales_data_training.csv');
@@ -49,10 +64,17 @@ after(async () => {
 });
 
 test('the page and its assets come with the security headers and run without a CSP violation', async () => {
-  for (const [path, type] of [['/', 'text/html'], ['/ui/app.js', 'text/javascript'], ['/ui/app.css', 'text/css']]) {
+  for (const [path, type] of [
+    ['/', 'text/html'],
+    ['/ui/app.js', 'text/javascript'],
+    ['/ui/app.css', 'text/css'],
+  ]) {
     const response = await fetch(`${server.url}${path}`);
     assert.equal(response.status, 200, path);
-    assert.ok(response.headers.get('content-type').startsWith(type), `${path}: ${response.headers.get('content-type')}`);
+    assert.ok(
+      response.headers.get('content-type').startsWith(type),
+      `${path}: ${response.headers.get('content-type')}`,
+    );
     const policy = response.headers.get('content-security-policy') ?? '';
     assert.match(policy, /^default-src 'self';/, path);
     assert.doesNotMatch(policy, /unsafe|https?:|\*/, path);
@@ -88,7 +110,7 @@ test('a bad value shows an inline error and sends nothing', async () => {
   const message = page.locator('#' + (await field.getAttribute('id')) + '-message');
   await assert.doesNotReject(message.filter({ hasText: '“four” is not a number' }).waitFor());
   assert.equal(await field.getAttribute('aria-invalid'), 'true');
-  await page.waitForTimeout(1000);  // four times the pause after typing that sends a request
+  await page.waitForTimeout(1000); // four times the pause after typing that sends a request
   assert.equal(watch.predictRequests, before, 'no :predict request for an invalid form');
   assert.equal(await page.locator('#estimate-value').getAttribute('data-state'), 'invalid');
   await screenshot(page, 'reference-invalid');
@@ -112,26 +134,46 @@ test('what-if: one point per step over the training range, each equal to predict
   // The other features stay at the form's values (the proposed product).
   const rows = steps.map((step) => proposedHeader.map((name, i) => (name === 'unit_price' ? step.x : proposedRow[i])));
   const expected = await predictRows(modelDir, proposedHeader, rows, dir);
-  assert.deepEqual(steps.map((step) => step.value), expected);
+  assert.deepEqual(
+    steps.map((step) => step.value),
+    expected,
+  );
   await page.locator('#what-if').scrollIntoViewIfNeeded();
   await screenshot(page, 'reference-whatif', { clip: await page.locator('#what-if').boundingBox() });
+  // The estimate and the what-if chart together: the README's picture (docs/images/web_page.png).
+  await page.evaluate(() => window.scrollTo(0, 0)); // boxes are then page coordinates, the estimate at the top
+  const whatIfBox = await page.locator('#what-if').boundingBox();
+  await screenshot(page, 'reference-overview', {
+    fullPage: true,
+    clip: { x: 0, y: 0, width: 1200, height: whatIfBox.y + whatIfBox.height },
+  });
 
   // A 0/1 feature: its two values.
   const sequel = model.pipeline.features.findIndex((feature) => feature.name === 'is_sequel');
   await page.selectOption('#whatif-feature', String(sequel));
   const both = await whatIfResult(page, 2);
-  assert.deepEqual(both.map((step) => step.x), ['0', '1']);
-  const sequelRows = both.map((step) => proposedHeader.map((name, i) => (name === 'is_sequel' ? step.x : proposedRow[i])));
-  assert.deepEqual(both.map((step) => step.value), await predictRows(modelDir, proposedHeader, sequelRows, dir));
+  assert.deepEqual(
+    both.map((step) => step.x),
+    ['0', '1'],
+  );
+  const sequelRows = both.map((step) =>
+    proposedHeader.map((name, i) => (name === 'is_sequel' ? step.x : proposedRow[i])),
+  );
+  assert.deepEqual(
+    both.map((step) => step.value),
+    await predictRows(modelDir, proposedHeader, sequelRows, dir),
+  );
 });
 
-test('batch: sales_data_test.csv (target column included) gives predict\'s 400 estimates, and the download has them', async () => {
+test("batch: sales_data_test.csv (target included) gives predict's 400 estimates; so does the download", async () => {
   const expected = await predictFile(modelDir, testCsv);
   assert.equal(expected.length, 400);
   await page.setInputFiles('#batch-file', testCsv);
   await page.waitForSelector('#batch-status[data-state="ready"]', { timeout: 30000 });
   assert.equal(await page.locator('#batch-status').getAttribute('data-rows'), '400');
-  const shown = await page.$$eval('#batch-table td.estimate', (cells) => cells.map((cell) => Number(cell.dataset.value)));
+  const shown = await page.$$eval('#batch-table td.estimate', (cells) =>
+    cells.map((cell) => Number(cell.dataset.value)),
+  );
   assert.deepEqual(shown, expected);
   await page.locator('#batch').scrollIntoViewIfNeeded();
   await screenshot(page, 'reference-batch');
@@ -160,12 +202,15 @@ test('a missing column is reported and nothing is sent', async () => {
 });
 
 test('every field has a label, and the form works from the keyboard', async () => {
-  const unlabelled = await page.$$eval('#fields input', (inputs) => inputs.filter((input) => input.labels.length === 0).length);
+  const unlabelled = await page.$$eval(
+    '#fields input',
+    (inputs) => inputs.filter((input) => input.labels.length === 0).length,
+  );
   assert.equal(unlabelled, 0);
   await page.getByLabel('critic_rating', { exact: true }).focus();
   await page.keyboard.press('Control+A');
   await page.keyboard.type('3');
-  await page.keyboard.press('Tab');  // to is_action, the next field
+  await page.keyboard.press('Tab'); // to is_action, the next field
   assert.equal(await page.evaluate(() => document.activeElement.dataset.feature), 'is_action');
   const wasChecked = await page.getByLabel('is_action', { exact: true }).isChecked();
   await page.keyboard.press('Space');
@@ -179,11 +224,16 @@ test('every field has a label, and the form works from the keyboard', async () =
   assert.equal(shown, await predictRow(modelDir, row.join(',')));
 });
 
-test('usable at a phone\'s width: one column, nothing wider than the screen', async () => {
+test("usable at a phone's width: one column, nothing wider than the screen", async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(300);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+  // Editing the last field, the estimate is still in sight (it sticks to the bottom of the screen).
+  await page.getByLabel('unit_price', { exact: true }).scrollIntoViewIfNeeded();
+  const estimate = await page.locator('#estimate-value').boundingBox();
+  assert.ok(estimate.y >= 0 && estimate.y + estimate.height <= 844, `the estimate is at y=${estimate.y}`);
+  await screenshot(page, 'reference-phone-form');
   await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, 'reference-phone', { fullPage: true });
   await page.setViewportSize({ width: 1200, height: 900 });

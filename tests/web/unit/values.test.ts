@@ -3,11 +3,32 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import type { FeatureInfo } from '../../../web/src/api';
-import { missingAllowed, readCategory, readCsvCell, readFormCell, readNumber, shortNumber } from '../../../web/src/values';
+import {
+  missingAllowed,
+  readCategory,
+  readCsvCell,
+  readFormCell,
+  readNumber,
+  shortNumber,
+} from '../../../web/src/values';
 
 const missing = ['', 'na', 'n/a', 'nan', 'null', 'tbd'];
-const rating: FeatureInfo = { name: 'critic_rating', kind: 'numeric', min: 2, max: 5, fill_value: 3.66, missing_indicator: false };
-const year: FeatureInfo = { name: 'Year', kind: 'numeric', min: 1980, max: 2020, fill_value: 2006.4, missing_indicator: true };
+const rating: FeatureInfo = {
+  name: 'critic_rating',
+  kind: 'numeric',
+  min: 2,
+  max: 5,
+  fill_value: 3.66,
+  missing_indicator: false,
+};
+const year: FeatureInfo = {
+  name: 'Year',
+  kind: 'numeric',
+  min: 1980,
+  max: 2020,
+  fill_value: 2006.4,
+  missing_indicator: true,
+};
 const genre: FeatureInfo = { name: 'Genre', kind: 'categorical', categories: ['Action', 'Sports'], rare_categories: 3 };
 
 test('numbers in plain decimal notation are read as the server reads them', () => {
@@ -43,14 +64,14 @@ test('categories: trained ones as they are, a new one counts as "other"', () => 
   assert.deepEqual(readCategory(' Sports ', genre, missing), { value: 'Sports' });
   const unseen = readCategory('Puzzle', genre, missing);
   assert.equal(unseen.value, 'Puzzle');
-  assert.match(unseen.note!, /“Puzzle” is not one of the 2 Genre values the model learned: it counts as “other”/);
+  assert.match(unseen.note!, /“Puzzle” is not one of the 2 Genre values the model learned: it counts as “other”/u);
   assert.ok(readCategory('sports', genre, missing).note, 'categories are matched case-sensitively');
   assert.deepEqual(readCategory('NA', genre, missing), { value: null });
 });
 
 test('CSV cells are checked, then sent as the text they are', () => {
   assert.deepEqual(readCsvCell('4.50', rating, missing), { value: '4.50' });
-  assert.deepEqual(readCsvCell('', rating, missing), { value: '' });  // predict --input imputes it too
+  assert.deepEqual(readCsvCell('', rating, missing), { value: '' }); // predict --input imputes it too
   assert.ok(readCsvCell('four', rating, missing).error);
   assert.deepEqual(readCsvCell('Wii, and more', genre, missing), { value: 'Wii, and more' });
 });

@@ -31,8 +31,11 @@ test('a 0/1 feature takes 0 and 1; a category its N most frequent values', () =>
   assert.equal(planWhatIf(features, 2, 25).values.length, 4);
 });
 
-test('each row holds the form\'s values with the chosen feature replaced, in the model\'s order', () => {
+test("each row holds the form's values with the chosen feature replaced, in the model's order", () => {
   const plan = planWhatIf(features, 2, 2);
   const rows = whatIfRows(features, { price: 44.99, is_sequel: 1, genre: 'Racing' }, plan);
-  assert.deepEqual(rows, [[44.99, 1, 'Action'], [44.99, 1, 'Sports']]);
+  assert.deepEqual(rows, [
+    [44.99, 1, 'Action'],
+    [44.99, 1, 'Sports'],
+  ]);
 });
