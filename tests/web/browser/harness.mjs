@@ -104,6 +104,9 @@ export async function startServer(base, { name = 'vgsales', extra = [] } = {}) {
     ['serve', '--model_base_path', base, '--model_name', name, '--host', '127.0.0.1', '--port', '0', ...extra],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  // Never outlive the test, even when it fails before stopping the server.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
   let log = '';
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`vgsales serve did not start:\n${log}`)), 30000);
@@ -121,6 +124,7 @@ export async function startServer(base, { name = 'vgsales', extra = [] } = {}) {
     url: `http://127.0.0.1:${port}`,
     log: () => log,
     async stop() {
+      process.off('exit', killOnExit);
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');

@@ -214,7 +214,16 @@ test('the interval end to end, once the served model has one', async (t) => {
       await page.$$eval('#fields input[data-feature]', (inputs) =>
         inputs.map((input) => [
           input.dataset.feature,
-          input.type === 'checkbox' ? (input.checked ? 1 : 0) : Number(input.value),
+          // As the page sends them: 0/1, a category's text, a number, or null for an empty field.
+          input.type === 'checkbox'
+            ? input.checked
+              ? 1
+              : 0
+            : input.hasAttribute('list')
+              ? input.value
+              : input.value.trim() === ''
+                ? null
+                : Number(input.value),
         ]),
       ),
     );
