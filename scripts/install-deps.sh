@@ -20,6 +20,9 @@ build_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   file                  # CPack's Debian packages: dpkg-shlibdeps (from build-essential's dpkg-dev) and file(1)
 )
+# Node.js and npm build the web page the server compiles in (scripts/build-web.sh). Debian's, unless the machine
+# already has both (a newer Node.js from elsewhere ships its own npm, which Debian's npm package would clash with).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then build_packages+=(nodejs npm); fi
 test_packages=(
   python3-torch python3-onnx python3-opencv python3-sklearn python3-protobuf python3-pandas python3-numpy
   python3-pil           # an independent PNG reader for the plot test
@@ -27,7 +30,7 @@ test_packages=(
   time                  # /usr/bin/time -v: peak RSS in bench/run.sh
   clang libclang-rt-14-dev  # libFuzzer and clang's sanitizer runtimes for scripts/fuzz.sh
   python3-venv          # the checker environment of scripts/install-checkers.sh (TensorFlow, TensorBoard, ...)
-  chromium              # TensorBoard's web page in a real browser (tests/engines), driven by Playwright
+  chromium              # real-browser tests: TensorBoard's page (tests/engines) and ours (tests/web)
   hyperfine             # whole-process start-up times in bench/startup.sh
 )
 

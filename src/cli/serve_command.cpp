@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/flag_table.h"
 #include "model/predictor.h"
 #include "serve/model_server.h"
 
@@ -13,10 +14,8 @@ namespace {
 
 // A server limit as a flag: help and bounds from its HttpLimitFlag, the default from HttpLimits.
 template <typename Value>
-void add_limit_option(CLI::App& command, const serve::HttpLimitFlag& flag, Value& value) {
-  // Integral bounds for integral limits, so the help reads [1 - 1048576] rather than floats.
-  const auto range = CLI::Range(static_cast<Value>(flag.min), static_cast<Value>(flag.max));
-  command.add_option(flag.flag, value, flag.help)->capture_default_str()->check(range);
+void add_limit_flag(FlagTable& flags, const serve::HttpLimitFlag& flag, const char* value_name, Value& value) {
+  flags.bounded<Value>(flag.flag, value_name, value, static_cast<Value>(flag.min), static_cast<Value>(flag.max), flag.help);
 }
 
 }  // namespace
@@ -25,38 +24,34 @@ void register_serve_command(CLI::App& app, CommandAction& chosen) {
   auto options = std::make_shared<serve::ModelServerOptions>();
   CLI::App* command = app.add_subcommand(
       "serve", "Serve a model over TF Serving's REST API (GET /v1/models/NAME, POST /v1/models/NAME:predict)");
-  command->add_option("--model_base_path", options->model_base_path,
-                      "folder of numbered versions (BASE/1, BASE/2, ...; the highest is served) or one model "
-                      "directory; default: AIP_STORAGE_URI when it is a local path");
-  command->add_option("--model_name", options->model_name, "the NAME in /v1/models/NAME")->required();
-  command->add_option("--host", options->host, "address to listen on")->capture_default_str();
-  command->add_option("--port", options->port, "REST port (0: any free port; AIP_HTTP_PORT wins under Vertex AI)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 65535));
-  command->add_option("--threads", options->threads, "I/O threads, each also running predictions")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 256));
-  command->add_option("--poll-seconds", options->poll_seconds, "how often to look for a new version (0: never)")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
-  command->add_option("--max-body-bytes", options->max_body_bytes, "larger request bodies get a 400")
-      ->capture_default_str();
-  command->add_option("--access-log", options->access_log, "JSON-lines access log: a file, or - for stdout");
-  command->add_option("--idle-timeout-seconds", options->idle_timeout_seconds,
-                      "close a keep-alive connection idle this long")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  command->add_option("--drain-timeout-seconds", options->drain_timeout_seconds,
-                      "on SIGTERM/SIGINT, how long requests in flight may still take")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  add_limit_option(*command, serve::kMaxConnectionsFlag, options->limits.max_connections);
-  add_limit_option(*command, serve::kHeaderTimeoutFlag, options->limits.header_timeout_seconds);
-  add_limit_option(*command, serve::kBodyTimeoutFlag, options->limits.body_timeout_seconds);
-  add_limit_option(*command, serve::kWriteTimeoutFlag, options->limits.write_timeout_seconds);
-  add_limit_option(*command, serve::kMaxHeaderBytesFlag, options->limits.max_header_bytes);
-  add_limit_option(*command, serve::kMaxUrlBytesFlag, options->limits.max_url_bytes);
-  command->callback([options, &chosen] {
+  FlagTable flags(command);
+  flags.described("--model_base_path", "BASE", options->model_base_path, "`AIP_STORAGE_URI` if local",
+                  "folder of numbered versions (`BASE/1`, `BASE/2`, ...; the highest that loads is served) or one model "
+                  "directory");
+  flags.required("--model_name", "NAME", options->model_name, "the `NAME` in `/v1/models/NAME`");
+  flags.option("--host", "ADDRESS", options->host, "address to listen on");
+  flags.bounded("--port", "N", options->port, 0, 65535,
+                "REST port; 0 picks a free one (logged as `listening on HOST:PORT`); `AIP_HTTP_PORT` wins under Vertex AI");
+  flags.bounded("--threads", "N", options->threads, 1, 256, "I/O threads, each also running predictions");
+  flags.bounded("--poll-seconds", "S", options->poll_seconds, 0.0, 86400.0,
+                "how often BASE is scanned for a new version (0 = never)");
+  flags.bounded<std::size_t>("--max-body-bytes", "B", options->max_body_bytes, 1, std::size_t{1} << 31,
+                             "larger request bodies get a 400");
+  flags.described("--access-log", "FILE|-", options->access_log, "off", "JSON-lines access log (`-` = stdout)");
+  flags.bounded("--idle-timeout-seconds", "S", options->idle_timeout_seconds, 0.001, 86400.0,
+                "close keep-alive connections idle this long");
+  flags.bounded("--drain-timeout-seconds", "S", options->drain_timeout_seconds, 0.001, 3600.0,
+                "on SIGTERM/SIGINT, how long in-flight requests may still take before exit 0");
+  add_limit_flag(flags, serve::kMaxConnectionsFlag, "N", options->limits.max_connections);
+  add_limit_flag(flags, serve::kHeaderTimeoutFlag, "S", options->limits.header_timeout_seconds);
+  add_limit_flag(flags, serve::kBodyTimeoutFlag, "S", options->limits.body_timeout_seconds);
+  add_limit_flag(flags, serve::kWriteTimeoutFlag, "S", options->limits.write_timeout_seconds);
+  add_limit_flag(flags, serve::kMaxHeaderBytesFlag, "B", options->limits.max_header_bytes);
+  add_limit_flag(flags, serve::kMaxUrlBytesFlag, "B", options->limits.max_url_bytes);
+  auto no_ui = std::make_shared<bool>(false);
+  flags.flag("--no-ui", *no_ui, "answer no web page: `GET /` and `/ui/...` are 404, the REST API is unchanged");
+  command->callback([options, no_ui, &chosen] {
+    options->serve_ui = !*no_ui;
     chosen = [options]() -> Result<void> {
       VGSALES_TRY(serve::apply_vertex_environment(*options, [](const char* name) { return std::getenv(name); }));
       return serve::run_model_server(*options, load_predictor, [](const std::string& line) {

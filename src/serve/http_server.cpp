@@ -246,6 +246,7 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.set(http::field::server, "vgsales");
     response_.set(http::field::content_type, answer.content_type);
     if (!answer.allow.empty()) response_.set(http::field::allow, answer.allow);
+    for (const auto& [name, value] : answer.headers) response_.set(name, value);
     response_.body() = std::move(answer.body);
     response_.keep_alive(keep_alive_);
     response_.prepare_payload();

@@ -105,7 +105,8 @@ Result<void> run_model_server(const ModelServerOptions& options, const Predictor
     const auto model = versions.current();
     return model ? model->version : 0;
   };
-  const RestHandler handler({options.model_name, options.vertex_health_route, options.vertex_predict_route},
+  const RestHandler handler({options.model_name, options.vertex_health_route, options.vertex_predict_route,
+                             options.serve_ui},
                             [&versions] { return versions.current(); },
                             [&metrics, &live_version] { return metrics.render(live_version()); });
 
@@ -125,6 +126,7 @@ Result<void> run_model_server(const ModelServerOptions& options, const Predictor
   if (!options.vertex_predict_route.empty()) {
     routes += ", Vertex AI health " + options.vertex_health_route + " and predict " + options.vertex_predict_route;
   }
+  if (options.serve_ui) routes += ", the web page at /";
   log("listening on " + options.host + ":" + std::to_string(server->port()) + " (" + routes + ")");
   server->run();
   versions.stop_polling();

@@ -25,6 +25,7 @@ struct ModelServerOptions {
   double idle_timeout_seconds = 60;   // a keep-alive connection without a request is closed after this
   double drain_timeout_seconds = 10;  // on SIGTERM/SIGINT, how long requests in flight may take
   HttpLimits limits;                  // connections, timeouts and sizes that hostile clients cannot exceed
+  bool serve_ui = true;  // the web page at GET / and /ui/ (--no-ui: off)
   // Filled from AIP_HEALTH_ROUTE / AIP_PREDICT_ROUTE by apply_vertex_environment.
   std::string vertex_health_route;
   std::string vertex_predict_route;

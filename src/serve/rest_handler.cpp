@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "serve/metrics.h"
+#include "serve/model_description.h"
+#include "serve/ui_assets.h"
 
 namespace vgsales::serve {
 
@@ -177,8 +179,6 @@ Route parse_model_path(std::string_view path) {
   }
   return route;
 }
-
-const char* feature_kind_name(ColumnType type) { return column_type_name(type); }
 
 // One request decoded into raw cells, row-major [rows][features], pointing into the parsed document.
 struct DecodedRequest {
@@ -450,6 +450,8 @@ RestResponse RestHandler::dispatch(const RestRequest& request) const {
     return response;
   }
 
+  if (options_.serve_ui && is_ui_path(path)) return web_page(request.method, path);
+
   const Route route = parse_model_path(path);
   const auto unknown_model = [&](std::string label) {
     return make_error_response(RestErrorKind::not_found,
@@ -509,6 +511,28 @@ RestResponse RestHandler::model_status(const std::string& version_text) const {
   response.route = "status";
   response.body = "{\"model_version_status\": [{\"version\": \"" + std::to_string(model->version) +
                   "\", \"state\": \"AVAILABLE\", \"status\": {\"error_code\": \"OK\", \"error_message\": \"\"}}]}";
+  return response;
+}
+
+RestResponse RestHandler::web_page(std::string_view method, std::string_view path) const {
+  if (method != "GET") {
+    RestResponse response = make_error_response(
+        RestErrorKind::method_not_allowed,
+        "Malformed request: " + std::string(method) + " " + std::string(path) + " (use GET)", "ui");
+    response.allow = "GET";
+    return response;
+  }
+  RestResponse response;
+  response.route = "ui";
+  if (path == kUiConfigPath) {
+    response.body = "{\"model_name\": " + json_string(options_.model_name) + "}";
+  } else if (const auto asset = find_ui_asset(path)) {
+    response.body = std::string(asset->body);
+    response.content_type = std::string(asset->content_type);
+  } else {
+    return make_error_response(RestErrorKind::not_found, "Malformed request: GET " + std::string(path), "ui");
+  }
+  response.headers = ui_response_headers();
   return response;
 }
 
@@ -583,17 +607,9 @@ RestResponse RestHandler::model_metadata(const std::string& model_name, const st
   writer.StartArray();
   for (const auto& feature : pipeline.features()) writer.String(feature.name.c_str());
   writer.EndArray();
-  writer.Key("features");
-  writer.StartArray();
-  for (const auto& feature : pipeline.features()) {
-    writer.StartObject();
-    writer.Key("name");
-    writer.String(feature.name.c_str());
-    writer.Key("kind");
-    writer.String(feature_kind_name(feature.type));
-    writer.EndObject();
-  }
-  writer.EndArray();
+  // Also vgsales's: each feature as a form needs it, and the model card (model_description.h).
+  write_feature_descriptions(writer, pipeline);
+  write_model_card(writer, model_metadata, (*model)->version);
   writer.Key("target_name");
   writer.String(pipeline.target().c_str());
   writer.EndObject();

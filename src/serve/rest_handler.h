@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/result.h"
 #include "serve/version_manager.h"
@@ -39,6 +41,7 @@ struct RestResponse {
   std::string body;
   std::string content_type = "application/json";
   std::string allow;         // the Allow header for 405 answers
+  std::vector<std::pair<std::string, std::string>> headers;  // further headers (the web page's security headers)
   std::string route = "other";  // a fixed label for metrics and the access log
   std::size_t instances = 0;    // rows predicted, for the instances-per-request histogram
 };
@@ -51,6 +54,8 @@ struct RestHandlerOptions {
   // Vertex AI routes (AIP_HEALTH_ROUTE, AIP_PREDICT_ROUTE); empty when not running under Vertex.
   std::string vertex_health_route;
   std::string vertex_predict_route;
+  // The web page at GET / and its assets under /ui/ (serve --no-ui turns it off: those paths are then 404).
+  bool serve_ui = false;
 };
 
 // The name TF Serving gives the only signature; requests naming another get a 400.
@@ -73,6 +78,7 @@ class RestHandler {
  private:
   RestResponse dispatch(const RestRequest& request) const;
   RestResponse model_status(const std::string& version_text) const;
+  RestResponse web_page(std::string_view method, std::string_view path) const;
   RestResponse model_metadata(const std::string& model_name, const std::string& version_text) const;
   RestResponse predict(const std::string& model_name, const std::string& version_text, std::string_view body,
                        std::string route) const;

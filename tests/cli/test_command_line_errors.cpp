@@ -62,9 +62,11 @@ TEST(CommandLineErrors, BoundsAreStatedShortly) {
   EXPECT_EQ(usage_error(train + "--epochs 2000000"),
             "--epochs: 2000000 is above the maximum 1,000,000; see 'vgsales train --help'");
   EXPECT_EQ(usage_error(train + "--test-split nan"), "--test-split: 'nan' is not a number; see 'vgsales train --help'");
-  // Flags checked by CLI11's own validators (CLI::Range, NonNegativeNumber, IsMember) read the same way.
-  EXPECT_EQ(usage_error("serve --model_name m --port 99999"), "--port: 99999 is above the maximum 65535");
-  EXPECT_EQ(usage_error("serve --model_name m --poll-seconds -1"), "--poll-seconds: -1 is below the minimum 0");
+  EXPECT_EQ(usage_error("serve --model_name m --port 99999"),
+            "--port: 99999 is above the maximum 65,535; see 'vgsales serve --help'");
+  EXPECT_EQ(usage_error("serve --model_name m --poll-seconds -1"),
+            "--poll-seconds: -1 is below the minimum 0; see 'vgsales serve --help'");
+  // Flags checked by CLI11's own validators (IsMember) read the same way.
   EXPECT_EQ(usage_error("predict --model m --input x --format xml"), "--format: 'xml' is not one of csv, json");
   EXPECT_EQ(usage_error(train + "--delimiter '|'"),
             "--delimiter: '|' is not one of auto, ',', ';', tab; see 'vgsales train --help'");

@@ -22,6 +22,8 @@ class FakePredictor : public Predictor {
     metadata_.pipeline = std::move(pipeline);
     metadata_.output_name = "earnings";
   }
+  // With a whole model.json's contents (metrics, baselines, training), for the model card.
+  FakePredictor(ModelMetadata metadata, float offset) : metadata_(std::move(metadata)), offset_(offset) {}
   const ModelMetadata& metadata() const override { return metadata_; }
 
   // With an interval (give_interval()): the median is the sum too, and the bounds are 1 below and 2 above it.

@@ -4,8 +4,14 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <cmath>
+#include <regex>
+#include <set>
+
+#include "data/table.h"
 #include "serve/metrics.h"
 #include "serve/fake_predictor.h"
+#include "serve/ui_assets.h"
 
 namespace vgsales::serve {
 namespace {
@@ -28,7 +34,10 @@ std::string error_of(const RestResponse& response) {
 class ServeRestHandlerTest : public ::testing::Test {
  protected:
   void serve(FeaturePipeline pipeline, long long version = 3) {
-    predictor_ = std::make_shared<FakePredictor>(std::move(pipeline), 0.0f);
+    serve_predictor(std::make_shared<FakePredictor>(std::move(pipeline), 0.0f), version);
+  }
+  void serve_predictor(std::shared_ptr<FakePredictor> predictor, long long version = 3) {
+    predictor_ = std::move(predictor);
     auto model = std::make_shared<ServedModel>();
     model->version = version;
     model->predictor = predictor_;
@@ -356,6 +365,242 @@ TEST_F(ServeRestHandlerTest, FuzzerFindingsStayFixed) {
   const RestResponse overflow = predict(::vgsales::testing::read_text_file(folder / "float-overflow-80e60").substr(32));
   EXPECT_EQ(overflow.status, 400);
   EXPECT_NE(error_of(overflow).find("column 'user_rating'"), std::string::npos) << overflow.body;
+}
+
+// A pipeline fitted by the real code on a small table: platform (categorical, 4 values, a vocabulary of 2 so 2 are
+// rare), flag (0/1), score (numeric, one missing cell).
+FeaturePipeline fitted_games_pipeline(const ::vgsales::testing::TemporaryDirectory& dir) {
+  std::string text = "platform,flag,score,total_earnings\n";
+  const char* platforms[] = {"Wii", "PS4", "Wii", "X360", "Wii", "PS4", "DS", "Wii"};
+  for (int i = 0; i < 40; ++i) {
+    text += std::string(platforms[i % 8]) + "," + std::to_string(i % 2) + "," +
+            (i == 5 ? std::string("N/A") : std::to_string(1 + i % 5)) + "," + std::to_string(100 + i) + "\n";
+  }
+  auto table = load_table(::vgsales::testing::write_text_file(dir / "games.csv", text));
+  EXPECT_TRUE(table.ok()) << table.error().message;
+  auto pipeline = fit_feature_encoding(*table, PipelineFitOptions{.target = "total_earnings", .max_categories = 2});
+  EXPECT_TRUE(pipeline.ok()) << pipeline.error().message;
+  return std::move(pipeline).value();
+}
+
+TEST_F(ServeRestHandlerTest, MetadataDescribesEachFeatureAsAFormNeedsIt) {
+  ::vgsales::testing::TemporaryDirectory dir;
+  const FeaturePipeline pipeline = fitted_games_pipeline(dir);
+  serve(pipeline);
+  const auto response = get("/v1/models/vgsales/metadata");
+  ASSERT_EQ(response.status, 200) << response.body;
+  auto doc = parse(response.body);
+  const auto& metadata = doc["metadata"];
+  // TF Serving's part and the earlier vgsales fields stay as they were.
+  EXPECT_TRUE(metadata["signature_def"]["signature_def"].HasMember("serving_default"));
+  EXPECT_STREQ(metadata["target_name"].GetString(), "total_earnings");
+  ASSERT_EQ(metadata["feature_names"].Size(), 3u);
+
+  const auto& features = metadata["features"];
+  ASSERT_EQ(features.Size(), pipeline.features().size());
+  for (rapidjson::SizeType i = 0; i < features.Size(); ++i) {
+    const FeatureSpec& spec = pipeline.features()[i];
+    const auto& feature = features[i];
+    EXPECT_EQ(feature["name"].GetString(), spec.name);
+    EXPECT_EQ(feature["kind"].GetString(), std::string(column_type_name(spec.type)));
+    if (spec.type == ColumnType::categorical) {
+      EXPECT_FALSE(feature.HasMember("min"));
+      ASSERT_EQ(feature["categories"].Size(), spec.categories.size());
+      for (rapidjson::SizeType c = 0; c < spec.categories.size(); ++c)
+        EXPECT_EQ(feature["categories"][c].GetString(), spec.categories[c]);
+      EXPECT_EQ(feature["rare_categories"].GetUint64(), spec.rare_categories.size());
+    } else {
+      EXPECT_FALSE(feature.HasMember("categories"));
+      EXPECT_DOUBLE_EQ(feature["min"].GetDouble(), spec.min);
+      EXPECT_DOUBLE_EQ(feature["max"].GetDouble(), spec.max);
+      EXPECT_DOUBLE_EQ(feature["fill_value"].GetDouble(), spec.fill_value);
+      EXPECT_EQ(feature["missing_indicator"].GetBool(), spec.missing_indicator);
+    }
+  }
+  // What the table says, independently of the pipeline: the two most frequent platforms, most frequent first, and
+  // two rarer ones; a 0/1 column from 0 to 1; a score from 1 to 5 with a missing cell.
+  EXPECT_STREQ(features[0]["kind"].GetString(), "categorical");
+  EXPECT_STREQ(features[0]["categories"][0].GetString(), "Wii");
+  EXPECT_STREQ(features[0]["categories"][1].GetString(), "PS4");
+  EXPECT_EQ(features[0]["rare_categories"].GetInt(), 2);
+  EXPECT_STREQ(features[1]["kind"].GetString(), "boolean");
+  EXPECT_EQ(features[1]["max"].GetDouble(), 1.0);
+  EXPECT_DOUBLE_EQ(features[1]["fill_value"].GetDouble(), 0.5);
+  EXPECT_STREQ(features[2]["kind"].GetString(), "numeric");
+  EXPECT_EQ(features[2]["min"].GetDouble(), 1.0);
+  EXPECT_EQ(features[2]["max"].GetDouble(), 5.0);
+  EXPECT_TRUE(features[2]["missing_indicator"].GetBool());
+
+  std::set<std::string> spellings;
+  for (const auto& spelling : metadata["missing_values"].GetArray()) spellings.insert(spelling.GetString());
+  EXPECT_EQ(spellings, (std::set<std::string>{"", "na", "n/a", "nan", "null", "tbd"}));
+}
+
+ModelMetadata trained_metadata(FeaturePipeline pipeline) {
+  ModelMetadata metadata;
+  metadata.pipeline = std::move(pipeline);
+  metadata.output_name = "earnings";
+  metadata.created = "2026-05-04T03:02:01Z";
+  metadata.train_file = "games.csv";
+  metadata.rows = {{"train", 900}, {"validation", 100}, {"test", 400}};
+  metadata.epochs_run = 12;
+  metadata.best_epoch = 9;
+  metadata.status = "stopped_early";
+  metadata.training_seconds = 1.5;
+  metadata.settings.hidden_layers = {8, 4};
+  metadata.settings.learning_rate = 0.01;
+  metadata.settings.batch_size = 16;
+  metadata.settings.validation_split = 0.1;
+  metadata.settings.target_transform = "log1p";
+  metadata.metrics["test"] = SplitMetrics{.rmse = 1805.5, .mae = 1200.25, .mape = 3.5, .r2 = 0.75, .rows = 400};
+  metadata.metrics["train"] = SplitMetrics{.rmse = 1500, .mae = 1000, .mape = NAN, .r2 = 0.8, .rows = 900};
+  metadata.baselines["mean"] = SplitMetrics{.rmse = 46971, .mae = 36018, .mape = 40, .r2 = -0.004, .rows = 400};
+  metadata.baselines["linear"] = SplitMetrics{.rmse = 10844, .mae = 7551, .mape = 9, .r2 = 0.95, .rows = 400};
+  return metadata;
+}
+
+TEST_F(ServeRestHandlerTest, MetadataCarriesTheModelCard) {
+  ::vgsales::testing::TemporaryDirectory dir;
+  serve_predictor(std::make_shared<FakePredictor>(trained_metadata(fitted_games_pipeline(dir)), 0.0f), 7);
+  const auto response = get("/v1/models/vgsales/metadata");
+  ASSERT_EQ(response.status, 200) << response.body;
+  auto doc = parse(response.body);
+  const auto& card = doc["metadata"]["model_card"];
+  EXPECT_STREQ(card["target_name"].GetString(), "total_earnings");
+  EXPECT_STREQ(card["output_name"].GetString(), "earnings");
+  EXPECT_STREQ(card["target_unit"].GetString(), "$");  // "earnings" is money by target_units.h's rule
+  EXPECT_STREQ(card["created"].GetString(), "2026-05-04T03:02:01Z");
+  EXPECT_EQ(card["version"].GetInt64(), 7);  // the version served, not one written in model.json
+  EXPECT_STREQ(card["train_file"].GetString(), "games.csv");
+  EXPECT_EQ(card["rows"]["validation"].GetInt64(), 100);
+  EXPECT_DOUBLE_EQ(card["metrics"]["test"]["rmse"].GetDouble(), 1805.5);
+  EXPECT_DOUBLE_EQ(card["metrics"]["test"]["mae"].GetDouble(), 1200.25);
+  EXPECT_DOUBLE_EQ(card["metrics"]["test"]["r2"].GetDouble(), 0.75);
+  EXPECT_DOUBLE_EQ(card["metrics"]["test"]["mape"].GetDouble(), 3.5);
+  EXPECT_EQ(card["metrics"]["test"]["rows"].GetInt64(), 400);
+  EXPECT_TRUE(card["metrics"]["train"]["mape"].IsNull());  // JSON has no NaN
+  EXPECT_DOUBLE_EQ(card["baselines"]["mean"]["rmse"].GetDouble(), 46971);
+  EXPECT_DOUBLE_EQ(card["baselines"]["linear"]["r2"].GetDouble(), 0.95);
+  const auto& training = card["training"];
+  EXPECT_EQ(training["epochs_run"].GetInt(), 12);
+  EXPECT_EQ(training["kept_epoch"].GetInt(), 9);
+  EXPECT_STREQ(training["status"].GetString(), "stopped_early");
+  ASSERT_EQ(training["layers"].Size(), 2u);
+  EXPECT_EQ(training["layers"][0].GetInt(), 8);
+  EXPECT_DOUBLE_EQ(training["learning_rate"].GetDouble(), 0.01);
+  EXPECT_EQ(training["batch_size"].GetInt(), 16);
+  EXPECT_EQ(training["seed"].GetInt64(), 42);
+  EXPECT_DOUBLE_EQ(training["validation_split"].GetDouble(), 0.1);
+  EXPECT_STREQ(training["target_transform"].GetString(), "log1p");
+  EXPECT_TRUE(card["interval"].IsNull());
+}
+
+TEST_F(ServeRestHandlerTest, ModelCardUnitIsEmptyForATargetThatIsNotMoney) {
+  serve(FeaturePipeline({FeatureSpec{.name = "Year", .type = ColumnType::numeric, .min = 1980, .max = 2020}},
+                        "Global_Sales", MissingValueSet({"", "N/A"})));
+  auto doc = parse(get("/v1/models/vgsales/metadata").body);
+  EXPECT_STREQ(doc["metadata"]["model_card"]["target_unit"].GetString(), "");
+  EXPECT_STREQ(doc["metadata"]["model_card"]["target_name"].GetString(), "Global_Sales");
+  ASSERT_EQ(doc["metadata"]["missing_values"].Size(), 2u);
+  EXPECT_STREQ(doc["metadata"]["missing_values"][1].GetString(), "n/a");
+}
+
+std::string header_value(const RestResponse& response, const std::string& name) {
+  for (const auto& [key, value] : response.headers)
+    if (key == name) return value;
+  return "<absent>";
+}
+
+class ServeWebPageTest : public ServeRestHandlerTest {
+ protected:
+  RestHandler page_handler_{RestHandlerOptions{"vgsales", "/health", "/vertex/predict", /*serve_ui=*/true},
+                            [this] { return model_; }, nullptr};
+  RestResponse page_get(const std::string& target) const { return page_handler_.handle({"GET", target, ""}); }
+};
+
+TEST_F(ServeWebPageTest, ThePageAtTheRootWithItsSecurityHeaders) {
+  const auto page = page_get("/");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(page.route, "ui");
+  EXPECT_NE(page.body.find("<!doctype html>"), std::string::npos);
+  const std::string policy = header_value(page, "Content-Security-Policy");
+  EXPECT_EQ(policy.rfind("default-src 'self';", 0), 0u) << policy;
+  EXPECT_NE(policy.find("script-src 'self'"), std::string::npos);
+  EXPECT_EQ(policy.find("unsafe"), std::string::npos);   // no inline scripts or styles, no eval
+  EXPECT_EQ(policy.find("http"), std::string::npos);     // no other origin
+  EXPECT_EQ(header_value(page, "X-Content-Type-Options"), "nosniff");
+  // The page works before any model is loaded: it is not a model route.
+  EXPECT_EQ(model_, nullptr);
+}
+
+TEST_F(ServeWebPageTest, EveryAssetThePageNamesIsServedWithItsType) {
+  const auto page = page_get("/");
+  const std::regex reference(R"re((?:src|href)="(/ui/[^"]+)")re");
+  std::set<std::string> assets;
+  for (std::sregex_iterator it(page.body.begin(), page.body.end(), reference), end; it != end; ++it)
+    assets.insert((*it)[1]);
+  EXPECT_TRUE(assets.count("/ui/app.js")) << page.body;
+  EXPECT_TRUE(assets.count("/ui/app.css")) << page.body;
+  const std::map<std::string, std::string> types = {{".js", "text/javascript; charset=utf-8"},
+                                                    {".css", "text/css; charset=utf-8"},
+                                                    {".svg", "image/svg+xml"},
+                                                    {".txt", "text/plain; charset=utf-8"}};
+  for (const auto& asset : assets) {
+    const auto response = page_get(asset);
+    ASSERT_EQ(response.status, 200) << asset;
+    EXPECT_FALSE(response.body.empty()) << asset;
+    EXPECT_EQ(response.content_type, types.at(asset.substr(asset.rfind('.')))) << asset;
+    EXPECT_EQ(header_value(response, "Content-Security-Policy"), std::string(kUiContentSecurityPolicy)) << asset;
+    EXPECT_EQ(header_value(response, "X-Content-Type-Options"), "nosniff") << asset;
+  }
+}
+
+TEST_F(ServeWebPageTest, ConfigNamesTheServedModel) {
+  const auto config = page_get("/ui/config.json");
+  ASSERT_EQ(config.status, 200);
+  EXPECT_EQ(config.content_type, "application/json");
+  EXPECT_EQ(parse(config.body)["model_name"].GetString(), std::string("vgsales"));
+  EXPECT_EQ(header_value(config, "X-Content-Type-Options"), "nosniff");
+}
+
+TEST_F(ServeWebPageTest, UnknownAssetsAndOtherMethods) {
+  for (const std::string target : {"/ui/", "/ui/nope.js", "/ui/../index.html", "/ui/app.js/x", "/index.html"}) {
+    const auto response = page_get(target);
+    EXPECT_EQ(response.status, 404) << target;
+    EXPECT_NE(error_of(response).find("Malformed request"), std::string::npos) << target;
+  }
+  const auto post_page = page_handler_.handle({"POST", "/", "{}"});
+  EXPECT_EQ(post_page.status, 405);
+  EXPECT_EQ(post_page.allow, "GET");
+  EXPECT_EQ(page_get("/?utm=x").status, 200);  // a query string does not change the path
+}
+
+TEST_F(ServeWebPageTest, TheApiAndVertexRoutesWorkBesideThePage) {
+  serve(testing::mixed_pipeline());
+  EXPECT_EQ(page_get("/v1/models/vgsales").status, 200);
+  EXPECT_EQ(page_get("/v1/models/vgsales/metadata").status, 200);
+  EXPECT_EQ(page_get("/health").status, 200);
+  const auto vertex = page_handler_.handle(
+      {"POST", "/vertex/predict", R"({"instances": [[1, 2, "Action", 0]]})"});
+  EXPECT_EQ(vertex.status, 200) << vertex.body;
+  EXPECT_TRUE(vertex.headers.empty());  // the page's headers are the page's alone
+}
+
+TEST_F(ServeRestHandlerTest, NoUiAnswersNotFoundForThePage) {
+  // The fixture's handler is built as `serve --no-ui` builds it.
+  for (const std::string target : {"/", "/ui/app.js", "/ui/config.json"}) {
+    EXPECT_EQ(get(target).status, 404) << target;
+  }
+}
+
+TEST(ServeUiHandlerTest, VertexRoutesWinOverThePage) {
+  // A Vertex AI route may be any path, even "/": it keeps working when the page is on.
+  RestHandler handler({"m", "/", "/ui/predict", /*serve_ui=*/true},
+                      [] { return std::shared_ptr<const ServedModel>(); }, nullptr);
+  EXPECT_EQ(handler.handle({"GET", "/", ""}).route, "health");
+  EXPECT_EQ(handler.handle({"POST", "/ui/predict", "{}"}).route, "vertex_predict");
+  EXPECT_EQ(handler.handle({"GET", "/ui/app.js", ""}).status, 200);
 }
 
 TEST(ServeRestHandlerWithoutVertexTest, VertexRoutesAreOffByDefault) {

@@ -1,0 +1,151 @@
+// The feature descriptions and the model card of the metadata route, written from model.json's contents.
+#include "serve/model_description.h"
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "common/target_units.h"
+
+namespace vgsales::serve {
+
+namespace {
+
+void write_string(MetadataWriter& writer, const std::string& text) {
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+void write_key(MetadataWriter& writer, const std::string& key) {
+  writer.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+}
+
+void write_key_string(MetadataWriter& writer, const char* key, const std::string& text) {
+  writer.Key(key);
+  write_string(writer, text);
+}
+
+// JSON has no NaN or infinity: a metric that is not a number (MAPE of an all-zero split) is null.
+void write_number(MetadataWriter& writer, double value) {
+  if (std::isfinite(value)) {
+    writer.Double(value);
+  } else {
+    writer.Null();
+  }
+}
+
+void write_key_number(MetadataWriter& writer, const char* key, double value) {
+  writer.Key(key);
+  write_number(writer, value);
+}
+
+// The errors a reader compares, in the target's units; loss (scaled) and MSE (squared units) are left out.
+void write_metrics(MetadataWriter& writer, const SplitMetrics& metrics) {
+  writer.StartObject();
+  write_key_number(writer, "rmse", metrics.rmse);
+  write_key_number(writer, "mae", metrics.mae);
+  write_key_number(writer, "r2", metrics.r2);
+  write_key_number(writer, "mape", metrics.mape);
+  writer.Key("rows");
+  writer.Int64(metrics.rows);
+  writer.EndObject();
+}
+
+void write_metrics_group(MetadataWriter& writer, const char* key, const std::map<std::string, SplitMetrics>& group) {
+  writer.Key(key);
+  writer.StartObject();
+  for (const auto& [name, metrics] : group) {
+    write_key(writer, name);
+    write_metrics(writer, metrics);
+  }
+  writer.EndObject();
+}
+
+void write_training(MetadataWriter& writer, const ModelMetadata& metadata) {
+  writer.Key("training");
+  writer.StartObject();
+  writer.Key("epochs_run");
+  writer.Int(metadata.epochs_run);
+  writer.Key("kept_epoch");
+  writer.Int(metadata.best_epoch);
+  write_key_string(writer, "status", metadata.status);
+  write_key_number(writer, "seconds", metadata.training_seconds);
+  writer.Key("layers");
+  writer.StartArray();
+  for (int width : metadata.settings.hidden_layers) writer.Int(width);
+  writer.EndArray();
+  // Every numeric setting from its one declaration (training_settings.h), as model.json's "training" has them.
+#define VGSALES_WRITE_SETTING(type, field, flag, fallback, low, high, help)             \
+  writer.Key(#field);                                                                   \
+  if constexpr (std::is_floating_point_v<type>) write_number(writer, metadata.settings.field); \
+  else writer.Int64(static_cast<std::int64_t>(metadata.settings.field));
+  VGSALES_TRAINING_SETTINGS(VGSALES_WRITE_SETTING)
+#undef VGSALES_WRITE_SETTING
+  write_key_number(writer, "validation_split", metadata.settings.validation_split.value_or(0.0));
+  write_key_string(writer, "target_transform", metadata.settings.target_transform);
+  writer.EndObject();
+}
+
+}  // namespace
+
+void write_feature_descriptions(MetadataWriter& writer, const FeaturePipeline& pipeline) {
+  writer.Key("features");
+  writer.StartArray();
+  for (const FeatureSpec& feature : pipeline.features()) {
+    writer.StartObject();
+    write_key_string(writer, "name", feature.name);
+    writer.Key("kind");
+    writer.String(column_type_name(feature.type));
+    if (feature.type == ColumnType::categorical) {
+      writer.Key("categories");
+      writer.StartArray();
+      for (const auto& category : feature.categories) write_string(writer, category);
+      writer.EndArray();
+      writer.Key("rare_categories");
+      writer.Uint64(feature.rare_categories.size());
+    } else {
+      write_key_number(writer, "min", feature.min);
+      write_key_number(writer, "max", feature.max);
+      write_key_number(writer, "fill_value", feature.fill_value);
+      writer.Key("missing_indicator");
+      writer.Bool(feature.missing_indicator);
+    }
+    writer.EndObject();
+  }
+  writer.EndArray();
+  writer.Key("missing_values");
+  writer.StartArray();
+  for (const auto& spelling : pipeline.missing_values().spellings()) write_string(writer, spelling);
+  writer.EndArray();
+}
+
+void write_model_card(MetadataWriter& writer, const ModelMetadata& metadata, long long version) {
+  const std::string& target = metadata.target();
+  writer.Key("model_card");
+  writer.StartObject();
+  write_key_string(writer, "target_name", target);
+  write_key_string(writer, "output_name", metadata.output_name.empty() ? "output" : metadata.output_name);
+  write_key_string(writer, "target_unit", currency_prefix(target));
+  write_key_string(writer, "created", metadata.created);
+  writer.Key("version");
+  writer.Int64(version);
+  write_key_string(writer, "train_file", metadata.train_file);
+  write_key_string(writer, "test_file", metadata.test_file);
+  writer.Key("rows");
+  writer.StartObject();
+  for (const auto& [split, count] : metadata.rows) {
+    write_key(writer, split);
+    writer.Int64(count);
+  }
+  writer.EndObject();
+  write_metrics_group(writer, "metrics", metadata.metrics);
+  write_metrics_group(writer, "baselines", metadata.baselines);
+  write_training(writer, metadata);
+  // The calibrated prediction interval ({"level": ..., "coverage": ...}) once a model has one; none yet.
+  writer.Key("interval");
+  writer.Null();
+  writer.EndObject();
+}
+
+}  // namespace vgsales::serve

@@ -1,0 +1,194 @@
+// The web page in headless Chromium for the real-table model (real/vgsales.csv, target Global_Sales, 3 epochs):
+// type-ahead categories, an unseen publisher counted as "other", a missing year, a bad year that sends nothing,
+// what-if over the top genres and over the years, and the whole 16,598-row file (quoted names with commas, N/A
+// years) as a batch. Every number is compared with `vgsales predict` on the same rows.
+import assert from 'node:assert/strict';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import {
+  Papa,
+  fillField,
+  launchBrowser,
+  predictFile,
+  predictRow,
+  predictRows,
+  readModelJson,
+  screenshot,
+  settledEstimate,
+  sharedData,
+  skipWholeFile,
+  startServer,
+  train,
+  whatIfResult,
+  workDir,
+} from './harness.mjs';
+
+const realCsv = sharedData('real/vgsales.csv');
+if (!realCsv) skipWholeFile('the reference data ../shared/data/real/vgsales.csv is absent');
+
+let dir;
+let modelDir;
+let server;
+let browser;
+let page;
+let watch;
+let model;
+
+const header = ['Platform', 'Year', 'Genre', 'Publisher'];
+const game = { Platform: 'Wii', Year: '2008', Genre: 'Sports', Publisher: 'Nintendo' };
+
+async function fillGame(values) {
+  for (const name of header) await fillField(page, name, values[name]);
+  return settledEstimate(page);
+}
+
+function messageOf(name) {
+  return page.locator('.field', { has: page.getByLabel(name, { exact: true }) }).locator('.message');
+}
+
+before(async () => {
+  dir = await workDir('real');
+  modelDir = join(dir, 'model');
+  await train([
+    '--train',
+    realCsv,
+    '--target',
+    'Global_Sales',
+    '--drop',
+    'Rank,Name,NA_Sales,EU_Sales,JP_Sales,Other_Sales',
+    '--epochs',
+    '3',
+    '--out',
+    modelDir,
+  ]);
+  model = await readModelJson(modelDir);
+  server = await startServer(modelDir);
+  browser = await launchBrowser('real');
+  ({ page, watch } = await browser.newPage(`${server.url}/`));
+  await settledEstimate(page);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+test("the form is built from the metadata: a type-ahead list of the trained categories, the year's range", async () => {
+  const publisher = page.getByLabel('Publisher', { exact: true });
+  const listId = await publisher.getAttribute('list');
+  const options = await page.$$eval(`#${listId} option`, (list) => list.map((option) => option.value));
+  assert.deepEqual(options, model.pipeline.features.find((feature) => feature.name === 'Publisher').categories);
+  assert.match(
+    await page.locator('.field', { has: page.getByLabel('Year', { exact: true }) }).textContent(),
+    /Training range 1980 to 2020.*Leave empty if unknown/,
+  );
+  // The number shown for a target that is not money carries no "$".
+  assert.doesNotMatch(await page.locator('#estimate-value').textContent(), /\$/);
+});
+
+test('filling the form gives exactly the number vgsales predict --row prints', async () => {
+  const shown = await fillGame(game);
+  assert.equal(shown, await predictRow(modelDir, 'Platform=Wii,Year=2008,Genre=Sports,Publisher=Nintendo'));
+  assert.equal(await messageOf('Publisher').textContent(), '');
+});
+
+test('an unseen publisher shows the "other" note and is estimated as predict estimates it', async () => {
+  const shown = await fillGame({ ...game, Publisher: 'Brand New Games Ltd' });
+  assert.match(
+    await messageOf('Publisher').textContent(),
+    /“Brand New Games Ltd” is not one of the 50 Publisher values the model learned: it counts as “other”/,
+  );
+  assert.equal(shown, await predictRow(modelDir, 'Platform=Wii,Year=2008,Genre=Sports,Publisher=Brand New Games Ltd'));
+  await screenshot(page, 'real-unseen-category');
+});
+
+test('a missing year is allowed (training had them) and imputed as predict imputes it', async () => {
+  const shown = await fillGame({ ...game, Year: '' });
+  assert.equal(shown, await predictRow(modelDir, 'Platform=Wii,Year=N/A,Genre=Sports,Publisher=Nintendo'));
+  assert.notEqual(shown, await predictRow(modelDir, 'Platform=Wii,Year=2008,Genre=Sports,Publisher=Nintendo'));
+});
+
+test('a bad year shows an inline error and sends nothing', async () => {
+  await fillGame(game);
+  const before = watch.predictRequests;
+  await page.getByLabel('Year', { exact: true }).fill('twenty');
+  await messageOf('Year').filter({ hasText: '“twenty” is not a number' }).waitFor();
+  await page.waitForTimeout(1000);
+  assert.equal(watch.predictRequests, before);
+  await screenshot(page, 'real-invalid');
+  await fillGame(game);
+});
+
+test('what-if over the top genres: one point per category, each equal to predict', async () => {
+  const genreIndex = model.pipeline.features.findIndex((feature) => feature.name === 'Genre');
+  await page.selectOption('#whatif-feature', String(genreIndex));
+  await page.fill('#whatif-steps', '6');
+  const steps = await whatIfResult(page, 6);
+  const topGenres = model.pipeline.features[genreIndex].categories.slice(0, 6);
+  assert.deepEqual(
+    steps.map((step) => step.x),
+    topGenres,
+  );
+  assert.deepEqual(
+    steps.map((step) => step.label),
+    topGenres,
+  );
+  const rows = steps.map((step) => header.map((name) => (name === 'Genre' ? step.x : game[name])));
+  assert.deepEqual(
+    steps.map((step) => step.value),
+    await predictRows(modelDir, header, rows, dir),
+  );
+  await page.locator('#what-if').scrollIntoViewIfNeeded();
+  await screenshot(page, 'real-whatif-genre', { clip: await page.locator('#what-if').boundingBox() });
+});
+
+test('what-if over the years: the training range in N steps, each equal to predict', async () => {
+  const yearIndex = model.pipeline.features.findIndex((feature) => feature.name === 'Year');
+  await page.selectOption('#whatif-feature', String(yearIndex));
+  await page.fill('#whatif-steps', '9');
+  const steps = await whatIfResult(page, 9);
+  assert.equal(Number(steps[0].x), 1980);
+  assert.equal(Number(steps[8].x), 2020);
+  const rows = steps.map((step) => header.map((name) => (name === 'Year' ? step.x : game[name])));
+  assert.deepEqual(
+    steps.map((step) => step.value),
+    await predictRows(modelDir, header, rows, dir),
+  );
+  await screenshot(page, 'real-whatif-year', { clip: await page.locator('#what-if').boundingBox() });
+});
+
+test('batch: the whole real table, quoted names with commas and N/A years, estimated as predict does', async () => {
+  const expected = await predictFile(modelDir, realCsv);
+  assert.equal(expected.length, 16598);
+  await page.setInputFiles('#batch-file', realCsv);
+  await page.waitForSelector('#batch-status[data-state="ready"]', { timeout: 60000 });
+  assert.equal(await page.locator('#batch-status').getAttribute('data-rows'), '16598');
+  assert.match(
+    await page.locator('#batch-status').textContent(),
+    /Ignored columns: Global_Sales \(the target\), Rank, Name/,
+  );
+  const shown = await page.$$eval('#batch-table td[data-value]', (cells) =>
+    cells.map((cell) => Number(cell.dataset.value)),
+  );
+  assert.deepEqual(shown, expected.slice(0, 500)); // the table shows the first 500; the download has them all
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#batch-download')]);
+  const [downloadHeader, ...rows] = Papa.parse((await readFile(await download.path(), 'utf8')).trim(), {
+    delimiter: ',',
+  }).data;
+  assert.equal(downloadHeader[downloadHeader.length - 1], 'predicted_Global_Sales');
+  assert.equal(rows.length, 16598);
+  assert.deepEqual(
+    rows.map((row) => Number(row[row.length - 1])),
+    expected,
+  );
+  const source = Papa.parse((await readFile(realCsv, 'utf8')).trim(), { delimiter: ',' }).data;
+  const withComma = source.findIndex((row) => row[1].includes(','));
+  assert.ok(withComma > 0, 'the real table has a name with a comma');
+  assert.deepEqual(rows[withComma - 1].slice(0, -1), source[withComma], 'a quoted name with a comma survives');
+  await page.locator('#batch').scrollIntoViewIfNeeded();
+  await screenshot(page, 'real-batch');
+});

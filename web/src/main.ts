@@ -1,0 +1,320 @@
+// The page's wiring: learn the model's name, read its metadata, build the form, what-if, batch and model card, keep
+// the estimate current as the form changes, and notice when the server starts serving another version.
+
+import 'uplot/dist/uPlot.min.css';
+import './style.css';
+
+import { renderModelCard } from './about';
+import { ApiError, ModelApi, servedModelName } from './api';
+import type { Estimate, ModelInfo } from './api';
+import { batchInstances, bindColumns, CsvError, estimatesCsv, parseCsv } from './batch';
+import type { ParsedCsv } from './batch';
+import { append, byId, clear, debounce, h } from './dom';
+import { formatAmount, formatPercent } from './format';
+import { GameForm } from './form';
+import { WhatIfView } from './whatif';
+import { whatIfRows } from './whatif_plan';
+
+const TYPING_PAUSE_MS = 250;
+const VERSION_POLL_MS = 3000;
+const BATCH_CHUNK_ROWS = 2000; // rows per :predict request, well under the server's body limit
+const BATCH_TABLE_ROWS = 500; // rows shown; the download has them all
+
+let api!: ModelApi;
+let model!: ModelInfo;
+let estimateRequest = 0;
+let whatIfRequest = 0;
+let batchParsed: ParsedCsv | null = null;
+let batchEstimates: Estimate[] = [];
+let batchFileName = 'games.csv';
+
+const estimateValue = byId<HTMLElement>('estimate-value');
+const estimateStatus = byId<HTMLElement>('estimate-status');
+const estimateMedian = byId<HTMLElement>('estimate-median');
+const estimateInterval = byId<HTMLElement>('estimate-interval');
+
+const form = new GameForm(byId('fields'), () => onFormChange());
+const whatIf = new WhatIfView(
+  byId('whatif-feature'),
+  byId('whatif-steps'),
+  byId('whatif-steps-label'),
+  byId('whatif-chart'),
+  byId('whatif-table'),
+  byId('whatif-caption'),
+);
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function showPageError(text: string | null): void {
+  const box = byId('page-error');
+  box.textContent = text ?? '';
+  box.hidden = text === null;
+}
+
+// A 404 on a versioned :predict means the server moved on to another version: reload at once.
+function handleRequestError(error: unknown, show: (text: string) => void): void {
+  if (error instanceof ApiError && error.status === 404) {
+    void checkVersion();
+    show('The server now serves another version; reloading it…');
+    return;
+  }
+  show(`The server could not estimate this: ${message(error)}`);
+}
+
+// ---- the estimate ------------------------------------------------------------------------------------------
+
+function showEstimate(estimate: Estimate): void {
+  const unit = model.card.target_unit;
+  estimateValue.textContent = formatAmount(estimate.mean, unit);
+  estimateValue.dataset.value = String(estimate.mean);
+  estimateValue.dataset.state = 'ready';
+  const hasInterval = estimate.lower !== undefined && estimate.upper !== undefined && model.card.interval;
+  estimateMedian.hidden = !hasInterval;
+  estimateInterval.hidden = !hasInterval;
+  if (hasInterval) {
+    estimateMedian.textContent = `Median ${formatAmount(estimate.median!, unit)}`;
+    estimateMedian.dataset.value = String(estimate.median);
+    estimateInterval.textContent =
+      `${formatPercent(model.card.interval!.level)} interval: ` +
+      `${formatAmount(estimate.lower!, unit)} to ${formatAmount(estimate.upper!, unit)}`;
+    estimateInterval.dataset.lower = String(estimate.lower);
+    estimateInterval.dataset.upper = String(estimate.upper);
+  }
+  estimateStatus.textContent = `From version ${model.version} of the model.`;
+}
+
+async function updateEstimate(): Promise<void> {
+  const reading = form.read();
+  const request = ++estimateRequest;
+  if (!reading.valid) {
+    estimateValue.dataset.state = 'invalid';
+    estimateStatus.textContent = 'Correct the marked field to get an estimate.';
+    return;
+  }
+  estimateValue.dataset.state = 'pending';
+  try {
+    const [estimate] = await api.predict([reading.row], model);
+    if (request === estimateRequest) showEstimate(estimate);
+  } catch (error) {
+    if (request !== estimateRequest) return;
+    estimateValue.dataset.state = 'error';
+    handleRequestError(error, (text) => {
+      estimateStatus.textContent = text;
+    });
+  }
+}
+
+// ---- what-if -------------------------------------------------------------------------------------------------
+
+async function updateWhatIf(): Promise<void> {
+  const reading = form.read();
+  const request = ++whatIfRequest;
+  const plan = whatIf.plan();
+  if (!plan) return;
+  byId('whatif-chart').dataset.state = 'pending';
+  if (!reading.valid) {
+    whatIf.clearResult('Correct the marked field in the form to see the what-if chart.');
+    return;
+  }
+  try {
+    const estimates = await api.predict(whatIfRows(model.features, reading.row, plan), model);
+    if (request === whatIfRequest) whatIf.show(plan, estimates);
+  } catch (error) {
+    if (request === whatIfRequest) handleRequestError(error, (text) => whatIf.clearResult(text));
+  }
+}
+
+const refreshAll = debounce(() => {
+  void updateEstimate();
+  void updateWhatIf();
+}, TYPING_PAUSE_MS);
+
+function onFormChange(): void {
+  // Answers to requests sent before this change are stale now.
+  ++estimateRequest;
+  ++whatIfRequest;
+  byId('whatif-chart').dataset.state = 'pending';
+  // Messages at once; the request after a pause in typing, and only for a valid form.
+  if (form.read().valid) {
+    estimateValue.dataset.state = 'pending';
+  } else {
+    estimateValue.dataset.state = 'invalid';
+    estimateStatus.textContent = 'Correct the marked field to get an estimate.';
+  }
+  refreshAll();
+}
+
+// ---- batch ---------------------------------------------------------------------------------------------------
+
+function renderBatchTable(parsed: ParsedCsv, estimates: Estimate[], columns: number[]): void {
+  const table = byId<HTMLTableElement>('batch-table');
+  clear(table);
+  const unit = model.card.target_unit;
+  const hasInterval = estimates.length > 0 && estimates[0].lower !== undefined;
+  // The estimates first, where a narrow screen shows them; then the features as the file has them.
+  const head = h('tr', {}, h('th', { scope: 'col' }, `estimated ${model.card.target_name}`));
+  if (hasInterval) append(head, h('th', { scope: 'col' }, 'lower'), h('th', { scope: 'col' }, 'upper'));
+  for (const column of columns) head.appendChild(h('th', { scope: 'col' }, parsed.header[column]));
+  const body = h('tbody');
+  parsed.rows.slice(0, BATCH_TABLE_ROWS).forEach((row, i) => {
+    const line = h(
+      'tr',
+      {},
+      h('td', { class: 'estimate', 'data-value': String(estimates[i].mean) }, formatAmount(estimates[i].mean, unit)),
+    );
+    if (hasInterval) {
+      append(
+        line,
+        h('td', { class: 'estimate' }, formatAmount(estimates[i].lower!, unit)),
+        h('td', { class: 'estimate' }, formatAmount(estimates[i].upper!, unit)),
+      );
+    }
+    for (const column of columns) line.appendChild(h('td', {}, row[column]));
+    body.appendChild(line);
+  });
+  append(table, h('thead', {}, head), body);
+}
+
+async function runBatch(file: File): Promise<void> {
+  const status = byId<HTMLElement>('batch-status');
+  const download = byId<HTMLButtonElement>('batch-download');
+  download.disabled = true;
+  batchParsed = null;
+  clear(byId('batch-table'));
+  status.dataset.state = 'pending';
+  try {
+    const parsed = parseCsv(await file.text());
+    const bound = bindColumns(parsed.header, model.features, model.card.target_name);
+    const instances = batchInstances(parsed, bound, model.features, model.missingValues);
+    if (instances.length === 0) throw new CsvError('the file has a header but no rows');
+    const estimates: Estimate[] = [];
+    for (let start = 0; start < instances.length; start += BATCH_CHUNK_ROWS) {
+      status.textContent =
+        `Estimating rows ${start + 1} to ${Math.min(start + BATCH_CHUNK_ROWS, instances.length)} ` +
+        `of ${instances.length}…`;
+      estimates.push(...(await api.predict(instances.slice(start, start + BATCH_CHUNK_ROWS), model)));
+    }
+    batchParsed = parsed;
+    batchEstimates = estimates;
+    batchFileName = file.name.replace(/\.csv$/i, '') + '-estimates.csv';
+    renderBatchTable(parsed, estimates, bound.columnOfFeature);
+    const shown =
+      estimates.length > BATCH_TABLE_ROWS
+        ? ` The table shows the first ${BATCH_TABLE_ROWS}; the ` + 'download has them all.'
+        : '';
+    const target = model.card.target_name;
+    const ignoredNames = parsed.header.includes(target) ? [`${target} (the target)`, ...bound.ignored] : bound.ignored;
+    const ignored =
+      ignoredNames.length > 0
+        ? ` Ignored column${ignoredNames.length > 1 ? 's' : ''}: ` + `${ignoredNames.join(', ')}.`
+        : '';
+    status.textContent =
+      `${estimates.length.toLocaleString('en-US')} estimates from version ${model.version}.` + ignored + shown;
+    status.dataset.state = 'ready';
+    status.dataset.rows = String(estimates.length);
+    download.disabled = false;
+  } catch (error) {
+    status.dataset.state = 'error';
+    if (error instanceof CsvError) {
+      status.textContent = `${file.name}: ${error.message}`;
+    } else {
+      handleRequestError(error, (text) => {
+        status.textContent = text;
+      });
+    }
+  }
+}
+
+function downloadBatch(): void {
+  if (!batchParsed) return;
+  const blob = new Blob([estimatesCsv(batchParsed, batchEstimates, model.card.target_name)], { type: 'text/csv' });
+  const url = URL.createObjectURL(blob);
+  const link = h('a', { href: url, download: batchFileName });
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// ---- the model and its versions ----------------------------------------------------------------------------
+
+function showModel(): void {
+  const card = model.card;
+  byId('model-line').textContent =
+    `Model “${model.name}”, version ${model.version}: estimates ${card.target_name}` +
+    (card.target_unit === '$' ? ' in dollars' : '') +
+    ` from ${model.features.length} features.`;
+  byId('result-label').textContent = `Estimated ${card.target_name}`;
+  form.build(model);
+  whatIf.setModel(model);
+  renderModelCard(byId('model-card'), model);
+}
+
+async function loadModel(): Promise<void> {
+  model = await api.metadata();
+  showModel();
+  void updateEstimate();
+  void updateWhatIf();
+}
+
+let checking = false;
+async function checkVersion(): Promise<void> {
+  if (checking || !api) return;
+  checking = true;
+  try {
+    if (!model) {
+      // the first load failed (no version loaded yet, or the server was away): try again
+      await loadModel();
+      showPageError(null);
+      return;
+    }
+    const live = await api.liveVersion();
+    if (live !== model.version) {
+      const before = model.version;
+      await loadModel();
+      const note = byId('version-note');
+      note.dataset.version = model.version;
+      byId('version-note-text').textContent =
+        `The server now serves version ${model.version} of the model (this page had version ${before}). ` +
+        'The form, the estimates and the model card below are from the new version.';
+      note.hidden = false;
+    }
+    showPageError(null);
+  } catch (error) {
+    showPageError(`The model server did not answer: ${message(error)}`);
+  } finally {
+    checking = false;
+  }
+}
+
+async function start(): Promise<void> {
+  byId('game-form').addEventListener('submit', (event) => event.preventDefault());
+  byId('whatif-feature').addEventListener('change', () => {
+    whatIf.updateStepsLabel();
+    void updateWhatIf();
+  });
+  byId('whatif-steps').addEventListener(
+    'input',
+    debounce(() => void updateWhatIf(), TYPING_PAUSE_MS),
+  );
+  byId<HTMLInputElement>('batch-file').addEventListener('change', (event) => {
+    const file = (event.target as HTMLInputElement).files?.[0];
+    if (file) void runBatch(file);
+  });
+  byId('batch-download').addEventListener('click', downloadBatch);
+  byId('version-note-close').addEventListener('click', () => {
+    byId('version-note').hidden = true;
+  });
+  try {
+    api = new ModelApi(await servedModelName());
+    await loadModel();
+  } catch (error) {
+    byId('model-line').textContent = 'The model could not be loaded.';
+    showPageError(`The model server did not answer: ${message(error)}`);
+  }
+  setInterval(() => void checkVersion(), VERSION_POLL_MS);
+}
+
+void start();

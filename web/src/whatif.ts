@@ -1,0 +1,202 @@
+// What-if: one feature runs over its training range in N steps (0 and 1 for a 0/1 feature, the top N categories for
+// a categorical one) while the others keep the form's values; one :predict call with all the rows, drawn with uPlot
+// (the band between the interval's bounds when the model has one) and listed in a table for screen readers.
+
+import uPlot from 'uplot';
+
+import type { Estimate, ModelInfo } from './api';
+import { append, clear, h } from './dom';
+import { formatAmount } from './format';
+import { shortNumber } from './values';
+import { DEFAULT_STEPS, MAX_STEPS, planWhatIf } from './whatif_plan';
+import type { WhatIfPlan } from './whatif_plan';
+
+export class WhatIfView {
+  private chart: uPlot | null = null;
+  private model: ModelInfo | null = null;
+  private resizeObserver: ResizeObserver | null = null;
+
+  constructor(
+    private readonly select: HTMLSelectElement,
+    private readonly stepsInput: HTMLInputElement,
+    private readonly stepsLabel: HTMLElement,
+    private readonly chartBox: HTMLElement,
+    private readonly table: HTMLTableElement,
+    private readonly caption: HTMLElement,
+  ) {
+    this.resizeObserver = new ResizeObserver(() => {
+      if (this.chart) this.chart.setSize({ width: this.chartWidth(), height: this.chart.height });
+    });
+    this.resizeObserver.observe(chartBox);
+  }
+
+  // Refills the feature list for a (new) model, keeping the chosen feature when the model still has it.
+  setModel(model: ModelInfo): void {
+    const chosen = this.model?.features[Number(this.select.value)]?.name;
+    this.model = model;
+    clear(this.select);
+    model.features.forEach((feature, index) => {
+      const option = h('option', { value: index }, `${feature.name} (${feature.kind})`);
+      this.select.appendChild(option);
+    });
+    const keep = model.features.findIndex((feature) => feature.name === chosen);
+    this.select.value = String(keep >= 0 ? keep : 0);
+    this.updateStepsLabel();
+  }
+
+  updateStepsLabel(): void {
+    const feature = this.model?.features[Number(this.select.value)];
+    this.stepsLabel.textContent = feature?.kind === 'categorical' ? 'Top categories' : 'Steps';
+    this.stepsInput.disabled = feature?.kind === 'boolean';
+  }
+
+  plan(): WhatIfPlan | null {
+    if (!this.model || this.model.features.length === 0) return null;
+    const steps = Number(this.stepsInput.value);
+    const safeSteps = Number.isFinite(steps) && steps >= 1 ? Math.min(steps, MAX_STEPS) : DEFAULT_STEPS;
+    return planWhatIf(this.model.features, Number(this.select.value), safeSteps);
+  }
+
+  show(plan: WhatIfPlan, estimates: Estimate[]): void {
+    const model = this.model!;
+    const unit = model.card.target_unit;
+    const hasInterval = estimates.length > 0 && estimates[0].lower !== undefined;
+    this.renderTable(plan, estimates, hasInterval);
+    this.renderChart(plan, estimates, hasInterval, unit);
+    const target = model.card.target_name;
+    const range = plan.ordinal
+      ? `over ${plan.labels.length} values`
+      : `from ${plan.labels[0]} to ${plan.labels[plan.labels.length - 1]}`;
+    this.caption.textContent =
+      `Estimated ${target} as ${plan.feature.name} runs ${range}, the other features ` +
+      'held at the form’s values' +
+      (hasInterval ? ', with the interval as a band.' : '.');
+    this.chartBox.setAttribute('aria-label', this.caption.textContent);
+    this.chartBox.dataset.state = 'ready';
+  }
+
+  clearResult(message: string): void {
+    this.chart?.destroy();
+    this.chart = null;
+    clear(this.table);
+    this.chartBox.dataset.points = '0';
+    this.chartBox.dataset.state = 'cleared';
+    this.caption.textContent = message;
+  }
+
+  private renderTable(plan: WhatIfPlan, estimates: Estimate[], hasInterval: boolean): void {
+    clear(this.table);
+    const unit = this.model!.card.target_unit;
+    const head = h('tr', {}, h('th', { scope: 'col' }, plan.feature.name), h('th', { scope: 'col' }, 'estimate'));
+    if (hasInterval)
+      append(
+        head,
+        h('th', { scope: 'col' }, 'median'),
+        h('th', { scope: 'col' }, 'lower'),
+        h('th', { scope: 'col' }, 'upper'),
+      );
+    const body = h('tbody');
+    estimates.forEach((estimate, i) => {
+      const row = h(
+        'tr',
+        { 'data-x': String(plan.values[i]), 'data-value': String(estimate.mean) },
+        h('th', { scope: 'row' }, plan.labels[i]),
+        h('td', {}, formatAmount(estimate.mean, unit)),
+      );
+      if (hasInterval) {
+        append(
+          row,
+          h('td', {}, formatAmount(estimate.median!, unit)),
+          h('td', {}, formatAmount(estimate.lower!, unit)),
+          h('td', {}, formatAmount(estimate.upper!, unit)),
+        );
+      }
+      body.appendChild(row);
+    });
+    append(this.table, h('thead', {}, head), body);
+  }
+
+  private chartWidth(): number {
+    return Math.max(240, Math.floor(this.chartBox.clientWidth));
+  }
+
+  private renderChart(plan: WhatIfPlan, estimates: Estimate[], hasInterval: boolean, unit: string): void {
+    this.chart?.destroy();
+    this.chartBox.dataset.points = '0'; // until the new chart has drawn
+    const xs = plan.ordinal ? plan.values.map((_, i) => i) : (plan.values as number[]);
+    const data: uPlot.AlignedData = [xs, estimates.map((e) => e.mean)];
+    const accent = '#1d5fb4';
+    const series: uPlot.Series[] = [
+      {},
+      {
+        label: 'estimate',
+        stroke: accent,
+        width: 2,
+        paths: plan.ordinal ? () => null : undefined,
+        points: { show: true, size: plan.ordinal ? 10 : 6, space: 0, fill: accent, stroke: accent },
+      },
+    ];
+    const bands: uPlot.Band[] = [];
+    if (hasInterval) {
+      data.push(
+        estimates.map((e) => e.lower!),
+        estimates.map((e) => e.upper!),
+      );
+      const bound: uPlot.Series = {
+        stroke: 'rgba(29, 95, 180, 0.45)',
+        width: 1,
+        dash: [4, 4],
+        paths: plan.ordinal ? () => null : undefined,
+        points: { show: plan.ordinal, size: 7, space: 0, fill: '#fff', stroke: accent },
+      };
+      series.push({ ...bound, label: 'lower' }, { ...bound, label: 'upper' });
+      if (!plan.ordinal) bands.push({ series: [3, 2], fill: 'rgba(29, 95, 180, 0.14)' });
+    }
+    const labels = plan.labels;
+    // A feature's values are no amounts: 1980 is a year, not "1,980".
+    const xAxis: uPlot.Axis = {
+      label: plan.feature.name,
+      stroke: '#333',
+      values: (_u, splits) => splits.map((v) => shortNumber(v)),
+    };
+    if (plan.ordinal) {
+      // One tick per category, named by its text on the canvas (never parsed as HTML).
+      xAxis.splits = () => xs;
+      xAxis.values = (_u, splits) => splits.map((s) => shorten(labels[s] ?? ''));
+      xAxis.rotate = labels.length > 4 ? -35 : 0;
+      xAxis.size = labels.length > 4 ? 90 : 40;
+    }
+    const options: uPlot.Options = {
+      width: this.chartWidth(),
+      height: 300,
+      legend: { show: false },
+      scales: {
+        x: { time: false, range: plan.ordinal ? [-0.5, xs.length - 0.5] : undefined },
+        y: { range: paddedRange },
+      },
+      axes: [xAxis, { stroke: '#333', size: 78, values: (_u, splits) => splits.map((v) => formatAmount(v, unit)) }],
+      series,
+      bands,
+      hooks: {
+        // What the chart drew, for people reading the page's DOM (and its tests): one point per finite estimate.
+        draw: [
+          (u) => {
+            const drawn = (u.data[1] as (number | null)[]).filter((v) => v !== null && Number.isFinite(v)).length;
+            this.chartBox.dataset.points = String(drawn);
+          },
+        ],
+      },
+    };
+    this.chart = new uPlot(options, data, this.chartBox);
+  }
+}
+
+// The values' span with a tenth of it free above and below, so no point sits on the chart's edge.
+function paddedRange(_u: uPlot, min: number, max: number): uPlot.Range.MinMax {
+  const pad = max > min ? (max - min) * 0.1 : Math.abs(max) * 0.05 || 1;
+  return [min - pad, max + pad];
+}
+
+function shorten(text: string): string {
+  return text.length > 14 ? `${text.slice(0, 13)}…` : text;
+}
