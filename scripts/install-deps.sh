@@ -18,6 +18,7 @@ build_packages=(
 )
 test_packages=(
   python3-torch python3-onnx python3-opencv python3-sklearn python3-protobuf python3-pandas python3-numpy
+  python3-xgboost       # the XGBoost peer in bench/accuracy
   curl wrk nginx-light
   time                  # /usr/bin/time -v: peak RSS in bench/run.sh
 )
