@@ -55,10 +55,11 @@ class Encoding:
     """
 
     def __init__(self, vocabulary="top", max_categories=50, min_frequency=None, scaling="minmax",
-                 scale_one_hot=True, target_encoding=()):
+                 scale_one_hot=True, target_encoding=(), booleans_as_one_hot=False):
         self.vocabulary, self.max_categories, self.min_frequency = vocabulary, max_categories, min_frequency
         self.scaling, self.scale_one_hot = scaling, scale_one_hot
         self.target_encoding = tuple(target_encoding)
+        self.booleans_as_one_hot = booleans_as_one_hot
 
     def fit(self, frame, features, y=None):
         self.features = list(features)
@@ -84,7 +85,8 @@ class Encoding:
                 values = column.to_numpy(dtype=np.float64)
                 present = values[~np.isnan(values)]
                 self.specs.append({"name": name, "type": "numeric", "fill": float(present.mean()),
-                                   "indicator": bool(np.isnan(values).any())})
+                                   "indicator": bool(np.isnan(values).any()),
+                                   "boolean": bool(np.isin(present, (0.0, 1.0)).all())})
         raw = self._encode(frame)
         if self.scaling == "minmax":
             low, high = raw.min(axis=0), raw.max(axis=0)
@@ -132,7 +134,8 @@ class Encoding:
                 missing = np.isnan(values)
                 filled = np.where(missing, spec["fill"], values).astype(np.float32)
                 blocks.append(filled[:, None])
-                one_hot.append(np.zeros(1, dtype=bool))
+                # vgsales infers 0/1 columns as boolean; "standard" scaling can leave them as 0/1 like one-hot inputs.
+                one_hot.append(np.array([spec["boolean"] and self.booleans_as_one_hot]))
                 if spec["indicator"]:
                     blocks.append(missing.astype(np.float32)[:, None])
                     one_hot.append(np.ones(1, dtype=bool))
