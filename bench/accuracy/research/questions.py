@@ -70,3 +70,41 @@ QUESTIONS["q4"] = ("Training knobs, one at a time, on the K=5 5-fold ensemble (m
     ("reduce on plateau (halve after 5 epochs)", k5f(schedule="plateau"), MO),
     ("early stopping, patience 10", k5f(patience=10), MO),
 ])
+
+P10 = {"patience": 10}
+K5FP = {**K5F, "train": P10}
+STD = {"scaling": "standard", "scale_one_hot": False}
+STDB = {"scaling": "standard", "scale_one_hot": False, "booleans_as_one_hot": True}
+QUESTIONS["q5"] = ("Seed noise, and input standardisation (early stopping with patience 10 from here on)", [
+    ("K=5 5-fold, patience 10 (training seed 42)", K5FP, MO),
+    ("same, training seeds 43 / 1043 / ... (seed_offset 1)", {**K5FP, "seed_offset": 1}, MO),
+    ("same, seed_offset 2", {**K5FP, "seed_offset": 2}, MO),
+    ("standardised numeric + boolean inputs", {**K5FP, "encoding": STD}, MO),
+    ("standardised numeric + boolean inputs, seed_offset 1", {**K5FP, "encoding": STD, "seed_offset": 1}, MO),
+    ("standardised numeric inputs, boolean and one-hot left 0/1", {**K5FP, "encoding": STDB}, MO),
+    ("standardised numeric inputs, boolean and one-hot left 0/1, seed_offset 1", {**K5FP, "encoding": STDB, "seed_offset": 1}, MO),
+    ("standardised numeric inputs, boolean and one-hot left 0/1, seed_offset 2", {**K5FP, "encoding": STDB, "seed_offset": 2}, MO),
+])
+
+K5SP = {**K5S, "train": P10}
+QUESTIONS["q6"] = ("Shared holdout (exact split conformal) against 5-fold cross-fitting, with the median by offset or by a head", [
+    ("shared 10 %, min-max, median by offset", K5SP, MO),
+    ("shared 10 %, standardised numeric inputs, median by offset", {**K5SP, "encoding": STDB}, MO),
+    ("shared 10 %, standardised numeric inputs, mean + median heads", {**K5SP, "encoding": STDB, "train": {**P10, **Q1}},
+     {**MO, "median": "head"}),
+    ("shared 10 %, min-max, mean + median heads", {**K5SP, "train": {**P10, **Q1}}, {**MO, "median": "head"}),
+    ("5-fold, standardised numeric inputs, mean + median heads", {**K5FP, "encoding": STDB, "train": {**P10, **Q1}},
+     {**MO, "median": "head"}),
+    ("shared 20 %, min-max, median by offset", {**K5SP, "holdout": "shared:0.2"}, MO),
+])
+
+DET = {**P10, **Q1, "detach_heads": True}
+QUESTIONS["q7"] = ("A median head that does not train the hidden layers (detached): the mean keeps its network", [
+    ("shared 10 %, standardised, detached median head, epoch by all heads", {**K5SP, "encoding": STDB, "train": DET},
+     {**MO, "median": "head"}),
+    ("shared 10 %, standardised, detached median head, epoch by the mean head",
+     {**K5SP, "encoding": STDB, "train": {**DET, "selection_head": "mean"}}, {**MO, "median": "head"}),
+    ("shared 10 %, min-max, detached median head, epoch by all heads", {**K5SP, "train": DET}, {**MO, "median": "head"}),
+    ("5-fold, standardised, detached median head, epoch by all heads", {**K5FP, "encoding": STDB, "train": DET},
+     {**MO, "median": "head"}),
+])

@@ -203,10 +203,15 @@ class BatchedNetwork:
     def parameters(self):
         return self.weights + self.biases
 
-    def forward(self, x, dropout=0.0, training=False):
-        """x: [K, B, F] -> [K, B, outputs]."""
+    def forward(self, x, dropout=0.0, training=False, detach_heads=False):
+        """x: [K, B, F] -> [K, B, outputs]. detach_heads: outputs after the first read the last hidden layer
+        without passing gradient back into it, so only the first (mean) output shapes the hidden layers."""
         last = len(self.weights) - 1
         for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+            if l == last and detach_heads and w.shape[2] > 1:
+                first = torch.baddbmm(b[:, :, :1], x, w[:, :, :1])
+                rest = torch.baddbmm(b[:, :, 1:], x.detach(), w[:, :, 1:])
+                return torch.cat([first, rest], dim=2)
             x = torch.baddbmm(b, x, w)
             if l != last:
                 x = torch.relu(x)
@@ -254,6 +259,7 @@ class TrainConfig:
         self.quantiles = ()           # extra output heads trained with the pinball loss, e.g. (0.1, 0.5, 0.9)
         self.mean_head = True         # head 0 trained with MSE
         self.selection_head = "all"   # validation loss used to pick the epoch: "all" heads or "mean"
+        self.detach_heads = False     # quantile heads read the hidden layer without training it
         self.exact_shuffle = True     # vgsales' mt19937_64 shuffles (slow in Python; only needed to replicate)
         for key, value in overrides.items():
             if not hasattr(self, key):
@@ -288,10 +294,10 @@ def _loss_per_member(output, y, mask, config):
     return total
 
 
-def _selection_loss(output, y, config):
+def _selection_loss(output, y, mask, config):
     if config.selection_head == "mean" and config.mean_head:
-        return ((output[:, :, 0] - y) ** 2).mean(dim=1)
-    return _loss_per_member(output, y, torch.ones_like(y), config)
+        return ((output[:, :, 0] - y) ** 2 * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1)
+    return _loss_per_member(output, y, mask, config)
 
 
 def _learning_rate(config, epoch, plateau_scale):
@@ -348,7 +354,7 @@ def train_members(x, y_scaled, plans, config, inputs_width):
             idx = order[:, b * config.batch:(b + 1) * config.batch]
             mask = (idx >= 0).float()
             idx = idx.clamp(min=0)
-            output = network.forward(x[idx], config.dropout, training=True)
+            output = network.forward(x[idx], config.dropout, training=True, detach_heads=config.detach_heads)
             loss = _loss_per_member(output, y_scaled[idx], mask, config).sum()
             grads = torch.autograd.grad(loss, params)
             step += 1
@@ -366,7 +372,7 @@ def train_members(x, y_scaled, plans, config, inputs_width):
         if has_validation:
             with torch.no_grad():
                 out = network.forward(x_val)
-                losses = (_loss_per_member(out, y_val, v_mask, config)).numpy()
+                losses = _selection_loss(out, y_val, v_mask, config).numpy()
             history.append(losses.copy())
             improved = (losses < best_loss) & ~stopped
             if improved.any():
