@@ -80,6 +80,9 @@ def holdout_plans(method, n, seed, members):
     if holdout == "auto":
         fraction = 0.1 if n > replica.AUTO_VALIDATION_MINIMUM_ROWS else 0.0
         holdout = f"shared:{fraction}"
+    if holdout == "rule":
+        # 10 % of the rows, but at least 200 rows (at most a quarter of the table) to calibrate the interval on.
+        holdout = f"shared:{min(0.25, max(0.1, 200 / n))}"
     if holdout == "none":
         holdout = "shared:0"
     if holdout.startswith("shared:"):
@@ -238,6 +241,16 @@ def post_process(result, post, quantile_heads=()):
     elif post["median"] == "head":
         q = quantile_heads.index(0.5)
         out["median"] = inverse(members_eval[:, :, 1 + q].mean(axis=0))
+    elif post["median"] == "best":
+        # Whichever candidate has the lower absolute error on the held-out rows, in target units.
+        q = 1 + quantile_heads.index(0.5)
+        _, held_head = holdout_predictions(result, q)
+        offset = np.median(residuals)
+        candidates = {"head": (inverse(held_head), inverse(members_eval[:, :, q].mean(axis=0))),
+                      "offset": (inverse(held + offset), inverse(mu_eval + offset))}
+        errors = {k: np.mean(np.abs(v[0] - y_train[rows])) for k, v in candidates.items()}
+        out["median_choice"] = min(errors, key=errors.get)
+        out["median"] = candidates[out["median_choice"]][1]
     alpha = 1 - post["level"]
     if post["interval"] == "residual" and residuals is not None:
         low, high = quantile_lower(residuals, alpha / 2), quantile_higher(residuals, 1 - alpha / 2)

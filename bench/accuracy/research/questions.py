@@ -108,3 +108,77 @@ QUESTIONS["q7"] = ("A median head that does not train the hidden layers (detache
     ("5-fold, standardised, detached median head, epoch by all heads", {**K5FP, "encoding": STDB, "train": DET},
      {**MO, "median": "head"}),
 ])
+
+NOSEL = {"select_best": False, "patience": 0}
+QUESTIONS["q8"] = ("Does picking the epoch on the calibration rows bias the coverage? (reference job)", [
+    ("shared 10 %, min-max, best epoch (as q6)", K5SP, MO),
+    ("shared 10 %, min-max, last epoch (holdout only calibrates)", {**K5S, "train": NOSEL}, MO),
+    ("shared 20 %, min-max, last epoch", {**K5S, "holdout": "shared:0.2", "train": NOSEL}, MO),
+    ("shared 10 %, min-max, last epoch, seed_offset 1", {**K5S, "train": NOSEL, "seed_offset": 1}, MO),
+    ("shared 10 %, min-max, best epoch, seed_offset 1", {**K5SP, "seed_offset": 1}, MO),
+])
+
+DETM = {**DET, "selection_head": "mean"}
+CORE = {**K5SP, "encoding": STDB, "train": DETM}
+MH = {**MO, "median": "head"}
+
+
+def core(**train):
+    return {**CORE, "train": {**DETM, **train}}
+
+
+QUESTIONS["q9"] = ("More knobs on the core (shared 10 %, standardised, detached median head chosen by the mean head's epoch)", [
+    ("core", CORE, MH),
+    ("core + reduce on plateau", core(schedule="plateau"), MH),
+    ("core + AdamW 0.01", core(weight_decay=0.01), MH),
+    ("core + vocabulary >= 10 rows, no cap", {**CORE, "encoding": {**STDB, "vocabulary": "min_frequency", "min_frequency": 10,
+                                                               "max_categories": None}}, MH),
+    ("core + vocabulary top 200", {**CORE, "encoding": {**STDB, "max_categories": 200}}, MH),
+    ("core + Publisher target-encoded (smoothed mean, m=20)", {**CORE, "encoding": {**STDB, "target_encoding": ["Publisher"]}}, MH),
+    ("core, K=10", {**CORE, "members": 10}, MH),
+])
+
+MF10 = {**STDB, "vocabulary": "min_frequency", "min_frequency": 10, "max_categories": None}
+CORE2 = {**CORE, "encoding": MF10}
+QUESTIONS["q10"] = ("Vocabulary threshold and a holdout rule for small tables (core2 = core + values seen >= 10 times)", [
+    ("core2", CORE2, MH),
+    ("core2, seed_offset 1", {**CORE2, "seed_offset": 1}, MH),
+    ("core2 with >= 5 rows", {**CORE2, "encoding": {**MF10, "min_frequency": 5}}, MH),
+    ("core2 with >= 20 rows", {**CORE2, "encoding": {**MF10, "min_frequency": 20}}, MH),
+    ("core2, holdout 10 % but >= 200 rows (<= 25 %)", {**CORE2, "holdout": "rule"}, MH),
+    ("core2, holdout rule, reduce on plateau", {**CORE2, "holdout": "rule", "train": {**DETM, "schedule": "plateau"}}, MH),
+    ("core2, holdout rule, seed_offset 1", {**CORE2, "holdout": "rule", "seed_offset": 1}, MH),
+])
+
+MM10 = {"vocabulary": "min_frequency", "min_frequency": 10, "max_categories": None}
+CORE_MM = {**CORE, "encoding": MM10, "holdout": "rule"}
+CORE_STD = {**CORE2, "holdout": "rule"}
+QUESTIONS["q11"] = ("Min-max against standardised inputs over three training seeds (both with values seen >= 10 times, holdout rule)", [
+    ("min-max, seed_offset 0", CORE_MM, MH),
+    ("min-max, seed_offset 1", {**CORE_MM, "seed_offset": 1}, MH),
+    ("min-max, seed_offset 2", {**CORE_MM, "seed_offset": 2}, MH),
+    ("standardised, seed_offset 0", CORE_STD, MH),
+    ("standardised, seed_offset 1", {**CORE_STD, "seed_offset": 1}, MH),
+    ("standardised, seed_offset 2", {**CORE_STD, "seed_offset": 2}, MH),
+])
+
+
+def with_train(method, **train):
+    return {**method, "train": {**method["train"], **train}}
+
+
+QUESTIONS["q12"] = ("Learning rate, for min-max and standardised inputs", [
+    ("min-max, lr 0.002", with_train(CORE_MM, lr=0.002), MH),
+    ("min-max, lr 0.003", with_train(CORE_MM, lr=0.003), MH),
+    ("standardised, lr 0.0005", with_train(CORE_STD, lr=0.0005), MH),
+    ("standardised, lr 0.002", with_train(CORE_STD, lr=0.002), MH),
+])
+
+MB = {**MO, "median": "best"}
+QUESTIONS["q13"] = ("The median chosen on the held-out rows (head or offset), and the ensemble size K", [
+    ("standardised, median best of head/offset", CORE_STD, MB),
+    ("standardised, median best, seed_offset 1", {**CORE_STD, "seed_offset": 1}, MB),
+    ("standardised, median best, seed_offset 2", {**CORE_STD, "seed_offset": 2}, MB),
+    ("standardised, K=4", {**CORE_STD, "members": 4}, MB),
+    ("standardised, K=3", {**CORE_STD, "members": 3}, MB),
+])
