@@ -26,6 +26,7 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then build_packa
 test_packages=(
   python3-torch python3-onnx python3-opencv python3-sklearn python3-protobuf python3-pandas python3-numpy
   python3-pil           # an independent PNG reader for the plot test
+  python3-xgboost       # the XGBoost peer in bench/accuracy
   curl wrk nginx-light
   time                  # /usr/bin/time -v: peak RSS in bench/run.sh
   clang libclang-rt-14-dev  # libFuzzer and clang's sanitizer runtimes for scripts/fuzz.sh
