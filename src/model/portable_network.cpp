@@ -55,7 +55,7 @@ void set_members(PortableNetwork& network, std::vector<DenseStack> members) {
     const bool last = l + 1 == depth;
     out.relu = shape.relu;
     out.input_size = l == 0 ? shape.input_size : shape.input_size * static_cast<std::int64_t>(count);
-    out.output_size = last ? 1 : shape.output_size * static_cast<std::int64_t>(count);
+    out.output_size = last ? shape.output_size : shape.output_size * static_cast<std::int64_t>(count);
     out.weight.assign(static_cast<size_t>(out.input_size * out.output_size), 0.0f);
     out.bias.assign(static_cast<size_t>(out.output_size), 0.0f);
     for (size_t k = 0; k < count; ++k) {

@@ -25,6 +25,7 @@ using DenseStack = std::vector<DenseLayer>;
 struct ShiftedOutput {
   std::string suffix;         // "median", "lower", "upper": the output is named <output_name>_<suffix>
   float output_offset = 0.0f;
+  std::int64_t source_column = 0;  // the last layer's column it reads: 0 the mean, 1 the median head
 };
 
 // encoded inputs --(x - input_offset) * input_scale--> layers --(y * output_scale + output_offset)-->
@@ -32,6 +33,8 @@ struct ShiftedOutput {
 // An ensemble of K networks is one network here: `members` holds the K stacks, and `layers` is the same function as
 // one dense stack (the members side by side, block-diagonal inside, their outputs averaged by the last layer), so
 // every exporter and graph builder that walks `layers` carries the whole ensemble unchanged.
+// The last layer has one output column (the mean), or two when the model keeps a median head: column 0 is the mean,
+// column 1 the median head (a shifted output with source_column 1 reads it). The main output always reads column 0.
 struct PortableNetwork {
   std::vector<std::string> input_names;  // the encoded input columns, in input order
   std::string target_name;               // the CSV column the model predicts, e.g. "total_earnings"
@@ -46,6 +49,8 @@ struct PortableNetwork {
   std::vector<ShiftedOutput> shifted_outputs;  // median and interval bounds, when the model has an interval
 
   std::int64_t input_width() const { return static_cast<std::int64_t>(input_names.size()); }
+  // The last layer's columns: 1, or 2 with a median head.
+  std::int64_t output_columns() const { return layers.empty() ? 1 : layers.back().output_size; }
   // The stacks a forward pass runs: the members, or the one network.
   std::vector<const DenseStack*> stacks() const;
   // Trained parameters: every member's (not the zeros of the fused form).
