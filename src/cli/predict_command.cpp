@@ -174,7 +174,8 @@ Result<void> predict_file_remotely(const PredictOptions& o) {
   }
   PredictionSink sink(o.output);
   return sink.run([&](PredictionSink& out) -> Result<void> {
-    PredictionWriter writer(out, o.format, prediction_column(model.target_name), false);
+    // The server's interval signature, when it has one, so the file has the columns a local predict writes.
+    PredictionWriter writer(out, o.format, prediction_column(model.target_name), model.has_interval);
     std::vector<size_t> source;
     CsvBatchHandlers handlers;
     handlers.on_detected_delimiter = [&](char delimiter) { tell_detected_delimiter(o.input, delimiter); };
@@ -200,8 +201,8 @@ Result<void> predict_file_remotely(const PredictOptions& o) {
       std::vector<std::string_view> cells;
       for (const auto& record : batch.records)
         for (size_t column : source) cells.push_back(trim_blanks(record[column]));
-      Predictions predicted;
-      VGSALES_ASSIGN_OR_RETURN(predicted.values, client.predict(o.model_name, features, cells, missing));
+      VGSALES_ASSIGN_OR_RETURN(const Predictions predicted,
+                               client.predict(o.model_name, features, cells, missing, model.has_interval));
       return writer.rows(batch.records, predicted);
     };
     VGSALES_TRY(read_csv_in_batches(o.input, serve::kRestClientBatchRows, handlers, delimiter_from_flag(o.delimiter)));

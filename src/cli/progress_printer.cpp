@@ -27,7 +27,46 @@ std::string validation_note(std::optional<double> best_before, int best_epoch_be
                      format_significant(validation_loss, digits));
 }
 
+std::string members_note(int improved, int training) {
+  if (improved == 0) return fmt::format("no member improved its val_loss ({} training)", training);
+  return fmt::format("{} of {} members improved their val_loss, keeping this epoch", improved, training);
+}
+
+namespace {
+
+// "42, 46, 45, 43 and 37"
+std::string epoch_list(const std::vector<int>& epochs) {
+  std::string text;
+  for (size_t i = 0; i < epochs.size(); ++i)
+    text += (i == 0 ? "" : i + 1 == epochs.size() ? " and " : ", ") + std::to_string(epochs[i]);
+  return text;
+}
+
+// The ensemble's summary: each member keeps its own epoch.
+std::string describe_kept_member_epochs(const KeptEpochFacts& facts) {
+  const size_t count = facts.member_epochs.size();
+  std::string text;
+  if (!facts.has_validation) {
+    text = fmt::format("Kept the last epoch ({}) of each of the {} members: with no validation split there is no "
+                       "earlier epoch to prefer.",
+                       facts.epochs_run, count);
+  } else {
+    text = fmt::format("Kept each of the {} members at the epoch of its lowest validation loss: epochs {} ({} run).",
+                       count, epoch_list(facts.member_epochs), facts.epochs_run);
+    if (facts.status == "stopped_early")
+      text += fmt::format(" Training stopped early: no member's validation loss improved for {} epochs.",
+                          facts.early_stopping);
+  }
+  if (facts.last_epoch_partial())
+    text += fmt::format(" The partial epoch {} (Ctrl-C cut it short after {} of {} batches) was discarded.",
+                        facts.epochs_run, facts.partial_batches_done, facts.partial_batches);
+  return text;
+}
+
+}  // namespace
+
 std::string describe_kept_epoch(const KeptEpochFacts& facts) {
+  if (facts.member_epochs.size() > 1) return describe_kept_member_epochs(facts);
   const bool partial = facts.last_epoch_partial();
   const std::string cut_short = fmt::format("Ctrl-C cut it short after {} of {} batches", facts.partial_batches_done,
                                             facts.partial_batches);
@@ -87,6 +126,7 @@ Result<void> ProgressPrinter::on_train_begin(const TrainingRunInfo& info) {
   epochs_ = info.epochs;
   facts_.planned_epochs = info.epochs;
   facts_.has_validation = info.validation_rows > 0;
+  ensemble_ = info.initial_network.stacks().size() > 1;
   if (!quiet_)
     fmt::print("Training on {} rows ({} validation, {} test), {} epochs, batches of {}\n", info.train_rows,
                info.validation_rows, info.test_rows, info.epochs, info.batch_size);
@@ -118,7 +158,10 @@ void ProgressPrinter::on_epoch_end(const EpochSummary& summary, const EpochDetai
   facts_.partial_batches_done = partial ? batches_done_ : 0;
   facts_.partial_batches = partial ? batches_ : 0;
   std::string note;
-  if (const auto validation = summary.splits.find("validation"); validation != summary.splits.end()) {
+  if (const auto validation = summary.splits.find("validation");
+      validation != summary.splits.end() && ensemble_) {
+    note = members_note(summary.members_improved, summary.members_training);
+  } else if (validation != summary.splits.end()) {
     note = validation_note(best_validation_loss_, best_validation_epoch_, validation->second.loss);
     if (!best_validation_loss_ || validation->second.loss < *best_validation_loss_) {
       best_validation_loss_ = validation->second.loss;

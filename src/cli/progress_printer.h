@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/training_observer.h"
 
@@ -17,6 +18,7 @@ struct KeptEpochFacts {
   int planned_epochs = 0;
   int epochs_run = 0;
   int kept_epoch = 0;
+  std::vector<int> member_epochs;  // an ensemble's kept epoch per member (more than one entry)
   bool has_validation = false;
   std::optional<double> best_validation_loss;  // the lowest validation loss seen, at epoch best_validation_epoch
   int best_validation_epoch = 0;
@@ -30,6 +32,9 @@ struct KeptEpochFacts {
 // Keras ModelCheckpoint's words for an epoch: "val_loss improved from 0.01230 to 0.01010, keeping this epoch"
 // (from "inf" at the first), or "val_loss did not improve from 0.01010 (epoch 2)".
 std::string validation_note(std::optional<double> best_before, int best_epoch_before, double validation_loss);
+
+// An ensemble's epoch: how many members lowered their own holdout loss and keep this epoch's weights.
+std::string members_note(int improved, int training);
 
 // One or two sentences: which epoch's weights the model holds, and why; the table's figures are theirs.
 std::string describe_kept_epoch(const KeptEpochFacts& facts);
@@ -53,6 +58,7 @@ class ProgressPrinter final : public TrainingObserver {
   bool quiet_;
   bool terminal_;
   int epochs_ = 0;
+  bool ensemble_ = false;
   std::chrono::steady_clock::time_point last_draw_{};
   int batch_epoch_ = 0;  // the epoch of the last batch seen, and how far it got
   long long batches_done_ = 0;

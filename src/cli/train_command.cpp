@@ -21,8 +21,11 @@ void print_report(const TrainingJobReport& report, const std::string& unit, cons
   // The last epoch line shows the last epoch's weights; the model holds the kept epoch's, and so does the table.
   // A log1p model's saved output also carries the retransformation-bias correction, applied after training:
   // that is why its errors differ from the kept epoch's line.
-  fmt::print("\n{}\nErrors of the saved model (the weights of epoch {}{}), {}:\n", describe_kept_epoch(kept),
-             m.best_epoch, m.pipeline.target_transform() == TargetTransform::log1p ? ", with the log1p bias correction" : "",
+  const std::string weights = m.member_epochs.size() > 1
+                                  ? fmt::format("{} members at their kept epochs", m.member_epochs.size())
+                                  : fmt::format("the weights of epoch {}", m.best_epoch);
+  fmt::print("\n{}\nErrors of the saved model ({}{}), {}:\n", describe_kept_epoch(kept), weights,
+             m.pipeline.target_transform() == TargetTransform::log1p ? ", with the log1p bias correction" : "",
              target_units_phrase(m.target()));
   fmt::print("| split | rows | RMSE | MAE | MAPE | R² |\n|---|---|---|---|---|---|\n");
   std::vector<std::string> mape_notes;
@@ -42,8 +45,21 @@ void print_report(const TrainingJobReport& report, const std::string& unit, cons
                target_amount(linear.rmse, unit), target_amount(linear.mae, unit), target_amount(mean.rmse, unit),
                target_amount(mean.mae, unit));
   }
-  fmt::print("Saved the model of epoch {} to {} ({} epochs run in {:.2f} s)\n", m.best_epoch, report.model_dir.string(),
-             m.epochs_run, m.training_seconds);
+  if (m.has_interval()) {
+    const std::string held_out = m.metrics.count("test") ? "test" : "validation";
+    const auto& metrics = m.metrics.at(held_out);
+    fmt::print("Median and {:g}% interval on the {} split: median MAE {}, {:.1f}% of the rows inside, mean width {} "
+               "(calibrated on {} validation rows; median by {})\n",
+               100 * m.interval_level, held_out, target_amount(metrics.median_mae, unit), 100 * metrics.coverage,
+               target_amount(metrics.mean_interval_width, unit), m.interval_calibration_rows,
+               m.shifts.median_from_head ? "the median head" : "offset");
+  }
+  if (m.member_epochs.size() > 1)
+    fmt::print("Saved the ensemble of {} members to {} ({} epochs run in {:.2f} s)\n", m.member_epochs.size(),
+               report.model_dir.string(), m.epochs_run, m.training_seconds);
+  else
+    fmt::print("Saved the model of epoch {} to {} ({} epochs run in {:.2f} s)\n", m.best_epoch,
+               report.model_dir.string(), m.epochs_run, m.training_seconds);
 }
 
 // The printer's view of the run, completed with what the model's metadata says was kept.
@@ -53,6 +69,7 @@ KeptEpochFacts kept_epoch_facts(const ProgressPrinter& progress, const ModelMeta
   facts.planned_epochs = m.settings.epochs;
   facts.epochs_run = m.epochs_run;
   facts.kept_epoch = m.best_epoch;
+  facts.member_epochs = m.member_epochs;
   facts.early_stopping = m.settings.early_stopping;
   return facts;
 }

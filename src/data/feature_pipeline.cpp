@@ -59,7 +59,7 @@ long long distinct_present(const Column& column) {
 }
 
 // Fills in range, imputation and vocabulary of `spec` from the training column.
-Result<void> fit_feature(const Table& table, const Column& column, FeatureSpec& spec, size_t max_categories) {
+Result<void> fit_feature(const Table& table, const Column& column, FeatureSpec& spec, const PipelineFitOptions& options) {
   const long long present = static_cast<long long>(table.row_count()) - column.missing_cells;
   if (present == 0)
     return column_error(table, column.name, "every cell is missing; drop it with --drop " + column.name);
@@ -79,8 +79,13 @@ Result<void> fit_feature(const Table& table, const Column& column, FeatureSpec& 
     spec.distinct_values = static_cast<long long>(ordered.size());
     spec.categories.clear();
     spec.rare_categories.clear();
-    for (size_t i = 0; i < ordered.size(); ++i)
-      (i < max_categories ? spec.categories : spec.rare_categories).push_back(ordered[i].first);
+    // A value seen in fewer rows than min_category_rows would get an input the network can barely learn (the
+    // baselines' min_frequency); past max_categories the first layer would grow without bound.
+    for (size_t i = 0; i < ordered.size(); ++i) {
+      const bool own_input = i < options.max_categories &&
+                             static_cast<unsigned long long>(ordered[i].second) >= options.min_category_rows;
+      (own_input ? spec.categories : spec.rare_categories).push_back(ordered[i].first);
+    }
     spec.missing_indicator = false;
     return {};
   }
@@ -373,7 +378,7 @@ Result<FeaturePipeline> fit_feature_encoding(const Table& training, const Pipeli
       FeatureSpec spec;
       spec.name = name;
       spec.type = type;
-      VGSALES_TRY(fit_feature(training, training.columns[*index], spec, options.max_categories));
+      VGSALES_TRY(fit_feature(training, training.columns[*index], spec, options));
       features.push_back(std::move(spec));
     }
   } else {
@@ -417,7 +422,7 @@ Result<FeaturePipeline> fit_feature_encoding(const Table& training, const Pipeli
         // Mostly numbers: numeric. Stray text cells are errors (fit_feature names the first).
         spec.type = only_zero_and_one(column) && present > 0 ? ColumnType::boolean : ColumnType::numeric;
       }
-      VGSALES_TRY(fit_feature(training, column, spec, options.max_categories));
+      VGSALES_TRY(fit_feature(training, column, spec, options));
       features.push_back(std::move(spec));
     }
   }
@@ -437,9 +442,15 @@ TargetTransformChoice choose_target_transform(std::span<const float> targets) {
   return choice;
 }
 
-Result<void> fit_scaling(FeaturePipeline& pipeline, const EncodedRows& training, std::span<const float> targets) {
+const char* input_scaling_name(InputScaling scaling) {
+  return scaling == InputScaling::standard ? "standard" : "minmax";
+}
+
+Result<void> fit_scaling(FeaturePipeline& pipeline, const EncodedRows& training, std::span<const float> targets,
+                         InputScaling method) {
   const size_t width = training.width;
   PipelineScaling scaling;
+  scaling.method = method;
   scaling.input_offset.assign(width, INFINITY);
   std::vector<float> high(width, -INFINITY);
   for (size_t r = 0; r < training.rows; ++r)
@@ -452,6 +463,29 @@ Result<void> fit_scaling(FeaturePipeline& pipeline, const EncodedRows& training,
   // A constant column maps to 0 rather than dividing by zero.
   for (size_t c = 0; c < width; ++c)
     scaling.input_scale[c] = high[c] > scaling.input_offset[c] ? 1.0f / (high[c] - scaling.input_offset[c]) : 1.0f;
+  if (method == InputScaling::standard) {
+    // Only a numeric feature's value input moves to z-scores; 0/1 inputs stay 0/1, which min-max also gives them.
+    std::vector<bool> standardised(width, false);
+    for (size_t f = 0; f < pipeline.features().size(); ++f)
+      if (pipeline.features()[f].type == ColumnType::numeric) standardised[pipeline.encoded_offset(f)] = true;
+    for (size_t c = 0; c < width; ++c) {
+      if (!standardised[c]) {
+        scaling.input_offset[c] = 0.0f;
+        scaling.input_scale[c] = 1.0f;
+        continue;
+      }
+      double sum = 0, squares = 0;
+      for (size_t r = 0; r < training.rows; ++r) sum += training.values[r * width + c];
+      const double mean = training.rows ? sum / static_cast<double>(training.rows) : 0.0;
+      for (size_t r = 0; r < training.rows; ++r) {
+        const double d = training.values[r * width + c] - mean;
+        squares += d * d;
+      }
+      const double sd = training.rows ? std::sqrt(squares / static_cast<double>(training.rows)) : 0.0;
+      scaling.input_offset[c] = static_cast<float>(mean);
+      scaling.input_scale[c] = sd > 0 ? static_cast<float>(1.0 / sd) : 1.0f;
+    }
+  }
   const bool log1p = pipeline.target_transform() == TargetTransform::log1p;
   float low = INFINITY, top = -INFINITY;
   for (float y : targets) {

@@ -64,11 +64,15 @@ struct RawCell {
 
 // The input scaling of the encoded inputs, x' = (x - offset) * scale, and of the target,
 // t' = (transform(y) - target_offset) / target_scale; the network works in the primed units.
+enum class InputScaling { standard, minmax };
+const char* input_scaling_name(InputScaling scaling);
+
 struct PipelineScaling {
   std::vector<float> input_offset;
   std::vector<float> input_scale;
   float target_offset = 0;
   float target_scale = 1;
+  InputScaling method = InputScaling::minmax;  // how the inputs' offset and scale were fitted (recorded in model.json)
 };
 
 // Which source column feeds each feature, for a header or a JSON object's keys.
@@ -155,6 +159,7 @@ struct PipelineFitOptions {
   // Column types given by --schema (a model.json "features" list); when set, they replace inference.
   std::vector<std::pair<std::string, ColumnType>> schema_types;
   size_t max_categories = 50;            // vocabulary cap; the rest share "other"
+  size_t min_category_rows = 1;          // a value needs this many training rows for its own input
   MissingValueSet missing_values;
 };
 
@@ -170,8 +175,11 @@ struct TargetTransformChoice {
 inline constexpr double kLog1pMinimumSkewness = 2.0;
 TargetTransformChoice choose_target_transform(std::span<const float> targets);
 
-// Min-max scaling of the encoded training rows and of the transformed target (errors: a target log1p cannot take).
-Result<void> fit_scaling(FeaturePipeline& pipeline, const EncodedRows& training, std::span<const float> targets);
+// The input scaling of the encoded training rows and the min-max scaling of the transformed target (errors: a
+// target log1p cannot take). standard: numeric values (not 0/1 columns) to z-scores with the population sd, every
+// 0/1 input (boolean columns, missing indicators, one-hot slots) kept as it is; minmax: every input to 0..1.
+Result<void> fit_scaling(FeaturePipeline& pipeline, const EncodedRows& training, std::span<const float> targets,
+                         InputScaling method = InputScaling::minmax);
 
 // The target column as numbers; errors if it is absent, text, or has missing cells.
 Result<std::vector<float>> read_target(const Table& table, const std::string& target);

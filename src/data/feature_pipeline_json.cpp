@@ -44,7 +44,8 @@ void write_pipeline_json(JsonWriter& w, const FeaturePipeline& pipeline) {
   w.Key("encoded_inputs"); write_json_strings(w, pipeline.encoded_names());
   w.Key("input_scaling");
   w.StartObject();
-  w.Key("method"); w.String("min-max: (x - offset) * scale, fitted on the training rows");
+  // Inputs enter the network as (x - offset) * scale; the method says how offset and scale were fitted.
+  w.Key("method"); w.String(input_scaling_name(pipeline.scaling().method));
   w.Key("offset"); write_json_floats(w, pipeline.scaling().input_offset);
   w.Key("scale"); write_json_floats(w, pipeline.scaling().input_scale);
   w.EndObject();
@@ -113,6 +114,10 @@ Result<FeaturePipeline> read_pipeline_json(const rapidjson::Value& object, const
 
   PipelineScaling scaling;
   VGSALES_ASSIGN_OR_RETURN(const rapidjson::Value* inputs, r.object(object, "input_scaling", path + ".input_scaling"));
+  VGSALES_ASSIGN_OR_RETURN(const std::string method, r.string(*inputs, "method", path + ".input_scaling.method"));
+  if (method != "standard" && method != "minmax")
+    return r.invalid(path + ".input_scaling.method", "'" + method + "' is not standard or minmax");
+  scaling.method = method == "standard" ? InputScaling::standard : InputScaling::minmax;
   VGSALES_ASSIGN_OR_RETURN(scaling.input_offset, r.floats(*inputs, "offset", path + ".input_scaling.offset"));
   VGSALES_ASSIGN_OR_RETURN(scaling.input_scale, r.floats(*inputs, "scale", path + ".input_scaling.scale"));
   VGSALES_ASSIGN_OR_RETURN(const double target_offset, r.number(*target, "offset", path + ".target.offset"));

@@ -158,14 +158,22 @@ double dense_mse_gradient(const DenseStackLayout& layout, const float* parameter
                           std::int64_t rows, DenseStackWorkspace& workspace, float* gradient) {
   dense_forward(layout, parameters, x, rows, workspace);
   const float* prediction = workspace.output();
+  const std::int64_t columns = layout.outputs(layout.layer_count() - 1);
   // d(mean((p - y)^2))/dp = 2 (p - y) / rows, as torch's mse_loss backward computes it.
   const float scale = 2.0f / static_cast<float>(rows);
+  // The median head's pinball loss at 0.5, mean(max(0.5 e, -0.5 e)) with e = y - p: d/dp = -0.5/rows above the
+  // target's side, +0.5/rows below it.
+  const float half_step = 0.5f / static_cast<float>(rows);
   double loss = 0;
   float* delta = workspace.delta.data();
   for (std::int64_t r = 0; r < rows; ++r) {
-    const float difference = prediction[r] - y[r];
+    const float difference = prediction[r * columns] - y[r];
     loss += static_cast<double>(difference) * difference;
-    delta[r] = scale * difference;
+    delta[r * columns] = scale * difference;
+    if (columns == 2) {
+      const float error = y[r] - prediction[r * columns + 1];
+      delta[r * columns + 1] = error > 0.0f ? -half_step : (error < 0.0f ? half_step : 0.0f);
+    }
   }
   float* delta_previous = workspace.delta_previous.data();
   for (size_t l = layout.layer_count(); l-- > 0;) {
@@ -181,6 +189,10 @@ double dense_mse_gradient(const DenseStackLayout& layout, const float* parameter
     for (std::int64_t r = 0; r < rows; ++r)
       for (std::int64_t o = 0; o < outputs; ++o) bias_gradient[o] += delta[r * outputs + o];
     if (l == 0) break;
+    // The median head is detached: its gradient stops at its own weights, so the hidden layers (and the mean) learn
+    // exactly what they would without it.
+    if (l + 1 == layout.layer_count() && columns == 2)
+      for (std::int64_t r = 0; r < rows; ++r) delta[r * columns + 1] = 0.0f;
     // The previous layer's delta: (delta . W) where its ReLU was active (its output > 0).
     gemm_row_major(false, false, rows, inputs, outputs, 1.0f, delta, outputs, weight, inputs, 0.0f, delta_previous,
                    inputs);

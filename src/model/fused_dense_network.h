@@ -55,8 +55,10 @@ struct DenseStackWorkspace {
 void dense_forward(const DenseStackLayout& layout, const float* parameters, const float* x, std::int64_t rows,
                    DenseStackWorkspace& workspace);
 
-// Forward and backward for mean squared error against y [rows] (single output): writes d(loss)/d(parameters)
-// into `gradient` (parameter_count() floats, overwritten) and returns the loss, as torch::mse_loss would.
+// Forward and backward for mean squared error against y [rows] on output column 0: writes d(loss)/d(parameters)
+// into `gradient` (parameter_count() floats, overwritten) and returns that loss, as torch::mse_loss would. With a
+// second output column (a median head), that column also learns the pinball loss at 0.5 against y, from the last
+// hidden layer detached (no gradient of it reaches the hidden layers).
 double dense_mse_gradient(const DenseStackLayout& layout, const float* parameters, const float* x, const float* y,
                           std::int64_t rows, DenseStackWorkspace& workspace, float* gradient);
 

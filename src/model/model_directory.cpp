@@ -77,8 +77,8 @@ Result<std::vector<DenseStack>> parse_weights(std::string_view bytes, const std:
   const auto format = file.metadata.find("format");
   if (format == file.metadata.end() || format->second != "vgsales-weights")
     return make_error(ErrorKind::invalid_data, source + ": not a vgsales weights file (no format vgsales-weights)");
-  std::vector<int> widths = metadata.settings.hidden_layers;
-  widths.push_back(1);
+  std::vector<std::int64_t> widths(metadata.settings.hidden_layers.begin(), metadata.settings.hidden_layers.end());
+  widths.push_back(metadata.output_width());
   const auto members = static_cast<size_t>(metadata.members);
   std::vector<DenseStack> stacks;
   for (size_t k = 0; k < members; ++k) {

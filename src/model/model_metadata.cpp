@@ -95,10 +95,11 @@ std::string metadata_to_json(const ModelMetadata& m) {
   for (int width : m.settings.hidden_layers) w.Int(width);
   w.EndArray();
   w.Key("activation"); w.String("relu");
-  w.Key("output_width"); w.Int(1);
+  w.Key("output_width"); w.Int64(m.output_width());
   w.Key("members"); w.Int(m.members);
   w.Key("mean_shift"); w.Double(m.shifts.mean);
   if (m.has_interval()) {
+    w.Key("median_source"); w.String(m.shifts.median_from_head ? "head" : "offset");
     w.Key("median_shift"); w.Double(m.shifts.median);
     w.Key("interval");
     w.StartObject();
@@ -123,6 +124,10 @@ std::string metadata_to_json(const ModelMetadata& m) {
   w.EndObject();
   w.Key("epochs_run"); w.Int(m.epochs_run);
   w.Key("best_epoch"); w.Int(m.best_epoch);
+  w.Key("member_epochs");
+  w.StartArray();
+  for (int epoch : m.member_epochs) w.Int(epoch);
+  w.EndArray();
   w.Key("status"); write_json_string(w, m.status);
   w.Key("seconds"); w.Double(m.training_seconds);
   w.EndObject();
@@ -180,6 +185,8 @@ Result<ModelMetadata> metadata_from_json(const std::string& text, const std::str
   m.members = static_cast<int>(members);
   VGSALES_ASSIGN_OR_RETURN(const double mean_shift, r.number(*network, "mean_shift", "network.mean_shift"));
   m.shifts.mean = static_cast<float>(mean_shift);
+  VGSALES_ASSIGN_OR_RETURN(const long long output_width, r.integer(*network, "output_width", "network.output_width"));
+  if (output_width != 1 && output_width != 2) return r.invalid("network.output_width", fmt::format("{} is not 1 or 2", output_width));
   if (network->HasMember("interval")) {
     VGSALES_ASSIGN_OR_RETURN(const double median_shift, r.number(*network, "median_shift", "network.median_shift"));
     VGSALES_ASSIGN_OR_RETURN(const rapidjson::Value* interval, r.object(*network, "interval", "network.interval"));
@@ -192,11 +199,17 @@ Result<ModelMetadata> metadata_from_json(const std::string& text, const std::str
     VGSALES_ASSIGN_OR_RETURN(m.interval_calibration_rows,
                              r.integer(*interval, "calibration_rows", "network.interval.calibration_rows"));
     VGSALES_ASSIGN_OR_RETURN(m.interval_calibration, r.string(*interval, "calibration", "network.interval.calibration"));
+    VGSALES_ASSIGN_OR_RETURN(const std::string median_source, r.string(*network, "median_source", "network.median_source"));
+    if (median_source != "head" && median_source != "offset")
+      return r.invalid("network.median_source", "'" + median_source + "' is not head or offset");
+    m.shifts.median_from_head = median_source == "head";
     m.shifts.has_interval = true;
     m.shifts.median = static_cast<float>(median_shift);
     m.shifts.lower = static_cast<float>(lower);
     m.shifts.upper = static_cast<float>(upper);
   }
+  if (output_width != m.output_width())
+    return r.invalid("network.output_width", fmt::format("is {} but the median source needs {}", output_width, m.output_width()));
 
   VGSALES_ASSIGN_OR_RETURN(const rapidjson::Value* training, r.object(doc, "training", "training"));
   const std::vector<int> layers = m.settings.hidden_layers;
@@ -214,6 +227,13 @@ Result<ModelMetadata> metadata_from_json(const std::string& text, const std::str
   VGSALES_ASSIGN_OR_RETURN(const long long best_epoch, r.integer(*training, "best_epoch", "training.best_epoch"));
   m.epochs_run = static_cast<int>(epochs_run);
   m.best_epoch = static_cast<int>(best_epoch);
+  VGSALES_ASSIGN_OR_RETURN(const rapidjson::Value* member_epochs,
+                           r.member(*training, "member_epochs", "training.member_epochs"));
+  if (!member_epochs->IsArray()) return r.missing("training.member_epochs", "an array of epochs");
+  for (const auto& epoch : member_epochs->GetArray()) {
+    if (!epoch.IsInt() || epoch.GetInt() < 0) return r.missing("training.member_epochs", "an array of epochs");
+    m.member_epochs.push_back(epoch.GetInt());
+  }
   VGSALES_ASSIGN_OR_RETURN(m.status, r.string(*training, "status", "training.status"));
   VGSALES_ASSIGN_OR_RETURN(m.training_seconds, r.number(*training, "seconds", "training.seconds"));
   VGSALES_ASSIGN_OR_RETURN(m.metrics, read_metrics_group(doc, r, "metrics"));

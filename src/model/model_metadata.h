@@ -31,12 +31,15 @@ struct ModelMetadata {
   long long interval_calibration_rows = 0;
   std::string interval_calibration;  // e.g. "split conformal on 13,278 out-of-fold residuals"
   bool has_interval() const { return shifts.has_interval; }
+  // The last layer's outputs per member: 2 when the median reads a median head.
+  std::int64_t output_width() const { return shifts.median_from_head ? 2 : 1; }
   TrainingSettings settings;  // every setting as used (auto resolved); hidden_layers is the architecture
   std::string train_file;
   std::string test_file;
   std::map<std::string, long long> rows;  // per split
   int epochs_run = 0;
-  int best_epoch = 0;
+  int best_epoch = 0;               // the latest epoch any member kept
+  std::vector<int> member_epochs;   // the epoch each member kept
   std::string status;  // completed, stopped_early, interrupted
   double training_seconds = 0;
   std::map<std::string, SplitMetrics> metrics;    // per split, in target units

@@ -30,6 +30,7 @@ NativeForward::NativeForward(const PortableNetwork& network)
       scale_(network.input_scale),
       output_scale_(network.output_scale),
       output_offset_(network.output_offset),
+      columns_(network.output_columns()),
       expm1_(network.target_transform == TargetTransform::log1p) {
   for (const DenseStack* dense_stack : network.stacks()) {
     PortableNetwork single;
@@ -47,7 +48,10 @@ NativeForward::NativeForward(const PortableNetwork& network)
     }
     stacks_.push_back(std::move(stack));
   }
-  for (const ShiftedOutput& shifted : network.shifted_outputs) shifts_.push_back(shifted.output_offset);
+  for (const ShiftedOutput& shifted : network.shifted_outputs) {
+    shifts_.push_back(shifted.output_offset);
+    shift_columns_.push_back(shifted.source_column < columns_ ? shifted.source_column : 0);
+  }
 }
 
 void NativeForward::predict_network_units(const float* rows, size_t n, float* out) const {
@@ -56,35 +60,48 @@ void NativeForward::predict_network_units(const float* rows, size_t n, float* ou
     return;
   }
   // The members' mean, accumulated in the order the fused export's last layer sums them.
-  std::fill(out, out + n, 0.0f);
-  std::vector<float> member(n);
+  const size_t values = n * static_cast<size_t>(columns_);
+  std::fill(out, out + values, 0.0f);
+  std::vector<float> member(values);
   const float share = 1.0f / static_cast<float>(stacks_.size());
   for (const Stack& stack : stacks_) {
     n >= kGemmRows ? predict_tiles(stack, rows, n, member.data()) : predict_rows(stack, rows, n, member.data());
-    for (size_t r = 0; r < n; ++r) out[r] += share * member[r];
+    for (size_t i = 0; i < values; ++i) out[i] += share * member[i];
   }
 }
 
+void NativeForward::predict_mean_units(const float* rows, size_t n, float* out) const {
+  if (columns_ == 1) {
+    predict_network_units(rows, n, out);
+    return;
+  }
+  std::vector<float> all(n * static_cast<size_t>(columns_));
+  predict_network_units(rows, n, all.data());
+  for (size_t r = 0; r < n; ++r) out[r] = all[r * static_cast<size_t>(columns_)];
+}
+
 void NativeForward::predict(std::span<const float> rows, std::span<float> out) const {
-  predict_network_units(rows.data(), out.size(), out.data());
+  predict_mean_units(rows.data(), out.size(), out.data());
   for (float& value : out) value = to_target(value, output_offset_);
 }
 
 void NativeForward::predict_scaled(std::span<const float> rows, std::span<float> out) const {
-  predict_network_units(rows.data(), out.size(), out.data());
+  predict_mean_units(rows.data(), out.size(), out.data());
 }
 
 void NativeForward::predict_estimates(std::span<const float> rows, const EstimateSpans& out) const {
   const size_t n = out.mean.size();
-  predict_network_units(rows.data(), n, out.mean.data());
+  const auto columns = static_cast<size_t>(columns_);
+  std::vector<float> all(n * columns);
+  predict_network_units(rows.data(), n, all.data());
   const bool intervals = has_interval() && out.median.size() == n && out.lower.size() == n && out.upper.size() == n;
   for (size_t r = 0; r < n; ++r) {
-    const float z = out.mean[r];
-    out.mean[r] = to_target(z, output_offset_);
+    const float* z = all.data() + r * columns;
+    out.mean[r] = to_target(z[0], output_offset_);
     if (intervals) {
-      out.median[r] = to_target(z, shifts_[0]);
-      out.lower[r] = to_target(z, shifts_[1]);
-      out.upper[r] = to_target(z, shifts_[2]);
+      out.median[r] = to_target(z[shift_columns_[0]], shifts_[0]);
+      out.lower[r] = to_target(z[shift_columns_[1]], shifts_[1]);
+      out.upper[r] = to_target(z[shift_columns_[2]], shifts_[2]);
     }
   }
 }
@@ -102,7 +119,7 @@ void NativeForward::predict_tiles(const Stack& stack, const float* rows, size_t 
       for (std::int64_t i = 0; i < input_width_; ++i)
         scaled[r * input_width_ + i] = (x[r * input_width_ + i] - offset_[i]) * scale_[i];
     dense_forward(stack.layout, stack.parameters.data(), scaled.data(), static_cast<std::int64_t>(count), workspace);
-    std::copy(workspace.output(), workspace.output() + count, out + first);
+    std::copy(workspace.output(), workspace.output() + count * columns_, out + first * columns_);
   }
 }
 
@@ -126,7 +143,7 @@ void NativeForward::predict_rows(const Stack& stack, const float* rows, size_t n
       affine_row(a, layer.inputs, layer.weight_t.data(), layer.bias.data(), layer.outputs, layer.relu, b);
       std::swap(a, b);
     }
-    out[r] = a[0];
+    std::copy(a, a + columns_, out + r * columns_);
   }
 }
 

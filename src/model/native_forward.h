@@ -23,6 +23,12 @@ class NativeForward {
   // The mean and, when the spans are given and the network has shifted outputs, the median and interval bounds.
   void predict_estimates(std::span<const float> rows, const EstimateSpans& out) const;
   bool has_interval() const { return shifts_.size() == 3; }
+  // Every output column of n rows in the network's own units, [n][output_columns()]: the mean's column 0 and, with
+  // a median head, its column 1 (what the training job calibrates on).
+  void predict_network_columns(std::span<const float> rows, size_t n, std::span<float> out) const {
+    predict_network_units(rows.data(), n, out.data());
+  }
+  std::int64_t output_columns() const { return columns_; }
   // From this many rows on, predict() runs GEMMs over tiles of rows instead of one row at a time.
   static constexpr size_t kGemmRows = 8;
   std::int64_t input_width() const { return input_width_; }
@@ -40,8 +46,10 @@ class NativeForward {
     std::vector<float> parameters;  // flat, DenseStackLayout order, for the GEMM path
     std::int64_t widest;
   };
-  // The members' mean output in the network's own (scaled) units, for n rows.
+  // The members' mean output in the network's own (scaled) units, for n rows: [n][columns_].
   void predict_network_units(const float* rows, size_t n, float* out) const;
+  // Column 0 (the mean) of n rows in network units: straight into `out` for a one-column network.
+  void predict_mean_units(const float* rows, size_t n, float* out) const;
   void predict_rows(const Stack& stack, const float* rows, size_t n, float* out) const;
   void predict_tiles(const Stack& stack, const float* rows, size_t n, float* out) const;
   float to_target(float z, float offset) const {
@@ -53,7 +61,9 @@ class NativeForward {
   std::vector<float> offset_, scale_;
   std::vector<Stack> stacks_;
   float output_scale_, output_offset_;
-  std::vector<float> shifts_;  // the shifted outputs' offsets: median, lower, upper
+  std::int64_t columns_;         // the last layer's outputs: 1, or 2 with a median head
+  std::vector<float> shifts_;    // the shifted outputs' offsets: median, lower, upper
+  std::vector<std::int64_t> shift_columns_;  // the column each reads
   bool expm1_;
 };
 

@@ -15,9 +15,9 @@ PortableNetwork network_frame(const FeaturePipeline& pipeline, const std::string
   frame.output_offset = offset + shifts.mean;
   frame.target_transform = pipeline.target_transform();
   if (shifts.has_interval)
-    frame.shifted_outputs = {{"median", offset + shifts.median},
-                             {"lower", offset + shifts.lower},
-                             {"upper", offset + shifts.upper}};
+    frame.shifted_outputs = {{"median", offset + shifts.median, shifts.median_from_head ? 1 : 0},
+                             {"lower", offset + shifts.lower, 0},
+                             {"upper", offset + shifts.upper, 0}};
   return frame;
 }
 

@@ -62,6 +62,7 @@ struct PortableNetwork {
 struct OutputShifts {
   float mean = 0.0f;
   float median = 0.0f;
+  bool median_from_head = false;  // the median reads the median head (column 1) rather than the mean's column
   bool has_interval = false;
   float lower = 0.0f;
   float upper = 0.0f;

@@ -80,13 +80,14 @@ Result<std::optional<ResumeState>> read_resume_state(const TrainingJobOptions& o
                                             format_layer_list(resumed.settings.hidden_layers));
   if (resumed.target() != options.target)
     return make_error(ErrorKind::usage, "--target " + options.target + " differs from the resumed model's " + resumed.target());
-  if (resumed.best_epoch >= settings.epochs)
-    return make_error(ErrorKind::usage, fmt::format("the model in {} has trained {} epochs; pass --epochs above that to go on",
-                                                    options.resume_dir.string(), resumed.best_epoch));
   settings.hidden_layers = resumed.settings.hidden_layers;
   settings.target_transform = target_transform_name(resumed.pipeline.target_transform());
-  VGSALES_ASSIGN_OR_RETURN(TrainingCheckpoint checkpoint,
-                           read_checkpoint(options.resume_dir, static_cast<size_t>(model.network.parameter_count())));
+  settings.input_scaling = resumed.settings.input_scaling;
+  VGSALES_ASSIGN_OR_RETURN(TrainingCheckpoint checkpoint, read_checkpoint(options.resume_dir));
+  settings.members = static_cast<int>(checkpoint.members.size());
+  if (checkpoint.earliest_epoch() >= settings.epochs)
+    return make_error(ErrorKind::usage, fmt::format("the model in {} has trained {} epochs; pass --epochs above that to go on",
+                                                    options.resume_dir.string(), checkpoint.earliest_epoch()));
   return std::optional<ResumeState>{ResumeState{resumed, std::move(checkpoint)}};
 }
 
@@ -136,11 +137,15 @@ Result<SplitTables> load_split_tables(const TrainingJobOptions& options, const T
     tables.test = split_off(tables.train, settings.test_split, static_cast<std::uint64_t>(settings.seed));
   }
   if (!settings.validation_split) {
-    settings.validation_split = automatic_validation_split(tables.train.row_count(), settings.early_stopping);
+    settings.validation_split = automatic_validation_split(tables.train.row_count());
     if (*settings.validation_split > 0)
-      tell(hooks, fmt::format("validation: holding out {:g}% of the {} training rows to keep the best epoch "
-                              "(--validation-split auto; pass 0 to train on all of them)",
-                              100 * *settings.validation_split, tables.train.row_count()));
+      tell(hooks, fmt::format("validation: holding out {:g}% of the {} training rows to pick each member's epoch and "
+                              "calibrate the estimates (--validation-split auto; pass 0 to train on all of them)",
+                              std::round(1000 * *settings.validation_split) / 10, tables.train.row_count()));
+    else
+      tell(hooks, fmt::format("validation: {} training rows are too few to hold any out; every member keeps its last "
+                              "epoch and the model has no interval (--validation-split auto)",
+                              tables.train.row_count()));
   }
   if (*settings.validation_split > 0)
     tables.validation = split_off(tables.train, *settings.validation_split, static_cast<std::uint64_t>(settings.seed) + 1);
@@ -174,6 +179,7 @@ Result<std::pair<FeaturePipeline, EncodedSplit>> fit_pipeline(const Table& train
   fit.categorical = options.categorical;
   fit.numeric = options.numeric;
   fit.max_categories = static_cast<size_t>(settings.max_categories);
+  fit.min_category_rows = static_cast<size_t>(settings.min_category_rows);
   if (!options.na_values.empty()) fit.missing_values = MissingValueSet(options.na_values);
   if (!options.schema_file.empty()) {
     VGSALES_ASSIGN_OR_RETURN(SchemaFile schema, read_schema_file(options.schema_file));
@@ -198,7 +204,8 @@ Result<std::pair<FeaturePipeline, EncodedSplit>> fit_pipeline(const Table& train
                             choice.skewness));
   }
   pipeline.set_target_transform(settings.target_transform == "log1p" ? TargetTransform::log1p : TargetTransform::none);
-  VGSALES_TRY(fit_scaling(pipeline, encoded.features, encoded.targets));
+  VGSALES_TRY(fit_scaling(pipeline, encoded.features, encoded.targets,
+                          settings.input_scaling == "minmax" ? InputScaling::minmax : InputScaling::standard));
   return std::pair{std::move(pipeline), std::move(encoded)};
 }
 
@@ -220,13 +227,17 @@ Result<std::vector<EncodedSplit>> encode_evaluation_splits(const SplitTables& ta
   return evaluations;
 }
 
-// Errors of `network` on a split, in the target's units, with the loss in the units it was trained in.
+// Errors of `network` on a split, in the target's units (with the median's and the interval's when it has one),
+// and the loss in the units it was trained in.
 SplitMetrics measure(const PortableNetwork& network, const FeaturePipeline& pipeline, const EncodedSplit& split) {
   const NativeForward forward(network);
-  std::vector<float> predictions(split.features.rows), scaled(split.features.rows);
-  forward.predict(split.features.values, predictions);
+  const size_t n = split.features.rows;
+  std::vector<float> mean(n), median, lower, upper, scaled(n);
+  if (forward.has_interval()) median.resize(n), lower.resize(n), upper.resize(n);
+  forward.predict_estimates(split.features.values, EstimateSpans{mean, median, lower, upper});
   forward.predict_scaled(split.features.values, scaled);
-  SplitMetrics metrics = compute_metrics(predictions, split.targets);
+  SplitMetrics metrics = compute_metrics(mean, split.targets);
+  if (forward.has_interval()) add_interval_metrics(metrics, median, lower, upper, split.targets);
   double squared = 0;
   for (size_t i = 0; i < scaled.size(); ++i) {
     const double difference = static_cast<double>(scaled[i]) - pipeline.scale_target(split.targets[i]);
@@ -238,16 +249,39 @@ SplitMetrics measure(const PortableNetwork& network, const FeaturePipeline& pipe
 
 // A network fitted to log(1 + y) predicts roughly the conditional median of y, which sits below the mean for
 // long-tailed targets and costs RMSE on the blockbusters. Duan's smearing estimate scales exp() of the prediction
-// by the mean training ratio (1 + y) / (1 + y_hat); since expm1(z + log s) = s * exp(z) - 1, it is a shift of the
-// network's output before expm1, which every export carries unchanged.
-float smearing_shift(const PortableNetwork& network, const EncodedSplit& train) {
-  std::vector<float> predictions(train.features.rows);
-  NativeForward(network).predict(train.features.values, predictions);
-  double ratio_sum = 0;
-  for (size_t i = 0; i < predictions.size(); ++i)
-    ratio_sum += (1.0 + train.targets[i]) / (1.0 + static_cast<double>(predictions[i]));
-  const double smearing = ratio_sum / static_cast<double>(predictions.size());
+// by the mean ratio (1 + y) / (1 + y_hat); since expm1(z + log s) = s * exp(z) - 1, it is a shift of the network's
+// output before expm1, which every export carries unchanged. Here, from residuals r = log1p(y) - z: log mean exp(r).
+float smearing_shift(std::span<const double> residuals) {
+  double sum = 0;
+  for (double r : residuals) sum += std::exp(r);
+  const double smearing = residuals.empty() ? 1.0 : sum / static_cast<double>(residuals.size());
   return std::isfinite(smearing) && smearing > 0 ? static_cast<float>(std::log(smearing)) : 0.0f;
+}
+
+// The holdout's view of the ensemble, in the transformed target's space: t - mu per row, and the head's estimate.
+struct HoldoutResiduals {
+  std::vector<double> residuals;  // t_i - mu(x_i), mu = z0 * S + O
+  std::vector<double> head;       // z1 * S + O (empty without a median head)
+  std::vector<double> mean;       // mu(x_i)
+};
+
+HoldoutResiduals holdout_residuals(const PortableNetwork& network, const FeaturePipeline& pipeline, const EncodedSplit& split) {
+  const NativeForward forward(network);
+  const size_t n = split.features.rows;
+  const auto columns = static_cast<size_t>(forward.output_columns());
+  std::vector<float> z(n * columns);
+  forward.predict_network_columns(split.features.values, n, z);
+  const double scale = pipeline.scaling().target_scale, offset = pipeline.scaling().target_offset;
+  const bool log1p = pipeline.target_transform() == TargetTransform::log1p;
+  HoldoutResiduals out;
+  for (size_t i = 0; i < n; ++i) {
+    const double t = log1p ? std::log1p(static_cast<double>(split.targets[i])) : split.targets[i];
+    const double mu = z[i * columns] * scale + offset;
+    out.mean.push_back(mu);
+    out.residuals.push_back(t - mu);
+    if (columns == 2) out.head.push_back(z[i * columns + 1] * scale + offset);
+  }
+  return out;
 }
 
 // The mean and linear baselines on the held-out split (test, else validation, else train): what the network must beat.
@@ -268,21 +302,25 @@ std::map<std::string, SplitMetrics> measure_baselines(const EncodedSplit& train,
 
 // A Markdown table of the layers, as `vgsales info` prints them.
 std::string describe_architecture(const PortableNetwork& network) {
+  // One member's layers (an ensemble's members share them), then the ensemble.
+  const DenseStack& member = *network.stacks().front();
   std::string text = "| layer | output shape | parameters |\n|---|---|---|\n";
-  text += fmt::format("| input + min-max scaling | (None, {}) | 0 |\n", network.input_width());
-  for (size_t i = 0; i < network.layers.size(); ++i) {
-    const auto& layer = network.layers[i];
-    const bool last = i + 1 == network.layers.size();
-    text += fmt::format("| {} ({}) | (None, {}) | {} |\n", layer_display_name(i, network.layers.size()),
-                        last ? "dense" : "dense, relu", layer.output_size,
-                        layer.input_size * layer.output_size + layer.output_size);
+  text += fmt::format("| input + scaling | (None, {}) | 0 |\n", network.input_width());
+  for (size_t i = 0; i < member.size(); ++i) {
+    const auto& layer = member[i];
+    const bool last = i + 1 == member.size();
+    text += fmt::format("| {} ({}) | (None, {}) | {} |\n", layer_display_name(i, member.size()),
+                        last ? (layer.output_size == 2 ? "dense: mean, median head" : "dense") : "dense, relu",
+                        layer.output_size, layer.input_size * layer.output_size + layer.output_size);
   }
+  if (network.stacks().size() > 1)
+    text += fmt::format("| ensemble | {} members, averaged | |\n", network.stacks().size());
   return text + fmt::format("| total | | {} |\n", network.parameter_count());
 }
 
 TrainingRunInfo describe_run(const TrainingJobOptions& options, const TrainingSettings& settings,
                              const FeaturePipeline& pipeline, const PortableNetwork& frame, const EncodedSplit& train,
-                             const std::vector<EncodedSplit>& evaluations) {
+                             const std::vector<EncodedSplit>& evaluations, std::int64_t output_columns) {
   TrainingRunInfo info;
   info.train_file = options.train_file.string();
   info.test_file = options.test_file.string();
@@ -298,9 +336,16 @@ TrainingRunInfo describe_run(const TrainingJobOptions& options, const TrainingSe
                           {"epochs", static_cast<double>(settings.epochs)},
                           {"seed", static_cast<double>(settings.seed)},
                           {"validation_split", settings.validation_split.value_or(0.0)},
-                          {"target_transform", settings.target_transform}};
+                          {"target_transform", settings.target_transform},
+                          {"members", static_cast<double>(settings.members)},
+                          {"early_stopping", static_cast<double>(settings.early_stopping)},
+                          {"interval", settings.interval},
+                          {"median", settings.median},
+                          {"input_scaling", settings.input_scaling},
+                          {"min_category_rows", static_cast<double>(settings.min_category_rows)},
+                          {"max_categories", static_cast<double>(settings.max_categories)}};
   info.schema_markdown = describe_features(pipeline);
-  info.initial_network = initialise_network(frame, settings);
+  info.initial_network = initialise_network(frame, settings, output_columns);
   return info;
 }
 
@@ -317,16 +362,78 @@ ModelMetadata describe_model(const TrainingJobOptions& options, const TrainingSe
   return metadata;
 }
 
-// The kept network's bias correction, and its final errors measured on exactly what is saved.
-void finish_network(TrainerResult& result, ModelMetadata& metadata, const EncodedSplit& train,
-                    const std::vector<EncodedSplit>& evaluations) {
+// Stage 5: calibration on the holdout rows (bench/accuracy/RESEARCH.md): the mean's bias correction (Duan's
+// smearing factor for a log1p target), the median (the head, or the mean plus the residuals' median, whichever has
+// the lower holdout MAE under --median auto) and the split-conformal interval from the residuals' order statistics.
+// Without a holdout the mean is corrected on the training rows and the model has no median or interval.
+void calibrate(TrainerResult& result, ModelMetadata& metadata, const EncodedSplit& train, const EncodedSplit* holdout,
+               const TrainingJobHooks& hooks) {
   const FeaturePipeline& pipeline = metadata.pipeline;
-  if (pipeline.target_transform() == TargetTransform::log1p) {
-    metadata.shifts.mean = smearing_shift(result.network, train);
-    result.network.output_offset += metadata.shifts.mean;
+  const bool log1p = pipeline.target_transform() == TargetTransform::log1p;
+  OutputShifts shifts;
+  std::vector<DenseStack> members;
+  for (const DenseStack* stack : result.network.stacks()) members.push_back(*stack);
+  const HoldoutResiduals fitted = holdout_residuals(result.network, pipeline, holdout ? *holdout : train);
+  if (log1p) shifts.mean = smearing_shift(fitted.residuals);
+
+  const auto [low, high] = holdout ? conformal_ranks(fitted.residuals.size(), metadata.settings.interval) : std::pair<size_t, size_t>{0, 0};
+  if (metadata.settings.interval > 0 && low > 0) {
+    std::vector<double> sorted = fitted.residuals;
+    std::sort(sorted.begin(), sorted.end());
+    const size_t h = sorted.size();
+    const double median_residual = h % 2 ? sorted[h / 2] : (sorted[h / 2 - 1] + sorted[h / 2]) / 2;
+    auto to_units = [log1p](double t) { return log1p ? std::expm1(t) : t; };
+    double offset_error = 0, head_error = 0;
+    for (size_t i = 0; i < h; ++i) {
+      offset_error += std::abs(to_units(fitted.mean[i] + median_residual) - holdout->targets[i]);
+      if (!fitted.head.empty()) head_error += std::abs(to_units(fitted.head[i]) - holdout->targets[i]);
+    }
+    const std::string& asked = metadata.settings.median;
+    const bool use_head = !fitted.head.empty() && (asked == "head" || (asked == "auto" && head_error < offset_error));
+    if (asked == "auto" && !fitted.head.empty())
+      tell(hooks, fmt::format("median: the {} (holdout MAE {:.4g}; the {} {:.4g}) (--median auto)",
+                              use_head ? "median head" : "mean plus the residuals' median",
+                              (use_head ? head_error : offset_error) / static_cast<double>(h),
+                              use_head ? "offset" : "head", (use_head ? offset_error : head_error) / static_cast<double>(h)));
+    metadata.settings.median = use_head ? "head" : "offset";
+    shifts.has_interval = true;
+    shifts.median_from_head = use_head;
+    shifts.median = use_head ? 0.0f : static_cast<float>(median_residual);
+    shifts.lower = static_cast<float>(sorted[low - 1]);
+    shifts.upper = static_cast<float>(sorted[high - 1]);
+    metadata.interval_level = metadata.settings.interval;
+    metadata.interval_calibration_rows = static_cast<long long>(h);
+    metadata.interval_calibration = fmt::format(
+        "split conformal: the sorted holdout residuals of the mean number {} and {} of {} (the rows that also picked "
+        "each member's epoch)",
+        low, high, h);
+  } else if (metadata.settings.interval > 0) {
+    tell(hooks, holdout ? fmt::format("interval: {} holdout rows are too few for a {:g}% interval; the model has none",
+                                      fitted.residuals.size(), 100 * metadata.settings.interval)
+                        : "interval: no holdout rows (--validation-split 0), so the model has no median or interval");
   }
-  result.outcome.final_metrics["train"] = measure(result.network, pipeline, train);
-  for (const auto& split : evaluations) result.outcome.final_metrics[split.name] = measure(result.network, pipeline, split);
+  if (!shifts.median_from_head)
+    for (DenseStack& stack : members) {
+      // The median head was not chosen: keep only the mean's column.
+      DenseLayer& last = stack.back();
+      if (last.output_size == 2) {
+        last.weight.resize(static_cast<size_t>(last.input_size));
+        last.bias.resize(1);
+        last.output_size = 1;
+      }
+    }
+  metadata.shifts = shifts;
+  PortableNetwork network = network_frame(pipeline, metadata.output_name, shifts);
+  set_members(network, std::move(members));
+  result.network = std::move(network);
+}
+
+// The kept network's final errors, measured on exactly what is saved.
+void measure_final(TrainerResult& result, const ModelMetadata& metadata, const EncodedSplit& train,
+                   const std::vector<EncodedSplit>& evaluations) {
+  result.outcome.final_metrics["train"] = measure(result.network, metadata.pipeline, train);
+  for (const auto& split : evaluations)
+    result.outcome.final_metrics[split.name] = measure(result.network, metadata.pipeline, split);
 }
 
 // How the CSVs are read: missing-value spellings, and the columns that must stay numbers or stay exact text.
@@ -359,6 +466,16 @@ Result<void> write_model_directory(const fs::path& out_dir, const ModelMetadata&
 }
 
 }  // namespace
+
+std::pair<size_t, size_t> conformal_ranks(size_t h, double level) {
+  const double alpha = 1.0 - level;
+  const double rows = static_cast<double>(h) + 1.0;
+  // In floating point (h + 1) * 0.9 can land just above an integer, hence the tolerance.
+  const auto low = static_cast<size_t>(std::floor(rows * alpha / 2 + 1e-9));
+  const auto high = static_cast<size_t>(std::ceil(rows * (1 - alpha / 2) - 1e-9));
+  if (low < 1 || high > h || low > high) return {0, 0};
+  return {low, high};
+}
 
 std::vector<float> LinearBaseline::predict(const float* features, size_t rows, size_t width) const {
   std::vector<float> out(rows);
@@ -434,15 +551,22 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
   metadata.baselines = measure_baselines(train, evaluations.empty() ? train : evaluations.back());
 
   // Stage 4: train, with every observer ended exactly once whatever happens next.
+  const EncodedSplit* holdout = nullptr;
+  for (const auto& split : evaluations)
+    if (split.name == "validation") holdout = &split;
+  const bool interval_possible =
+      settings.interval > 0 && holdout && conformal_ranks(holdout->features.rows, settings.interval).first > 0;
   TrainerInputs inputs;
   inputs.settings = settings;
   inputs.frame = network_frame(pipeline, output_name, OutputShifts{});
   inputs.train = train.view();
   for (const auto& split : evaluations) inputs.evaluations.push_back(split.view());
   if (resumed) inputs.resume = resumed->checkpoint;
+  inputs.median_head = interval_possible && settings.median != "offset";
   inputs.observers = hooks.observers;
   inputs.stop_requested = hooks.stop_requested;
-  TrainingRunInfo info = describe_run(options, settings, pipeline, inputs.frame, train, evaluations);
+  const std::int64_t output_columns = resumed ? resumed->checkpoint.output_columns : (inputs.median_head ? 2 : 1);
+  TrainingRunInfo info = describe_run(options, settings, pipeline, inputs.frame, train, evaluations, output_columns);
   if (hooks.before_training) VGSALES_TRY(hooks.before_training(info));
   ObserverEndGuard end_guard;
   for (auto* observer : hooks.observers) {
@@ -450,15 +574,25 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
     end_guard.began(observer);
   }
   VGSALES_ASSIGN_OR_RETURN(TrainerResult result, train_network(inputs));
-  finish_network(result, metadata, train, evaluations);
+  metadata.members = static_cast<int>(result.member_epochs.size());
+  calibrate(result, metadata, train, holdout, hooks);
+  measure_final(result, metadata, train, evaluations);
   metadata.epochs_run = result.outcome.epochs_run;
   metadata.best_epoch = result.outcome.best_epoch;
+  metadata.member_epochs = result.member_epochs;
   metadata.status = result.outcome.status;
   metadata.training_seconds = result.outcome.training_seconds;
   metadata.metrics = result.outcome.final_metrics;
   VGSALES_TRY(write_model_directory(options.out_dir, metadata, result.network, result.checkpoint));
 
   result.outcome.model_summary_markdown = describe_architecture(result.network);
+  result.outcome.estimates_markdown =
+      metadata.has_interval()
+          ? fmt::format("**Estimates:** the mean (shift {:g}), the median ({}) and a {:g} % interval, calibrated on {} "
+                        "held-out rows ({}).",
+                        metadata.shifts.mean, metadata.shifts.median_from_head ? "median head" : "mean plus an offset",
+                        100 * metadata.interval_level, metadata.interval_calibration_rows, metadata.interval_calibration)
+          : fmt::format("**Estimates:** the mean only (shift {:g}); no interval.", metadata.shifts.mean);
   end_guard.finish(result.outcome);
   TrainingJobReport report;
   report.metadata = std::move(metadata);

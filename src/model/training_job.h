@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -53,6 +54,11 @@ struct TrainingJobHooks {
 };
 
 Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, const TrainingJobHooks& hooks);
+
+// The order statistics split conformal prediction takes as a `level` interval's bounds from h sorted holdout
+// residuals (1-based): floor((h + 1) alpha / 2) and ceil((h + 1) (1 - alpha / 2)), alpha = 1 - level; {0, 0} when
+// h is too small for the level (fewer than 9 rows at 80 %).
+std::pair<size_t, size_t> conformal_ranks(size_t h, double level);
 
 // Least-squares linear regression on encoded features (the "linear" baseline).
 struct LinearBaseline {

@@ -54,6 +54,10 @@ struct EpochSummary {
   double learning_rate = 0;
   double seconds = 0;
   double samples_per_second = 0;
+  // An ensemble's members that trained this epoch, and how many of them lowered their own holdout loss (and so
+  // keep this epoch's weights).
+  int members_training = 1;
+  int members_improved = 0;
 };
 
 // Heavier per-epoch data, gathered only for epochs the observer asks for.
@@ -70,7 +74,9 @@ struct EpochDetail {
 struct TrainingOutcome {
   std::string status;  // "completed", "stopped_early", "interrupted", "failed"
   int epochs_run = 0;  // completed epochs
-  int best_epoch = 0;  // the epoch whose weights the model keeps
+  int best_epoch = 0;  // the epoch whose weights the model keeps (an ensemble: the latest any member kept)
+  std::vector<int> member_epochs;  // the epoch each member of the ensemble kept
+  std::string estimates_markdown;  // how the mean, median and interval were calibrated (set by the training job)
   // An interrupted epoch is discarded: which one, and how many of its batches had run (0 when none was cut short).
   int discarded_epoch = 0;
   long long discarded_batches = 0;

@@ -1,6 +1,7 @@
 // Parsing, validation and the JSON form of training settings.
 #include "model/training_settings.h"
 
+#include <algorithm>
 #include <charconv>
 #include <type_traits>
 
@@ -32,9 +33,10 @@ namespace {
 bool is_validation_fraction(double fraction) { return fraction >= 0.0 && fraction <= kMaximumValidationSplit; }
 }  // namespace
 
-double automatic_validation_split(size_t training_rows, int early_stopping) {
-  // Asking for early stopping is asking for a validation split, whatever the size.
-  return training_rows > kAutoValidationMinimumRows || early_stopping > 0 ? kAutoValidationFraction : 0.0;
+double automatic_validation_split(size_t training_rows) {
+  if (training_rows < kAutoValidationMinimumTableRows) return 0.0;
+  const double minimum = kAutoValidationMinimumRows / static_cast<double>(training_rows);
+  return std::min(kAutoValidationMaximumFraction, std::max(kAutoValidationFraction, minimum));
 }
 
 Result<std::optional<double>> parse_validation_split(const std::string& text) {
@@ -56,8 +58,8 @@ const std::vector<TextSetting>& text_training_settings() {
        },
        [](const TrainingSettings& s) { return format_layer_list(s.hidden_layers); }},
       {"--validation-split", "validation_split", "auto|F",
-       "fraction of the training rows held out to keep the best epoch; auto is 0.1 above 10,000 training rows "
-       "(or with --early-stopping), else 0",
+       "fraction of the training rows held out to pick each member's epoch and calibrate the interval; auto is "
+       "10 %, but at least 200 rows and at most 25 %; 0 trains on every row (no interval)",
        [](TrainingSettings& s, const std::string& text) -> Result<void> {
          VGSALES_ASSIGN_OR_RETURN(s.validation_split, parse_validation_split(text));
          return {};
@@ -74,6 +76,25 @@ const std::vector<TextSetting>& text_training_settings() {
          return {};
        },
        [](const TrainingSettings& s) { return s.target_transform; }},
+      {"--input-scaling", "input_scaling", "standard|minmax",
+       "standard: numeric columns to z-scores (0/1 and one-hot inputs stay 0/1); minmax: every input to 0..1",
+       [](TrainingSettings& s, const std::string& text) -> Result<void> {
+         if (text != "standard" && text != "minmax")
+           return make_error(ErrorKind::usage, "--input-scaling: '" + text + "' is not standard or minmax");
+         s.input_scaling = text;
+         return {};
+       },
+       [](const TrainingSettings& s) { return s.input_scaling; }},
+      {"--median", "median", "auto|head|offset",
+       "how the median is estimated: a median head (pinball loss) or the mean plus the holdout residuals' median; "
+       "auto keeps the one with the lower holdout MAE",
+       [](TrainingSettings& s, const std::string& text) -> Result<void> {
+         if (text != "auto" && text != "head" && text != "offset")
+           return make_error(ErrorKind::usage, "--median: '" + text + "' is not auto, head or offset");
+         s.median = text;
+         return {};
+       },
+       [](const TrainingSettings& s) { return s.median; }},
   };
   return settings;
 }
@@ -88,8 +109,9 @@ Result<void> validate_settings(const TrainingSettings& settings) {
   if (settings.validation_split && !is_validation_fraction(*settings.validation_split))
     return make_error(ErrorKind::usage, fmt::format("--validation-split must be auto or between 0 and {} (got {})",
                                                     kMaximumValidationSplit, *settings.validation_split));
-  if (settings.early_stopping > 0 && settings.validation_split && *settings.validation_split <= 0)
-    return make_error(ErrorKind::usage, "--early-stopping needs --validation-split (the epochs are compared on it)");
+  if (settings.interval > 0 && settings.interval < 0.5)
+    return make_error(ErrorKind::usage, fmt::format("--interval must be 0 (none) or a level from 0.5 to 0.99 (got {})",
+                                                    settings.interval));
   if (settings.target_transform != "auto" && settings.target_transform != "none" && settings.target_transform != "log1p")
     return make_error(ErrorKind::usage, "--target-transform must be auto, none or log1p");
   if (settings.hidden_layers.empty()) return make_error(ErrorKind::usage, "--layers needs at least one layer");
@@ -108,6 +130,10 @@ void write_settings_json(JsonWriter& w, const TrainingSettings& settings) {
   w.Double(settings.validation_split.value_or(0.0));
   w.Key("target_transform");
   write_json_string(w, settings.target_transform);
+  w.Key("input_scaling");
+  write_json_string(w, settings.input_scaling);
+  w.Key("median");
+  write_json_string(w, settings.median);
 }
 
 Result<void> read_settings_json(const rapidjson::Value& object, const JsonFieldReader& r, const std::string& path,
@@ -131,6 +157,8 @@ Result<void> read_settings_json(const rapidjson::Value& object, const JsonFieldR
   VGSALES_ASSIGN_OR_RETURN(const double validation, r.number(object, "validation_split", path + ".validation_split"));
   settings.validation_split = validation;
   VGSALES_ASSIGN_OR_RETURN(settings.target_transform, r.string(object, "target_transform", path + ".target_transform"));
+  VGSALES_ASSIGN_OR_RETURN(settings.input_scaling, r.string(object, "input_scaling", path + ".input_scaling"));
+  VGSALES_ASSIGN_OR_RETURN(settings.median, r.string(object, "median", path + ".median"));
   return validate_settings(settings);
 }
 

@@ -21,12 +21,18 @@ namespace vgsales {
   X(double, learning_rate, "--learning-rate", 0.001, 1e-9, 10.0, "Adam step size")                        \
   X(std::int64_t, seed, "--seed", 42, 0, INT64_MAX, "seed for weights, shuffling and splits")             \
   X(int, threads, "--threads", 1, 1, 256, "CPU threads (1 gives bit-identical runs for a seed)")          \
-  X(int, early_stopping, "--early-stopping", 0, 0, 1000000,                                               \
-    "stop after this many epochs without validation improvement (0 = off)")                               \
+  X(int, early_stopping, "--early-stopping", 10, 0, 1000000,                                              \
+    "a member stops after this many epochs without improving its holdout loss (0 = run every epoch)")     \
   X(double, test_split, "--test-split", 0.0, 0.0, 0.9,                                                   \
     "fraction of the training file held out as the test set when there is no --test file")                \
-  X(int, max_categories, "--max-categories", 50, 2, 100000,                                               \
-    "vocabulary size per categorical column; rarer values share the 'other' input")
+  X(int, members, "--members", 5, 1, 100,                                                                 \
+    "networks in the ensemble, each with its own seed and shuffling; the model averages them")            \
+  X(double, interval, "--interval", 0.8, 0.0, 0.99,                                                      \
+    "level of the calibrated prediction interval, from the holdout rows (0 = no interval)")               \
+  X(int, min_category_rows, "--min-category-rows", 10, 1, 1000000000,                                     \
+    "a category needs this many training rows to get its own input; rarer values share 'other'")          \
+  X(int, max_categories, "--max-categories", 1000, 2, 100000,                                             \
+    "at most this many categories per column keep their own input (a memory guard)")
 
 struct TrainingSettings {
 #define VGSALES_DECLARE_SETTING(type, field, flag, fallback, low, high, help) type field = fallback;
@@ -35,6 +41,8 @@ struct TrainingSettings {
   std::vector<int> hidden_layers{50, 100, 50};  // --layers
   std::optional<double> validation_split;       // --validation-split auto|F; nullopt is auto
   std::string target_transform = "auto";        // --target-transform auto|none|log1p
+  std::string input_scaling = "standard";       // --input-scaling standard|minmax
+  std::string median = "auto";                  // --median auto|head|offset
 };
 
 // Settings whose value is text rather than one number; each declared once in training_settings.cpp.
@@ -48,14 +56,17 @@ struct TextSetting {
 };
 const std::vector<TextSetting>& text_training_settings();
 
-// What "auto" picks, after scikit-learn's HistGradientBoosting (early_stopping='auto'): a validation split
-// only where the data is large enough to spare it.
-inline constexpr size_t kAutoValidationMinimumRows = 10000;
+// What "auto" holds out (bench/accuracy/RESEARCH.md): 10 % of the training rows, but at least 200 rows and at most
+// 25 %, so a 1,000-row table keeps 200 rows to pick each member's epoch and calibrate the interval.
 inline constexpr double kAutoValidationFraction = 0.1;
+inline constexpr double kAutoValidationMinimumRows = 200;
+inline constexpr double kAutoValidationMaximumFraction = 0.25;
+// Below this many training rows nothing is held out: a handful of rows cannot both train and judge.
+inline constexpr size_t kAutoValidationMinimumTableRows = 20;
 inline constexpr double kMaximumValidationSplit = 0.9;
 
-// The validation fraction "auto" resolves to for this many training rows (0 = no validation split).
-double automatic_validation_split(size_t training_rows, int early_stopping);
+// The holdout fraction "auto" resolves to for this many training rows (0 below kAutoValidationMinimumTableRows).
+double automatic_validation_split(size_t training_rows);
 
 // "auto" (nullopt) or a fraction from 0 to 0.9; errors name the flag and the bad text.
 Result<std::optional<double>> parse_validation_split(const std::string& text);

@@ -142,9 +142,29 @@ void write_model_card(MetadataWriter& writer, const ModelMetadata& metadata, lon
   write_metrics_group(writer, "metrics", metadata.metrics);
   write_metrics_group(writer, "baselines", metadata.baselines);
   write_training(writer, metadata);
-  // The calibrated prediction interval ({"level": ..., "coverage": ...}) once a model has one; none yet.
+  // The calibrated prediction interval: its level, the share of held-out targets inside (test rows, else the
+  // validation rows it was calibrated on), how it was calibrated and where the median comes from; null without one.
   writer.Key("interval");
-  writer.Null();
+  if (!metadata.has_interval()) {
+    writer.Null();
+  } else {
+    writer.StartObject();
+    writer.Key("level");
+    writer.Double(metadata.interval_level);
+    const auto held_out = metadata.metrics.count("test") ? metadata.metrics.find("test") : metadata.metrics.find("validation");
+    writer.Key("coverage");
+    if (held_out != metadata.metrics.end() && held_out->second.has_interval_metrics()) {
+      writer.Double(held_out->second.coverage);
+      write_key_string(writer, "coverage_split", held_out->first);
+    } else {
+      writer.Null();
+    }
+    writer.Key("calibration_rows");
+    writer.Int64(metadata.interval_calibration_rows);
+    write_key_string(writer, "calibration", metadata.interval_calibration);
+    write_key_string(writer, "median", metadata.shifts.median_from_head ? "head" : "offset");
+    writer.EndObject();
+  }
   writer.EndObject();
 }
 

@@ -60,11 +60,15 @@ Result<ParsedUrl> parse_http_url(const std::string& url) {
 }
 
 std::string encode_batch(const std::vector<RemoteFeature>& features, std::span<const std::string_view> cells,
-                         const MissingValueSet& missing) {
+                         const MissingValueSet& missing, bool interval) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   const std::size_t width = features.size();
   writer.StartObject();
+  if (interval) {
+    writer.Key("signature_name");
+    writer.String("interval");
+  }
   writer.Key("instances");
   writer.StartArray();
   for (std::size_t row = 0; row * width < cells.size(); ++row) {
@@ -103,6 +107,12 @@ Result<RemoteModel> decode_model(const std::string& body) {
   if (metadata == doc.MemberEnd() || !metadata->value.IsObject())
     return make_error(ErrorKind::invalid_data, "the server's metadata has no \"metadata\" object");
   const auto& meta = metadata->value;
+  if (const auto signatures = meta.FindMember("signature_def");
+      signatures != meta.MemberEnd() && signatures->value.IsObject()) {
+    const auto inner = signatures->value.FindMember("signature_def");
+    model.has_interval = inner != signatures->value.MemberEnd() && inner->value.IsObject() &&
+                         inner->value.HasMember("interval");
+  }
   if (const auto target = meta.FindMember("target_name"); target != meta.MemberEnd() && target->value.IsString())
     model.target_name = target->value.GetString();
   if (const auto listed = meta.FindMember("features"); listed != meta.MemberEnd() && listed->value.IsArray()) {
@@ -136,8 +146,9 @@ Result<RemoteModel> decode_model(const std::string& body) {
   return model;
 }
 
-// {"predictions": [[v], ...]} (or [v, ...]) -> values; `rows` must match.
-Result<std::vector<float>> decode_predictions(const std::string& body, std::size_t rows) {
+// {"predictions": [[v], ...]} (or [v, ...]) -> values; with the interval signature each prediction is an object
+// {"<out>": mean, "<out>_median": ..., "<out>_lower": ..., "<out>_upper": ...}. `rows` must match.
+Result<void> decode_predictions(const std::string& body, std::size_t rows, bool interval, Predictions& out) {
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseNanAndInfFlag | rapidjson::kParseIterativeFlag>(body.data(), body.size());
   if (doc.HasParseError() || !doc.IsObject()) {
@@ -152,15 +163,33 @@ Result<std::vector<float>> decode_predictions(const std::string& body, std::size
     return make_error(ErrorKind::invalid_data, "the server answered " + std::to_string(list.Size()) +
                                                    " predictions for " + std::to_string(rows) + " rows");
   }
-  std::vector<float> values;
-  values.reserve(rows);
   for (const auto& item : list.GetArray()) {
+    if (interval) {
+      if (!item.IsObject() || item.MemberCount() != 4)
+        return make_error(ErrorKind::invalid_data, "an interval prediction is not an object of four numbers");
+      int found = 0;
+      for (const auto& member : item.GetObject()) {
+        if (!member.value.IsNumber()) return make_error(ErrorKind::invalid_data, "an interval prediction holds a non-number");
+        const std::string_view name(member.name.GetString(), member.name.GetStringLength());
+        const auto value = static_cast<float>(member.value.GetDouble());
+        auto ends_with = [&name](std::string_view suffix) {
+          return name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
+        };
+        if (ends_with("_median")) out.median.push_back(value), found |= 2;
+        else if (ends_with("_lower")) out.lower.push_back(value), found |= 4;
+        else if (ends_with("_upper")) out.upper.push_back(value), found |= 8;
+        else out.values.push_back(value), found |= 1;
+      }
+      if (found != 15)
+        return make_error(ErrorKind::invalid_data, "an interval prediction lacks the mean, the median or a bound");
+      continue;
+    }
     const rapidjson::Value* number = &item;
     if (item.IsArray() && item.Size() == 1) number = &item[0];
     if (!number->IsNumber()) return make_error(ErrorKind::invalid_data, "a prediction is not a number or [number]");
-    values.push_back(static_cast<float>(number->GetDouble()));
+    out.values.push_back(static_cast<float>(number->GetDouble()));
   }
-  return values;
+  return {};
 }
 
 std::string error_text(const std::string& body) {
@@ -264,8 +293,9 @@ Result<RemoteModel> RestClient::describe(const std::string& model_name) {
   }
 }
 
-Result<std::vector<float>> RestClient::predict(const std::string& model_name, const std::vector<RemoteFeature>& features,
-                                               std::span<const std::string_view> cells, const MissingValueSet& missing) {
+Result<Predictions> RestClient::predict(const std::string& model_name, const std::vector<RemoteFeature>& features,
+                                        std::span<const std::string_view> cells, const MissingValueSet& missing,
+                                        bool interval) {
   if (features.empty()) return make_error(ErrorKind::usage, "no feature names to send");
   if (cells.size() % features.size() != 0) {
     return make_error(ErrorKind::internal, "cell count is not a multiple of the feature count");
@@ -273,20 +303,20 @@ Result<std::vector<float>> RestClient::predict(const std::string& model_name, co
   const std::string target = prefix_ + "/v1/models/" + model_name + ":predict";
   const std::size_t width = features.size();
   const std::size_t rows = cells.size() / width;
-  std::vector<float> values;
-  values.reserve(rows);
+  Predictions predicted;
+  predicted.values.reserve(rows);
   try {
     for (std::size_t first = 0; first < rows; first += kRestClientBatchRows) {
       const std::size_t count = std::min(kRestClientBatchRows, rows - first);
       const auto batch = cells.subspan(first * width, count * width);
-      VGSALES_ASSIGN_OR_RETURN(std::string body, connection_->post(target, encode_batch(features, batch, missing)));
-      VGSALES_ASSIGN_OR_RETURN(std::vector<float> batch_values, decode_predictions(body, count));
-      values.insert(values.end(), batch_values.begin(), batch_values.end());
+      VGSALES_ASSIGN_OR_RETURN(std::string body,
+                               connection_->post(target, encode_batch(features, batch, missing, interval)));
+      VGSALES_TRY(decode_predictions(body, count, interval, predicted));
     }
   } catch (const std::exception& e) {
     return make_error(ErrorKind::io, std::string("predict request failed: ") + e.what());
   }
-  return values;
+  return predicted;
 }
 
 }  // namespace vgsales::serve

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "model/predictor.h"
 #include "data/cell_parsing.h"
 
 namespace vgsales::serve {
@@ -26,6 +27,7 @@ struct RemoteFeature {
 struct RemoteModel {
   std::vector<RemoteFeature> features;
   std::string target_name;  // vgsales's "target_name", else the serving_default signature's first output
+  bool has_interval = false;  // the server lists an "interval" signature (mean, median and interval bounds)
 };
 
 class RestClient {
@@ -42,9 +44,11 @@ class RestClient {
   // POST {prefix}/v1/models/{model}:predict with rows as objects by feature name, in batches. `cells` holds one text
   // per feature per row (row-major), exactly as read: a numeric feature's number goes as the JSON number it spells,
   // a missing value (one of `missing`) as null, anything else as a string. A non-200 answer is an error carrying
-  // the server's {"error"} text.
-  Result<std::vector<float>> predict(const std::string& model_name, const std::vector<RemoteFeature>& features,
-                                     std::span<const std::string_view> cells, const MissingValueSet& missing);
+  // the server's {"error"} text. With `interval` the request names the "interval" signature and the answer's
+  // median and bounds fill the Predictions too.
+  Result<Predictions> predict(const std::string& model_name, const std::vector<RemoteFeature>& features,
+                              std::span<const std::string_view> cells, const MissingValueSet& missing,
+                              bool interval = false);
 
  private:
   class Connection;

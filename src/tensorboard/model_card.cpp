@@ -12,15 +12,21 @@ namespace vgsales::tensorboard {
 namespace {
 
 std::string architecture_table(const PortableNetwork& network) {
+  // One member's layers: an ensemble's members share them.
+  const DenseStack& member = *network.stacks().front();
   std::string text = "| layer | inputs | outputs | activation | parameters |\n|---|---|---|---|---|\n";
-  text += fmt::format("| scaling (min-max, fixed) | {} | {} | - | 0 |\n", network.input_width(), network.input_width());
-  for (std::size_t index = 0; index < network.layers.size(); ++index) {
-    const DenseLayer& layer = network.layers[index];
+  text += fmt::format("| scaling (fixed) | {} | {} | - | 0 |\n", network.input_width(), network.input_width());
+  for (std::size_t index = 0; index < member.size(); ++index) {
+    const DenseLayer& layer = member[index];
     // The names `vgsales info` and the histograms use: the last layer is `output`.
-    const std::string name = index + 1 == network.layers.size() ? std::string("output") : fmt::format("layer_{}", index + 1);
-    text += fmt::format("| {} | {} | {} | {} | {} |\n", name, layer.input_size, layer.output_size,
-                        layer.relu ? "ReLU" : "linear", layer.input_size * layer.output_size + layer.output_size);
+    text += fmt::format("| {} | {} | {} | {} | {} |\n", layer_display_name(index, member.size()), layer.input_size,
+                        layer.output_size, layer.relu ? "ReLU" : "linear",
+                        layer.input_size * layer.output_size + layer.output_size);
   }
+  if (network.stacks().size() > 1)
+    text += fmt::format("\nAn ensemble of {} such networks (own seeds and shuffles), their outputs averaged.\n",
+                        network.stacks().size());
+  if (member.back().output_size == 2) text += "\nThe output's second column is the median head (pinball loss, detached).\n";
   text += fmt::format("\n{} parameters in all.\n", network.parameter_count());
   return text;
 }
@@ -49,9 +55,15 @@ std::string model_card_markdown(const std::string& run_name, const TrainingRunIn
   if (outcome == nullptr) {
     card += fmt::format("**Status:** training ({} epochs planned).\n\n", info.epochs);
   } else {
-    card += fmt::format("**Status:** {} after {} of {} epochs (best epoch {}), {:.1f} s of training.\n\n",
-                        outcome->status, outcome->epochs_run, info.epochs, outcome->best_epoch,
-                        outcome->training_seconds);
+    std::string kept = fmt::format("best epoch {}", outcome->best_epoch);
+    if (outcome->member_epochs.size() > 1) {
+      kept = "members kept epochs";
+      for (size_t k = 0; k < outcome->member_epochs.size(); ++k)
+        kept += (k ? ", " : " ") + std::to_string(outcome->member_epochs[k]);
+    }
+    card += fmt::format("**Status:** {} after {} of {} epochs ({}), {:.1f} s of training.\n\n", outcome->status,
+                        outcome->epochs_run, info.epochs, kept, outcome->training_seconds);
+    if (!outcome->estimates_markdown.empty()) card += outcome->estimates_markdown + "\n\n";
   }
 
   card += "## Data\n\n| split | file | rows |\n|---|---|---|\n";
@@ -82,15 +94,18 @@ std::string model_card_markdown(const std::string& run_name, const TrainingRunIn
   if (outcome != nullptr && !outcome->final_metrics.empty()) {
     card += fmt::format("\n## Final metrics (errors {}, loss on the scaled target)\n\n",
                         target_units_phrase(network.target_name));
-    card += "| split | rows | loss | RMSE | MAE | MAPE % | R² |\n|---|---|---|---|---|---|---|\n";
+    card += "| split | rows | loss | RMSE | MAE | MAPE % | R² | median MAE | coverage |\n|---|---|---|---|---|---|---|---|---|\n";
     for (const char* split : {"train", "validation", "test"}) {
       const auto found = outcome->final_metrics.find(split);
       if (found == outcome->final_metrics.end()) continue;
       const SplitMetrics& m = found->second;
       const std::string mape = mape_is_meaningful(m) ? fmt::format("{:.2f}", m.mape) : std::string("not shown*");
-      card += fmt::format("| {} | {} | {:.6f} | {} | {} | {} | {:.4f} |\n", split, m.rows, m.loss,
+      const bool interval = m.has_interval_metrics();
+      card += fmt::format("| {} | {} | {:.6f} | {} | {} | {} | {:.4f} | {} | {} |\n", split, m.rows, m.loss,
                           format_target_amount(m.rmse, network.target_name),
-                          format_target_amount(m.mae, network.target_name), mape, m.r2);
+                          format_target_amount(m.mae, network.target_name), mape, m.r2,
+                          interval ? format_target_amount(m.median_mae, network.target_name) : "-",
+                          interval ? fmt::format("{:.1f} %", 100 * m.coverage) : "-");
     }
     if (card.find("not shown*") != std::string::npos) {
       card += fmt::format("\n\\* MAPE not shown: over {:g} % of the targets are near zero (0 or below {:g} % of the "

@@ -34,7 +34,7 @@ printf 'code,x,note\n1.10,0.500,"a, b"\n007,0.500,x\nabc,0.500,y\n01,0.500,z\n1,
 "$VGSALES" predict --model "$WORK/model" --input "$WORK/new.csv" --output "$WORK/predicted.csv" 2>"$WORK/predict.err"
 check "predict warns of nothing unseen" "" "$(grep -i unseen "$WORK/predict.err" || true)"
 check "predict echoes the cells as written" \
-  'code,x,note,predicted_y|1.10,0.500,"a, b"|007,0.500,x|abc,0.500,y|01,0.500,z|1,0.500,w' \
+  'code,x,note,predicted_y,predicted_y_median,predicted_y_lower,predicted_y_upper|1.10,0.500,"a, b"|007,0.500,x|abc,0.500,y|01,0.500,z|1,0.500,w' \
   "$("$PYTHON" -c '
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1])))
@@ -49,7 +49,7 @@ rows = list(csv.DictReader(open(sys.argv[1])))
 print(" ".join(str(abs(float(r["predicted_y"]) - levels[r["code"]]) < 2.5) for r in rows))' "$WORK/predicted.csv")"
 "$VGSALES" predict --model "$WORK/model" --row 'code=007,x=0.5' >"$WORK/row.txt" 2>"$WORK/row.err"
 check "--row 007 is the category 007" "True" \
-  "$("$PYTHON" -c 'import sys; print(abs(float(open(sys.argv[1]).read()) - 20.5) < 2.5)' "$WORK/row.txt")"
+  "$("$PYTHON" -c 'import sys; print(abs(float(open(sys.argv[1]).readline()) - 20.5) < 2.5)' "$WORK/row.txt")"
 check "--row warns of nothing unseen" "" "$(cat "$WORK/row.err")"
 
 # --- evaluate: the same rows as training's test split, the same error ------------------------------------------

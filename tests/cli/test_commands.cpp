@@ -39,7 +39,11 @@ TEST(Commands, SynthTrainPredictEvaluateInfo) {
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   const std::string written = testing::read_text_file(dir / "out.csv");
   EXPECT_EQ(written.rfind("critic_rating,", 0), 0u);
-  EXPECT_NE(written.find(",predicted_total_earnings\n"), std::string::npos);
+  // The mean, then the median and the interval's bounds (the default model has an interval).
+  EXPECT_NE(written.find(",predicted_total_earnings,predicted_total_earnings_median,predicted_total_earnings_lower,"
+                         "predicted_total_earnings_upper\n"),
+            std::string::npos)
+      << written.substr(0, 300);
   EXPECT_EQ(std::count(written.begin(), written.end(), '\n'), 101);
 
   const auto evaluate = run_vgsales("evaluate --model " + q(dir / "model") + " --data " + q(dir / "test.csv") + " --json");
@@ -50,7 +54,10 @@ TEST(Commands, SynthTrainPredictEvaluateInfo) {
   const auto info = run_vgsales("info --model " + q(dir / "model"));
   ASSERT_EQ(info.exit_code, 0) << info.err;
   EXPECT_NE(info.out.find("layer_1 (Dense, relu)"), std::string::npos);
-  EXPECT_NE(info.out.find("Total params: 121"), std::string::npos) << info.out;  // 9*8+8 + 8*4+4 + 4+1
+  // Five members of 9*8+8 + 8*4+4 + 4+1 = 121 parameters each (one more output column with a median head).
+  const bool head = info.out.find("(Dense: mean, median)") != std::string::npos;
+  EXPECT_NE(info.out.find(head ? "Total params: 630" : "Total params: 605"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("ensemble (x5, averaged)"), std::string::npos) << info.out;
 
   const auto row = run_vgsales("predict --model " + q(dir / "model") +
                                " --row 'critic_rating=4.1,is_action=1,is_exclusive_to_us=1,is_portable=1,"

@@ -302,7 +302,7 @@ TEST(FeaturePipeline, DamagedJsonIsRejectedNamingTheField) {
   rapidjson::Document doc;
   doc.Parse(R"({"features": [{"name": "p", "type": "categorical", "categories": ["a", "a"], "rare_categories": [],
                "distinct_values": 2}], "missing_values": [""], "dropped_columns": [],
-               "input_scaling": {"offset": [0, 0, 0], "scale": [1, 1, 1]},
+               "input_scaling": {"method": "minmax", "offset": [0, 0, 0], "scale": [1, 1, 1]},
                "target": {"name": "y", "transform": "none", "offset": 0, "scale": 1}})");
   ASSERT_FALSE(doc.HasParseError());
   auto read = read_pipeline_json(doc, JsonFieldReader("model.json"), "pipeline");
@@ -312,7 +312,7 @@ TEST(FeaturePipeline, DamagedJsonIsRejectedNamingTheField) {
       << read.error().message;
   doc.Parse(R"({"features": [{"name": "s", "type": "numeric", "min": 0, "max": 1, "fill_value": 0.5,
                "missing_indicator": false}], "missing_values": [""], "dropped_columns": [],
-               "input_scaling": {"offset": [0, 0], "scale": [1, 1]},
+               "input_scaling": {"method": "standard", "offset": [0, 0], "scale": [1, 1]},
                "target": {"name": "y", "transform": "none", "offset": 0, "scale": 1}})");
   read = read_pipeline_json(doc, JsonFieldReader("model.json"), "pipeline");
   ASSERT_FALSE(read.ok());

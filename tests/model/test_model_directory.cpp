@@ -49,8 +49,10 @@ TEST(ModelDirectory, WritesModelWeightsCheckpointAndChecksumsThatCoreutilsAccept
   auto model = load_model(dir / "model");
   ASSERT_TRUE(model.ok()) << model.error().message;
   EXPECT_EQ(model->network.input_width(), 9);
-  ASSERT_EQ(model->network.layers.size(), 3u);
-  EXPECT_EQ(model->network.layers[0].output_size, 8);
+  ASSERT_EQ(model->network.members.size(), 5u);  // the default ensemble
+  ASSERT_EQ(model->network.members[0].size(), 3u);
+  EXPECT_EQ(model->network.members[0][0].output_size, 8);
+  EXPECT_EQ(model->network.layers[0].output_size, 5 * 8);  // the fused form: the members side by side
   EXPECT_EQ(model->network.output_name, "earnings");
 }
 
@@ -77,18 +79,22 @@ for name in sorted(k for k in header if k != '__metadata__'):
   const auto read = testing::run_command(std::string(VGSALES_SYSTEM_PYTHON) + " " + (dir / "read.py").string() + " " +
                                          (dir / "model" / kWeightsFileName).string());
   ASSERT_EQ(read.exit_code, 0) << read.err;
-  const DenseLayer& first = model->network.layers[0];
-  const DenseLayer& last = model->network.layers.back();
+  // The default ensemble: member 1's tensors (the fused form in memory is never written).
+  ASSERT_FALSE(model->network.members.empty());
+  const DenseLayer& first = model->network.members[0].front();
+  const DenseLayer& last = model->network.members[0].back();
   // The first and last values of each tensor, as Python's float() prints them, equal ours.
   auto python_float = [](float v) {
     const auto out = testing::run_command(std::string(VGSALES_SYSTEM_PYTHON) + " -c 'import struct; print(repr(float(struct.unpack(\"<f\", struct.pack(\"<I\", " +
                                           std::to_string(std::bit_cast<std::uint32_t>(v)) + "))[0])))'");
     return out.out.substr(0, out.out.find('\n'));
   };
-  EXPECT_NE(read.out.find("layer_1.bias F32 8 " + python_float(first.bias.front()) + " " + python_float(first.bias.back())),
+  EXPECT_NE(read.out.find("member_1.layer_1.bias F32 8 " + python_float(first.bias.front()) + " " +
+                          python_float(first.bias.back())),
             std::string::npos)
       << read.out;
-  EXPECT_NE(read.out.find("output.weight F32 1x4 " + python_float(last.weight.front()) + " " +
+  EXPECT_NE(read.out.find("member_1.output.weight F32 " + std::to_string(last.output_size) + "x4 " +
+                          python_float(last.weight.front()) + " " +
                           python_float(last.weight.back())),
             std::string::npos)
       << read.out;

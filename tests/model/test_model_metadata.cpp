@@ -21,6 +21,7 @@ ModelMetadata sample() {
   m.shifts.mean = 0.25f;
   m.members = 3;
   m.shifts = OutputShifts{.mean = 0.25f, .median = -0.1f, .has_interval = true, .lower = -0.9f, .upper = 1.2f};
+  m.member_epochs = {4, 7, 6};
   m.interval_level = 0.8;
   m.interval_calibration_rows = 1200;
   m.interval_calibration = "test";
@@ -62,7 +63,17 @@ TEST(ModelMetadata, RoundTripsThroughJson) {
   EXPECT_DOUBLE_EQ(parsed->metrics.at("test").rmse, 2);
   EXPECT_DOUBLE_EQ(parsed->metrics.at("test").loss, 0.1);
   EXPECT_EQ(parsed->output_name, "earnings");
+  EXPECT_EQ(parsed->member_epochs, (std::vector<int>{4, 7, 6}));
+  EXPECT_FALSE(parsed->shifts.median_from_head);
+  EXPECT_EQ(parsed->output_width(), 1);
   EXPECT_EQ(metadata_to_json(*parsed), json);
+  // A median read from the head widens every member's last layer to two columns, and round-trips.
+  ModelMetadata with_head = original;
+  with_head.shifts.median_from_head = true;
+  auto head = metadata_from_json(metadata_to_json(with_head), "model.json");
+  ASSERT_TRUE(head.ok()) << head.error().message;
+  EXPECT_TRUE(head->shifts.median_from_head);
+  EXPECT_EQ(head->output_width(), 2);
   // Keys other tools rely on.
   for (const char* key : {"\"pipeline\"", "\"features\"", "\"metrics\"", "\"input_scaling\"", "\"network\"",
                           "\"versions\"", "\"created\"", "\"encoded_inputs\""})

@@ -9,6 +9,7 @@
 #include "model/training_checkpoint.h"
 #include <random>
 
+#include "model/native_forward.h"
 #include "model/trainer.h"
 #include "support/test_support.h"
 
@@ -52,6 +53,8 @@ TrainerInputs make_inputs(const SyntheticSplit& train, const SyntheticSplit& tes
   inputs.settings.hidden_layers = {8, 6};
   inputs.settings.learning_rate = 0.01;
   inputs.settings.seed = 5;
+  inputs.settings.members = 1;
+  inputs.settings.early_stopping = 0;
   inputs.frame = make_frame();
   inputs.train = train.view("train");
   inputs.evaluations.push_back(test.view("test"));
@@ -97,7 +100,7 @@ TEST(Trainer, ResumingFromACheckpointEqualsAnUnbrokenRun) {
   auto unbroken = train_network(make_inputs(train, test, 6));
   auto first_half = train_network(make_inputs(train, test, 3));
   ASSERT_TRUE(first_half.ok());
-  EXPECT_EQ(first_half->checkpoint.epoch, 3);
+  EXPECT_EQ(first_half->checkpoint.earliest_epoch(), 3);
   TrainerInputs second_half = make_inputs(train, test, 6);
   second_half.resume = first_half->checkpoint;
   auto resumed = train_network(second_half);
@@ -106,24 +109,130 @@ TEST(Trainer, ResumingFromACheckpointEqualsAnUnbrokenRun) {
   EXPECT_EQ(all_weights(resumed->network), all_weights(unbroken->network));
 }
 
-TEST(Trainer, CheckpointFileRoundTripsWeightsAdamStateAndEpoch) {
+TEST(Trainer, CheckpointFileRoundTripsWeightsAdamStateAndEpochOfEveryMember) {
   const SyntheticSplit train = make_split(64, 7), test = make_split(16, 8);
   testing::TemporaryDirectory dir;
-  auto result = train_network(make_inputs(train, test, 2));
+  TrainerInputs inputs = make_inputs(train, test, 2);
+  inputs.settings.members = 2;
+  inputs.median_head = true;
+  auto result = train_network(inputs);
   ASSERT_TRUE(result.ok());
-  EXPECT_EQ(result->checkpoint.moments.step, 2 * 4);  // 2 epochs x 4 batches of 16
+  ASSERT_EQ(result->checkpoint.members.size(), 2u);
+  EXPECT_EQ(result->checkpoint.output_columns, 2);
+  EXPECT_EQ(result->checkpoint.members[1].moments.step, 2 * 4);  // 2 epochs x 4 batches of 16
   ASSERT_TRUE(write_file_atomically(dir.path() / kCheckpointFileName, serialize_checkpoint(result->checkpoint)).ok());
   ASSERT_TRUE(write_checksum_file(dir.path(), {kCheckpointFileName}).ok());
-  auto read = read_checkpoint(dir.path(), result->checkpoint.parameters.size());
+  auto read = read_checkpoint(dir.path());
   ASSERT_TRUE(read.ok()) << read.error().message;
-  EXPECT_EQ(read->epoch, 2);
-  EXPECT_EQ(read->parameters, result->checkpoint.parameters);
-  EXPECT_EQ(read->moments.exp_avg, result->checkpoint.moments.exp_avg);
-  EXPECT_EQ(read->moments.exp_avg_sq, result->checkpoint.moments.exp_avg_sq);
-  EXPECT_EQ(read->moments.step, 8);
-  auto wrong_size = read_checkpoint(dir.path(), result->checkpoint.parameters.size() + 1);
-  ASSERT_FALSE(wrong_size.ok());
-  EXPECT_NE(wrong_size.error().message.find("tensor 'parameters' has shape"), std::string::npos);
+  EXPECT_EQ(read->output_columns, 2);
+  ASSERT_EQ(read->members.size(), 2u);
+  for (size_t k = 0; k < 2; ++k) {
+    const MemberCheckpoint& written = result->checkpoint.members[k];
+    EXPECT_EQ(read->members[k].epoch, 2);
+    EXPECT_EQ(read->members[k].parameters, written.parameters);
+    EXPECT_EQ(read->members[k].moments.exp_avg, written.moments.exp_avg);
+    EXPECT_EQ(read->members[k].moments.exp_avg_sq, written.moments.exp_avg_sq);
+    EXPECT_EQ(read->members[k].moments.step, 8);
+  }
+  EXPECT_NE(read->members[0].parameters, read->members[1].parameters);
+  // A checkpoint whose size does not fit the network is refused by the trainer, naming the member.
+  TrainerInputs mismatched = make_inputs(train, test, 4);
+  mismatched.settings.hidden_layers = {9, 6};
+  mismatched.resume = *read;
+  auto refused = train_network(mismatched);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("member 1 holds"), std::string::npos) << refused.error().message;
+}
+
+// Each member is the network its own seed would train alone: same rows, its own initialisation and shuffles, its
+// own kept epoch and patience. So the ensemble's members equal single runs with member_seed(seed, k).
+TEST(Trainer, EachMemberTrainsAndStopsAsItsOwnSeedWouldAlone) {
+  const SyntheticSplit train = make_split(200, 13), validation = make_split(50, 14), test = make_split(50, 15);
+  TrainerInputs ensemble = make_inputs(train, test, 60);
+  ensemble.settings.learning_rate = 0.05;
+  ensemble.settings.early_stopping = 3;
+  ensemble.settings.members = 3;
+  ensemble.evaluations.push_back(validation.view("validation"));
+  auto together = train_network(ensemble);
+  ASSERT_TRUE(together.ok()) << together.error().message;
+  ASSERT_EQ(together->network.members.size(), 3u);
+  ASSERT_EQ(together->member_epochs.size(), 3u);
+  for (size_t k = 0; k < 3; ++k) {
+    TrainerInputs alone = ensemble;
+    alone.settings.members = 1;
+    alone.settings.seed = member_seed(ensemble.settings.seed, k);
+    auto single = train_network(alone);
+    ASSERT_TRUE(single.ok());
+    PortableNetwork member = together->network;
+    member.layers = together->network.members[k];
+    EXPECT_EQ(all_weights(member), all_weights(single->network)) << "member " << k;
+    EXPECT_EQ(together->member_epochs[k], single->outcome.best_epoch) << "member " << k;
+  }
+  EXPECT_NE(together->network.members[0][0].weight, together->network.members[1][0].weight);
+}
+
+// Members are independent: on two threads they train side by side into exactly the weights one thread gives.
+TEST(Trainer, MembersOnSeveralThreadsEqualOneThread) {
+  const SyntheticSplit train = make_split(200, 31), test = make_split(50, 32);
+  TrainerInputs one = make_inputs(train, test, 4);
+  one.settings.members = 3;
+  TrainerInputs two = one;
+  two.settings.threads = 2;
+  auto sequential = train_network(one);
+  auto parallel = train_network(two);
+  ASSERT_TRUE(sequential.ok() && parallel.ok());
+  ASSERT_EQ(parallel->network.members.size(), 3u);
+  for (size_t k = 0; k < 3; ++k) {
+    PortableNetwork a = sequential->network, b = parallel->network;
+    a.layers = sequential->network.members[k];
+    b.layers = parallel->network.members[k];
+    EXPECT_EQ(all_weights(a), all_weights(b)) << "member " << k;
+  }
+}
+
+// The median head reads the last hidden layer detached: the mean's column and every hidden layer train as without
+// it (equal up to the BLAS's rounding, which a second output column may reorder), and the head lands near the median
+// (half of the training targets on either side), below the mean of a right-skewed target.
+TEST(Trainer, TheMedianHeadLeavesTheMeanUntouchedAndFindsTheMedian) {
+  // A skewed target: the median sits well below the mean.
+  SyntheticSplit train = make_split(600, 21), test = make_split(100, 22);
+  std::mt19937 generator(7);
+  std::exponential_distribution<float> tail(0.025f);  // mean 40, median 27.7
+  for (float& y : train.targets) y += tail(generator);
+  TrainerInputs plain = make_inputs(train, test, 30);
+  plain.frame.output_scale = 200;
+  TrainerInputs with_head = plain;
+  with_head.median_head = true;
+  auto mean_only = train_network(plain);
+  auto both = train_network(with_head);
+  ASSERT_TRUE(mean_only.ok() && both.ok());
+  const DenseStack& a = mean_only->network.layers;
+  const DenseStack& b = both->network.layers;
+  ASSERT_EQ(b.back().output_size, 2);
+  auto expect_near = [](const std::vector<float>& x, const std::vector<float>& y, const std::string& what) {
+    ASSERT_EQ(x.size(), y.size()) << what;
+    for (size_t i = 0; i < x.size(); ++i) EXPECT_NEAR(x[i], y[i], 1e-4f) << what << " [" << i << "]";
+  };
+  for (size_t l = 0; l + 1 < a.size(); ++l) {
+    expect_near(a[l].weight, b[l].weight, "layer " + std::to_string(l) + " weight");
+    expect_near(a[l].bias, b[l].bias, "layer " + std::to_string(l) + " bias");
+  }
+  const auto hidden = static_cast<size_t>(a.back().input_size);
+  expect_near(std::vector<float>(b.back().weight.begin(), b.back().weight.begin() + hidden), a.back().weight, "output");
+  EXPECT_NEAR(b.back().bias[0], a.back().bias[0], 1e-4f);
+  // The head's estimates: about half the training targets below them, and a lower estimate than the mean's.
+  NativeForward forward(both->network);
+  const size_t n = train.targets.size();
+  std::vector<float> z(2 * n);
+  forward.predict_network_columns(train.features, n, z);
+  size_t below_head = 0, head_below_mean = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const float head = z[2 * i + 1] * plain.frame.output_scale + plain.frame.output_offset;
+    below_head += train.targets[i] < head;
+    head_below_mean += z[2 * i + 1] < z[2 * i];
+  }
+  EXPECT_NEAR(static_cast<double>(below_head) / n, 0.5, 0.1);
+  EXPECT_GT(head_below_mean, n / 2);
 }
 
 TEST(Trainer, InitialisesAsTorchNnLinearDoes) {
@@ -135,6 +244,7 @@ TEST(Trainer, InitialisesAsTorchNnLinearDoes) {
   frame.input_scale.resize(200, 1);
   TrainingSettings settings;
   settings.hidden_layers = {300};
+  settings.members = 1;
   const PortableNetwork network = initialise_network(frame, settings);
   torch::manual_seed(1);
   torch::nn::Linear reference(200, 300);

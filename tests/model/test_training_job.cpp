@@ -188,11 +188,10 @@ TEST(TrainingJob, RejectsBadSettings) {
   ASSERT_FALSE(zero.ok());
   EXPECT_EQ(zero.error().kind, ErrorKind::usage);
   options.settings.epochs = 5;
-  options.settings.early_stopping = 3;
-  options.settings.validation_split = 0.0;  // asked for no validation, yet for early stopping
-  auto early = run_training_job(options, {});
-  ASSERT_FALSE(early.ok());
-  EXPECT_NE(early.error().message.find("--validation-split"), std::string::npos);
+  options.settings.interval = 0.2;  // an interval too narrow to mean anything
+  auto narrow = run_training_job(options, {});
+  ASSERT_FALSE(narrow.ok());
+  EXPECT_NE(narrow.error().message.find("--interval"), std::string::npos);
 }
 
 // A long-tailed, non-negative target (a few blockbusters among many small sellers) with enough rows that
@@ -206,10 +205,10 @@ std::filesystem::path write_long_tailed_sales(const TemporaryDirectory& dir, siz
   return testing::write_text_file(dir / "long_tailed.csv", text);
 }
 
-// One epoch on the long-tailed table, just above the row count where "auto" holds out a validation split.
+// One epoch on the long-tailed table, large enough that "auto" holds out its 10 %.
 TrainingJobOptions long_tailed_job(const TemporaryDirectory& dir) {
   TrainingJobOptions options;
-  options.train_file = write_long_tailed_sales(dir, kAutoValidationMinimumRows + 500);
+  options.train_file = write_long_tailed_sales(dir, 10500);
   options.out_dir = dir / "model";
   options.target = "Sales";
   options.settings.epochs = 1;
@@ -246,13 +245,54 @@ TEST(TrainingJob, AutoPicksLog1pAndAValidationSplitForALargeLongTailedTable) {
   EXPECT_EQ(reloaded->settings.validation_split.value_or(-1), kAutoValidationFraction);
 }
 
-TEST(TrainingJob, AutoKeepsSmallOrSymmetricTablesAsBefore) {
+TEST(TrainingJob, AutoHoldsOutAQuarterOfASmallTableToPickEpochsAndCalibrate) {
   TemporaryDirectory dir;
-  // The reference-like synthetic table: 300 rows, a target of low skewness.
-  const TrainingJobReport report = testing::train_small_model(dir, "m", 1);
-  EXPECT_EQ(report.metadata.pipeline.target_transform(), TargetTransform::none);
-  EXPECT_EQ(report.metadata.settings.validation_split.value_or(-1), 0.0);
-  EXPECT_FALSE(report.metadata.rows.count("validation"));
+  // The reference-like synthetic table: 300 rows, a target of low skewness; 200 rows would be two thirds, so a quarter.
+  const TrainingJobReport report = testing::train_small_model(dir, "m", 2);
+  const ModelMetadata& m = report.metadata;
+  EXPECT_EQ(m.pipeline.target_transform(), TargetTransform::none);
+  EXPECT_EQ(m.settings.validation_split.value_or(-1), 0.25);
+  EXPECT_EQ(m.rows.at("validation"), 75);
+  EXPECT_EQ(m.members, 5);
+  EXPECT_EQ(m.member_epochs.size(), 5u);
+  ASSERT_TRUE(m.has_interval());
+  EXPECT_EQ(m.interval_level, 0.8);
+  EXPECT_EQ(m.interval_calibration_rows, 75);
+  EXPECT_LT(m.shifts.lower, m.shifts.upper);
+  EXPECT_EQ(m.shifts.mean, 0.0f);  // an untransformed target's mean needs no correction
+  // The median's source is recorded as chosen, never "auto".
+  EXPECT_TRUE(m.settings.median == "head" || m.settings.median == "offset") << m.settings.median;
+  EXPECT_EQ(m.shifts.median_from_head, m.settings.median == "head");
+  EXPECT_TRUE(m.metrics.at("test").has_interval_metrics());
+}
+
+TEST(TrainingJob, ConformalRanksAreTheSplitConformalOrderStatistics) {
+  EXPECT_EQ(conformal_ranks(200, 0.8), (std::pair<size_t, size_t>{20, 181}));    // the reference job's holdout
+  EXPECT_EQ(conformal_ranks(1328, 0.8), (std::pair<size_t, size_t>{132, 1197}));  // a vgsales split's: 1329 x 0.9 = 1196.1
+  EXPECT_EQ(conformal_ranks(9, 0.8), (std::pair<size_t, size_t>{1, 9}));          // the fewest rows for 80 %
+  EXPECT_EQ(conformal_ranks(8, 0.8), (std::pair<size_t, size_t>{0, 0}));
+  EXPECT_EQ(conformal_ranks(99, 0.9), (std::pair<size_t, size_t>{5, 95}));  // (h + 1) * 0.95 is exactly 95
+}
+
+// The interval's promise, checked on rows the model never saw: about 80 % of fresh targets fall inside.
+TEST(TrainingJob, TheIntervalCoversAboutItsLevelOfFreshRows) {
+  TemporaryDirectory dir;
+  ASSERT_TRUE(write_synthetic_sales(dir / "train.csv", {.rows = 2000, .seed = 11}).ok());
+  ASSERT_TRUE(write_synthetic_sales(dir / "test.csv", {.rows = 2000, .seed = 12}).ok());
+  TrainingJobOptions options;
+  options.train_file = dir / "train.csv";
+  options.test_file = dir / "test.csv";
+  options.out_dir = dir / "m";
+  options.target = "total_earnings";
+  options.settings.epochs = 15;
+  options.settings.members = 2;
+  auto report = run_training_job(options, {});
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  const SplitMetrics& test = report->metadata.metrics.at("test");
+  ASSERT_TRUE(test.has_interval_metrics());
+  // 2,000 test rows: the binomial sd of the coverage is under 1 point; the holdout of 200 adds about 2.
+  EXPECT_NEAR(test.coverage, 0.8, 0.07);
+  EXPECT_GT(test.mean_interval_width, 0);
 }
 
 TEST(TrainingJob, ExplicitSettingsOverrideAuto) {
@@ -332,16 +372,18 @@ TEST(TrainingJob, ResumeAfterEarlyStoppingContinuesFromTheKeptEpochAndItsOptimiz
   options.settings.seed = 3;
   options.settings.learning_rate = 0.05;  // large enough that validation loss wobbles and an earlier epoch wins
   options.settings.epochs = 30;
+  options.settings.members = 1;  // one network: its kept epoch is the model's
   options.out_dir = dir / "full";
   auto full = run_training_job(options, {});
   ASSERT_TRUE(full.ok()) << full.error().message;
   const int kept = full->metadata.best_epoch;
   ASSERT_GT(kept, 0);
   // The checkpoint holds the kept epoch, not the last one run.
-  auto checkpoint = read_checkpoint(dir / "full", 9 * 8 + 8 + 8 * 4 + 4 + 4 + 1);
+  auto checkpoint = read_checkpoint(dir / "full");
   ASSERT_TRUE(checkpoint.ok()) << checkpoint.error().message;
-  EXPECT_EQ(checkpoint->epoch, kept);
-  EXPECT_EQ(checkpoint->moments.step, static_cast<std::int64_t>(kept) * 8);  // 240 rows / 32 = 8 steps an epoch
+  ASSERT_EQ(checkpoint->members.size(), 1u);
+  EXPECT_EQ(checkpoint->members[0].epoch, kept);
+  EXPECT_EQ(checkpoint->members[0].moments.step, static_cast<std::int64_t>(kept) * 8);  // 240 rows / 32 = 8 an epoch
   // Resuming it for one more epoch equals a run that stopped at the kept epoch and went one further.
   options.resume_dir = dir / "full";
   options.out_dir = dir / "resumed";

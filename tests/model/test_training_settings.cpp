@@ -35,11 +35,14 @@ TEST(TrainingSettings, ParsesValidationSplitAsAutoOrAFraction) {
   }
 }
 
-TEST(TrainingSettings, AutoValidationSplitNeedsManyRowsOrEarlyStopping) {
-  EXPECT_EQ(automatic_validation_split(1000, 0), 0.0);  // the reference data: every row trains
-  EXPECT_EQ(automatic_validation_split(kAutoValidationMinimumRows, 0), 0.0);
-  EXPECT_EQ(automatic_validation_split(kAutoValidationMinimumRows + 1, 0), kAutoValidationFraction);
-  EXPECT_EQ(automatic_validation_split(1000, 5), kAutoValidationFraction);  // early stopping compares on it
+TEST(TrainingSettings, AutoValidationSplitHoldsOutTenPercentButAtLeast200RowsAndAtMostAQuarter) {
+  EXPECT_DOUBLE_EQ(automatic_validation_split(1000), 0.2);      // the reference data: 200 rows
+  EXPECT_DOUBLE_EQ(automatic_validation_split(13278), 0.1);     // a vgsales split: 10 %
+  EXPECT_DOUBLE_EQ(automatic_validation_split(10000000), 0.1);  // 10M rows: still 10 %
+  EXPECT_DOUBLE_EQ(automatic_validation_split(2000), 0.1);      // 200 rows is 10 % here
+  EXPECT_DOUBLE_EQ(automatic_validation_split(400), 0.25);      // fewer than 800 rows: a quarter
+  EXPECT_DOUBLE_EQ(automatic_validation_split(19), 0.0);     // a handful of rows: none held out
+  EXPECT_DOUBLE_EQ(automatic_validation_split(20), 0.25);
 }
 
 TEST(TrainingSettings, ValidationRejectsBadCombinations) {
@@ -47,12 +50,14 @@ TEST(TrainingSettings, ValidationRejectsBadCombinations) {
   EXPECT_TRUE(validate_settings(settings).ok());
   settings.validation_split = 0.95;
   EXPECT_FALSE(validate_settings(settings).ok());
-  settings.validation_split = 0.0;
+  settings.validation_split = 0.0;  // no holdout: every member keeps its last epoch, patience has nothing to watch
   settings.early_stopping = 3;
-  auto early = validate_settings(settings);
-  ASSERT_FALSE(early.ok());
-  EXPECT_NE(early.error().message.find("--early-stopping needs --validation-split"), std::string::npos);
-  settings.validation_split.reset();  // auto holds out a split for early stopping
+  EXPECT_TRUE(validate_settings(settings).ok());
+  settings.interval = 0.3;  // an interval below 50 % is refused, naming the flag
+  auto low = validate_settings(settings);
+  ASSERT_FALSE(low.ok());
+  EXPECT_NE(low.error().message.find("--interval"), std::string::npos);
+  settings.interval = 0.0;
   EXPECT_TRUE(validate_settings(settings).ok());
   settings.target_transform = "sqrt";
   EXPECT_FALSE(validate_settings(settings).ok());

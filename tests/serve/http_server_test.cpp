@@ -206,12 +206,15 @@ TEST_F(ServeHttpServerTest, RestClientLearnsTheFeaturesAndSendsRowsByNameInBatch
     texts.push_back(i == 3 ? "NA" : "0.50");
   }
   const std::vector<std::string_view> cells(texts.begin(), texts.end());
-  auto values = client->predict("vgsales", model->features, cells, MissingValueSet());
-  ASSERT_TRUE(values.ok()) << values.error().message;
-  ASSERT_EQ(values->size(), static_cast<std::size_t>(rows));
-  EXPECT_FLOAT_EQ((*values)[0], 0.5f);
-  EXPECT_FLOAT_EQ((*values)[3], 3.0f);  // "NA" went as null and was imputed
-  EXPECT_FLOAT_EQ((*values)[rows - 1], rows - 1 + 0.5f);
+  EXPECT_FALSE(model->has_interval);
+  auto predicted = client->predict("vgsales", model->features, cells, MissingValueSet());
+  ASSERT_TRUE(predicted.ok()) << predicted.error().message;
+  const std::vector<float>& values = predicted->values;
+  ASSERT_EQ(values.size(), static_cast<std::size_t>(rows));
+  EXPECT_FALSE(predicted->has_interval());
+  EXPECT_FLOAT_EQ(values[0], 0.5f);
+  EXPECT_FLOAT_EQ(values[3], 3.0f);  // "NA" went as null and was imputed
+  EXPECT_FLOAT_EQ(values[rows - 1], rows - 1 + 0.5f);
 }
 
 TEST_F(ServeHttpServerTest, RestClientReportsTheServersError) {
