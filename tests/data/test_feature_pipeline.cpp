@@ -298,6 +298,54 @@ TEST(FeaturePipeline, JsonRoundTripKeepsEveryPart) {
   EXPECT_NEAR(read->unscale_target(read->scale_target(5)), 5.0f, 1e-4);
 }
 
+// A value needs min_category_rows training rows for its own input; the rest share "other" and are listed as rare.
+TEST(FeaturePipeline, CategoriesNeedTheirMinimumRows) {
+  TemporaryDirectory dir;
+  std::string text = "p,y\n";
+  for (int i = 0; i < 12; ++i) text += "Wii," + std::to_string(i) + "\n";
+  for (int i = 0; i < 10; ++i) text += "PS4," + std::to_string(i) + "\n";
+  for (int i = 0; i < 9; ++i) text += "DS," + std::to_string(i) + "\n";
+  text += "GB,1\n";
+  const Table train = load_text(dir, text);
+  auto fitted = fit_feature_encoding(train, PipelineFitOptions{.target = "y", .min_category_rows = 10});
+  ASSERT_TRUE(fitted.ok()) << fitted.error().message;
+  EXPECT_EQ(fitted->features()[0].categories, (std::vector<std::string>{"Wii", "PS4"}));
+  EXPECT_EQ(fitted->features()[0].rare_categories, (std::vector<std::string>{"DS", "GB"}));
+  // The cap still binds after the threshold: the most frequent first.
+  auto capped = fit_feature_encoding(train, PipelineFitOptions{.target = "y", .max_categories = 1, .min_category_rows = 10});
+  ASSERT_TRUE(capped.ok());
+  EXPECT_EQ(capped->features()[0].categories, (std::vector<std::string>{"Wii"}));
+  bool unseen = false;
+  EXPECT_EQ(fitted->category_slot(0, "DS", unseen), fitted->features()[0].other_slot());
+  EXPECT_FALSE(unseen);  // rare, not unseen
+}
+
+// Standard scaling: a numeric column to z-scores with the population sd; 0/1 columns, missing indicators and one-hot
+// inputs stay as they are; min-max maps every input to 0..1.
+TEST(FeaturePipeline, StandardScalingStandardisesOnlyNumericValues) {
+  TemporaryDirectory dir;
+  const Table train = load_text(dir, "x,flag,p,y\n1,0,a,1\n2,1,b,2\n3,1,a,3\n,0,b,4\n");
+  auto fitted = fit_feature_encoding(train, PipelineFitOptions{.target = "y"});
+  ASSERT_TRUE(fitted.ok()) << fitted.error().message;
+  FeaturePipeline pipeline = *fitted;
+  auto encoded = pipeline.encode_table(train);
+  ASSERT_TRUE(encoded.ok());
+  const std::vector<float> targets = {1, 2, 3, 4};
+  ASSERT_TRUE(fit_scaling(pipeline, *encoded, targets, InputScaling::standard).ok());
+  const PipelineScaling& scaling = pipeline.scaling();
+  EXPECT_EQ(scaling.method, InputScaling::standard);
+  // x: 1, 2, 3 and the fill value 2 (the mean): mean 2, population sd sqrt(0.5).
+  EXPECT_FLOAT_EQ(scaling.input_offset[0], 2.0f);
+  EXPECT_FLOAT_EQ(scaling.input_scale[0], static_cast<float>(1.0 / std::sqrt(0.5)));
+  for (size_t c = 1; c < pipeline.encoded_width(); ++c) {  // x_missing, flag, p=a, p=b, p=other, p=missing
+    EXPECT_EQ(scaling.input_offset[c], 0.0f) << pipeline.encoded_names()[c];
+    EXPECT_EQ(scaling.input_scale[c], 1.0f) << pipeline.encoded_names()[c];
+  }
+  ASSERT_TRUE(fit_scaling(pipeline, *encoded, targets, InputScaling::minmax).ok());
+  EXPECT_FLOAT_EQ(pipeline.scaling().input_offset[0], 1.0f);
+  EXPECT_FLOAT_EQ(pipeline.scaling().input_scale[0], 0.5f);
+}
+
 TEST(FeaturePipeline, DamagedJsonIsRejectedNamingTheField) {
   rapidjson::Document doc;
   doc.Parse(R"({"features": [{"name": "p", "type": "categorical", "categories": ["a", "a"], "rare_categories": [],
