@@ -33,6 +33,7 @@ test_packages=(
   python3-venv          # the checker environment of scripts/install-checkers.sh (TensorFlow, TensorBoard, ...)
   chromium              # real-browser tests: TensorBoard's page (tests/engines) and ours (tests/web)
   hyperfine             # whole-process start-up times in bench/startup.sh
+  clang-format          # the house style (.clang-format), applied and checked by scripts/format.sh
 )
 
 packages=("${build_packages[@]}")

@@ -31,7 +31,21 @@ std::string format_default(long long value) {
 
 std::string format_default(double value) {
   if (std::floor(value) == value && std::fabs(value) < 1e15) return with_digit_groups(static_cast<long long>(value));
-  return fmt::format("{:g}", value);
+  // {:g} pads the exponent to two digits (1e-09); a person writes 1e-9, and so does the flag's own value.
+  std::string text = fmt::format("{:g}", value);
+  const size_t exponent = text.find_first_of("eE");
+  if (exponent != std::string::npos) {
+    size_t digits = exponent + 1;
+    if (digits < text.size() && (text[digits] == '-' || text[digits] == '+')) ++digits;
+    while (digits + 1 < text.size() && text[digits] == '0') text.erase(digits, 1);
+  }
+  return text;
+}
+
+std::string help_with_bounds(const std::string& help, const std::string& low, const std::string& high) {
+  const std::string range = high == "any" ? "at least " + low : low + " to " + high;
+  if (!help.empty() && help.back() == ')') return help.substr(0, help.size() - 1) + "; " + range + ")";
+  return help + " (" + range + ")";
 }
 
 FlagTable::FlagTable(CLI::App* command) : command_(command) { registry()[command_->get_name()]; }

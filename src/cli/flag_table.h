@@ -25,6 +25,10 @@ struct FlagRow {
 std::string format_default(double value);
 std::string format_default(long long value);
 std::string with_digit_groups(long long value);
+// A help text with its bounds appended: "rows per mini-batch (1 to 16,777,216)", "number of games (at least 1)" when
+// there is no real maximum, and inside the help's own closing parenthesis ("(0 = off; 0 to 1,000,000)") rather than
+// as a second pair.
+std::string help_with_bounds(const std::string& help, const std::string& low, const std::string& high);
 
 // A CLI11 check that a value lies in [low, high], whose message reads "0 is below the minimum 1" (CLI::Range's
 // "Value 0 not in range 1 to 9223372036854775807" prints every digit of its bounds and rounds 1e-9 to 0.000000).
@@ -63,9 +67,9 @@ class FlagTable {
   template <class T>
   CLI::Option* bounded(const std::string& flag, const std::string& value_name, T& storage, T low, T high,
                        const std::string& help) {
-    const std::string bounds = fmt::format(" ({} to {})", default_text_of(low), default_text_of(high));
-    CLI::Option* option = command_->add_option(flag, storage, help + bounds)->check(within_bounds(low, high));
-    add_row({flag, value_name, default_text_of(storage), help + bounds});
+    const std::string described = help_with_bounds(help, default_text_of(low), default_text_of(high));
+    CLI::Option* option = command_->add_option(flag, storage, described)->check(within_bounds(low, high));
+    add_row({flag, value_name, default_text_of(storage), described});
     return option;
   }
   // A required option (no default).

@@ -58,7 +58,7 @@ TEST(CommandLineErrors, BoundsAreStatedShortly) {
             "--rows: 'lots' is not a whole number; see 'vgsales synth --help'");
   const std::string train = "train --train a.csv --target y --out m ";
   EXPECT_EQ(usage_error(train + "--learning-rate 0"),
-            "--learning-rate: 0 is below the minimum 1e-09; see 'vgsales train --help'");
+            "--learning-rate: 0 is below the minimum 1e-9; see 'vgsales train --help'");
   EXPECT_EQ(usage_error(train + "--epochs 2000000"),
             "--epochs: 2000000 is above the maximum 1,000,000; see 'vgsales train --help'");
   EXPECT_EQ(usage_error(train + "--test-split nan"), "--test-split: 'nan' is not a number; see 'vgsales train --help'");
@@ -75,6 +75,20 @@ TEST(CommandLineErrors, BoundsAreStatedShortly) {
     const std::string message = usage_error(arguments);
     EXPECT_LT(message.size(), 120u) << message;
   }
+}
+
+// The help states each bound once, inside the help's own parenthesis when it has one, and "at least" when only the
+// type limits the value.
+TEST(CommandLineErrors, HelpStatesBoundsOnce) {
+  const auto train = run_vgsales("train --help");
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  EXPECT_NE(train.out.find("(0 = off; 0 to 1,000,000)"), std::string::npos) << train.out;
+  EXPECT_NE(train.out.find("Adam step size (1e-9 to 10)"), std::string::npos) << train.out;
+  EXPECT_EQ(train.out.find(") ("), std::string::npos) << train.out;
+  const auto synth = run_vgsales("synth --help");
+  ASSERT_EQ(synth.exit_code, 0) << synth.err;
+  EXPECT_NE(synth.out.find("(at least 1)"), std::string::npos) << synth.out;
+  EXPECT_EQ(synth.out.find("to any"), std::string::npos) << synth.out;
 }
 
 TEST(CommandLineErrors, ConflictingFlags) {
