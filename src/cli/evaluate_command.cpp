@@ -24,7 +24,8 @@ void register_evaluate_command(CLI::App& app, CommandAction& chosen) {
   flags.list("--na-values", "a,b", options->na_values, "the model's own",
              "extra spellings of a missing value (the model's own always apply)");
   add_delimiter_flag(flags, options->delimiter);
-  flags.flag("--json", options->json, "print one JSON object (`mse`, `rmse`, `mae`, `mape`, `r2`, `rows`)");
+  flags.flag("--json", options->json, "print one JSON object (`mse`, `rmse`, `mae`, `mape`, `r2`, `rows`, `near_zero_targets`; with an interval also "
+             "`median_mae`, `coverage`, `mean_interval_width`)");
   command->callback([options, &chosen] {
     chosen = [options]() -> Result<void> {
       VGSALES_ASSIGN_OR_RETURN(const auto predictor, load_predictor(options->model));
@@ -35,9 +36,13 @@ void register_evaluate_command(CLI::App& app, CommandAction& chosen) {
         fmt::print(stderr, "{}\n", detected_delimiter_notice(options->data, evaluation.header.detected_delimiter));
       const SplitMetrics& m = evaluation.metrics;
       if (options->json) {
+        const std::string interval =
+            m.has_interval_metrics() ? fmt::format(", \"median_mae\": {}, \"coverage\": {}, \"mean_interval_width\": {}",
+                                                   m.median_mae, m.coverage, m.mean_interval_width)
+                                     : "";
         fmt::print("{{\"mse\": {}, \"rmse\": {}, \"mae\": {}, \"mape\": {}, \"r2\": {}, \"rows\": {}, "
-                   "\"near_zero_targets\": {}}}\n",
-                   m.mse, m.rmse, m.mae, m.mape, m.r2, m.rows, m.near_zero_targets);
+                   "\"near_zero_targets\": {}{}}}\n",
+                   m.mse, m.rmse, m.mae, m.mape, m.r2, m.rows, m.near_zero_targets, interval);
         return {};
       }
       const std::string& target = predictor->pipeline().target();
@@ -53,6 +58,9 @@ void register_evaluate_command(CLI::App& app, CommandAction& chosen) {
         fmt::print("  MAPE  {:.2f}%\n", m.mape);
       }
       fmt::print("  R²    {:.4f}\n", m.r2);
+      if (m.has_interval_metrics())
+        fmt::print("  median MAE  {}\n  interval    {:.1f}% of the rows inside, mean width {}\n",
+                   target_amount(m.median_mae, unit), 100 * m.coverage, target_amount(m.mean_interval_width, unit));
       return {};
     };
   });

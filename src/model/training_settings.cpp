@@ -68,7 +68,8 @@ const std::vector<TextSetting>& text_training_settings() {
          return s.validation_split ? fmt::format("{:g}", *s.validation_split) : std::string("auto");
        }},
       {"--target-transform", "target_transform", "auto|none|log1p",
-       "fit log(1+y) for long-tailed targets; auto picks log1p for a non-negative target with skewness above 2",
+       "fit log(1+y) for long-tailed targets; `auto` picks `log1p` for a non-negative target with skewness above 2, "
+       "else `none`; metrics stay in the target's units",
        [](TrainingSettings& s, const std::string& text) -> Result<void> {
          if (text != "auto" && text != "none" && text != "log1p")
            return make_error(ErrorKind::usage, "--target-transform: '" + text + "' is not auto, none or log1p");

@@ -24,7 +24,7 @@ namespace vgsales {
   X(int, early_stopping, "--early-stopping", 10, 0, 1000000,                                              \
     "a member stops after this many epochs without improving its holdout loss (0 = run every epoch)")     \
   X(double, test_split, "--test-split", 0.0, 0.0, 0.9,                                                   \
-    "fraction of the training file held out as the test set when there is no --test file")                \
+    "fraction of the training file held out (seeded) as the test set when there is no `--test` file")                \
   X(int, members, "--members", 5, 1, 100,                                                                 \
     "networks in the ensemble, each with its own seed and shuffling; the model averages them")            \
   X(double, interval, "--interval", 0.8, 0.0, 0.99,                                                      \

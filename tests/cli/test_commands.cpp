@@ -48,7 +48,8 @@ TEST(Commands, SynthTrainPredictEvaluateInfo) {
 
   const auto evaluate = run_vgsales("evaluate --model " + q(dir / "model") + " --data " + q(dir / "test.csv") + " --json");
   ASSERT_EQ(evaluate.exit_code, 0) << evaluate.err;
-  for (const char* key : {"\"mse\"", "\"rmse\"", "\"mae\"", "\"mape\"", "\"r2\"", "\"rows\": 100"})
+  for (const char* key : {"\"mse\"", "\"rmse\"", "\"mae\"", "\"mape\"", "\"r2\"", "\"rows\": 100", "\"median_mae\"",
+                          "\"coverage\"", "\"mean_interval_width\""})
     EXPECT_NE(evaluate.out.find(key), std::string::npos) << key << " in " << evaluate.out;
 
   const auto info = run_vgsales("info --model " + q(dir / "model"));
