@@ -125,11 +125,23 @@ class ModelUnderTest:
         with open(os.path.join(self.model_dir, "model.json")) as handle:
             self.model = json.load(handle)
         self.output_name = self.model["output_name"]
+        self.rows_csv = write_rows_with_edge_cases(self.rows_csv, os.path.join(root, "rows.csv"), self.model)
         predictions_csv = os.path.join(root, "predictions.csv")
         environment.vgsales("predict", "--model", self.model_dir, "--input", self.rows_csv, "--output", predictions_csv)
+        # The mean, and for a model with an interval its median and bounds: output name -> predict's column.
+        self.expected_outputs = {}
         with open(predictions_csv, newline="") as handle:
+            reader = csv.DictReader(handle)
             column = f"predicted_{self.model['pipeline']['target']['name']}"
-            self.expected = np.array([float(row[column]) for row in csv.DictReader(handle)], dtype=np.float64)
+            suffixes = [suffix for suffix in ("", "_median", "_lower", "_upper") if column + suffix in reader.fieldnames]
+            values = {suffix: [] for suffix in suffixes}
+            for row in reader:
+                for suffix in suffixes:
+                    values[suffix].append(float(row[column + suffix]))
+        for suffix in suffixes:
+            self.expected_outputs[self.output_name + suffix] = np.array(values[suffix], dtype=np.float64)
+        self.expected = self.expected_outputs[self.output_name]
+        self.has_interval = len(suffixes) == 4
         with open(self.rows_csv, newline="") as handle:
             reader = csv.DictReader(handle)
             self.columns = {name: [] for name in reader.fieldnames}
@@ -165,17 +177,55 @@ class ModelUnderTest:
         return values.reshape(-1, 1) if rank == 2 else values
 
     def compare_outputs(self, report, engine, outputs):
-        """Compares the output named like the model's output with `vgsales predict`; names the others."""
+        """Compares the mean and every interval output (<output>_median, _lower, _upper) an engine gives with
+        `vgsales predict`'s columns; names any other output."""
         if not report.check(self.output_name in outputs,
                             f"{self.label}: {engine} has no output named '{self.output_name}' "
                             f"(outputs: {sorted(outputs)})"):
             return
         for name in sorted(outputs):
             value = np.asarray(outputs[name])
-            if name != self.output_name:
+            if name not in self.expected_outputs:
                 report.note(f"{self.label}: {engine} output '{name}' shape {value.shape} reported, not compared")
                 continue
-            compare_predictions(report, f"{self.label}: {engine} output '{name}'", value, self.expected)
+            compare_predictions(report, f"{self.label}: {engine} output '{name}'", value, self.expected_outputs[name])
+
+    def interval_outputs(self):
+        """The outputs an interval signature must have: the mean, the median and the bounds."""
+        return sorted(self.expected_outputs)
+
+
+def write_rows_with_edge_cases(rows_csv, out_csv, model):
+    """rows_csv's rows, then rows that exercise the raw-row encoding: per categorical feature an unseen text, an
+    empty cell, a missing spelling in another case and a category in another case (unseen: categories are exact
+    text); per numeric feature an empty cell and "NaN". Each edge row is the first row with one cell changed."""
+    with open(rows_csv, newline="") as handle:
+        reader = csv.DictReader(handle)
+        fieldnames = reader.fieldnames
+        rows = list(reader)
+    base = rows[0]
+    spellings = [spelling for spelling in model["pipeline"]["missing_values"] if spelling]
+    edge_rows = []
+    for feature in model["pipeline"]["features"]:
+        name = feature["name"]
+        if feature["type"] == "categorical":
+            changed = [f"never seen {name} 9", ""]
+            if spellings:  # e.g. "nA": the pipeline reads missing spellings ignoring ASCII case
+                changed.append("".join(c.upper() if i % 2 else c.lower() for i, c in enumerate(spellings[0])))
+            other_case = [category.swapcase() for category in feature["categories"]
+                          if category.swapcase() != category and category.swapcase() not in feature["categories"]]
+            changed += other_case[:1]
+        else:
+            changed = ["", "NaN"]
+        for cell in changed:
+            row = dict(base)
+            row[name] = cell
+            edge_rows.append(row)
+    with open(out_csv, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fieldnames)
+        writer.writeheader()
+        writer.writerows(rows + edge_rows)
+    return out_csv
 
 
 def compare_predictions(report, what, actual, expected):
