@@ -18,6 +18,8 @@ const std::map<std::string, std::string>& onnx_op_for_tensorflow_op() {
   static const std::map<std::string, std::string> ops{
       {"MatMul", "MatMul"}, {"BiasAdd", "Add"}, {"AddV2", "Add"}, {"Sub", "Sub"},
       {"Mul", "Mul"},       {"Relu", "Relu"},   {"Exp", "Exp"},   {"Identity", "Identity"},
+      // The accurate expm1 of the raw-row model (Abs-13, Less-13, Where-9 on float).
+      {"Abs", "Abs"},       {"Less", "Less"},   {"SelectV2", "Where"},
   };
   return ops;
 }
@@ -167,7 +169,11 @@ Result<void> check_raw_input_names(const tensorflow::GraphDef& graph_def, const 
 }  // namespace
 
 Result<onnx::ModelProto> build_onnx_model(const PortableNetwork& network, const FeaturePipeline* raw_features) {
-  VGSALES_ASSIGN_OR_RETURN(const tensorflow::GraphDef graph_def, build_graph_def(network, GraphPurpose::inference));
+  // The network part of the GraphDef (the preprocessing is spelt in ONNX's own ops below); the raw-row model, which
+  // OpenCV cannot read anyway, gets the accurate expm1.
+  VGSALES_ASSIGN_OR_RETURN(const tensorflow::GraphDef graph_def,
+                           build_graph_def(network, GraphPurpose::inference, nullptr,
+                                           raw_features ? Expm1Spelling::accurate : Expm1Spelling::exp_minus_one));
   if (raw_features) {
     if (!pipeline_fits_network_width(*raw_features, network.input_width()))
       return make_error(ErrorKind::invalid_data,

@@ -10,6 +10,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -307,27 +308,49 @@ std::string select_column(GraphWriter& writer, const std::string& scope, const s
   return writer.mat_mul(scope + "/select", output, matrix, {kBatch, 1});
 }
 
-// y * scale + offset, then Exp - 1 for a log1p target, as the tensor `name`.
+// y * scale + offset, then expm1 for a log1p target, as the tensor `name`.
 void add_unscaling(GraphWriter& writer, const PortableNetwork& network, const std::string& scope,
-                   const std::string& scaled, float offset_value, const std::string& name) {
+                   const std::string& scaled, float offset_value, const std::string& name, Expm1Spelling expm1) {
   const Shape column{kBatch, 1};
   const std::string& output_scale = writer.float_constant(scope + "/scale", {network.output_scale}, {});
   const std::string& stretched = writer.float_op(scope + "/Mul", "Mul", {scaled, output_scale}, column);
   const std::string& output_offset = writer.float_constant(scope + "/offset", {offset_value}, {});
   std::string previous = writer.float_op(scope + "/AddV2", "AddV2", {stretched, output_offset}, column);
   if (network.target_transform == TargetTransform::log1p) {
-    // Exp then Sub 1 rather than TensorFlow's Expm1: OpenCV's TensorFlow importer (4.6) has Exp but no
-    // Expm1, and the ONNX export has to spell it the same way. The cost is float rounding near zero
-    // (absolute error ~1e-7 in the target's units), far below the sales figures' resolution.
+    // No Expm1 op: OpenCV's TensorFlow importer (4.6) and ONNX have none. Exp then Sub 1 is what OpenCV runs; it
+    // loses the relative accuracy of a result near zero (absolute error ~1e-7). The accurate form keeps Exp - 1
+    // where |x| >= 0.1 (relative error below ~2e-6 there) and takes the Taylor series x (1 + x/2 (1 + x/3 (1 + ...
+    // x/6))) inside, whose truncation error is below 1e-9 relative: within float rounding of std::expm1, which
+    // `vgsales predict` uses. Core ops only (Abs, Less, SelectV2), so the ONNX translation has each of them too.
     const std::string& exponential = writer.float_op(scope + "/Exp", "Exp", {previous}, column);
     const std::string& one = writer.float_constant(scope + "/one", {1.0f}, {});
-    previous = writer.float_op(scope + "/Sub", "Sub", {exponential, one}, column);
+    const std::string& less_one = writer.float_op(scope + "/Sub", "Sub", {exponential, one}, column);
+    if (expm1 == Expm1Spelling::exp_minus_one) {
+      previous = less_one;
+    } else {
+      const std::string x = previous;
+      std::string series = one;
+      for (int k = 6; k >= 2; --k) {
+        const std::string term = fmt::format("{}/series_{}", scope, k);
+        const std::string& reciprocal = writer.float_constant(term + "/reciprocal", {1.0f / static_cast<float>(k)}, {});
+        const std::string& step = writer.float_op(term + "/Mul", "Mul", {x, reciprocal}, column);
+        const std::string& scaled = writer.float_op(term + "/Mul_1", "Mul", {step, series}, column);
+        series = writer.float_op(term + "/AddV2", "AddV2", {scaled, one}, column);
+      }
+      series = writer.float_op(scope + "/series", "Mul", {x, series}, column);
+      const std::string& magnitude = writer.float_op(scope + "/Abs", "Abs", {x}, column);
+      const std::string& bound = writer.float_constant(scope + "/series_bound", {0.1f}, {});
+      tensorflow::NodeDef& small = writer.typed_op(scope + "/Less", "Less", {magnitude, bound}, column, tensorflow::DT_FLOAT);
+      previous = writer.typed_op(scope + "/expm1", "SelectV2", {small.name(), series, less_one}, column,
+                                 tensorflow::DT_FLOAT)
+                     .name();
+    }
   }
   writer.float_op(name, "Identity", {previous}, column);
 }
 
 InferenceNodes add_inference_nodes(GraphWriter& writer, const PortableNetwork& network, Parameters parameters,
-                                   const FeaturePipeline* raw_features) {
+                                   const FeaturePipeline* raw_features, Expm1Spelling expm1) {
   const std::int64_t width = network.input_width();
   InferenceNodes nodes;
   std::string input;
@@ -383,11 +406,11 @@ InferenceNodes add_inference_nodes(GraphWriter& writer, const PortableNetwork& n
   // The mean reads column 0; each shifted output (median, interval bounds) its own column, with its own offset.
   const std::int64_t columns = network.output_columns();
   add_unscaling(writer, network, "unscaling", select_column(writer, "unscaling", previous, columns, 0),
-                network.output_offset, network.output_name);
+                network.output_offset, network.output_name, expm1);
   for (const ShiftedOutput& shifted : network.shifted_outputs) {
     const std::string scope = "unscaling_" + shifted.suffix;
     add_unscaling(writer, network, scope, select_column(writer, scope, previous, columns, shifted.source_column),
-                  shifted.output_offset, shifted_output_name(network, shifted));
+                  shifted.output_offset, shifted_output_name(network, shifted), expm1);
   }
   return nodes;
 }
@@ -517,7 +540,7 @@ std::vector<std::string> graph_raw_input_names(const PortableNetwork& network, c
 }
 
 Result<tensorflow::GraphDef> build_graph_def(const PortableNetwork& network, GraphPurpose purpose,
-                                             const FeaturePipeline* raw_features) {
+                                             const FeaturePipeline* raw_features, std::optional<Expm1Spelling> expm1) {
   VGSALES_TRY(check_portable_network(network));
   if (raw_features && !pipeline_fits_network_width(*raw_features, network.input_width()))
     return make_error(ErrorKind::invalid_data,
@@ -529,7 +552,7 @@ Result<tensorflow::GraphDef> build_graph_def(const PortableNetwork& network, Gra
   GraphWriter writer;
   const InferenceNodes nodes = add_inference_nodes(
       writer, network, purpose == GraphPurpose::training ? Parameters::variables : Parameters::constants,
-      raw_features);
+      raw_features, expm1.value_or(raw_features ? Expm1Spelling::accurate : Expm1Spelling::exp_minus_one));
   if (purpose == GraphPurpose::training) add_training_nodes(writer, network, nodes);
   return std::move(writer).take();
 }

@@ -5,11 +5,12 @@ and NaN numbers, missing spellings in another case; engine_jobs.write_rows_with_
   - model.onnx takes the raw columns: one input per feature, named as the feature, string for a categorical one and
     float (NaN = missing) for the others; its outputs are the mean and, for a model with an interval, the median and
     the bounds, each compared with `vgsales predict`;
-  - model.encoded.onnx takes the packed layout `input` [batch, F] and gives the same numbers.
+  - model.encoded.onnx takes the packed layout `input` [batch, F] and gives the same numbers (within ~1e-7 absolute
+    near zero for a log1p target: it spells expm1 as Exp - 1 for OpenCV).
 """
 import os
 
-from engine_jobs import MODEL_JOBS, Environment, ModelUnderTest, Report
+from engine_jobs import MODEL_JOBS, PACKED_VARIANT_FLOOR, Environment, ModelUnderTest, Report
 
 import onnxruntime  # noqa: E402
 
@@ -45,7 +46,8 @@ def check_model(report, model, file_name):
         feeds[graph_input.name] = value
     names = [output.name for output in session.get_outputs()]
     results = session.run(names, feeds)
-    model.compare_outputs(report, f"ONNX Runtime on {file_name}", dict(zip(names, results)))
+    floor = PACKED_VARIANT_FLOOR if file_name == "model.encoded.onnx" else None
+    model.compare_outputs(report, f"ONNX Runtime on {file_name}", dict(zip(names, results)), floor)
 
 
 def main():

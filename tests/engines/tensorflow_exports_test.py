@@ -20,7 +20,7 @@ import re
 import subprocess
 import sys
 
-from engine_jobs import MODEL_JOBS, Environment, ModelUnderTest, Report, quiet_tensorflow
+from engine_jobs import MODEL_JOBS, PACKED_VARIANT_FLOOR, Environment, ModelUnderTest, Report, quiet_tensorflow
 
 quiet_tensorflow()
 import tensorflow as tf  # noqa: E402
@@ -168,7 +168,7 @@ def check_encoded_frozen_graph(report, model):
         fetches = {name: graph.get_tensor_by_name(name + ":0") for name in model.interval_outputs()}
         with tf.compat.v1.Session(graph=graph) as session:
             results = session.run(fetches, {graph.get_tensor_by_name("input:0"): model.encoded})
-        model.compare_outputs(report, "frozen_graph.encoded.pb", results)
+        model.compare_outputs(report, "frozen_graph.encoded.pb", results, PACKED_VARIANT_FLOOR)
 
 
 def main():

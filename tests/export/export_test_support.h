@@ -79,6 +79,20 @@ inline std::vector<double> run_engine(const std::string& engine, const std::file
   return values;
 }
 
+// Runs an engine of tests/export/run_exported_model.py that reads a CSV's raw columns itself (torchscript-rows).
+inline std::vector<double> run_engine_on_csv(const std::string& engine, const std::filesystem::path& model_file,
+                                             const std::filesystem::path& csv) {
+  const std::string script = (source_dir() / "tests" / "export" / "run_exported_model.py").string();
+  const CommandOutput output = run_command(std::string(VGSALES_SYSTEM_PYTHON) + " " + shell_quote(script) + " " + engine +
+                                           " " + shell_quote(model_file.string()) + " " + shell_quote(csv.string()));
+  EXPECT_EQ(output.exit_code, 0) << engine << " rejected " << model_file << ":\n" << output.err;
+  std::vector<double> values;
+  std::istringstream lines(output.out);
+  double value = 0.0;
+  while (lines >> value) values.push_back(value);
+  return values;
+}
+
 // Every value within kEngineRelativeTolerance of the expected one (relative to max(|expected|, floor)).
 inline void expect_close(const std::vector<double>& actual, const std::vector<double>& expected, double floor,
                          const std::string& what) {
