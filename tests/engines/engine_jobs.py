@@ -282,7 +282,7 @@ SMALL_VALUE_FLOOR = 0.01
 PACKED_VARIANT_FLOOR = SMALL_VALUE_FLOOR
 
 
-def compare_predictions(report, what, actual, expected, floor=None):
+def compare_predictions(report, what, actual, expected, floor=None, reference="vgsales predict"):
     actual = np.asarray(actual, dtype=np.float64)
     if not report.check(actual.size == expected.size and (actual.ndim == 1 or actual.shape[-1] == 1),
                         f"{what}: shape {actual.shape}, expected {expected.size} rows of one value"):
@@ -290,11 +290,11 @@ def compare_predictions(report, what, actual, expected, floor=None):
     actual = actual.reshape(-1)
     relative = np.abs(actual - expected) / np.maximum(np.abs(expected), floor or np.finfo(np.float32).tiny)
     worst = int(np.argmax(relative))
-    report.measured(f"{what} vs vgsales predict: max relative difference {relative[worst]:.3g} "
+    report.measured(f"{what} vs {reference}: max relative difference {relative[worst]:.3g} "
                     f"over {expected.size} rows")
     report.check(bool(np.all(np.isfinite(actual))), f"{what}: non-finite predictions")
     report.check(relative[worst] <= RELATIVE_TOLERANCE,
-                 f"{what}: row {worst} gives {actual[worst]!r}, vgsales predict {expected[worst]!r} "
+                 f"{what}: row {worst} gives {actual[worst]!r}, {reference} {expected[worst]!r} "
                  f"(relative difference {relative[worst]:.3g} > {RELATIVE_TOLERANCE})")
 
 
