@@ -535,7 +535,13 @@ std::vector<std::string> graph_raw_input_names(const PortableNetwork& network, c
   std::vector<std::string> taken{kGraphInputNodeName, kGraphTargetNodeName, kGraphInitNodeName,
                                  kGraphPreprocessingScope, "scaling", "cost", "optimizer", "output",
                                  network.output_name};
-  for (const ShiftedOutput& shifted : network.shifted_outputs) taken.push_back(shifted_output_name(network, shifted));
+  taken.push_back("unscaling");
+  for (const ShiftedOutput& shifted : network.shifted_outputs) {
+    taken.push_back(shifted_output_name(network, shifted));
+    taken.push_back("unscaling_" + shifted.suffix);
+  }
+  for (std::size_t index = 0; index < network.layers.size(); ++index)
+    taken.push_back(layer_scope(index, network.layers.size()));
   return raw_input_node_names(pipeline, taken);
 }
 

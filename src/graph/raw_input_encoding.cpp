@@ -61,9 +61,7 @@ bool is_node_name_char(char c) {
 
 std::vector<std::string> raw_input_node_names(const FeaturePipeline& pipeline, const std::vector<std::string>& taken) {
   std::set<std::string> used(taken.begin(), taken.end());
-  const auto reserved = [&](const std::string& name) {
-    return used.count(name) || name.starts_with("layer_") || name.starts_with("unscaling");
-  };
+  const auto reserved = [&](const std::string& name) { return used.count(name) != 0; };
   std::vector<std::string> names;
   for (size_t f = 0; f < pipeline.features().size(); ++f) {
     const std::string& feature = pipeline.features()[f].name;

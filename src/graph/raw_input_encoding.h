@@ -30,7 +30,7 @@ std::vector<std::string> ascii_case_variants(const std::string& lower_spelling);
 
 // Names the raw inputs' Placeholder nodes get in the TensorFlow graph: the feature's name when it is a valid node
 // name that no other node takes, else the name with other characters as '_' and a numeric suffix. `taken` lists
-// the node names (and scopes) the rest of the graph uses.
+// the node names and scope names the rest of the graph uses.
 std::vector<std::string> raw_input_node_names(const FeaturePipeline& pipeline, const std::vector<std::string>& taken);
 
 // True when the pipeline's encoding has the network's inputs (same width); exporters check before combining them.
