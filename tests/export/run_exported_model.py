@@ -6,6 +6,8 @@ usage: run_exported_model.py ENGINE MODEL_FILE ROWS_FILE
              torchscript      (torch.jit.load on model.pt, forward on the encoded rows)
              torchscript-rows (torch.jit.load on model.pt, forward_rows on a CSV's raw columns; ROWS_FILE is the CSV
                                and the features come from the model.json inside model.pt)
+             torchscript-interval (as torchscript-rows, through interval_rows: prints the mean, the median, the
+                               lower and the upper bound of each row, one row per line)
   ROWS_FILE  whitespace-separated float rows, one per line (a CSV file for torchscript-rows)
 Prints one prediction per line; exits non-zero with the reason on stderr.
 """
@@ -36,16 +38,22 @@ def raw_columns(model_json, csv_file):
 
 def main():
     engine, model_file, rows_file = sys.argv[1:4]
-    if engine == "torchscript-rows":
+    if engine in ("torchscript-rows", "torchscript-interval"):
         import torch
         extra = {"model.json": ""}
         module = torch.jit.load(model_file, _extra_files=extra)
         module.eval()
-        text, numbers = raw_columns(json.loads(extra["model.json"]), rows_file)
+        model_json = json.loads(extra["model.json"])
+        text, numbers = raw_columns(model_json, rows_file)
         with torch.no_grad():
-            out = module.forward_rows(text, numbers).numpy()
-        for value in np.asarray(out, dtype=np.float64).reshape(-1):
-            print(repr(float(value)))
+            if engine == "torchscript-rows":
+                columns = [module.forward_rows(text, numbers).numpy()]
+            else:
+                out = module.interval_rows(text, numbers)
+                name = model_json["output_name"]
+                columns = [out[name + suffix].numpy() for suffix in ("", "_median", "_lower", "_upper")]
+        for row in np.hstack([np.asarray(c, dtype=np.float64).reshape(-1, 1) for c in columns]):
+            print(" ".join(repr(float(value)) for value in row))
         return
     rows = np.loadtxt(rows_file, dtype=np.float32, ndmin=2)
     if engine == "onnx-check":
