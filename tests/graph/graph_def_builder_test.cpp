@@ -473,6 +473,23 @@ TEST(GraphDefBuilderTest, MedianHeadAndShiftedOutputsReadTheirColumnsWithTheirOf
   }
 }
 
+// TensorBoard's graph (the training graph) shows the raw inputs' encoding in its own box when given the pipeline;
+// training still feeds `input`.
+TEST(GraphDefBuilderTest, TrainingGraphWithThePipelineDrawsThePreprocessingScope) {
+  const FeaturePipeline pipeline = make_synthetic_pipeline();
+  const PortableNetwork network = make_network_for(pipeline, {5});
+  auto built = build_graph_def(network, GraphPurpose::training, &pipeline);
+  ASSERT_TRUE(built.ok()) << built.error().message;
+  expect_well_formed(built.value());
+  const auto nodes = index_nodes(built.value());
+  EXPECT_EQ(nodes.at("input")->op(), "PlaceholderWithDefault");
+  EXPECT_TRUE(nodes.contains("preprocessing/encoded"));
+  EXPECT_TRUE(nodes.contains(kGraphTrainStepNodeName));
+  std::size_t preprocessing = 0;
+  for (const auto& node : built.value().node()) preprocessing += node.name().starts_with("preprocessing/") ? 1 : 0;
+  EXPECT_GT(preprocessing, 10u);
+}
+
 TEST(GraphDefBuilderTest, TrainingGraphRefusesAMedianHead) {
   const PortableNetwork network = with_median_head_and_interval(make_synthetic_network(3, {4}));
   const auto result = build_graph_def(network, GraphPurpose::training);
