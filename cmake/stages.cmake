@@ -8,7 +8,7 @@ set(VGSALES_STAGE_DEPENDS_model data common)
 set(VGSALES_STAGE_DEPENDS_graph model data common proto)
 set(VGSALES_STAGE_DEPENDS_tensorboard graph model data common proto)
 set(VGSALES_STAGE_DEPENDS_export graph model data common proto)
-set(VGSALES_STAGE_DEPENDS_torchscript export model data common)
+set(VGSALES_STAGE_DEPENDS_torchscript export graph model data common)
 set(VGSALES_STAGE_DEPENDS_serve model data common)
 set(VGSALES_STAGE_DEPENDS_cli serve export tensorboard graph model data common proto)
 

@@ -47,8 +47,9 @@ void register_export_command(CLI::App& app, CommandAction& chosen) {
   flags.required("--model", "DIR", options->model_dir, "trained model directory");
   flags.required("--out", "BASE", options->base, "export base; writes `BASE/N/`");
   flags.option("--format", "all|savedmodel|onnx|torchscript", options->format,
-               "`savedmodel` (saved_model.pb + frozen_graph.pb), `onnx`, `torchscript` (model.pt); every version "
-               "folder also holds model.json, model.safetensors and SHA256SUMS")
+               "`savedmodel` (saved_model.pb, frozen_graph.pb, frozen_graph.encoded.pb), `onnx` (model.onnx, "
+               "model.encoded.onnx), `torchscript` (model.pt); every version folder also holds model.json, "
+               "model.safetensors and SHA256SUMS")
       ->check(CLI::IsMember(export_format_names()));
   flags.described("--version", "N", options->version, "highest numeric folder in BASE + 1", "version folder number")
       ->check(CLI::Range(std::int64_t{0}, std::numeric_limits<std::int64_t>::max()));

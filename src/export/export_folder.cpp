@@ -86,13 +86,16 @@ Result<ExportSummary> export_model(const ExportRequest& request) {
   }
 
   // Build every artifact in memory first: a bad network fails before anything touches the disk.
+  // Every format takes raw rows through the model's own feature pipeline, and keeps a packed-input variant.
+  const FeaturePipeline& pipeline = model.metadata.pipeline;
   std::optional<TensorFlowExportFiles> tensorflow_files;
-  std::optional<std::string> onnx_bytes;
+  std::optional<std::string> onnx_bytes, encoded_onnx_bytes;
   if (wants(request.formats, ExportFormat::savedmodel)) {
-    VGSALES_ASSIGN_OR_RETURN(tensorflow_files, serialize_tensorflow_export(model.network));
+    VGSALES_ASSIGN_OR_RETURN(tensorflow_files, serialize_tensorflow_export(model.network, &pipeline));
   }
   if (wants(request.formats, ExportFormat::onnx)) {
-    VGSALES_ASSIGN_OR_RETURN(onnx_bytes, serialize_onnx_model(model.network));
+    VGSALES_ASSIGN_OR_RETURN(onnx_bytes, serialize_onnx_model(model.network, &pipeline));
+    VGSALES_ASSIGN_OR_RETURN(encoded_onnx_bytes, serialize_onnx_model(model.network));
   }
   VGSALES_ASSIGN_OR_RETURN(const std::string metadata, read_verified_file(request.model_dir, kMetadataFileName));
   VGSALES_ASSIGN_OR_RETURN(const std::string weights, read_verified_file(request.model_dir, kWeightsFileName));
@@ -108,8 +111,13 @@ Result<ExportSummary> export_model(const ExportRequest& request) {
   if (tensorflow_files) {
     VGSALES_TRY(write_into(staging.path(), kSavedModelFileName, tensorflow_files->saved_model, summary.files));
     VGSALES_TRY(write_into(staging.path(), kFrozenGraphFileName, tensorflow_files->frozen_graph, summary.files));
+    VGSALES_TRY(write_into(staging.path(), kEncodedFrozenGraphFileName, tensorflow_files->encoded_frozen_graph,
+                           summary.files));
   }
-  if (onnx_bytes) VGSALES_TRY(write_into(staging.path(), kOnnxFileName, *onnx_bytes, summary.files));
+  if (onnx_bytes) {
+    VGSALES_TRY(write_into(staging.path(), kOnnxFileName, *onnx_bytes, summary.files));
+    VGSALES_TRY(write_into(staging.path(), kEncodedOnnxFileName, *encoded_onnx_bytes, summary.files));
+  }
   if (wants(request.formats, ExportFormat::torchscript)) {
     VGSALES_TRY(write_torchscript_with_plugin(request.model_dir, staging.path() / kTorchScriptFileName));
     summary.files.push_back(kTorchScriptFileName);

@@ -10,10 +10,12 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "graph/network_checks.h"
+#include "graph/raw_input_encoding.h"
 
 namespace vgsales {
 namespace {
@@ -51,10 +53,49 @@ class GraphWriter {
     return node.name();
   }
 
-  const std::string& placeholder(const std::string& name, const Shape& shape) {
+  const std::string& placeholder(const std::string& name, const Shape& shape,
+                                 tensorflow::DataType type = tensorflow::DT_FLOAT) {
     tensorflow::NodeDef& node = add(name, "Placeholder", {}, {shape});
+    set_type(node, "dtype", type);
+    set_shape((*node.mutable_attr())["shape"].mutable_shape(), shape);
+    return node.name();
+  }
+
+  // A Placeholder that computes `value` unless the caller feeds it: the packed `input` of a graph that also
+  // takes raw rows (array_ops.cc: attrs dtype and shape).
+  const std::string& placeholder_with_default(const std::string& name, const std::string& value, const Shape& shape) {
+    tensorflow::NodeDef& node = add(name, "PlaceholderWithDefault", {value}, {shape});
     set_type(node, "dtype", tensorflow::DT_FLOAT);
     set_shape((*node.mutable_attr())["shape"].mutable_shape(), shape);
+    return node.name();
+  }
+
+  // A DT_STRING Const vector (string_val, one entry per element).
+  const std::string& string_constant(const std::string& name, const std::vector<std::string>& values) {
+    const Shape shape{static_cast<std::int64_t>(values.size())};
+    tensorflow::NodeDef& node = add(name, "Const", {}, {shape});
+    set_type(node, "dtype", tensorflow::DT_STRING);
+    tensorflow::TensorProto* tensor = (*node.mutable_attr())["value"].mutable_tensor();
+    tensor->set_dtype(tensorflow::DT_STRING);
+    set_shape(tensor->mutable_tensor_shape(), shape);
+    for (const std::string& value : values) tensor->add_string_val(value);
+    return node.name();
+  }
+
+  // An op with one type attr `T` of the given type (Equal, Reshape's T, SelectV2, IsNan, ...).
+  tensorflow::NodeDef& typed_op(const std::string& name, const std::string& op, const std::vector<std::string>& inputs,
+                                const Shape& shape, tensorflow::DataType type) {
+    tensorflow::NodeDef& node = add(name, op, inputs, {shape});
+    set_type(node, "T", type);
+    return node;
+  }
+
+  const std::string& cast(const std::string& name, const std::string& input, tensorflow::DataType from,
+                          tensorflow::DataType to, const Shape& shape) {
+    tensorflow::NodeDef& node = add(name, "Cast", {input}, {shape});
+    set_type(node, "SrcT", from);
+    set_type(node, "DstT", to);
+    (*node.mutable_attr())["Truncate"].set_b(false);
     return node.name();
   }
 
@@ -76,7 +117,12 @@ class GraphWriter {
   }
 
   const std::string& int32_constant(const std::string& name, const std::vector<std::int32_t>& values) {
-    const Shape shape{static_cast<std::int64_t>(values.size())};
+    return int32_constant(name, values, Shape{static_cast<std::int64_t>(values.size())});
+  }
+
+  // shape {} for a scalar (ConcatV2's axis).
+  const std::string& int32_constant(const std::string& name, const std::vector<std::int32_t>& values,
+                                    const Shape& shape) {
     tensorflow::NodeDef& node = add(name, "Const", {}, {shape});
     set_type(node, "dtype", tensorflow::DT_INT32);
     tensorflow::TensorProto* tensor = (*node.mutable_attr())["value"].mutable_tensor();
@@ -181,10 +227,140 @@ struct InferenceNodes {
 // training graph holds them as variables, which ApplyAdam needs as references to update.
 enum class Parameters { constants, variables };
 
-InferenceNodes add_inference_nodes(GraphWriter& writer, const PortableNetwork& network, Parameters parameters) {
+// The raw inputs (one Placeholder [-1] per feature: DT_STRING for a categorical one, DT_FLOAT otherwise) and their
+// encoding under `preprocessing/`, as FeaturePipeline::encode_row does it:
+//   categorical: StringStrip, then Equal against the lookup's keys ([N, K] bools), Cast, and a MatMul onto the
+//                one-hot slots plus "other" when no key matched (the slots matrix holds -1 in "other" for each key,
+//                and BiasAdd adds 1 there): exact in float, since every sum is of 0s and +-1s;
+//   numeric:     IsNan -> SelectV2(fill value) and, with a missing indicator, the Cast of IsNan.
+// Returns the [-1, F] encoded rows (ConcatV2 of the features' blocks).
+std::string add_preprocessing_nodes(GraphWriter& writer, const FeaturePipeline& pipeline,
+                                    const std::vector<std::string>& raw_names) {
+  const std::string scope = kGraphPreprocessingScope;
+  const std::string& column_shape = writer.int32_constant(scope + "/column_shape", {-1, 1});
+  std::vector<std::string> blocks;
+  for (std::size_t f = 0; f < pipeline.features().size(); ++f) {
+    const FeatureSpec& spec = pipeline.features()[f];
+    const std::string& raw_name = raw_names[f];
+    const std::string feature_scope = scope + "/" + raw_name;
+    const Shape column{kBatch, 1};
+    if (spec.type == ColumnType::categorical) {
+      const std::string& raw = writer.placeholder(raw_name, {kBatch}, tensorflow::DT_STRING);
+      // StringStrip has no attrs (string_ops.cc); it trims ASCII whitespace, a superset of the blanks trimmed by
+      // the pipeline (space and tab).
+      const std::string& stripped = writer.add(feature_scope + "/StringStrip", "StringStrip", {raw}, {{kBatch}}).name();
+      tensorflow::NodeDef& reshape = writer.typed_op(feature_scope + "/Reshape", "Reshape", {stripped, column_shape},
+                                                     column, tensorflow::DT_STRING);
+      GraphWriter::set_type(reshape, "Tshape", tensorflow::DT_INT32);
+      const CategoryLookup lookup = category_lookup(pipeline, f);
+      const auto keys_count = static_cast<std::int64_t>(lookup.keys.size());
+      const std::string& keys = writer.string_constant(feature_scope + "/keys", lookup.keys);
+      tensorflow::NodeDef& equal = writer.typed_op(feature_scope + "/Equal", "Equal", {reshape.name(), keys},
+                                                   {kBatch, keys_count}, tensorflow::DT_STRING);
+      (*equal.mutable_attr())["incompatible_shape_error"].set_b(true);
+      const std::string& matches = writer.cast(feature_scope + "/Cast", equal.name(), tensorflow::DT_BOOL,
+                                               tensorflow::DT_FLOAT, {kBatch, keys_count});
+      std::vector<float> slots(static_cast<std::size_t>(keys_count * lookup.width), 0.0f);
+      for (std::int64_t k = 0; k < keys_count; ++k) {
+        slots[k * lookup.width + lookup.slots[k]] += 1.0f;
+        slots[k * lookup.width + lookup.other_slot] -= 1.0f;
+      }
+      const std::string& slot_matrix = writer.float_constant(feature_scope + "/slots", slots, {keys_count, lookup.width});
+      const std::string& product = writer.mat_mul(feature_scope + "/MatMul", matches, slot_matrix, {kBatch, lookup.width});
+      std::vector<float> other(static_cast<std::size_t>(lookup.width), 0.0f);
+      other[lookup.other_slot] = 1.0f;
+      const std::string& other_slot = writer.float_constant(feature_scope + "/other", other, {lookup.width});
+      blocks.push_back(writer.bias_op(feature_scope + "/one_hot", "BiasAdd", {product, other_slot}, {kBatch, lookup.width}));
+      continue;
+    }
+    const std::string& raw = writer.placeholder(raw_name, {kBatch});
+    tensorflow::NodeDef& reshape =
+        writer.typed_op(feature_scope + "/Reshape", "Reshape", {raw, column_shape}, column, tensorflow::DT_FLOAT);
+    GraphWriter::set_type(reshape, "Tshape", tensorflow::DT_INT32);
+    const std::string& is_missing =
+        writer.typed_op(feature_scope + "/IsNan", "IsNan", {reshape.name()}, column, tensorflow::DT_FLOAT).name();
+    const std::string& fill = writer.float_constant(feature_scope + "/fill_value", {static_cast<float>(spec.fill_value)}, {});
+    blocks.push_back(writer.typed_op(feature_scope + "/imputed", "SelectV2", {is_missing, fill, reshape.name()}, column,
+                                     tensorflow::DT_FLOAT)
+                         .name());
+    if (spec.missing_indicator)
+      blocks.push_back(writer.cast(feature_scope + "/missing", is_missing, tensorflow::DT_BOOL, tensorflow::DT_FLOAT, column));
+  }
+  const std::string& axis = writer.int32_constant(scope + "/axis", {1}, Shape{});
+  std::vector<std::string> inputs = blocks;
+  inputs.push_back(axis);
+  tensorflow::NodeDef& concat = writer.add(scope + "/encoded", "ConcatV2", inputs,
+                                           {{kBatch, static_cast<std::int64_t>(pipeline.encoded_width())}});
+  GraphWriter::set_type(concat, "T", tensorflow::DT_FLOAT);
+  GraphWriter::set_type(concat, "Tidx", tensorflow::DT_INT32);
+  (*concat.mutable_attr())["N"].set_i(static_cast<std::int64_t>(blocks.size()));
+  return concat.name();
+}
+
+// Column `column` of the last layer's [N, C] output when C > 1, as a MatMul by a one-hot [C, 1] (exact, and an
+// InnerProduct for OpenCV where a Slice would not be); the output itself when C == 1.
+std::string select_column(GraphWriter& writer, const std::string& scope, const std::string& output,
+                          std::int64_t columns, std::int64_t column) {
+  if (columns == 1) return output;
+  std::vector<float> selector(static_cast<std::size_t>(columns), 0.0f);
+  selector[column] = 1.0f;
+  const std::string& matrix = writer.float_constant(scope + "/column", selector, {columns, 1});
+  return writer.mat_mul(scope + "/select", output, matrix, {kBatch, 1});
+}
+
+// y * scale + offset, then expm1 for a log1p target, as the tensor `name`.
+void add_unscaling(GraphWriter& writer, const PortableNetwork& network, const std::string& scope,
+                   const std::string& scaled, float offset_value, const std::string& name, Expm1Spelling expm1) {
+  const Shape column{kBatch, 1};
+  const std::string& output_scale = writer.float_constant(scope + "/scale", {network.output_scale}, {});
+  const std::string& stretched = writer.float_op(scope + "/Mul", "Mul", {scaled, output_scale}, column);
+  const std::string& output_offset = writer.float_constant(scope + "/offset", {offset_value}, {});
+  std::string previous = writer.float_op(scope + "/AddV2", "AddV2", {stretched, output_offset}, column);
+  if (network.target_transform == TargetTransform::log1p) {
+    // No Expm1 op: OpenCV's TensorFlow importer (4.6) and ONNX have none. Exp then Sub 1 is what OpenCV runs; it
+    // loses the relative accuracy of a result near zero (absolute error ~1e-7). The accurate form keeps Exp - 1
+    // where |x| >= 0.1 (relative error below ~2e-6 there) and takes the Taylor series x (1 + x/2 (1 + x/3 (1 + ...
+    // x/6))) inside, whose truncation error is below 1e-9 relative: within float rounding of std::expm1, which
+    // `vgsales predict` uses. Core ops only (Abs, Less, SelectV2), so the ONNX translation has each of them too.
+    const std::string& exponential = writer.float_op(scope + "/Exp", "Exp", {previous}, column);
+    const std::string& one = writer.float_constant(scope + "/one", {1.0f}, {});
+    const std::string& less_one = writer.float_op(scope + "/Sub", "Sub", {exponential, one}, column);
+    if (expm1 == Expm1Spelling::exp_minus_one) {
+      previous = less_one;
+    } else {
+      const std::string x = previous;
+      std::string series = one;
+      for (int k = 6; k >= 2; --k) {
+        const std::string term = fmt::format("{}/series_{}", scope, k);
+        const std::string& reciprocal = writer.float_constant(term + "/reciprocal", {1.0f / static_cast<float>(k)}, {});
+        const std::string& step = writer.float_op(term + "/Mul", "Mul", {x, reciprocal}, column);
+        const std::string& scaled = writer.float_op(term + "/Mul_1", "Mul", {step, series}, column);
+        series = writer.float_op(term + "/AddV2", "AddV2", {scaled, one}, column);
+      }
+      series = writer.float_op(scope + "/series", "Mul", {x, series}, column);
+      const std::string& magnitude = writer.float_op(scope + "/Abs", "Abs", {x}, column);
+      const std::string& bound = writer.float_constant(scope + "/series_bound", {0.1f}, {});
+      tensorflow::NodeDef& small = writer.typed_op(scope + "/Less", "Less", {magnitude, bound}, column, tensorflow::DT_FLOAT);
+      previous = writer.typed_op(scope + "/expm1", "SelectV2", {small.name(), series, less_one}, column,
+                                 tensorflow::DT_FLOAT)
+                     .name();
+    }
+  }
+  writer.float_op(name, "Identity", {previous}, column);
+}
+
+InferenceNodes add_inference_nodes(GraphWriter& writer, const PortableNetwork& network, Parameters parameters,
+                                   const FeaturePipeline* raw_features, Expm1Spelling expm1) {
   const std::int64_t width = network.input_width();
   InferenceNodes nodes;
-  const std::string& input = writer.placeholder(kGraphInputNodeName, {kBatch, width});
+  std::string input;
+  if (raw_features) {
+    const std::string encoded =
+        add_preprocessing_nodes(writer, *raw_features, graph_raw_input_names(network, *raw_features));
+    input = writer.placeholder_with_default(kGraphInputNodeName, encoded, {kBatch, width});
+  } else {
+    input = writer.placeholder(kGraphInputNodeName, {kBatch, width});
+  }
   // (x - offset) * scale. The subtraction is spelled MatMul by an identity matrix + BiasAdd(-offset): OpenCV
   // 4.6's TensorFlow importer turns Sub/Add/BiasAdd of a per-feature Const into its Shift layer, which
   // broadcasts along the batch axis and so runs only for a batch of one row, while MatMul + BiasAdd
@@ -227,20 +403,15 @@ InferenceNodes add_inference_nodes(GraphWriter& writer, const PortableNetwork& n
     nodes.layer_outputs.push_back(previous);
   }
 
-  const Shape column{kBatch, 1};
-  const std::string& output_scale = writer.float_constant("unscaling/scale", {network.output_scale}, {});
-  const std::string& stretched = writer.float_op("unscaling/Mul", "Mul", {previous, output_scale}, column);
-  const std::string& output_offset = writer.float_constant("unscaling/offset", {network.output_offset}, {});
-  previous = writer.float_op("unscaling/AddV2", "AddV2", {stretched, output_offset}, column);
-  if (network.target_transform == TargetTransform::log1p) {
-    // Exp then Sub 1 rather than TensorFlow's Expm1: OpenCV's TensorFlow importer (4.6) has Exp but no
-    // Expm1, and the ONNX export has to spell it the same way. The cost is float rounding near zero
-    // (absolute error ~1e-7 in the target's units), far below the sales figures' resolution.
-    const std::string& exponential = writer.float_op("unscaling/Exp", "Exp", {previous}, column);
-    const std::string& one = writer.float_constant("unscaling/one", {1.0f}, {});
-    previous = writer.float_op("unscaling/Sub", "Sub", {exponential, one}, column);
+  // The mean reads column 0; each shifted output (median, interval bounds) its own column, with its own offset.
+  const std::int64_t columns = network.output_columns();
+  add_unscaling(writer, network, "unscaling", select_column(writer, "unscaling", previous, columns, 0),
+                network.output_offset, network.output_name, expm1);
+  for (const ShiftedOutput& shifted : network.shifted_outputs) {
+    const std::string scope = "unscaling_" + shifted.suffix;
+    add_unscaling(writer, network, scope, select_column(writer, scope, previous, columns, shifted.source_column),
+                  shifted.output_offset, shifted_output_name(network, shifted), expm1);
   }
-  writer.float_op(network.output_name, "Identity", {previous}, column);
   return nodes;
 }
 
@@ -356,11 +527,38 @@ void add_training_nodes(GraphWriter& writer, const PortableNetwork& network, con
 
 }  // namespace
 
-Result<tensorflow::GraphDef> build_graph_def(const PortableNetwork& network, GraphPurpose purpose) {
+std::string shifted_output_name(const PortableNetwork& network, const ShiftedOutput& shifted) {
+  return network.output_name + "_" + shifted.suffix;
+}
+
+std::vector<std::string> graph_raw_input_names(const PortableNetwork& network, const FeaturePipeline& pipeline) {
+  std::vector<std::string> taken{kGraphInputNodeName, kGraphTargetNodeName, kGraphInitNodeName,
+                                 kGraphPreprocessingScope, "scaling", "cost", "optimizer", "output",
+                                 network.output_name};
+  taken.push_back("unscaling");
+  for (const ShiftedOutput& shifted : network.shifted_outputs) {
+    taken.push_back(shifted_output_name(network, shifted));
+    taken.push_back("unscaling_" + shifted.suffix);
+  }
+  for (std::size_t index = 0; index < network.layers.size(); ++index)
+    taken.push_back(layer_scope(index, network.layers.size()));
+  return raw_input_node_names(pipeline, taken);
+}
+
+Result<tensorflow::GraphDef> build_graph_def(const PortableNetwork& network, GraphPurpose purpose,
+                                             const FeaturePipeline* raw_features, std::optional<Expm1Spelling> expm1) {
   VGSALES_TRY(check_portable_network(network));
+  if (raw_features && !pipeline_fits_network_width(*raw_features, network.input_width()))
+    return make_error(ErrorKind::invalid_data,
+                      fmt::format("the feature pipeline encodes {} inputs but the network takes {}",
+                                  raw_features->encoded_width(), network.input_width()));
+  if (purpose == GraphPurpose::training && network.output_columns() != 1)
+    return make_error(ErrorKind::invalid_data, "the training graph draws networks with one output column (no median "
+                                               "head): its cost is the mean's squared error");
   GraphWriter writer;
   const InferenceNodes nodes = add_inference_nodes(
-      writer, network, purpose == GraphPurpose::training ? Parameters::variables : Parameters::constants);
+      writer, network, purpose == GraphPurpose::training ? Parameters::variables : Parameters::constants,
+      raw_features, expm1.value_or(raw_features ? Expm1Spelling::accurate : Expm1Spelling::exp_minus_one));
   if (purpose == GraphPurpose::training) add_training_nodes(writer, network, nodes);
   return std::move(writer).take();
 }
@@ -376,8 +574,9 @@ std::string serialize_deterministically(const google::protobuf::MessageLite& mes
   return bytes;
 }
 
-Result<std::string> serialize_graph_def(const PortableNetwork& network, GraphPurpose purpose) {
-  VGSALES_ASSIGN_OR_RETURN(const tensorflow::GraphDef graph, build_graph_def(network, purpose));
+Result<std::string> serialize_graph_def(const PortableNetwork& network, GraphPurpose purpose,
+                                        const FeaturePipeline* raw_features) {
+  VGSALES_ASSIGN_OR_RETURN(const tensorflow::GraphDef graph, build_graph_def(network, purpose, raw_features));
   return serialize_deterministically(graph);
 }
 

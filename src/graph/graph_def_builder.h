@@ -14,7 +14,10 @@ namespace vgsales {
 // placeholder, the MSE cost, its gradients and Adam's update (op `optimizer/step`); TensorFlow runs it.
 enum class GraphPurpose { inference, training };
 
-// Serialized tensorflow.GraphDef built from the network actually trained.
-Result<std::string> serialize_graph_def(const PortableNetwork& network, GraphPurpose purpose);
+// Serialized tensorflow.GraphDef built from the network actually trained. With `raw_features` (the model's feature
+// pipeline) the graph also takes one raw input per feature and encodes it under the scope `preprocessing`; the
+// packed `input` then defaults to that encoding and may still be fed instead.
+Result<std::string> serialize_graph_def(const PortableNetwork& network, GraphPurpose purpose,
+                                        const FeaturePipeline* raw_features = nullptr);
 
 }  // namespace vgsales

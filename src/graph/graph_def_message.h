@@ -4,7 +4,9 @@
 
 #include <google/protobuf/message_lite.h>
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "graph/graph_def_builder.h"
@@ -30,7 +32,23 @@ inline constexpr int kGraphDefProducer = 1394;
 // same network always gives byte-identical files.
 std::string serialize_deterministically(const google::protobuf::MessageLite& message);
 
-// The GraphDef; the output tensor is "<network.output_name>:0", float32 [-1, 1].
-Result<tensorflow::GraphDef> build_graph_def(const PortableNetwork& network, GraphPurpose purpose);
+// The scope of the raw inputs' encoding (graph_def_builder.h).
+inline constexpr const char* kGraphPreprocessingScope = "preprocessing";
+
+// How a log1p model's graph undoes the transform: Exp - 1, which OpenCV runs (the packed graphs' default), or
+// the accurate form, a Taylor series near zero chosen by Abs, Less and SelectV2 (the raw-row graphs' default; see
+// graph_def_builder.cpp).
+enum class Expm1Spelling { exp_minus_one, accurate };
+
+// The GraphDef; the output tensor is "<network.output_name>:0", float32 [-1, 1], and each shifted output's
+// "<output_name>_<suffix>:0". With `raw_features`, raw inputs as graph_raw_input_names() names them.
+Result<tensorflow::GraphDef> build_graph_def(const PortableNetwork& network, GraphPurpose purpose,
+                                             const FeaturePipeline* raw_features = nullptr,
+                                             std::optional<Expm1Spelling> expm1 = std::nullopt);
+
+// The Placeholder node of each raw feature, in the pipeline's feature order (raw_input_encoding.h's rule).
+std::vector<std::string> graph_raw_input_names(const PortableNetwork& network, const FeaturePipeline& pipeline);
+// "<output_name>_<suffix>": a shifted output's node, and its key in signatures and ONNX outputs.
+std::string shifted_output_name(const PortableNetwork& network, const ShiftedOutput& shifted);
 
 }  // namespace vgsales

@@ -72,21 +72,35 @@ Result<void> check_portable_network(const PortableNetwork& network) {
     }
     previous_width = layer.output_size;
   }
-  if (previous_width != 1) {
-    return invalid(fmt::format("the last layer has {} outputs; vgsales networks predict one value", previous_width));
+  // One column (the mean), or two: the mean and a median head.
+  if (previous_width != 1 && previous_width != 2) {
+    return invalid(fmt::format("the last layer has {} outputs; vgsales networks predict the mean and at most a "
+                               "median head", previous_width));
+  }
+  for (const ShiftedOutput& shifted : network.shifted_outputs) {
+    if (shifted.source_column < 0 || shifted.source_column >= previous_width) {
+      return invalid(fmt::format("shifted output '{}' reads column {} of a last layer with {}", shifted.suffix,
+                                 shifted.source_column, previous_width));
+    }
+    if (!std::isfinite(shifted.output_offset)) {
+      return invalid(fmt::format("shifted output '{}' has a non-finite offset", shifted.suffix));
+    }
+    if (!is_plain_tensor_name(shifted.suffix) || shifted.suffix.front() == '.') {
+      return invalid(fmt::format("shifted output suffix '{}' is not a plain tensor name", shifted.suffix));
+    }
   }
   if (network.layers.back().relu) return invalid("the output layer must not have a ReLU");
   if (!is_plain_tensor_name(network.output_name)) {
     return invalid(fmt::format("output name '{}' is not a plain tensor name ([A-Za-z0-9.][A-Za-z0-9_.]*)",
                                network.output_name));
   }
-  for (const char* taken : {"input", "target", "scaling", "output", "cost", "optimizer"}) {
+  for (const char* taken : {"input", "target", "scaling", "output", "cost", "optimizer", "preprocessing", "init"}) {
     if (network.output_name == taken) {
       return invalid(fmt::format("output name '{}' collides with a graph node or scope name", network.output_name));
     }
   }
-  if (network.output_name.starts_with("layer_")) {
-    return invalid(fmt::format("output name '{}' collides with the layer_N scopes", network.output_name));
+  if (network.output_name.starts_with("layer_") || network.output_name.starts_with("unscaling")) {
+    return invalid(fmt::format("output name '{}' collides with the layer_N or unscaling scopes", network.output_name));
   }
   return {};
 }

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -87,7 +88,82 @@ void write_training(MetadataWriter& writer, const ModelMetadata& metadata) {
   writer.EndObject();
 }
 
+// {"dtype": ..., "tensor_shape": {"dim": [{"size": "-1", "name": ""}, ...], "unknown_rank": false}, "name": ...}
+void write_tensor_info(MetadataWriter& writer, const std::string& key, const char* dtype,
+                       std::initializer_list<long long> dims, const std::string& tensor_name) {
+  write_key(writer, key);
+  writer.StartObject();
+  writer.Key("dtype");
+  writer.String(dtype);
+  writer.Key("tensor_shape");
+  writer.StartObject();
+  writer.Key("dim");
+  writer.StartArray();
+  for (long long size : dims) {
+    writer.StartObject();
+    writer.Key("size");
+    write_string(writer, std::to_string(size));  // int64 prints as a string in proto3 JSON
+    writer.Key("name");
+    writer.String("");
+    writer.EndObject();
+  }
+  writer.EndArray();
+  writer.Key("unknown_rank");
+  writer.Bool(false);
+  writer.EndObject();
+  writer.Key("name");
+  write_string(writer, tensor_name);
+  writer.EndObject();
+}
+
+enum class SignatureInputs { encoded, rows };
+
+void write_signature(MetadataWriter& writer, const char* key, const ModelMetadata& metadata, SignatureInputs inputs,
+                     bool interval) {
+  const FeaturePipeline& pipeline = metadata.pipeline;
+  const std::string output = metadata.output_name.empty() ? "output" : metadata.output_name;
+  writer.Key(key);
+  writer.StartObject();
+  writer.Key("inputs");
+  writer.StartObject();
+  if (inputs == SignatureInputs::encoded) {
+    write_tensor_info(writer, "input", "DT_FLOAT", {-1, static_cast<long long>(pipeline.encoded_width())}, "input:0");
+  } else {
+    for (const FeatureSpec& feature : pipeline.features())
+      write_tensor_info(writer, feature.name, feature.type == ColumnType::categorical ? "DT_STRING" : "DT_FLOAT", {-1},
+                        feature.name + ":0");
+  }
+  writer.EndObject();
+  writer.Key("outputs");
+  writer.StartObject();
+  write_tensor_info(writer, output, "DT_FLOAT", {-1, 1}, output + ":0");
+  if (interval)
+    for (const char* suffix : {"median", "lower", "upper"}) {
+      const std::string name = output + "_" + suffix;
+      write_tensor_info(writer, name, "DT_FLOAT", {-1, 1}, name + ":0");
+    }
+  writer.EndObject();
+  writer.Key("method_name");
+  writer.String("tensorflow/serving/predict");
+  writer.EndObject();
+}
+
 }  // namespace
+
+void write_signature_defs(MetadataWriter& writer, const ModelMetadata& metadata) {
+  writer.Key("signature_def");
+  writer.StartObject();
+  writer.Key("signature_def");
+  writer.StartObject();
+  // Sorted by key, as TF Serving's JSON of the proto map prints them.
+  write_signature(writer, "encoded", metadata, SignatureInputs::encoded, false);
+  if (metadata.has_interval()) write_signature(writer, "interval", metadata, SignatureInputs::rows, true);
+  write_signature(writer, "rows", metadata, SignatureInputs::rows, false);
+  write_signature(writer, "serving_default", metadata,
+                  metadata.pipeline.all_numeric() ? SignatureInputs::encoded : SignatureInputs::rows, false);
+  writer.EndObject();
+  writer.EndObject();
+}
 
 void write_feature_descriptions(MetadataWriter& writer, const FeaturePipeline& pipeline) {
   writer.Key("features");

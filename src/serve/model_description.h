@@ -18,6 +18,12 @@ using MetadataWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 // "missing_values": the spellings read as a missing value. Writes two keys into the open object.
 void write_feature_descriptions(MetadataWriter& writer, const FeaturePipeline& pipeline);
 
+// "signature_def": {"signature_def": {...}} as TF Serving prints the SavedModel `vgsales export` writes
+// (saved_model_export.h): encoded, rows, serving_default (rows for a model with a categorical feature, else
+// encoded) and, for a model with an interval, interval. Tensor names are the SavedModel's for a feature whose name is
+// a plain graph node name (the export renames others). Writes one key into the open object.
+void write_signature_defs(MetadataWriter& writer, const ModelMetadata& metadata);
+
 // "model_card": {target_name, output_name, target_unit, created, version, train_file, test_file, rows, metrics,
 // baselines, training, interval}. `version` is the version served. Writes one key into the open object.
 void write_model_card(MetadataWriter& writer, const ModelMetadata& metadata, long long version);

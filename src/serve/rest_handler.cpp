@@ -544,32 +544,6 @@ RestResponse RestHandler::model_metadata(const std::string& model_name, const st
 
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);
-  auto write_tensor = [&](const char* name, long long columns, const char* graph_name) {
-    writer.Key(name);
-    writer.StartObject();
-    writer.Key("dtype");
-    writer.String("DT_FLOAT");
-    writer.Key("tensor_shape");
-    writer.StartObject();
-    writer.Key("dim");
-    writer.StartArray();
-    for (long long size : {-1LL, columns}) {
-      writer.StartObject();
-      writer.Key("size");
-      writer.String(std::to_string(size).c_str());  // int64 prints as a string in proto3 JSON
-      writer.Key("name");
-      writer.String("");
-      writer.EndObject();
-    }
-    writer.EndArray();
-    writer.Key("unknown_rank");
-    writer.Bool(false);
-    writer.EndObject();
-    writer.Key("name");
-    writer.String(graph_name);
-    writer.EndObject();
-  };
-
   writer.StartObject();
   writer.Key("model_spec");
   writer.StartObject();
@@ -582,26 +556,8 @@ RestResponse RestHandler::model_metadata(const std::string& model_name, const st
   writer.EndObject();
   writer.Key("metadata");
   writer.StartObject();
-  writer.Key("signature_def");
-  writer.StartObject();
-  writer.Key("signature_def");
-  writer.StartObject();
-  writer.Key(kServingSignatureName);
-  writer.StartObject();
-  writer.Key("inputs");
-  writer.StartObject();
-  write_tensor(kInputTensorName, static_cast<long long>(pipeline.features().size()), "serving_default_input:0");
-  writer.EndObject();
-  writer.Key("outputs");
-  writer.StartObject();
-  const std::string output_name = model_metadata.output_name.empty() ? "output" : model_metadata.output_name;
-  write_tensor(output_name.c_str(), 1, "StatefulPartitionedCall:0");
-  writer.EndObject();
-  writer.Key("method_name");
-  writer.String("tensorflow/serving/predict");
-  writer.EndObject();
-  writer.EndObject();
-  writer.EndObject();
+  // The signatures of the SavedModel `vgsales export` writes for this model (model_description.h).
+  write_signature_defs(writer, model_metadata);
   // Not in TF Serving: the raw feature columns, so a client can send rows by name.
   writer.Key("feature_names");
   writer.StartArray();
@@ -654,7 +610,8 @@ RestResponse RestHandler::predict(const std::string& model_name, const std::stri
     }
     const std::string name(signature->value.GetString(), signature->value.GetStringLength());
     interval = name == kIntervalSignatureName && (*model)->predictor->has_interval();
-    if (!name.empty() && name != kServingSignatureName && !interval) {
+    // `rows` is the SavedModel's name for the raw-row signature, which serving_default answers here.
+    if (!name.empty() && name != kServingSignatureName && name != "rows" && !interval) {
       return fail(RestErrorKind::invalid_argument, "Serving signature key \"" + name + "\" not found.");
     }
   }

@@ -118,8 +118,9 @@ TEST_F(FaultKillTest, KilledTrainingNeverDamagesTheModelAndItsLeftoversAreRemove
 
 TEST_F(FaultKillTest, KilledExportNeverDamagesAVersionAndItsLeftoversAreRemoved) {
   for (int seed : {5, 6}) train_reference(work_ / ("model-" + std::to_string(seed)), seed);
-  const std::set<std::string> version_files = {"SHA256SUMS",      "frozen_graph.pb",   "model.json", "model.onnx",
-                                               "model.pt",        "model.safetensors", "saved_model.pb"};
+  const std::set<std::string> version_files = {"SHA256SUMS",         "frozen_graph.pb", "frozen_graph.encoded.pb",
+                                               "model.json",         "model.onnx",      "model.encoded.onnx",
+                                               "model.pt",           "model.safetensors", "saved_model.pb"};
   // Each model's exported files, byte for byte, and its predictions.
   std::map<int, std::map<std::string, std::string>> bytes_for_seed;
   std::map<int, std::string> answer_for_seed;

@@ -8,6 +8,7 @@ and trains, exports and predicts with the real `vgsales` binary, so the engines 
 """
 import argparse
 import csv
+import hashlib
 import json
 import math
 import os
@@ -25,11 +26,16 @@ RELATIVE_TOLERANCE = 1e-5  # engines vs `vgsales predict`: float32 all the way, 
 
 
 class ModelJob:
-    """One model the engines must agree on: how `vgsales train` makes it and which rows it predicts."""
+    """One model the engines must agree on: how `vgsales train` makes it and which rows it predicts.
 
-    def __init__(self, name, train_csv, target, train_flags, rows_csv):
+    interval: for a model trained without one, calibrated-interval offsets written into its model.json after
+    training (add_interval), so the exports' interval outputs are checked before every trained model has them.
+    """
+
+    def __init__(self, name, train_csv, target, train_flags, rows_csv, interval=None):
         self.name, self.train_csv, self.target, self.train_flags, self.rows_csv = (
             name, train_csv, target, train_flags, rows_csv)
+        self.interval = interval
 
 
 # The reference job at its default settings, and the real-world table in a few epochs (the engines check the
@@ -38,7 +44,42 @@ REFERENCE = ModelJob("reference", "sales_data_training.csv", "total_earnings", [
 REAL_TABLE = ModelJob("real-table", "real/vgsales.csv", "Global_Sales",
                       ["--drop", "Rank,Name,NA_Sales,EU_Sales,JP_Sales,Other_Sales", "--epochs", "3"],
                       "real/vgsales.csv")
-MODEL_JOBS = [REFERENCE, REAL_TABLE]
+# The real table again with an interval (median and bounds as offsets of the log1p output, in the network's
+# scaled units), so every raw-row export's interval outputs meet `vgsales predict`'s _median/_lower/_upper columns.
+REAL_TABLE_INTERVAL = ModelJob("real-table-interval", "real/vgsales.csv", "Global_Sales",
+                               ["--drop", "Rank,Name,NA_Sales,EU_Sales,JP_Sales,Other_Sales", "--epochs", "2"],
+                               "real/vgsales.csv",
+                               interval={"median_shift": 0.01, "level": 0.8, "lower_shift": -0.05,
+                                         "upper_shift": 0.08})
+MODEL_JOBS = [REFERENCE, REAL_TABLE, REAL_TABLE_INTERVAL]
+
+
+def add_interval(model_dir, interval):
+    """Writes an interval into model.json's network (model_metadata.cpp's keys) and re-seals SHA256SUMS; a model that
+    already has one is left as it is."""
+    path = os.path.join(model_dir, "model.json")
+    with open(path) as handle:
+        model = json.load(handle)
+    network = model["network"]
+    if "interval" in network:
+        return
+    network["median_shift"] = interval["median_shift"]
+    network["interval"] = {"level": interval["level"], "lower_shift": interval["lower_shift"],
+                           "upper_shift": interval["upper_shift"], "calibration_rows": 0,
+                           "calibration": "set by tests/engines"}
+    with open(path, "w") as handle:
+        json.dump(model, handle, indent=2)
+    sums_path = os.path.join(model_dir, "SHA256SUMS")
+    lines = []
+    with open(sums_path) as handle:
+        for line in handle:
+            digest, name = line.rstrip("\n").split("  ", 1)
+            if name == "model.json":
+                with open(path, "rb") as model_file:
+                    digest = hashlib.sha256(model_file.read()).hexdigest()
+            lines.append(f"{digest}  {name}\n")
+    with open(sums_path, "w") as handle:
+        handle.writelines(lines)
 
 
 class Report:
@@ -119,17 +160,31 @@ class ModelUnderTest:
         self.export_base = os.path.join(root, "export")
         self.rows_csv = os.path.join(environment.data, job.rows_csv)
         environment.train(job, self.model_dir, ["--no-logs"])
+        if job.interval:
+            add_interval(self.model_dir, job.interval)
         environment.vgsales("export", "--model", self.model_dir, "--out", self.export_base, "--format", "all",
                             "--version", "1")
         self.export_dir = os.path.join(self.export_base, "1")
         with open(os.path.join(self.model_dir, "model.json")) as handle:
             self.model = json.load(handle)
         self.output_name = self.model["output_name"]
+        self.rows_csv = write_rows_with_edge_cases(self.rows_csv, os.path.join(root, "rows.csv"), self.model)
         predictions_csv = os.path.join(root, "predictions.csv")
         environment.vgsales("predict", "--model", self.model_dir, "--input", self.rows_csv, "--output", predictions_csv)
+        # The mean, and for a model with an interval its median and bounds: output name -> predict's column.
+        self.expected_outputs = {}
         with open(predictions_csv, newline="") as handle:
+            reader = csv.DictReader(handle)
             column = f"predicted_{self.model['pipeline']['target']['name']}"
-            self.expected = np.array([float(row[column]) for row in csv.DictReader(handle)], dtype=np.float64)
+            suffixes = [suffix for suffix in ("", "_median", "_lower", "_upper") if column + suffix in reader.fieldnames]
+            values = {suffix: [] for suffix in suffixes}
+            for row in reader:
+                for suffix in suffixes:
+                    values[suffix].append(float(row[column + suffix]))
+        for suffix in suffixes:
+            self.expected_outputs[self.output_name + suffix] = np.array(values[suffix], dtype=np.float64)
+        self.expected = self.expected_outputs[self.output_name]
+        self.has_interval = len(suffixes) == 4
         with open(self.rows_csv, newline="") as handle:
             reader = csv.DictReader(handle)
             self.columns = {name: [] for name in reader.fieldnames}
@@ -164,33 +219,82 @@ class ModelUnderTest:
                               dtype=np.float32)
         return values.reshape(-1, 1) if rank == 2 else values
 
-    def compare_outputs(self, report, engine, outputs):
-        """Compares the output named like the model's output with `vgsales predict`; names the others."""
+    def compare_outputs(self, report, engine, outputs, floor=None):
+        """Compares the mean and every interval output (<output>_median, _lower, _upper) an engine gives with
+        `vgsales predict`'s columns (relative to max(|expected|, floor) with a floor); names any other output."""
         if not report.check(self.output_name in outputs,
                             f"{self.label}: {engine} has no output named '{self.output_name}' "
                             f"(outputs: {sorted(outputs)})"):
             return
         for name in sorted(outputs):
             value = np.asarray(outputs[name])
-            if name != self.output_name:
+            if name not in self.expected_outputs:
                 report.note(f"{self.label}: {engine} output '{name}' shape {value.shape} reported, not compared")
                 continue
-            compare_predictions(report, f"{self.label}: {engine} output '{name}'", value, self.expected)
+            compare_predictions(report, f"{self.label}: {engine} output '{name}'", value, self.expected_outputs[name],
+                                floor if name == self.output_name else SMALL_VALUE_FLOOR)
+
+    def interval_outputs(self):
+        """The outputs an interval signature must have: the mean, the median and the bounds."""
+        return sorted(self.expected_outputs)
 
 
-def compare_predictions(report, what, actual, expected):
+def write_rows_with_edge_cases(rows_csv, out_csv, model):
+    """rows_csv's rows, then rows that exercise the raw-row encoding: per categorical feature an unseen text, an
+    empty cell, a missing spelling in another case and a category in another case (unseen: categories are exact
+    text); per numeric feature an empty cell and "NaN". Each edge row is the first row with one cell changed."""
+    with open(rows_csv, newline="") as handle:
+        reader = csv.DictReader(handle)
+        fieldnames = reader.fieldnames
+        rows = list(reader)
+    base = rows[0]
+    spellings = [spelling for spelling in model["pipeline"]["missing_values"] if spelling]
+    edge_rows = []
+    for feature in model["pipeline"]["features"]:
+        name = feature["name"]
+        if feature["type"] == "categorical":
+            changed = [f"never seen {name} 9", ""]
+            if spellings:  # e.g. "nA": the pipeline reads missing spellings ignoring ASCII case
+                changed.append("".join(c.upper() if i % 2 else c.lower() for i, c in enumerate(spellings[0])))
+            other_case = [category.swapcase() for category in feature["categories"]
+                          if category.swapcase() != category and category.swapcase() not in feature["categories"]]
+            changed += other_case[:1]
+        else:
+            changed = ["", "NaN"]
+        for cell in changed:
+            row = dict(base)
+            row[name] = cell
+            edge_rows.append(row)
+    with open(out_csv, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fieldnames)
+        writer.writeheader()
+        writer.writerows(rows + edge_rows)
+    return out_csv
+
+
+# Below this many target units, values are compared by absolute difference (1e-5 x 0.01 = 1e-7) rather than
+# relative, for two outputs whose float32 rounding near zero is not the encoding's doing:
+#  - the packed variants OpenCV reads (model.encoded.onnx, frozen_graph.encoded.pb) spell expm1 as Exp - 1, ~1e-7
+#    off in absolute terms near zero;
+#  - an interval bound or median near zero is y * scale + offset with the offset cancelling most of y * scale, so
+#    a float32 difference of 1e-7 relative in the network's output (summation order) becomes 1e-4 relative there.
+SMALL_VALUE_FLOOR = 0.01
+PACKED_VARIANT_FLOOR = SMALL_VALUE_FLOOR
+
+
+def compare_predictions(report, what, actual, expected, floor=None, reference="vgsales predict"):
     actual = np.asarray(actual, dtype=np.float64)
     if not report.check(actual.size == expected.size and (actual.ndim == 1 or actual.shape[-1] == 1),
                         f"{what}: shape {actual.shape}, expected {expected.size} rows of one value"):
         return
     actual = actual.reshape(-1)
-    relative = np.abs(actual - expected) / np.maximum(np.abs(expected), np.finfo(np.float32).tiny)
+    relative = np.abs(actual - expected) / np.maximum(np.abs(expected), floor or np.finfo(np.float32).tiny)
     worst = int(np.argmax(relative))
-    report.measured(f"{what} vs vgsales predict: max relative difference {relative[worst]:.3g} "
+    report.measured(f"{what} vs {reference}: max relative difference {relative[worst]:.3g} "
                     f"over {expected.size} rows")
     report.check(bool(np.all(np.isfinite(actual))), f"{what}: non-finite predictions")
     report.check(relative[worst] <= RELATIVE_TOLERANCE,
-                 f"{what}: row {worst} gives {actual[worst]!r}, vgsales predict {expected[worst]!r} "
+                 f"{what}: row {worst} gives {actual[worst]!r}, {reference} {expected[worst]!r} "
                  f"(relative difference {relative[worst]:.3g} > {RELATIVE_TOLERANCE})")
 
 

@@ -1,22 +1,40 @@
-"""ONNX Runtime (the Python package) runs vgsales' model.onnx and agrees with `vgsales predict`.
+"""ONNX Runtime (the Python package) runs vgsales' ONNX exports and agrees with `vgsales predict`.
 
-For the reference model and the real-table model: every graph input is fed by its name (the encoded rows for
-`input`, a raw CSV column for a feature's name) and the output named like the model's output is compared.
+For the reference model and the real-table model, on the rows of the table plus edge rows (unseen categories, empty
+and NaN numbers, missing spellings in another case; engine_jobs.write_rows_with_edge_cases):
+  - model.onnx takes the raw columns: one input per feature, named as the feature, string for a categorical one and
+    float (NaN = missing) for the others; its outputs are the mean and, for a model with an interval, the median and
+    the bounds, each compared with `vgsales predict`;
+  - model.encoded.onnx takes the packed layout `input` [batch, F] and gives the same numbers (within ~1e-7 absolute
+    near zero for a log1p target: it spells expm1 as Exp - 1 for OpenCV).
 """
 import os
 
-from engine_jobs import MODEL_JOBS, Environment, ModelUnderTest, Report
+from engine_jobs import MODEL_JOBS, PACKED_VARIANT_FLOOR, Environment, ModelUnderTest, Report
 
 import onnxruntime  # noqa: E402
 
 KINDS = {"tensor(float)": "float", "tensor(string)": "string"}
 
 
-def check_model(report, model):
+def check_raw_inputs(report, model, session):
+    """model.onnx's inputs are exactly the model's features, typed by kind."""
+    expected = {feature["name"]: "tensor(string)" if feature["type"] == "categorical" else "tensor(float)"
+                for feature in model.model["pipeline"]["features"]}
+    found = {graph_input.name: graph_input.type for graph_input in session.get_inputs()}
+    report.check(found == expected, f"{model.label}: model.onnx inputs {found}, expected the raw features {expected}")
+    outputs = sorted(output.name for output in session.get_outputs())
+    report.check(outputs == model.interval_outputs(),
+                 f"{model.label}: model.onnx outputs {outputs}, expected {model.interval_outputs()}")
+
+
+def check_model(report, model, file_name):
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
-    session = onnxruntime.InferenceSession(os.path.join(model.export_dir, "model.onnx"), options,
+    session = onnxruntime.InferenceSession(os.path.join(model.export_dir, file_name), options,
                                            providers=["CPUExecutionProvider"])
+    if file_name == "model.onnx":
+        check_raw_inputs(report, model, session)
     feeds = {}
     for graph_input in session.get_inputs():
         kind = KINDS.get(graph_input.type)
@@ -28,7 +46,8 @@ def check_model(report, model):
         feeds[graph_input.name] = value
     names = [output.name for output in session.get_outputs()]
     results = session.run(names, feeds)
-    model.compare_outputs(report, "ONNX Runtime on model.onnx", dict(zip(names, results)))
+    floor = PACKED_VARIANT_FLOOR if file_name == "model.encoded.onnx" else None
+    model.compare_outputs(report, f"ONNX Runtime on {file_name}", dict(zip(names, results)), floor)
 
 
 def main():
@@ -38,7 +57,9 @@ def main():
     report = Report()
     print(f"ONNX Runtime {onnxruntime.__version__}")
     for job in MODEL_JOBS:
-        check_model(report, ModelUnderTest(environment, job))
+        model = ModelUnderTest(environment, job)
+        for file_name in ("model.onnx", "model.encoded.onnx"):
+            check_model(report, model, file_name)
     report.finish()
 
 

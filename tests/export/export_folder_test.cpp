@@ -49,8 +49,8 @@ TEST(ExportFolderTest, NewBaseGetsVersionOneWithEveryFile) {
   EXPECT_EQ(summary->folder, root / "serving" / "1");
   EXPECT_EQ(listing(root / "serving"), (std::vector<std::string>{"1"})) << "no staging folder may remain";
   EXPECT_EQ(listing(summary->folder),
-            (std::vector<std::string>{"SHA256SUMS", "frozen_graph.pb", "model.json", "model.onnx", "model.pt",
-                                      "model.safetensors", "saved_model.pb"}));
+            (std::vector<std::string>{"SHA256SUMS", "frozen_graph.encoded.pb", "frozen_graph.pb", "model.encoded.onnx",
+                                      "model.json", "model.onnx", "model.pt", "model.safetensors", "saved_model.pb"}));
   // The model's own files are copied byte for byte, so the version folder is itself a model directory.
   EXPECT_EQ(read_text_file(summary->folder / "model.json"), read_text_file(root / "model" / "model.json"));
   EXPECT_EQ(read_text_file(summary->folder / "model.safetensors"), read_text_file(root / "model" / "model.safetensors"));
@@ -72,7 +72,7 @@ TEST(ExportFolderTest, NextVersionFollowsTheHighestNumericFolder) {
   const auto summary = export_model(request_for(make_model_dir(root, make_synthetic_network(2, {3})), base, "onnx"));
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   EXPECT_EQ(summary->version, 13);
-  EXPECT_EQ(listing(base / "13"), (std::vector<std::string>{"SHA256SUMS", "model.json", "model.onnx", "model.safetensors"}));
+  EXPECT_EQ(listing(base / "13"), (std::vector<std::string>{"SHA256SUMS", "model.encoded.onnx", "model.json", "model.onnx", "model.safetensors"}));
 }
 
 TEST(ExportFolderTest, ExplicitVersionAndFormatSelection) {
@@ -82,7 +82,8 @@ TEST(ExportFolderTest, ExplicitVersionAndFormatSelection) {
   request.version = 42;
   const auto summary = export_model(request);
   ASSERT_TRUE(summary.ok()) << summary.error().message;
-  EXPECT_EQ(listing(root / "serving" / "42"), (std::vector<std::string>{"SHA256SUMS", "frozen_graph.pb", "model.json",
+  EXPECT_EQ(listing(root / "serving" / "42"), (std::vector<std::string>{"SHA256SUMS", "frozen_graph.encoded.pb",
+                                                                        "frozen_graph.pb", "model.json",
                                                                         "model.safetensors", "saved_model.pb"}));
   request = request_for(model_dir, root / "serving", "torchscript");
   const auto copies = export_model(request);
@@ -108,7 +109,7 @@ TEST(ExportFolderTest, ExistingVersionIsRefusedUnlessOverwrite) {
   const auto replaced = export_model(request);
   ASSERT_TRUE(replaced.ok()) << replaced.error().message;
   EXPECT_EQ(listing(root / "serving" / "2"),
-            (std::vector<std::string>{"SHA256SUMS", "model.json", "model.onnx", "model.safetensors"}));
+            (std::vector<std::string>{"SHA256SUMS", "model.encoded.onnx", "model.json", "model.onnx", "model.safetensors"}));
   EXPECT_EQ(listing(root / "serving"), (std::vector<std::string>{"2"}));
 }
 

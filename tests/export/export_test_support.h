@@ -19,7 +19,11 @@ namespace vgsales::testing {
 
 // A complete model directory (model.json, model.safetensors, SHA256SUMS) holding `network`: numeric features named as
 // its inputs, its scaling, its layers. What `vgsales export` reads.
-inline std::filesystem::path write_synthetic_model_directory(const std::filesystem::path& dir, const PortableNetwork& network) {
+// With `pipeline`, the model takes its raw features (its encoded width must be the network's); with `shifts`, the
+// model has an interval (median and bounds as offsets of the network's output).
+inline std::filesystem::path write_synthetic_model_directory(const std::filesystem::path& dir, const PortableNetwork& network,
+                                                             const FeaturePipeline* pipeline = nullptr,
+                                                             const OutputShifts& shifts = {}) {
   std::vector<FeatureSpec> features;
   for (size_t i = 0; i < network.input_names.size(); ++i)
     features.push_back(FeatureSpec{.name = network.input_names[i], .type = ColumnType::numeric,
@@ -28,7 +32,9 @@ inline std::filesystem::path write_synthetic_model_directory(const std::filesyst
                                    .fill_value = network.input_offset[i]});
   ModelMetadata metadata;
   metadata.created = "2026-11-30T00:00:00Z";
-  metadata.pipeline = FeaturePipeline(std::move(features), network.target_name, MissingValueSet());
+  metadata.pipeline = pipeline ? *pipeline : FeaturePipeline(std::move(features), network.target_name, MissingValueSet());
+  metadata.shifts = shifts;
+  if (shifts.has_interval) metadata.interval_level = 0.8;
   metadata.pipeline.set_target_transform(network.target_transform);
   metadata.pipeline.set_scaling(
       PipelineScaling{network.input_offset, network.input_scale, network.output_offset, network.output_scale});
@@ -71,6 +77,20 @@ inline std::vector<double> run_engine(const std::string& engine, const std::file
   const CommandOutput output = run_command(std::string(VGSALES_SYSTEM_PYTHON) + " " + shell_quote(script) + " " + engine +
                                            " " + shell_quote(model_file.string()) + " " +
                                            shell_quote((scratch / "rows.txt").string()));
+  EXPECT_EQ(output.exit_code, 0) << engine << " rejected " << model_file << ":\n" << output.err;
+  std::vector<double> values;
+  std::istringstream lines(output.out);
+  double value = 0.0;
+  while (lines >> value) values.push_back(value);
+  return values;
+}
+
+// Runs an engine of tests/export/run_exported_model.py that reads a CSV's raw columns itself (torchscript-rows).
+inline std::vector<double> run_engine_on_csv(const std::string& engine, const std::filesystem::path& model_file,
+                                             const std::filesystem::path& csv) {
+  const std::string script = (source_dir() / "tests" / "export" / "run_exported_model.py").string();
+  const CommandOutput output = run_command(std::string(VGSALES_SYSTEM_PYTHON) + " " + shell_quote(script) + " " + engine +
+                                           " " + shell_quote(model_file.string()) + " " + shell_quote(csv.string()));
   EXPECT_EQ(output.exit_code, 0) << engine << " rejected " << model_file << ":\n" << output.err;
   std::vector<double> values;
   std::istringstream lines(output.out);

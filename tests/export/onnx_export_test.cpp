@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <map>
 
 #include "common/atomic_file.h"
 #include "export/export_test_support.h"
@@ -13,7 +14,10 @@
 namespace vgsales {
 namespace {
 
+using testing::make_network_for;
 using testing::make_synthetic_network;
+using testing::make_synthetic_pipeline;
+using testing::with_median_head_and_interval;
 
 TEST(OnnxExportTest, HeaderAndSignature) {
   const PortableNetwork network = make_synthetic_network(4, {8});
@@ -76,6 +80,78 @@ TEST(OnnxExportTest, SingleInputSingleLayerNetwork) {
   ASSERT_TRUE(write_file_atomically(directory / "model.onnx", bytes.value()).ok());
   testing::expect_engine_matches_network("onnx-check", directory / "model.onnx", network, 4,
                                          "OpenCV ONNX importer, one feature");
+}
+
+TEST(OnnxExportTest, RawRowModelTakesEachFeatureByNameAndLooksCategoriesUp) {
+  const FeaturePipeline pipeline = make_synthetic_pipeline();
+  const PortableNetwork network = with_median_head_and_interval(make_network_for(pipeline, {6}, TargetTransform::log1p));
+  const auto model = build_onnx_model(network, &pipeline);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  ASSERT_EQ(model->opset_import_size(), 2);
+  EXPECT_EQ(model->opset_import(1).domain(), "ai.onnx.ml");
+  EXPECT_EQ(model->opset_import(1).version(), 2);
+  const onnx::GraphProto& graph = model->graph();
+  std::vector<std::pair<std::string, int>> inputs;
+  for (const auto& input : graph.input()) {
+    inputs.emplace_back(input.name(), input.type().tensor_type().elem_type());
+    ASSERT_EQ(input.type().tensor_type().shape().dim_size(), 1) << input.name();
+    EXPECT_EQ(input.type().tensor_type().shape().dim(0).dim_param(), "batch");
+  }
+  EXPECT_EQ(inputs, (std::vector<std::pair<std::string, int>>{{"Platform", onnx::TensorProto::STRING},
+                                                               {"Year", onnx::TensorProto::FLOAT},
+                                                               {"is_sequel", onnx::TensorProto::FLOAT},
+                                                               {"Genre", onnx::TensorProto::STRING}}));
+  std::vector<std::string> outputs;
+  for (const auto& output : graph.output()) outputs.push_back(output.name());
+  EXPECT_EQ(outputs, (std::vector<std::string>{"earnings", "earnings_median", "earnings_lower", "earnings_upper"}));
+  // Platform's lookup: categories to their slots, missing spellings (any case) to "missing", the rest to "other".
+  const onnx::NodeProto* encoder = nullptr;
+  for (const auto& node : graph.node())
+    if (node.name() == "preprocessing/Platform/LabelEncoder") encoder = &node;
+  ASSERT_NE(encoder, nullptr);
+  EXPECT_EQ(encoder->domain(), "ai.onnx.ml");
+  std::map<std::string, std::int64_t> slots;
+  std::int64_t fallback = -1;
+  const onnx::AttributeProto* keys = nullptr;
+  const onnx::AttributeProto* values = nullptr;
+  for (const auto& attribute : encoder->attribute()) {
+    if (attribute.name() == "keys_strings") keys = &attribute;
+    if (attribute.name() == "values_int64s") values = &attribute;
+    if (attribute.name() == "default_int64") fallback = attribute.i();
+  }
+  ASSERT_TRUE(keys && values);
+  ASSERT_EQ(keys->strings_size(), values->ints_size());
+  for (int k = 0; k < keys->strings_size(); ++k) slots[keys->strings(k)] = values->ints(k);
+  EXPECT_EQ(slots.at("Wii"), 0);
+  EXPECT_EQ(slots.at("DS"), 2);
+  EXPECT_EQ(slots.at("nA"), 4);
+  EXPECT_EQ(slots.at(""), 4);
+  EXPECT_FALSE(slots.contains("GB")) << "a rare category reads as other, like unseen text";
+  EXPECT_EQ(fallback, 3);
+}
+
+TEST(OnnxExportTest, DebiansCheckerAcceptsTheRawRowModel) {
+  const FeaturePipeline pipeline = make_synthetic_pipeline();
+  for (TargetTransform transform : {TargetTransform::none, TargetTransform::log1p}) {
+    const PortableNetwork network = with_median_head_and_interval(make_network_for(pipeline, {6}, transform));
+    const auto bytes = serialize_onnx_model(network, &pipeline);
+    ASSERT_TRUE(bytes.ok()) << bytes.error().message;
+    testing::TemporaryDirectory directory;
+    ASSERT_TRUE(write_file_atomically(directory / "model.onnx", bytes.value()).ok());
+    const testing::CommandOutput checked = testing::run_command(
+        std::string(VGSALES_SYSTEM_PYTHON) +
+        " -c 'import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)' " +
+        testing::shell_quote((directory / "model.onnx").string()));
+    EXPECT_EQ(checked.exit_code, 0) << checked.err;
+  }
+}
+
+TEST(OnnxExportTest, AFeatureNamedLikeAGraphValueIsAnError) {
+  const FeaturePipeline pipeline({FeatureSpec{.name = "input"}, FeatureSpec{.name = "other"}}, "total",
+                                 MissingValueSet());
+  const auto model = build_onnx_model(make_network_for(pipeline, {}), &pipeline);
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.error().message.find("feature 'input'"), std::string::npos) << model.error().message;
 }
 
 }  // namespace

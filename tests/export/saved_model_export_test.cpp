@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+
 #include "common/atomic_file.h"
 #include "export/export_test_support.h"
 #include "graph/graph_def_message.h"
@@ -12,7 +15,10 @@
 namespace vgsales {
 namespace {
 
+using testing::make_network_for;
 using testing::make_synthetic_network;
+using testing::make_synthetic_pipeline;
+using testing::with_median_head_and_interval;
 
 std::vector<std::int64_t> dims_of(const tensorflow::TensorShapeProto& shape) {
   std::vector<std::int64_t> dims;
@@ -30,7 +36,10 @@ TEST(SavedModelExportTest, OneServeMetaGraphWithThePredictSignature) {
   ASSERT_EQ(meta_graph.meta_info_def().tags_size(), 1);
   EXPECT_EQ(meta_graph.meta_info_def().tags(0), "serve");
   EXPECT_FALSE(meta_graph.has_saver_def()) << "a frozen graph must not ask the loader to restore variables";
-  ASSERT_EQ(meta_graph.signature_def_size(), 1);
+  // A bare network (no feature pipeline): the packed signature, which is also the default.
+  ASSERT_EQ(meta_graph.signature_def_size(), 2);
+  EXPECT_EQ(serialize_deterministically(meta_graph.signature_def().at("serving_default")),
+            serialize_deterministically(meta_graph.signature_def().at("encoded")));
   const tensorflow::SignatureDef& signature = meta_graph.signature_def().at("serving_default");
   EXPECT_EQ(signature.method_name(), "tensorflow/serving/predict");
   ASSERT_EQ(signature.inputs_size(), 1);
@@ -137,6 +146,93 @@ TEST(SavedModelExportTest, OpenCvRunsTheFrozenGraph) {
     ASSERT_TRUE(write_file_atomically(directory / "frozen_graph.pb", files->frozen_graph).ok());
     testing::expect_engine_matches_network("opencv-tf", directory / "frozen_graph.pb", network, 25,
                                            "OpenCV TensorFlow importer");
+  }
+}
+
+std::map<std::string, const tensorflow::NodeDef*> nodes_of(const tensorflow::GraphDef& graph) {
+  std::map<std::string, const tensorflow::NodeDef*> nodes;
+  for (const auto& node : graph.node()) nodes[node.name()] = &node;
+  return nodes;
+}
+
+std::vector<std::string> keys_of(const google::protobuf::Map<std::string, tensorflow::TensorInfo>& map) {
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : map) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+TEST(SavedModelExportTest, AModelWithCategoriesServesRawRowsByDefault) {
+  const FeaturePipeline pipeline = make_synthetic_pipeline();
+  const PortableNetwork network = make_network_for(pipeline, {6});
+  const auto saved_model = build_saved_model(network, &pipeline);
+  ASSERT_TRUE(saved_model.ok()) << saved_model.error().message;
+  const tensorflow::MetaGraphDef& meta_graph = saved_model->meta_graphs(0);
+  std::vector<std::string> signatures;
+  for (const auto& [key, signature] : meta_graph.signature_def()) signatures.push_back(key);
+  std::sort(signatures.begin(), signatures.end());
+  EXPECT_EQ(signatures, (std::vector<std::string>{"encoded", "rows", "serving_default"}));
+  const tensorflow::SignatureDef& rows = meta_graph.signature_def().at("rows");
+  EXPECT_EQ(serialize_deterministically(meta_graph.signature_def().at("serving_default")),
+            serialize_deterministically(rows));
+  EXPECT_EQ(keys_of(rows.inputs()), (std::vector<std::string>{"Genre", "Platform", "Year", "is_sequel"}));
+  EXPECT_EQ(keys_of(rows.outputs()), (std::vector<std::string>{"earnings"}));
+  const auto nodes = nodes_of(meta_graph.graph_def());
+  for (const auto& [key, info] : rows.inputs()) {
+    const std::string node = info.name().substr(0, info.name().find(':'));
+    ASSERT_TRUE(nodes.contains(node)) << key;
+    EXPECT_EQ(nodes.at(node)->op(), "Placeholder") << key;
+    EXPECT_EQ(nodes.at(node)->attr().at("dtype").type(), info.dtype()) << key;
+    EXPECT_EQ(info.dtype(), key == "Platform" || key == "Genre" ? tensorflow::DT_STRING : tensorflow::DT_FLOAT) << key;
+    EXPECT_EQ(dims_of(info.tensor_shape()), (std::vector<std::int64_t>{-1})) << key;
+  }
+  const tensorflow::TensorInfo& packed = meta_graph.signature_def().at("encoded").inputs().at("input");
+  EXPECT_EQ(packed.name(), "input:0");
+  EXPECT_EQ(dims_of(packed.tensor_shape()),
+            (std::vector<std::int64_t>{-1, static_cast<std::int64_t>(pipeline.encoded_width())}));
+}
+
+TEST(SavedModelExportTest, AnAllNumericModelKeepsThePackedDefaultAndGainsRows) {
+  const FeaturePipeline pipeline(
+      {FeatureSpec{.name = "critic_rating", .max = 5, .fill_value = 3}, FeatureSpec{.name = "unit_price", .max = 60}},
+      "total_earnings", MissingValueSet());
+  const PortableNetwork network = make_network_for(pipeline, {3});
+  const auto saved_model = build_saved_model(network, &pipeline);
+  ASSERT_TRUE(saved_model.ok()) << saved_model.error().message;
+  const auto& signatures = saved_model->meta_graphs(0).signature_def();
+  EXPECT_EQ(serialize_deterministically(signatures.at("serving_default")),
+            serialize_deterministically(signatures.at("encoded")));
+  EXPECT_EQ(keys_of(signatures.at("serving_default").inputs()), (std::vector<std::string>{"input"}));
+  EXPECT_EQ(keys_of(signatures.at("rows").inputs()), (std::vector<std::string>{"critic_rating", "unit_price"}));
+  EXPECT_FALSE(signatures.contains("interval"));
+}
+
+TEST(SavedModelExportTest, TheIntervalSignatureTakesRawRowsAndGivesEveryEstimate) {
+  const FeaturePipeline pipeline = make_synthetic_pipeline();
+  const PortableNetwork network =
+      with_median_head_and_interval(make_network_for(pipeline, {6}, TargetTransform::log1p));
+  const auto files = serialize_tensorflow_export(network, &pipeline);
+  ASSERT_TRUE(files.ok()) << files.error().message;
+  tensorflow::SavedModel saved_model;
+  ASSERT_TRUE(saved_model.ParseFromString(files->saved_model));
+  const tensorflow::MetaGraphDef& meta_graph = saved_model.meta_graphs(0);
+  const tensorflow::SignatureDef& interval = meta_graph.signature_def().at("interval");
+  EXPECT_EQ(keys_of(interval.inputs()), keys_of(meta_graph.signature_def().at("rows").inputs()));
+  EXPECT_EQ(keys_of(interval.outputs()),
+            (std::vector<std::string>{"earnings", "earnings_lower", "earnings_median", "earnings_upper"}));
+  const auto nodes = nodes_of(meta_graph.graph_def());
+  for (const auto& [key, info] : interval.outputs()) {
+    EXPECT_EQ(info.name(), key + ":0");
+    ASSERT_TRUE(nodes.contains(key)) << key;
+    EXPECT_EQ(nodes.at(key)->op(), "Identity");
+  }
+  // The frozen graph is the SavedModel's; the packed one has no string op (OpenCV reads it).
+  EXPECT_EQ(files->frozen_graph, serialize_deterministically(meta_graph.graph_def()));
+  tensorflow::GraphDef packed;
+  ASSERT_TRUE(packed.ParseFromString(files->encoded_frozen_graph));
+  for (const auto& node : packed.node()) {
+    EXPECT_FALSE(node.name().starts_with("preprocessing")) << node.name();
+    EXPECT_NE(node.op(), "PlaceholderWithDefault");
   }
 }
 

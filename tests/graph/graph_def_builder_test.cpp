@@ -9,6 +9,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,12 @@ namespace vgsales {
 namespace {
 
 using testing::make_feature_rows;
+using testing::make_network_for;
 using testing::make_synthetic_network;
+using testing::make_synthetic_pipeline;
+using testing::reference_output;
 using testing::reference_predict;
+using testing::with_median_head_and_interval;
 
 tensorflow::GraphDef build_or_fail(const PortableNetwork& network, GraphPurpose purpose) {
   auto graph = build_graph_def(network, purpose);
@@ -65,6 +70,16 @@ const std::map<std::string, std::vector<std::string>>& required_attrs() {
       {"Assign", {"T", "validate_shape", "use_locking"}},
       {"NoOp", {}},
       {"ApplyAdam", {"T", "use_locking", "use_nesterov"}},
+      // The raw-row graph (array_ops.cc, string_ops.cc, math_ops.cc): the encoding and the accurate expm1.
+      {"PlaceholderWithDefault", {"dtype", "shape"}},
+      {"StringStrip", {}},
+      {"Reshape", {"T", "Tshape"}},
+      {"Equal", {"T", "incompatible_shape_error"}},
+      {"IsNan", {"T"}},
+      {"SelectV2", {"T"}},
+      {"ConcatV2", {"N", "T", "Tidx"}},
+      {"Abs", {"T"}},
+      {"Less", {"T"}},
   };
   return attrs;
 }
@@ -131,12 +146,12 @@ Matrix from_const(const tensorflow::NodeDef& node) {
   return matrix;
 }
 
-// Elementwise with the right operand broadcast along rows (a [1, C] vector or a scalar).
+// Elementwise with the right operand broadcast along rows (a [1, C] vector or a scalar) or of the same shape.
 Matrix broadcast(const Matrix& left, const Matrix& right, double (*op)(double, double)) {
   Matrix out = left;
   for (std::int64_t r = 0; r < left.rows; ++r) {
     for (std::int64_t c = 0; c < left.columns; ++c) {
-      const double b = right.values.size() == 1 ? right.values[0] : right.at(0, c);
+      const double b = right.values.size() == 1 ? right.values[0] : right.at(right.rows == left.rows ? r : 0, c);
       out.values[r * left.columns + c] = op(left.at(r, c), b);
     }
   }
@@ -155,9 +170,16 @@ Matrix evaluate(const tensorflow::GraphDef& graph, const Matrix& input, const st
     else if (op == "Sub") out = broadcast(in(0), in(1), [](double a, double b) { return a - b; });
     else if (op == "Mul") out = broadcast(in(0), in(1), [](double a, double b) { return a * b; });
     else if (op == "AddV2" || op == "BiasAdd") out = broadcast(in(0), in(1), [](double a, double b) { return a + b; });
-    else if (op == "Relu" || op == "Exp" || op == "Identity") {
+    else if (op == "Relu" || op == "Exp" || op == "Identity" || op == "Abs") {
       out = in(0);
-      for (double& v : out.values) v = op == "Relu" ? std::max(v, 0.0) : op == "Exp" ? std::exp(v) : v;
+      for (double& v : out.values)
+        v = op == "Relu" ? std::max(v, 0.0) : op == "Exp" ? std::exp(v) : op == "Abs" ? std::abs(v) : v;
+    } else if (op == "Less") {
+      out = broadcast(in(0), in(1), [](double a, double b) { return a < b ? 1.0 : 0.0; });
+    } else if (op == "SelectV2") {
+      out = in(1);
+      for (std::size_t k = 0; k < out.values.size(); ++k)
+        out.values[k] = in(0).values[k] != 0.0 ? in(1).values[k] : in(2).values[k];
     } else if (op == "MatMul") {
       const Matrix& a = in(0);
       const Matrix& b = in(1);
@@ -369,6 +391,120 @@ TEST(GraphDefBuilderTest, SerializedBytesParseBackToTheSameGraph) {
   }
 }
 
+TEST(GraphDefBuilderTest, RawRowsAreEncodedUnderThePreprocessingScope) {
+  const FeaturePipeline pipeline = make_synthetic_pipeline();
+  const PortableNetwork network = make_network_for(pipeline, {5});
+  auto built = build_graph_def(network, GraphPurpose::inference, &pipeline);
+  ASSERT_TRUE(built.ok()) << built.error().message;
+  const tensorflow::GraphDef& graph = built.value();
+  expect_well_formed(graph);
+  const auto nodes = index_nodes(graph);
+  // One Placeholder [-1] per feature, named as the feature, typed by its kind.
+  for (const auto& [name, type] : std::vector<std::pair<std::string, tensorflow::DataType>>{
+           {"Platform", tensorflow::DT_STRING}, {"Year", tensorflow::DT_FLOAT}, {"is_sequel", tensorflow::DT_FLOAT},
+           {"Genre", tensorflow::DT_STRING}}) {
+    ASSERT_TRUE(nodes.contains(name)) << name;
+    EXPECT_EQ(nodes.at(name)->op(), "Placeholder");
+    EXPECT_EQ(nodes.at(name)->attr().at("dtype").type(), type) << name;
+    EXPECT_EQ(dims_of(nodes.at(name)->attr().at("shape").shape()), (std::vector<std::int64_t>{-1})) << name;
+  }
+  // `input` still takes the packed layout, and defaults to the encoding.
+  const tensorflow::NodeDef& input = *nodes.at("input");
+  EXPECT_EQ(input.op(), "PlaceholderWithDefault");
+  ASSERT_EQ(input.input_size(), 1);
+  EXPECT_EQ(input.input(0), "preprocessing/encoded");
+  EXPECT_EQ(dims_of(input.attr().at("shape").shape()),
+            (std::vector<std::int64_t>{-1, static_cast<std::int64_t>(pipeline.encoded_width())}));
+  // Everything the raw inputs feed before `input` lives under preprocessing/ (TensorBoard draws it as one box).
+  for (const auto& node : graph.node()) {
+    const bool raw = node.op() == "Placeholder" && node.name() != "input";
+    const bool before_input = node.name().starts_with("preprocessing/");
+    if (raw || before_input || node.name() == "input") continue;
+    for (const std::string& from : node.input())
+      EXPECT_FALSE(nodes.at(input_node_name(from))->op() == "Placeholder" && input_node_name(from) != "input")
+          << node.name() << " reads a raw input outside preprocessing/";
+  }
+  // The blocks: Platform's one-hot, Year and its indicator, is_sequel, Genre's one-hot.
+  EXPECT_EQ(nodes.at("preprocessing/encoded")->attr().at("N").i(), 5);
+  // Platform's keys: every case of each missing spelling, then the categories; the rare "GB" reads as other.
+  const tensorflow::TensorProto& keys = nodes.at("preprocessing/Platform/keys")->attr().at("value").tensor();
+  const std::vector<std::string> key_texts(keys.string_val().begin(), keys.string_val().end());
+  for (const char* expected : {"", "NA", "na", "nA", "Na", "N/A", "NaN", "nan", "NULL", "tbd", "Wii", "PS4", "DS"})
+    EXPECT_NE(std::find(key_texts.begin(), key_texts.end(), expected), key_texts.end()) << expected;
+  EXPECT_EQ(std::find(key_texts.begin(), key_texts.end(), "GB"), key_texts.end());
+  EXPECT_EQ(std::find(key_texts.begin(), key_texts.end(), "wii"), key_texts.end()) << "categories are exact text";
+  // Year has a missing indicator, is_sequel has none.
+  EXPECT_TRUE(nodes.contains("preprocessing/Year/IsNan"));
+  EXPECT_TRUE(nodes.contains("preprocessing/Year/missing"));
+  EXPECT_FALSE(nodes.contains("preprocessing/is_sequel/missing"));
+}
+
+TEST(GraphDefBuilderTest, RawInputNamesAreValidNodeNamesApartFromTheGraphsOwn) {
+  const FeaturePipeline pipeline(
+      {FeatureSpec{.name = "Critic Score"}, FeatureSpec{.name = "input"}, FeatureSpec{.name = "_x"},
+       FeatureSpec{.name = "earnings"}, FeatureSpec{.name = "layer_1"}},
+      "total", MissingValueSet());
+  const PortableNetwork network = make_synthetic_network(5, {4});  // scopes layer_1 and output
+  EXPECT_EQ(graph_raw_input_names(network, pipeline),
+            (std::vector<std::string>{"Critic_Score", "input_1", "feature_x", "earnings_1", "layer_1_1"}));
+}
+
+TEST(GraphDefBuilderTest, MedianHeadAndShiftedOutputsReadTheirColumnsWithTheirOffsets) {
+  for (TargetTransform transform : {TargetTransform::none, TargetTransform::log1p}) {
+    for (Expm1Spelling expm1 : {Expm1Spelling::exp_minus_one, Expm1Spelling::accurate}) {
+      const PortableNetwork network = with_median_head_and_interval(make_synthetic_network(4, {6}, transform));
+      auto built = build_graph_def(network, GraphPurpose::inference, nullptr, expm1);
+      ASSERT_TRUE(built.ok()) << built.error().message;
+      expect_well_formed(built.value());
+      const auto rows = make_feature_rows(network, 12);
+      const Matrix batch = rows_to_matrix(rows);
+      std::vector<std::tuple<std::string, std::int64_t, float>> outputs{{"earnings", 0, network.output_offset}};
+      for (const ShiftedOutput& shifted : network.shifted_outputs)
+        outputs.emplace_back("earnings_" + shifted.suffix, shifted.source_column, shifted.output_offset);
+      for (const auto& [name, column, offset] : outputs) {
+        const Matrix output = evaluate(built.value(), batch, name);
+        ASSERT_EQ(output.columns, 1) << name;
+        for (std::size_t r = 0; r < rows.size(); ++r) {
+          const double expected = reference_output(network, rows[r], column, offset);
+          EXPECT_NEAR(output.values[r], expected, 1e-6 * std::max(1.0, std::abs(expected))) << name << " row " << r;
+        }
+      }
+    }
+  }
+}
+
+// TensorBoard's graph (the training graph) shows the raw inputs' encoding in its own box when given the pipeline;
+// training still feeds `input`.
+TEST(GraphDefBuilderTest, TrainingGraphWithThePipelineDrawsThePreprocessingScope) {
+  const FeaturePipeline pipeline = make_synthetic_pipeline();
+  const PortableNetwork network = make_network_for(pipeline, {5});
+  auto built = build_graph_def(network, GraphPurpose::training, &pipeline);
+  ASSERT_TRUE(built.ok()) << built.error().message;
+  expect_well_formed(built.value());
+  const auto nodes = index_nodes(built.value());
+  EXPECT_EQ(nodes.at("input")->op(), "PlaceholderWithDefault");
+  EXPECT_TRUE(nodes.contains("preprocessing/encoded"));
+  EXPECT_TRUE(nodes.contains(kGraphTrainStepNodeName));
+  std::size_t preprocessing = 0;
+  for (const auto& node : built.value().node()) preprocessing += node.name().starts_with("preprocessing/") ? 1 : 0;
+  EXPECT_GT(preprocessing, 10u);
+}
+
+TEST(GraphDefBuilderTest, TrainingGraphRefusesAMedianHead) {
+  const PortableNetwork network = with_median_head_and_interval(make_synthetic_network(3, {4}));
+  const auto result = build_graph_def(network, GraphPurpose::training);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().message.find("median head"), std::string::npos) << result.error().message;
+}
+
+TEST(GraphDefBuilderTest, PipelineOfAnotherWidthIsAnError) {
+  const FeaturePipeline pipeline = make_synthetic_pipeline();
+  const PortableNetwork network = make_synthetic_network(3, {4});
+  const auto result = build_graph_def(network, GraphPurpose::inference, &pipeline);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().message.find("encodes"), std::string::npos) << result.error().message;
+}
+
 TEST(GraphDefBuilderTest, InconsistentNetworkIsAnError) {
   PortableNetwork network = make_synthetic_network(3, {4});
   network.layers[1].weight.pop_back();
@@ -407,6 +543,19 @@ TEST(NetworkChecksTest, RejectsEachKindOfInconsistency) {
   n = good;
   n.layers.clear();
   rejected(n, "no layers");
+  // A median head is a second column; a third is not.
+  n = testing::with_median_head_and_interval(good);
+  EXPECT_TRUE(check_portable_network(n).ok());
+  n.shifted_outputs[0].source_column = 2;
+  rejected(n, "reads column 2");
+  n = testing::with_median_head_and_interval(good);
+  n.shifted_outputs[1].output_offset = INFINITY;
+  rejected(n, "non-finite offset");
+  n = testing::with_median_head_and_interval(good);
+  n.layers.back().output_size = 3;
+  n.layers.back().bias.push_back(0.0f);
+  n.layers.back().weight.resize(n.layers.back().weight.size() + 4, 0.0f);
+  rejected(n, "last layer has 3 outputs");
 }
 
 }  // namespace

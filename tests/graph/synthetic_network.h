@@ -83,4 +83,69 @@ inline std::vector<std::vector<float>> make_feature_rows(const PortableNetwork& 
   return rows;
 }
 
+// A feature pipeline with every kind of feature: a categorical one (3 categories and a rare one), a numeric one with
+// a missing indicator, a 0/1 one and a second categorical one; scaling fitted to the identity (offset 0, scale 1).
+inline FeaturePipeline make_synthetic_pipeline() {
+  FeaturePipeline pipeline(
+      {FeatureSpec{.name = "Platform", .type = ColumnType::categorical, .categories = {"Wii", "PS4", "DS"},
+                   .rare_categories = {"GB"}},
+       FeatureSpec{.name = "Year", .type = ColumnType::numeric, .min = 1980, .max = 2020, .fill_value = 2006.5,
+                   .missing_indicator = true},
+       FeatureSpec{.name = "is_sequel", .type = ColumnType::boolean, .max = 1, .fill_value = 0.25},
+       FeatureSpec{.name = "Genre", .type = ColumnType::categorical, .categories = {"Action", "Sports"}}},
+      "Global_Sales", MissingValueSet());
+  const std::size_t width = pipeline.encoded_width();
+  pipeline.set_scaling(PipelineScaling{std::vector<float>(width, 0.0f), std::vector<float>(width, 1.0f), 0.0f, 1.0f});
+  return pipeline;
+}
+
+// A network taking `pipeline`'s encoded inputs, named as the pipeline names them.
+inline PortableNetwork make_network_for(const FeaturePipeline& pipeline, const std::vector<std::int64_t>& hidden,
+                                        TargetTransform transform = TargetTransform::none) {
+  PortableNetwork network =
+      make_synthetic_network(static_cast<std::int64_t>(pipeline.encoded_width()), hidden, transform);
+  network.input_names = pipeline.encoded_names();
+  network.target_name = pipeline.target();
+  return network;
+}
+
+// `network` with a median head (a second output column) and the median / lower / upper shifted outputs, the median
+// reading the head: the shape the trainer gives a model with an interval.
+inline PortableNetwork with_median_head_and_interval(PortableNetwork network) {
+  DenseLayer& last = network.layers.back();
+  std::vector<float> weight = last.weight;
+  for (std::int64_t in = 0; in < last.input_size; ++in) weight.push_back(0.5f * last.weight[in] - 0.1f);
+  last.weight = std::move(weight);
+  last.bias.push_back(last.bias[0] + 0.05f);
+  last.output_size = 2;
+  network.shifted_outputs = {{"median", network.output_offset + 0.01f, 1},
+                             {"lower", network.output_offset - 0.3f, 0},
+                             {"upper", network.output_offset + 0.4f, 0}};
+  return network;
+}
+
+// The last layer's columns for one encoded row, in double precision, before the output's scaling.
+inline std::vector<double> reference_columns(const PortableNetwork& network, const std::vector<float>& row) {
+  std::vector<double> values(row.size());
+  for (std::size_t i = 0; i < row.size(); ++i)
+    values[i] = (static_cast<double>(row[i]) - network.input_offset[i]) * network.input_scale[i];
+  for (const DenseLayer& layer : network.layers) {
+    std::vector<double> next(static_cast<std::size_t>(layer.output_size));
+    for (std::int64_t out = 0; out < layer.output_size; ++out) {
+      double sum = layer.bias[out];
+      for (std::int64_t in = 0; in < layer.input_size; ++in) sum += layer.weight[out * layer.input_size + in] * values[in];
+      next[out] = layer.relu && sum < 0.0 ? 0.0 : sum;
+    }
+    values = std::move(next);
+  }
+  return values;
+}
+
+// A column of the network in the target's units with the given offset (the mean: column 0, output_offset).
+inline double reference_output(const PortableNetwork& network, const std::vector<float>& row, std::int64_t column,
+                               double offset) {
+  const double y = reference_columns(network, row)[column] * network.output_scale + offset;
+  return network.target_transform == TargetTransform::log1p ? std::expm1(y) : y;
+}
+
 }  // namespace vgsales::testing

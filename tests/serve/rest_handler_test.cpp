@@ -105,11 +105,21 @@ TEST_F(ServeRestHandlerTest, MetadataDescribesTheSignature) {
     auto doc = parse(response.body);
     EXPECT_STREQ(doc["model_spec"]["name"].GetString(), "vgsales");
     EXPECT_STREQ(doc["model_spec"]["version"].GetString(), "3");
-    const auto& signature = doc["metadata"]["signature_def"]["signature_def"]["serving_default"];
-    const auto& input = signature["inputs"]["input"];
+    // The SavedModel's signatures (saved_model_export.h): a model with a categorical feature serves raw rows by
+    // default, one input per feature; `encoded` takes the packed layout (2 numbers, 2 + other + missing, 1 flag).
+    const auto& signatures = doc["metadata"]["signature_def"]["signature_def"];
+    for (const char* key : {"serving_default", "rows", "encoded"}) ASSERT_TRUE(signatures.HasMember(key)) << key;
+    EXPECT_FALSE(signatures.HasMember("interval")) << "the fake model has no interval";
+    const auto& signature = signatures["serving_default"];
+    ASSERT_TRUE(signature["inputs"].HasMember("genre"));
+    EXPECT_STREQ(signature["inputs"]["genre"]["dtype"].GetString(), "DT_STRING");
+    EXPECT_STREQ(signature["inputs"]["critic_rating"]["dtype"].GetString(), "DT_FLOAT");
+    EXPECT_EQ(signature["inputs"]["critic_rating"]["tensor_shape"]["dim"].Size(), 1u);
+    EXPECT_STREQ(signature["inputs"]["critic_rating"]["tensor_shape"]["dim"][0]["size"].GetString(), "-1");
+    const auto& input = signatures["encoded"]["inputs"]["input"];
     EXPECT_STREQ(input["dtype"].GetString(), "DT_FLOAT");
     EXPECT_STREQ(input["tensor_shape"]["dim"][0]["size"].GetString(), "-1");
-    EXPECT_STREQ(input["tensor_shape"]["dim"][1]["size"].GetString(), "4");
+    EXPECT_STREQ(input["tensor_shape"]["dim"][1]["size"].GetString(), "7");
     EXPECT_STREQ(signature["outputs"]["earnings"]["tensor_shape"]["dim"][1]["size"].GetString(), "1");
     EXPECT_STREQ(signature["method_name"].GetString(), "tensorflow/serving/predict");
     const auto& names = doc["metadata"]["feature_names"];
@@ -196,6 +206,30 @@ TEST_F(ServeRestHandlerTest, TheIntervalSignatureAnswersEveryEstimateByName) {
                           R"("earnings_upper": [5.0]}})");
   // serving_default stays exactly as it was: one output, the mean.
   EXPECT_EQ(predict(R"({"instances": [[1, 2]]})").body, R"({"predictions": [[3.0]]})");
+}
+
+// The metadata lists what saved_model_export.h writes for the kind of model: an all-numeric model keeps the packed
+// serving_default, both kinds have rows and encoded, and a model with an interval has an interval signature on raw
+// rows with four outputs. Requests may name `rows`, which serving_default's raw decoding answers.
+TEST_F(ServeRestHandlerTest, MetadataSignaturesFollowTheExportsForEachKindOfModel) {
+  serve(testing::numeric_pipeline());
+  predictor_->give_interval();
+  const auto doc = parse(get("/v1/models/vgsales/metadata").body);
+  const auto& signatures = doc["metadata"]["signature_def"]["signature_def"];
+  std::vector<std::string> keys;
+  for (const auto& member : signatures.GetObject()) keys.emplace_back(member.name.GetString());
+  EXPECT_EQ(keys, (std::vector<std::string>{"encoded", "interval", "rows", "serving_default"}));
+  EXPECT_TRUE(signatures["serving_default"]["inputs"].HasMember("input")) << "numeric models keep the packed default";
+  EXPECT_EQ(signatures["serving_default"]["inputs"].MemberCount(), 1u);
+  EXPECT_TRUE(signatures["interval"]["inputs"].HasMember("critic_rating"));
+  EXPECT_TRUE(signatures["interval"]["inputs"].HasMember("user_rating"));
+  std::vector<std::string> outputs;
+  for (const auto& member : signatures["interval"]["outputs"].GetObject()) outputs.emplace_back(member.name.GetString());
+  EXPECT_EQ(outputs, (std::vector<std::string>{"earnings", "earnings_median", "earnings_lower", "earnings_upper"}));
+  EXPECT_STREQ(signatures["interval"]["outputs"]["earnings_lower"]["name"].GetString(), "earnings_lower:0");
+  const auto by_rows = predict(R"({"signature_name": "rows", "instances": [{"critic_rating": 1, "user_rating": 2}]})");
+  ASSERT_EQ(by_rows.status, 200) << by_rows.body;
+  EXPECT_EQ(by_rows.body, predict(R"({"instances": [[1, 2]]})").body);
 }
 
 TEST_F(ServeRestHandlerTest, PredictWithAVersionInThePath) {
