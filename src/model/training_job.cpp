@@ -337,15 +337,18 @@ TrainingRunInfo describe_run(const TrainingJobOptions& options, const TrainingSe
                           {"seed", static_cast<double>(settings.seed)},
                           {"validation_split", settings.validation_split.value_or(0.0)},
                           {"target_transform", settings.target_transform},
+                          // TensorBoard's HParams table shows the first five names in alphabetical order by
+                          // default; these names sort after layers and learning_rate, which runs differ in most.
                           {"members", static_cast<double>(settings.members)},
-                          {"early_stopping", static_cast<double>(settings.early_stopping)},
-                          {"interval", settings.interval},
+                          {"patience", static_cast<double>(settings.early_stopping)},
+                          {"prediction_interval", settings.interval},
                           {"median", settings.median},
-                          {"input_scaling", settings.input_scaling},
+                          {"scaling", settings.input_scaling},
                           {"min_category_rows", static_cast<double>(settings.min_category_rows)},
                           {"max_categories", static_cast<double>(settings.max_categories)}};
   info.schema_markdown = describe_features(pipeline);
   info.initial_network = initialise_network(frame, settings, output_columns);
+  info.pipeline = pipeline;
   return info;
 }
 

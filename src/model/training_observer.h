@@ -46,6 +46,7 @@ struct TrainingRunInfo {
   std::vector<std::pair<std::string, HyperparameterValue>> hyperparameters;
   std::string schema_markdown;   // a Markdown table of the input features (name, type, range)
   PortableNetwork initial_network;  // architecture and initial weights
+  FeaturePipeline pipeline;         // raw row -> inputs: the graph's preprocessing scope
 };
 
 struct EpochSummary {

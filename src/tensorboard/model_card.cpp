@@ -24,7 +24,8 @@ std::string architecture_table(const PortableNetwork& network) {
                         layer.input_size * layer.output_size + layer.output_size);
   }
   if (network.stacks().size() > 1)
-    text += fmt::format("\nAn ensemble of {} such networks (own seeds and shuffles), their outputs averaged.\n",
+    text += fmt::format("\nAn ensemble of {} such networks (own seeds and shuffles), their outputs averaged; the "
+                        "Graphs tab and the weight histograms show the first.\n",
                         network.stacks().size());
   if (member.back().output_size == 2) text += "\nThe output's second column is the median head (pinball loss, detached).\n";
   text += fmt::format("\n{} parameters in all.\n", network.parameter_count());

@@ -21,6 +21,24 @@
 namespace vgsales::tensorboard {
 namespace {
 
+// What the Graphs tab and the weight histograms show of an ensemble: its first member, the mean's column only (the
+// graph's cost trains the mean). One network reads better than the fused form, whose blocks are mostly zeros, and
+// the graph's variables are then exactly what the histograms show.
+PortableNetwork displayed_network(const PortableNetwork& network) {
+  if (network.layers.empty()) return network;
+  DenseStack member = *network.stacks().front();
+  DenseLayer& last = member.back();
+  if (last.output_size == 2) {
+    last.weight.resize(static_cast<size_t>(last.input_size));
+    last.bias.resize(1);
+    last.output_size = 1;
+  }
+  PortableNetwork shown = network;
+  shown.shifted_outputs.clear();
+  set_members(shown, {std::move(member)});
+  return shown;
+}
+
 namespace fs = std::filesystem;
 namespace hp = ::tensorboard::hparams;
 
@@ -191,8 +209,11 @@ Result<void> TensorBoardObserver::start_run(const TrainingRunInfo& info) {
   VGSALES_TRY(writers_.at(kSessionRun).write_summary(std::move(hparams), 0, now));
 
   EventFileWriter& train = writers_.at(kTrainSplit);
-  // The graph is for display only: a network the builder rejects costs the Graphs tab, not the run.
-  if (Result<std::string> graph_bytes = serialize_graph_def(info.initial_network, GraphPurpose::training);
+  // The graph is for display only: a network the builder rejects costs the Graphs tab, not the run. Its cost trains
+  // the mean, so a median head's column is left out of it; the raw inputs enter through the preprocessing scope.
+  if (Result<std::string> graph_bytes =
+          serialize_graph_def(displayed_network(info.initial_network), GraphPurpose::training,
+                              info.pipeline.features().empty() ? nullptr : &info.pipeline);
       graph_bytes.ok()) {
     tensorflow::Event graph;
     graph.set_wall_time(now);
@@ -207,7 +228,7 @@ Result<void> TensorBoardObserver::start_run(const TrainingRunInfo& info) {
       summary_of(make_text_value(kModelCardTag, model_card_markdown(run_directory_.filename().string(), info, nullptr),
                                  "data, schema, architecture, settings and final metrics of this run")),
       0, now));
-  if (options_.histogram_freq > 0) write_weight_histograms(info.initial_network, 0);
+  if (options_.histogram_freq > 0) write_weight_histograms(displayed_network(info.initial_network), 0);
   if (failure_) return *failure_;
   for (auto& [split, writer] : writers_) VGSALES_TRY(writer.flush());
   last_sync_ = std::chrono::steady_clock::now();
@@ -344,7 +365,7 @@ void TensorBoardObserver::on_epoch_end(const EpochSummary& summary, const EpochD
   if (detail != nullptr) {
     const std::string& evaluation = detail->evaluation_split.empty() ? std::string(kTrainSplit) : detail->evaluation_split;
     if (histograms_due(summary.epoch)) {
-      write_weight_histograms(detail->network, step);
+      write_weight_histograms(displayed_network(detail->network), step);
       tensorflow::Summary activations;
       for (std::size_t index = 0; index < detail->activations.size(); ++index) {
         *activations.add_value() = make_histogram_value(

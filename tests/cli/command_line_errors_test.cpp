@@ -82,7 +82,7 @@ TEST(CommandLineErrors, BoundsAreStatedShortly) {
 TEST(CommandLineErrors, HelpStatesBoundsOnce) {
   const auto train = run_vgsales("train --help");
   ASSERT_EQ(train.exit_code, 0) << train.err;
-  EXPECT_NE(train.out.find("(0 = off; 0 to 1,000,000)"), std::string::npos) << train.out;
+  EXPECT_NE(train.out.find("(0 = run every epoch; 0 to 1,000,000)"), std::string::npos) << train.out;
   EXPECT_NE(train.out.find("Adam step size (1e-9 to 10)"), std::string::npos) << train.out;
   EXPECT_EQ(train.out.find(") ("), std::string::npos) << train.out;
   const auto synth = run_vgsales("synth --help");

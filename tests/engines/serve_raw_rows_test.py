@@ -18,7 +18,7 @@ import urllib.request
 
 import numpy as np
 
-from engine_jobs import MODEL_JOBS, SMALL_VALUE_FLOOR, Environment, ModelUnderTest, Report, compare_predictions
+from engine_jobs import MODEL_JOBS, INTERVAL_FLOOR, Environment, ModelUnderTest, Report, compare_predictions
 
 import onnxruntime  # noqa: E402
 
@@ -167,7 +167,7 @@ def check_model(report, environment, model):
                 report.check(sorted(answers) == expected_names, f"{what}: outputs {sorted(answers)}, "
                                                                 f"expected {expected_names}")
                 for name in sorted(set(answers) & set(expected_names)):
-                    floor = None if name == model.output_name else SMALL_VALUE_FLOOR
+                    floor = None if name == model.output_name else INTERVAL_FLOOR
                     compare_predictions(report, f"{what} '{name}'", answers[name], exported[name], floor,
                                         "ONNX Runtime on model.onnx")
                     compare_predictions(report, f"{what} '{name}'", answers[name],

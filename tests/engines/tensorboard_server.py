@@ -20,7 +20,7 @@ RUNS = {  # run name -> the flags that make it differ from the other
     "run-b": ["--layers", "32,16", "--learning-rate", "0.005"],
 }
 EPOCHS = 20
-SPLITS = ["train", "test"]
+SPLITS = ["train", "validation", "test"]  # the default holdout logs its own run
 
 
 def write_two_runs(environment):

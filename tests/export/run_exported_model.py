@@ -63,7 +63,9 @@ def main():
         onnx.checker.check_model(model, full_check=True)
         net = cv2.dnn.readNetFromONNX(model_file)
         net.setInput(rows)
-        out = net.forward()
+        # The first graph output is the mean; a model with an interval has three more, and forward() without a name
+        # answers the last layer OpenCV builds.
+        out = net.forward(model.graph.output[0].name)
     elif engine == "opencv-tf":
         import cv2
         net = cv2.dnn.readNetFromTensorflow(model_file)

@@ -73,7 +73,10 @@ unset VGSALES_TORCHSCRIPT_PLUGIN
 "$vgsales" train --train "$work/games.csv" --target total_earnings --out "$work/model" --epochs 5 --layers 8 \
   --no-logs --quiet >/dev/null
 prediction=$("$vgsales" predict --model "$work/model" --row 'critic_rating=4.1,is_action=1,is_exclusive_to_us=1,is_portable=1,is_role_playing=0,is_sequel=1,is_sports=0,suitable_for_kids=1,unit_price=55.99')
-check "predict answers a number" "yes" "$([[ $prediction =~ ^-?[0-9.e+-]+$ ]] && echo yes || echo no)"
+# The mean on the first line; a model with an interval adds a line with the median and the bounds.
+check "predict answers a number" "yes" "$([[ ${prediction%%$'\n'*} =~ ^-?[0-9.e+-]+$ ]] && echo yes || echo no)"
+check "predict gives the median and the interval" "yes" \
+  "$([[ $prediction == *$'\n'"median "*", 80% interval "*" to "* ]] && echo yes || echo no)"
 "$vgsales" export --model "$work/model" --out "$work/exports" --format torchscript >"$work/export.log" 2>&1 ||
   cat "$work/export.log"
 check "export --format torchscript loads the installed plugin and writes model.pt" "yes" \

@@ -167,8 +167,9 @@ function renderBatchTable(parsed: ParsedCsv, estimates: Estimate[], columns: num
     if (hasInterval) {
       append(
         line,
-        h('td', { class: 'estimate' }, formatAmount(estimates[i].lower!, unit)),
-        h('td', { class: 'estimate' }, formatAmount(estimates[i].upper!, unit)),
+        // Styled as the estimate, but told apart from it: td.estimate holds the mean alone.
+        h('td', { class: 'estimate bound lower', 'data-value': String(estimates[i].lower) }, formatAmount(estimates[i].lower!, unit)),
+        h('td', { class: 'estimate bound upper', 'data-value': String(estimates[i].upper) }, formatAmount(estimates[i].upper!, unit)),
       );
     }
     for (const column of columns) line.appendChild(h('td', {}, row[column]));

@@ -63,10 +63,11 @@ export async function train(args) {
   await vgsales(['train', '--no-logs', '--quiet', ...args]);
 }
 
-// `vgsales predict --row`: the number it prints, read as JavaScript reads the page's JSON numbers.
+// `vgsales predict --row`: the number it prints first (the mean; a model with an interval adds a line for the median
+// and the bounds), read as JavaScript reads the page's JSON numbers.
 export async function predictRow(modelDir, assignments) {
   const { stdout } = await vgsales(['predict', '--model', modelDir, '--row', assignments]);
-  return Number(stdout.trim());
+  return Number(stdout.split('\n')[0].trim());
 }
 
 // `vgsales predict --input FILE --format json`: one number per row.

@@ -171,7 +171,7 @@ test("batch: sales_data_test.csv (target included) gives predict's 400 estimates
   await page.setInputFiles('#batch-file', testCsv);
   await page.waitForSelector('#batch-status[data-state="ready"]', { timeout: 30000 });
   assert.equal(await page.locator('#batch-status').getAttribute('data-rows'), '400');
-  const shown = await page.$$eval('#batch-table td.estimate', (cells) =>
+  const shown = await page.$$eval('#batch-table td.estimate:not(.bound)', (cells) =>
     cells.map((cell) => Number(cell.dataset.value)),
   );
   assert.deepEqual(shown, expected);
@@ -183,11 +183,14 @@ test("batch: sales_data_test.csv (target included) gives predict's 400 estimates
   const text = await readFile(await download.path(), 'utf8');
   const [header, ...rows] = Papa.parse(text.trim(), { delimiter: ',' }).data;
   const source = Papa.parse((await readFile(testCsv, 'utf8')).trim(), { delimiter: ',' }).data;
-  assert.deepEqual(header, [...source[0], 'predicted_total_earnings']);
+  // The default model has an interval: the mean, then the median and the bounds, as predict's CSV has them.
+  const added = ['predicted_total_earnings', 'predicted_total_earnings_median', 'predicted_total_earnings_lower',
+    'predicted_total_earnings_upper'];
+  assert.deepEqual(header, [...source[0], ...added]);
   assert.equal(rows.length, 400);
   rows.forEach((row, i) => {
-    assert.deepEqual(row.slice(0, -1), source[i + 1], `row ${i + 1} keeps the file's cells`);
-    assert.equal(Number(row[row.length - 1]), expected[i], `row ${i + 1}`);
+    assert.deepEqual(row.slice(0, -added.length), source[i + 1], `row ${i + 1} keeps the file's cells`);
+    assert.equal(Number(row[row.length - added.length]), expected[i], `row ${i + 1}`);
   });
 });
 
