@@ -49,6 +49,29 @@ Result<std::optional<double>> parse_validation_split(const std::string& text) {
   return std::optional<double>{fraction};
 }
 
+namespace {
+
+// A setting that takes one word of a fixed list, such as --median auto|head|offset.
+TextSetting choice_setting(const char* flag, const char* json_key, std::string TrainingSettings::*field,
+                           std::vector<std::string> choices, const char* help) {
+  std::string value_name, spelled;
+  for (size_t i = 0; i < choices.size(); ++i) {
+    value_name += (i ? "|" : "") + choices[i];
+    spelled += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
+  }
+  return TextSetting{
+      flag, json_key, value_name, help,
+      [flag = std::string(flag), field, choices, spelled](TrainingSettings& s, const std::string& text) -> Result<void> {
+        if (std::find(choices.begin(), choices.end(), text) == choices.end())
+          return make_error(ErrorKind::usage, flag + ": '" + text + "' is not " + spelled);
+        s.*field = text;
+        return {};
+      },
+      [field](const TrainingSettings& s) { return s.*field; }};
+}
+
+}  // namespace
+
 const std::vector<TextSetting>& text_training_settings() {
   static const std::vector<TextSetting> settings{
       {"--layers", "", "50,100,50", "hidden layer widths",
@@ -67,35 +90,16 @@ const std::vector<TextSetting>& text_training_settings() {
        [](const TrainingSettings& s) {
          return s.validation_split ? fmt::format("{:g}", *s.validation_split) : std::string("auto");
        }},
-      {"--target-transform", "target_transform", "auto|none|log1p",
-       "fit log(1+y) for long-tailed targets; `auto` picks `log1p` for a non-negative target with skewness above 2, "
-       "else `none`; metrics stay in the target's units",
-       [](TrainingSettings& s, const std::string& text) -> Result<void> {
-         if (text != "auto" && text != "none" && text != "log1p")
-           return make_error(ErrorKind::usage, "--target-transform: '" + text + "' is not auto, none or log1p");
-         s.target_transform = text;
-         return {};
-       },
-       [](const TrainingSettings& s) { return s.target_transform; }},
-      {"--input-scaling", "input_scaling", "standard|minmax",
-       "standard: numeric columns to z-scores (0/1 and one-hot inputs stay 0/1); minmax: every input to 0..1",
-       [](TrainingSettings& s, const std::string& text) -> Result<void> {
-         if (text != "standard" && text != "minmax")
-           return make_error(ErrorKind::usage, "--input-scaling: '" + text + "' is not standard or minmax");
-         s.input_scaling = text;
-         return {};
-       },
-       [](const TrainingSettings& s) { return s.input_scaling; }},
-      {"--median", "median", "auto|head|offset",
-       "how the median is estimated: a median head (pinball loss) or the mean plus the holdout residuals' median; "
-       "auto keeps the one with the lower holdout MAE",
-       [](TrainingSettings& s, const std::string& text) -> Result<void> {
-         if (text != "auto" && text != "head" && text != "offset")
-           return make_error(ErrorKind::usage, "--median: '" + text + "' is not auto, head or offset");
-         s.median = text;
-         return {};
-       },
-       [](const TrainingSettings& s) { return s.median; }},
+      choice_setting("--target-transform", "target_transform", &TrainingSettings::target_transform,
+                     {"auto", "none", "log1p"},
+                     "fit log(1+y) for long-tailed targets; `auto` picks `log1p` for a non-negative target with "
+                     "skewness above 2, else `none`; metrics stay in the target's units"),
+      choice_setting("--input-scaling", "input_scaling", &TrainingSettings::input_scaling, {"standard", "minmax"},
+                     "standard: numeric columns to z-scores (0/1 and one-hot inputs stay 0/1); minmax: every input "
+                     "to 0..1"),
+      choice_setting("--median", "median", &TrainingSettings::median, {"auto", "head", "offset"},
+                     "how the median is estimated: a median head (pinball loss) or the mean plus the holdout "
+                     "residuals' median; auto keeps the one with the lower holdout MAE"),
   };
   return settings;
 }
