@@ -65,7 +65,9 @@ std::string row_label(size_t row) { return "row " + std::to_string(row); }
 // Latency percentiles need each call timed on its own; the benchmark's own time is their mean.
 void record_percentiles(benchmark::State& state, std::vector<double>& nanoseconds) {
   std::sort(nanoseconds.begin(), nanoseconds.end());
-  auto at = [&](double q) { return nanoseconds[static_cast<size_t>(q * static_cast<double>(nanoseconds.size() - 1))] / 1000.0; };
+  auto at = [&](double q) {
+    return nanoseconds[static_cast<size_t>(q * static_cast<double>(nanoseconds.size() - 1))] / 1000.0;
+  };
   state.counters["p50_us"] = at(0.50);
   state.counters["p99_us"] = at(0.99);
 }
@@ -114,7 +116,8 @@ void BM_PredictorBatch(benchmark::State& state) {
     auto result = predictor->predict(batch, row_label);
     benchmark::DoNotOptimize(result);
   }
-  state.counters["rows_per_s"] = benchmark::Counter(static_cast<double>(rows), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["rows_per_s"] =
+      benchmark::Counter(static_cast<double>(rows), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_PredictorBatch)->Arg(1)->Arg(32)->Arg(1024)->UseRealTime();
 
@@ -128,7 +131,8 @@ void BM_NativeForwardBatch(benchmark::State& state) {
     native->predict(batch, out);
     benchmark::DoNotOptimize(out.data());
   }
-  state.counters["rows_per_s"] = benchmark::Counter(static_cast<double>(rows), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["rows_per_s"] =
+      benchmark::Counter(static_cast<double>(rows), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_NativeForwardBatch)->Arg(1)->Arg(32)->Arg(1024)->UseRealTime();
 

@@ -41,7 +41,10 @@ const fs::path& log_directory() {
     const fs::path parent = fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
     fs::path made = parent / ("vgsales-event-fuzz-" + std::to_string(::getpid()));
     fs::create_directories(made / "run");
-    std::atexit([] { std::error_code ignored; fs::remove_all(log_directory(), ignored); });
+    std::atexit([] {
+      std::error_code ignored;
+      fs::remove_all(log_directory(), ignored);
+    });
     return made;
   }();
   return directory;

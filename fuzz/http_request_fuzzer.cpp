@@ -58,7 +58,8 @@ RestHandler make_handler() {
   auto model = std::make_shared<ServedModel>();
   model->version = 1;
   model->predictor = std::make_shared<serve::testing::FakePredictor>(serve::testing::mixed_pipeline(), 0.0f);
-  return RestHandler({"vgsales", "/health", "/predict"}, [model] { return model; }, [] { return std::string(); });
+  return RestHandler(
+      {"vgsales", "/health", "/predict"}, [model] { return model; }, [] { return std::string(); });
 }
 
 void check_status(const RestResponse& response) {

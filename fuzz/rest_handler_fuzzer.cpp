@@ -24,8 +24,8 @@ RestHandler make_handler(FeaturePipeline pipeline) {
   model->version = 3;
   model->directory = "/models/vgsales/3";
   model->predictor = std::make_shared<serve::testing::FakePredictor>(std::move(pipeline), 0.5f);
-  return RestHandler({"vgsales", "/health", "/predict"}, [model] { return model; },
-                     [] { return std::string("vgsales_up 1\n"); });
+  return RestHandler(
+      {"vgsales", "/health", "/predict"}, [model] { return model; }, [] { return std::string("vgsales_up 1\n"); });
 }
 
 void check(const RestResponse& response) {

@@ -79,8 +79,9 @@ std::optional<std::string> describe_unknown_argument(const CLI::App& app, const 
   if (first == "help") return "unknown command 'help'; the help is 'vgsales --help', or 'vgsales COMMAND --help'";
   const std::string hint = did_you_mean(first, commands);
   return fmt::format("unknown command '{}'{}", first,
-                     hint.empty() ? fmt::format("; the commands are {} (see 'vgsales --help')", fmt::join(commands, ", "))
-                                  : hint);
+                     hint.empty()
+                         ? fmt::format("; the commands are {} (see 'vgsales --help')", fmt::join(commands, ", "))
+                         : hint);
 }
 
 // A required flag the command line lacks, named with its value and meaning.
@@ -127,7 +128,8 @@ std::string describe_bad_value(const CLI::App& app, const CLI::App* command, con
   static const std::regex member(R"(^(\S+): (.*) not in \{(.*)\}$)");
   if (std::regex_match(message, match, member)) {
     std::string choices = match[3];
-    for (size_t at = choices.find(','); at != std::string::npos; at = choices.find(',', at + 2)) choices.replace(at, 1, ", ");
+    for (size_t at = choices.find(','); at != std::string::npos; at = choices.find(',', at + 2))
+      choices.replace(at, 1, ", ");
     return fmt::format("{}: '{}' is not one of {}", match[1].str(), match[2].str(), choices);
   }
   return message + "; " + see_help(app, command);

@@ -36,11 +36,12 @@ std::string mape_cell(const SplitMetrics& metrics) {
 std::optional<std::string> mape_hidden_reason(const SplitMetrics& metrics, const std::string& split) {
   if (mape_is_meaningful(metrics)) return std::nullopt;
   if (metrics.rows == 0) return "not shown: no rows";
-  return fmt::format("not shown: {} of {} {}targets are near zero (0 or below {:g} % of the mean absolute "
-                     "target), where a percentage error says little",
-                     with_thousands(static_cast<double>(metrics.near_zero_targets), 0),
-                     with_thousands(static_cast<double>(metrics.rows), 0), split.empty() ? "" : split + " ",
-                     100 * kNearZeroTargetFraction);
+  return fmt::format(
+      "not shown: {} of {} {}targets are near zero (0 or below {:g} % of the mean absolute "
+      "target), where a percentage error says little",
+      with_thousands(static_cast<double>(metrics.near_zero_targets), 0),
+      with_thousands(static_cast<double>(metrics.rows), 0), split.empty() ? "" : split + " ",
+      100 * kNearZeroTargetFraction);
 }
 
 }  // namespace vgsales::cli

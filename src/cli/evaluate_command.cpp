@@ -24,25 +24,30 @@ void register_evaluate_command(CLI::App& app, CommandAction& chosen) {
   flags.list("--na-values", "a,b", options->na_values, "the model's own",
              "extra spellings of a missing value (the model's own always apply)");
   add_delimiter_flag(flags, options->delimiter);
-  flags.flag("--json", options->json, "print one JSON object (`mse`, `rmse`, `mae`, `mape`, `r2`, `rows`, `near_zero_targets`; with an interval also "
-             "`median_mae`, `coverage`, `mean_interval_width`)");
+  flags.flag(
+      "--json", options->json,
+      "print one JSON object (`mse`, `rmse`, `mae`, `mape`, `r2`, `rows`, `near_zero_targets`; with an interval also "
+      "`median_mae`, `coverage`, `mean_interval_width`)");
   command->callback([options, &chosen] {
     chosen = [options]() -> Result<void> {
       VGSALES_ASSIGN_OR_RETURN(const auto predictor, load_predictor(options->model));
-      VGSALES_ASSIGN_OR_RETURN(const CsvEvaluation evaluation, evaluate_csv(*predictor, options->data, options->na_values,
-                                                                                    delimiter_from_flag(options->delimiter)));
+      VGSALES_ASSIGN_OR_RETURN(const CsvEvaluation evaluation,
+                               evaluate_csv(*predictor, options->data, options->na_values,
+                                            delimiter_from_flag(options->delimiter)));
       // On stderr, so that --json stays one object on stdout.
       if (evaluation.header.detected_delimiter)
         fmt::print(stderr, "{}\n", detected_delimiter_notice(options->data, evaluation.header.detected_delimiter));
       const SplitMetrics& m = evaluation.metrics;
       if (options->json) {
         const std::string interval =
-            m.has_interval_metrics() ? fmt::format(", \"median_mae\": {}, \"coverage\": {}, \"mean_interval_width\": {}",
-                                                   m.median_mae, m.coverage, m.mean_interval_width)
-                                     : "";
-        fmt::print("{{\"mse\": {}, \"rmse\": {}, \"mae\": {}, \"mape\": {}, \"r2\": {}, \"rows\": {}, "
-                   "\"near_zero_targets\": {}{}}}\n",
-                   m.mse, m.rmse, m.mae, m.mape, m.r2, m.rows, m.near_zero_targets, interval);
+            m.has_interval_metrics()
+                ? fmt::format(", \"median_mae\": {}, \"coverage\": {}, \"mean_interval_width\": {}", m.median_mae,
+                              m.coverage, m.mean_interval_width)
+                : "";
+        fmt::print(
+            "{{\"mse\": {}, \"rmse\": {}, \"mae\": {}, \"mape\": {}, \"r2\": {}, \"rows\": {}, "
+            "\"near_zero_targets\": {}{}}}\n",
+            m.mse, m.rmse, m.mae, m.mape, m.r2, m.rows, m.near_zero_targets, interval);
         return {};
       }
       const std::string& target = predictor->pipeline().target();

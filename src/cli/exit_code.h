@@ -6,8 +6,8 @@
 namespace vgsales::cli {
 
 constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;     // data or I/O problem
-constexpr int kExitUsage = 2;       // malformed command line
+constexpr int kExitFailure = 1;        // data or I/O problem
+constexpr int kExitUsage = 2;          // malformed command line
 constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report Ctrl-C
 
 inline int exit_code_for(const Error& error) {

@@ -33,7 +33,8 @@ Result<void> run_export(const ExportOptions& options) {
   if (options.version >= 0) request.version = options.version;
   request.overwrite = options.overwrite;
   VGSALES_ASSIGN_OR_RETURN(const ExportSummary summary, export_model(request));
-  fmt::print("exported version {} to {}: {}\n", summary.version, summary.folder.string(), fmt::join(summary.files, " "));
+  fmt::print("exported version {} to {}: {}\n", summary.version, summary.folder.string(),
+             fmt::join(summary.files, " "));
   return {};
 }
 
@@ -41,15 +42,17 @@ Result<void> run_export(const ExportOptions& options) {
 
 void register_export_command(CLI::App& app, CommandAction& chosen) {
   auto options = std::make_shared<ExportOptions>();
-  CLI::App* command = app.add_subcommand(
-      "export", "Write a versioned serving folder BASE/N (SavedModel, frozen graph, ONNX, TorchScript)");
+  CLI::App* command =
+      app.add_subcommand("export",
+                         "Write a versioned serving folder BASE/N (SavedModel, frozen graph, ONNX, TorchScript)");
   FlagTable flags(command);
   flags.required("--model", "DIR", options->model_dir, "trained model directory");
   flags.required("--out", "BASE", options->base, "export base; writes `BASE/N/`");
-  flags.option("--format", "all|savedmodel|onnx|torchscript", options->format,
-               "`savedmodel` (saved_model.pb, frozen_graph.pb, frozen_graph.encoded.pb), `onnx` (model.onnx, "
-               "model.encoded.onnx), `torchscript` (model.pt); every version folder also holds model.json, "
-               "model.safetensors and SHA256SUMS")
+  flags
+      .option("--format", "all|savedmodel|onnx|torchscript", options->format,
+              "`savedmodel` (saved_model.pb, frozen_graph.pb, frozen_graph.encoded.pb), `onnx` (model.onnx, "
+              "model.encoded.onnx), `torchscript` (model.pt); every version folder also holds model.json, "
+              "model.safetensors and SHA256SUMS")
       ->check(CLI::IsMember(export_format_names()));
   flags.described("--version", "N", options->version, "highest numeric folder in BASE + 1", "version folder number")
       ->check(CLI::Range(std::int64_t{0}, std::numeric_limits<std::int64_t>::max()));

@@ -16,8 +16,8 @@ std::map<std::string, std::vector<FlagRow>>& registry() {
 
 std::string with_digit_groups(long long value) {
   const bool negative = value < 0;
-  const unsigned long long magnitude =
-      negative ? 0ULL - static_cast<unsigned long long>(value) : static_cast<unsigned long long>(value);
+  const unsigned long long magnitude = negative ? 0ULL - static_cast<unsigned long long>(value)
+                                                : static_cast<unsigned long long>(value);
   std::string digits = std::to_string(magnitude);
   for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<size_t>(i), ",");
   return negative ? "-" + digits : digits;

@@ -99,7 +99,8 @@ class FlagTable {
     if constexpr (std::is_same_v<T, bool>) return value ? "on" : "off";
     else if constexpr (std::is_integral_v<T>) return format_default(static_cast<long long>(value));
     else if constexpr (std::is_floating_point_v<T>) return format_default(static_cast<double>(value));
-    else if constexpr (std::is_convertible_v<T, std::string>) return std::string(value).empty() ? "none" : std::string(value);
+    else if constexpr (std::is_convertible_v<T, std::string>)
+      return std::string(value).empty() ? "none" : std::string(value);
     else return "";
   }
   void add_row(FlagRow row);

@@ -1,8 +1,8 @@
 // Async-signal-safe stop flag.
 #include "cli/interrupt.h"
 
-#include <csignal>
 #include <unistd.h>
+#include <csignal>
 
 namespace vgsales::cli {
 

@@ -51,8 +51,8 @@ class PredictionSink {
   Result<void> write(const std::string& text) {
     errno = 0;
     if (std::fwrite(text.data(), 1, text.size(), out_) != text.size())
-      return make_error(ErrorKind::io, (path_.empty() ? std::string("stdout") : path_) + ": cannot write: " +
-                                           (errno ? std::strerror(errno) : "write failed"));
+      return make_error(ErrorKind::io, (path_.empty() ? std::string("stdout") : path_) +
+                                           ": cannot write: " + (errno ? std::strerror(errno) : "write failed"));
     return {};
   }
 
@@ -86,7 +86,8 @@ class PredictionWriter {
       }
       for (const auto& field : records[r]) text += csv_escape(field) + ",";
       text += fmt::format("{}", mean[r]);
-      if (interval_) text += fmt::format(",{},{},{}", predictions.median[r], predictions.lower[r], predictions.upper[r]);
+      if (interval_)
+        text += fmt::format(",{},{},{}", predictions.median[r], predictions.lower[r], predictions.upper[r]);
       text += "\n";
     }
     return sink_.write(text);
@@ -123,7 +124,8 @@ Result<void> predict_row(const PredictOptions& o) {
   for (const auto& text : texts) cells.push_back(RawCell::of_text(text));
   const bool interval = predictor->has_interval() && o.format == "csv";
   VGSALES_ASSIGN_OR_RETURN(const Predictions predicted,
-                           predictor->predict(cells, [](size_t) { return std::string("--row"); }, interval));
+                           predictor->predict(
+                               cells, [](size_t) { return std::string("--row"); }, interval));
   warn_unseen(predicted.unseen_categories);
   PredictionSink sink(o.output);
   return sink.run([&](PredictionSink& out) -> Result<void> {
@@ -187,10 +189,10 @@ Result<void> predict_file_remotely(const PredictOptions& o) {
         else source.push_back(static_cast<size_t>(found - names.begin()));
       }
       if (!absent.empty())
-        return make_error(ErrorKind::invalid_data, fmt::format("{}: missing feature column(s) {} that the model on {} "
-                                                               "needs; the columns given are: {}",
-                                                               o.input, fmt::join(absent, ", "), o.server,
-                                                               fmt::join(names, ", ")));
+        return make_error(ErrorKind::invalid_data,
+                          fmt::format("{}: missing feature column(s) {} that the model on {} "
+                                      "needs; the columns given are: {}",
+                                      o.input, fmt::join(absent, ", "), o.server, fmt::join(names, ", ")));
       for (const auto& name : names)
         if (std::none_of(features.begin(), features.end(), [&](const auto& f) { return f.name == name; }))
           ignored.push_back(name);
@@ -219,12 +221,15 @@ void register_predict_command(CLI::App& app, CommandAction& chosen) {
   flags.described("--model", "DIR", options->model, "required (or `--server`)", "model directory");
   auto* input = flags.described("--input", "FILE", options->input, "required (or `--row`)",
                                 "CSV of games (columns by name, any order; extra columns ignored with a warning)");
-  auto* row = flags.described("--row", "'name=value,...'", options->row, "none",
-                              "one game typed in; a value may be double-quoted (`Publisher=\"Take-Two Interactive, Inc.\"`)");
+  auto* row =
+      flags.described("--row", "'name=value,...'", options->row, "none",
+                      "one game typed in; a value may be double-quoted (`Publisher=\"Take-Two Interactive, Inc.\"`)");
   input->excludes(row);
   flags.described("--output", "FILE", options->output, "stdout", "write here instead (atomically)");
-  flags.option("--format", "csv|json", options->format,
-               "csv: the input's cells as read plus `predicted_<target>`; json: TF Serving's `{\"predictions\": [[v], ...]}`")
+  flags
+      .option("--format", "csv|json", options->format,
+              "csv: the input's cells as read plus `predicted_<target>`; json: TF Serving's `{\"predictions\": [[v], "
+              "...]}`")
       ->check(CLI::IsMember({"csv", "json"}));
   flags.list("--na-values", "a,b", options->na_values, "the model's own",
              "extra spellings of a missing value (the model's own always apply)");
@@ -235,8 +240,10 @@ void register_predict_command(CLI::App& app, CommandAction& chosen) {
   command->callback([options, &chosen] {
     chosen = [options]() -> Result<void> {
       const PredictOptions& o = *options;
-      if (o.input.empty() && o.row.empty()) return make_error(ErrorKind::usage, "give --input FILE or --row 'name=value,...'");
-      if (o.model.empty() == o.server.empty()) return make_error(ErrorKind::usage, "give either --model DIR or --server URL");
+      if (o.input.empty() && o.row.empty())
+        return make_error(ErrorKind::usage, "give --input FILE or --row 'name=value,...'");
+      if (o.model.empty() == o.server.empty())
+        return make_error(ErrorKind::usage, "give either --model DIR or --server URL");
       if (!o.server.empty()) return predict_file_remotely(o);
       if (!o.row.empty()) return predict_row(o);
       return predict_file(o);

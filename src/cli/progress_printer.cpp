@@ -47,9 +47,10 @@ std::string describe_kept_member_epochs(const KeptEpochFacts& facts) {
   const size_t count = facts.member_epochs.size();
   std::string text;
   if (!facts.has_validation) {
-    text = fmt::format("Kept the last epoch ({}) of each of the {} members: with no validation split there is no "
-                       "earlier epoch to prefer.",
-                       facts.epochs_run, count);
+    text = fmt::format(
+        "Kept the last epoch ({}) of each of the {} members: with no validation split there is no "
+        "earlier epoch to prefer.",
+        facts.epochs_run, count);
   } else {
     text = fmt::format("Kept each of the {} members at the epoch of its lowest validation loss: epochs {} ({} run).",
                        count, epoch_list(facts.member_epochs), facts.epochs_run);
@@ -68,20 +69,22 @@ std::string describe_kept_member_epochs(const KeptEpochFacts& facts) {
 std::string describe_kept_epoch(const KeptEpochFacts& facts) {
   if (facts.member_epochs.size() > 1) return describe_kept_member_epochs(facts);
   const bool partial = facts.last_epoch_partial();
-  const std::string cut_short = fmt::format("Ctrl-C cut it short after {} of {} batches", facts.partial_batches_done,
-                                            facts.partial_batches);
+  const std::string cut_short =
+      fmt::format("Ctrl-C cut it short after {} of {} batches", facts.partial_batches_done, facts.partial_batches);
   const bool kept_partial = partial && facts.kept_epoch == facts.epochs_run;
   if (!facts.has_validation) {
     if (kept_partial) {
-      return fmt::format("Kept the weights of epoch {} as they stood when {}: with no validation split the latest "
-                         "weights are kept.",
-                         facts.kept_epoch, cut_short);
+      return fmt::format(
+          "Kept the weights of epoch {} as they stood when {}: with no validation split the latest "
+          "weights are kept.",
+          facts.kept_epoch, cut_short);
     }
-    return fmt::format("Kept the weights of the last epoch {}: with no validation split there is no earlier epoch to "
-                       "prefer.",
-                       facts.epochs_run == facts.planned_epochs
-                           ? fmt::format("({} of {})", facts.kept_epoch, facts.planned_epochs)
-                           : fmt::format("run ({} of {} planned)", facts.kept_epoch, facts.planned_epochs));
+    return fmt::format(
+        "Kept the weights of the last epoch {}: with no validation split there is no earlier epoch to "
+        "prefer.",
+        facts.epochs_run == facts.planned_epochs
+            ? fmt::format("({} of {})", facts.kept_epoch, facts.planned_epochs)
+            : fmt::format("run ({} of {} planned)", facts.kept_epoch, facts.planned_epochs));
   }
   const bool loss_known = facts.best_validation_loss && facts.best_validation_epoch == facts.kept_epoch;
   const std::string loss = loss_known ? fmt::format(" ({})", figure(*facts.best_validation_loss)) : "";
@@ -158,8 +161,7 @@ void ProgressPrinter::on_epoch_end(const EpochSummary& summary, const EpochDetai
   facts_.partial_batches_done = partial ? batches_done_ : 0;
   facts_.partial_batches = partial ? batches_ : 0;
   std::string note;
-  if (const auto validation = summary.splits.find("validation");
-      validation != summary.splits.end() && ensemble_) {
+  if (const auto validation = summary.splits.find("validation"); validation != summary.splits.end() && ensemble_) {
     note = members_note(summary.members_improved, summary.members_training);
   } else if (validation != summary.splits.end()) {
     note = validation_note(best_validation_loss_, best_validation_epoch_, validation->second.loss);

@@ -15,7 +15,8 @@ namespace {
 // A server limit as a flag: help and bounds from its HttpLimitFlag, the default from HttpLimits.
 template <typename Value>
 void add_limit_flag(FlagTable& flags, const serve::HttpLimitFlag& flag, const char* value_name, Value& value) {
-  flags.bounded<Value>(flag.flag, value_name, value, static_cast<Value>(flag.min), static_cast<Value>(flag.max), flag.help);
+  flags.bounded<Value>(flag.flag, value_name, value, static_cast<Value>(flag.min), static_cast<Value>(flag.max),
+                       flag.help);
 }
 
 }  // namespace
@@ -25,13 +26,15 @@ void register_serve_command(CLI::App& app, CommandAction& chosen) {
   CLI::App* command = app.add_subcommand(
       "serve", "Serve a model over TF Serving's REST API (GET /v1/models/NAME, POST /v1/models/NAME:predict)");
   FlagTable flags(command);
-  flags.described("--model_base_path", "BASE", options->model_base_path, "`AIP_STORAGE_URI` if local",
-                  "folder of numbered versions (`BASE/1`, `BASE/2`, ...; the highest that loads is served) or one model "
-                  "directory");
+  flags.described(
+      "--model_base_path", "BASE", options->model_base_path, "`AIP_STORAGE_URI` if local",
+      "folder of numbered versions (`BASE/1`, `BASE/2`, ...; the highest that loads is served) or one model "
+      "directory");
   flags.required("--model_name", "NAME", options->model_name, "the `NAME` in `/v1/models/NAME`");
   flags.option("--host", "ADDRESS", options->host, "address to listen on");
-  flags.bounded("--port", "N", options->port, 0, 65535,
-                "REST port; 0 picks a free one (logged as `listening on HOST:PORT`); `AIP_HTTP_PORT` wins under Vertex AI");
+  flags.bounded(
+      "--port", "N", options->port, 0, 65535,
+      "REST port; 0 picks a free one (logged as `listening on HOST:PORT`); `AIP_HTTP_PORT` wins under Vertex AI");
   flags.bounded("--threads", "N", options->threads, 1, 256, "I/O threads, each also running predictions");
   flags.bounded("--poll-seconds", "S", options->poll_seconds, 0.0, 86400.0,
                 "how often BASE is scanned for a new version (0 = never)");

@@ -15,7 +15,8 @@ void register_synth_command(CLI::App& app, CommandAction& chosen) {
     std::string out;
   };
   auto options = std::make_shared<Options>();
-  CLI::App* command = app.add_subcommand("synth", "Write a synthetic sales table (reference schema, documented formula)");
+  CLI::App* command =
+      app.add_subcommand("synth", "Write a synthetic sales table (reference schema, documented formula)");
   FlagTable flags(command);
   flags.bounded("--rows", "N", options->synth.rows, decltype(options->synth.rows){1},
                 std::numeric_limits<decltype(options->synth.rows)>::max(), "number of games");

@@ -9,7 +9,6 @@
 #include "cli/progress_printer.h"
 #include "cli/train_extensions.h"
 #include "common/target_units.h"
-#include "common/target_units.h"
 #include "model/training_job.h"
 
 namespace vgsales::cli {
@@ -36,7 +35,9 @@ void print_report(const TrainingJobReport& report, const std::string& unit, cons
   }
   for (const std::string& note : mape_notes) fmt::print("* MAPE {}\n", note);
   if (!m.baselines.empty()) {
-    const std::string held_out = m.metrics.count("test") ? "test" : m.metrics.count("validation") ? "validation" : "train";
+    const std::string held_out = m.metrics.count("test")         ? "test"
+                                 : m.metrics.count("validation") ? "validation"
+                                                                 : "train";
     const auto& mean = m.baselines.at("mean");
     const auto& linear = m.baselines.at("linear");
     const auto& network = m.metrics.at(held_out);
@@ -48,11 +49,12 @@ void print_report(const TrainingJobReport& report, const std::string& unit, cons
   if (m.has_interval()) {
     const std::string held_out = m.metrics.count("test") ? "test" : "validation";
     const auto& metrics = m.metrics.at(held_out);
-    fmt::print("Median and {:g}% interval on the {} split: median MAE {}, {:.1f}% of the rows inside, mean width {} "
-               "(calibrated on {} validation rows; median by {})\n",
-               100 * m.interval_level, held_out, target_amount(metrics.median_mae, unit), 100 * metrics.coverage,
-               target_amount(metrics.mean_interval_width, unit), m.interval_calibration_rows,
-               m.shifts.median_from_head ? "the median head" : "offset");
+    fmt::print(
+        "Median and {:g}% interval on the {} split: median MAE {}, {:.1f}% of the rows inside, mean width {} "
+        "(calibrated on {} validation rows; median by {})\n",
+        100 * m.interval_level, held_out, target_amount(metrics.median_mae, unit), 100 * metrics.coverage,
+        target_amount(metrics.mean_interval_width, unit), m.interval_calibration_rows,
+        m.shifts.median_from_head ? "the median head" : "offset");
   }
   if (m.member_epochs.size() > 1)
     fmt::print("Saved the ensemble of {} members to {} ({} epochs run in {:.2f} s)\n", m.member_epochs.size(),
@@ -101,7 +103,7 @@ void register_train_command(CLI::App& app, CommandAction& chosen) {
     options->text_settings[i] = setting.format(s);
     flags.option(setting.flag, setting.value_name, options->text_settings[i], setting.help);
   }
-#define VGSALES_ADD_SETTING_FLAG(type, field, flag, fallback, low, high, help) \
+#define VGSALES_ADD_SETTING_FLAG(type, field, flag, fallback, low, high, help)                           \
   flags.bounded<type>(flag, std::is_floating_point_v<type> ? "F" : "N", s.field, static_cast<type>(low), \
                       static_cast<type>(high), help);
   VGSALES_TRAINING_SETTINGS(VGSALES_ADD_SETTING_FLAG)

@@ -15,7 +15,8 @@ void add_train_extension_flags(FlagTable& flags, TrainExtensionOptions& options)
   flags.flag("--no-logs", options.no_logs, "write no TensorBoard logs");
 }
 
-Result<std::shared_ptr<TrainExtensions>> open_train_extensions(const TrainExtensionOptions& options, TrainingJobHooks& hooks) {
+Result<std::shared_ptr<TrainExtensions>> open_train_extensions(const TrainExtensionOptions& options,
+                                                               TrainingJobHooks& hooks) {
   auto extensions = std::make_shared<TrainExtensions>();
   if (!options.no_logs) {
     TensorBoardOptions tensorboard = options.tensorboard;

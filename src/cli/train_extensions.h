@@ -12,7 +12,6 @@
 
 namespace vgsales::cli {
 
-
 // Holds whatever the extensions opened (observers) for the duration of the training run.
 struct TrainExtensions {
   std::vector<std::unique_ptr<TrainingObserver>> observers;
@@ -25,6 +24,7 @@ struct TrainExtensionOptions {
 
 void add_train_extension_flags(FlagTable& flags, TrainExtensionOptions& options);
 // Opens the extensions and adds their observers to `hooks`; the result must outlive training.
-Result<std::shared_ptr<TrainExtensions>> open_train_extensions(const TrainExtensionOptions& options, TrainingJobHooks& hooks);
+Result<std::shared_ptr<TrainExtensions>> open_train_extensions(const TrainExtensionOptions& options,
+                                                               TrainingJobHooks& hooks);
 
 }  // namespace vgsales::cli

@@ -65,7 +65,8 @@ bool lock_as_owner(int fd, const fs::path& path) {
   while (::flock(fd, LOCK_EX) != 0) {
     if (errno != EINTR) return false;
   }
-  struct stat held {}, named {};
+  struct stat held {
+  }, named{};
   return ::fstat(fd, &held) == 0 && ::stat(path.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
          held.st_ino == named.st_ino;
 }

@@ -2,8 +2,8 @@
 // writer killed at any instant (kill -9 included) leaves at most temporaries that the next writer removes.
 #pragma once
 
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <string_view>
 

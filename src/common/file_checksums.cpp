@@ -28,8 +28,9 @@ Result<std::map<std::string, std::string>> read_checksum_list(const fs::path& fo
   std::error_code error;
   if (!fs::exists(path, error))
     return make_error(ErrorKind::invalid_data,
-                      path.string() + ": missing, so the files beside it cannot be checked (an incomplete copy, or a "
-                                      "folder not written by vgsales)");
+                      path.string() +
+                          ": missing, so the files beside it cannot be checked (an incomplete copy, or a "
+                          "folder not written by vgsales)");
   VGSALES_ASSIGN_OR_RETURN(const std::string text, read_file_to_string(path));
   std::map<std::string, std::string> digests;
   size_t start = 0;
@@ -99,8 +100,8 @@ Result<void> verify_checksum_file(const fs::path& folder, const std::vector<std:
   for (const auto& [name, digest] : digests) {
     std::error_code error;
     if (!fs::is_regular_file(folder / name, error))
-      return make_error(ErrorKind::not_found, fmt::format("{}: missing (listed in {})", (folder / name).string(),
-                                                          kChecksumFileName));
+      return make_error(ErrorKind::not_found,
+                        fmt::format("{}: missing (listed in {})", (folder / name).string(), kChecksumFileName));
     VGSALES_ASSIGN_OR_RETURN(const std::string bytes, read_file_to_string(folder / name));
     VGSALES_TRY(check_digest(folder, name, bytes, digests));
   }

@@ -54,7 +54,8 @@ Result<std::string> JsonFieldReader::string(const rapidjson::Value& object, cons
   return std::string(value->GetString(), value->GetStringLength());
 }
 
-Result<double> JsonFieldReader::number(const rapidjson::Value& object, const char* name, const std::string& path) const {
+Result<double> JsonFieldReader::number(const rapidjson::Value& object, const char* name,
+                                       const std::string& path) const {
   VGSALES_ASSIGN_OR_RETURN(const rapidjson::Value* value, member(object, name, path));
   if (!value->IsNumber() || !std::isfinite(value->GetDouble())) return missing(path, "a finite number");
   return value->GetDouble();

@@ -28,8 +28,10 @@ class JsonFieldReader {
   Error missing(const std::string& path, const char* expected) const;
   Error invalid(const std::string& path, const std::string& why) const;
 
-  Result<const rapidjson::Value*> member(const rapidjson::Value& object, const char* name, const std::string& path) const;
-  Result<const rapidjson::Value*> object(const rapidjson::Value& object, const char* name, const std::string& path) const;
+  Result<const rapidjson::Value*> member(const rapidjson::Value& object, const char* name,
+                                         const std::string& path) const;
+  Result<const rapidjson::Value*> object(const rapidjson::Value& object, const char* name,
+                                         const std::string& path) const;
   Result<std::string> string(const rapidjson::Value& object, const char* name, const std::string& path) const;
   Result<double> number(const rapidjson::Value& object, const char* name, const std::string& path) const;
   Result<long long> integer(const rapidjson::Value& object, const char* name, const std::string& path) const;

@@ -9,13 +9,13 @@ namespace vgsales {
 
 // What went wrong, coarse enough to pick an exit code or an HTTP status in one place each.
 enum class ErrorKind {
-  usage,        // a flag or argument is malformed (exit 2, HTTP 400)
-  invalid_data, // user data is wrong: a CSV cell, a JSON body, a schema (exit 1, HTTP 400)
-  io,           // a file cannot be read or written (exit 1, HTTP 500)
-  not_found,    // a file, model, version or column does not exist (exit 1, HTTP 404)
-  already_exists, // refusing to overwrite (exit 1, HTTP 409)
-  interrupted,  // the user pressed Ctrl-C (exit 130)
-  internal,     // a bug or a library failure we did not expect (exit 1, HTTP 500)
+  usage,           // a flag or argument is malformed (exit 2, HTTP 400)
+  invalid_data,    // user data is wrong: a CSV cell, a JSON body, a schema (exit 1, HTTP 400)
+  io,              // a file cannot be read or written (exit 1, HTTP 500)
+  not_found,       // a file, model, version or column does not exist (exit 1, HTTP 404)
+  already_exists,  // refusing to overwrite (exit 1, HTTP 409)
+  interrupted,     // the user pressed Ctrl-C (exit 130)
+  internal,        // a bug or a library failure we did not expect (exit 1, HTTP 500)
 };
 
 struct Error {
@@ -66,9 +66,9 @@ class [[nodiscard]] Result<void> {
 }  // namespace vgsales
 
 // Propagates an error from an expression returning Result<...>.
-#define VGSALES_TRY(expr)                          \
-  do {                                             \
-    auto vgsales_try_result_ = (expr);             \
+#define VGSALES_TRY(expr)                                              \
+  do {                                                                 \
+    auto vgsales_try_result_ = (expr);                                 \
     if (!vgsales_try_result_.ok()) return vgsales_try_result_.error(); \
   } while (0)
 

@@ -10,7 +10,7 @@ namespace vgsales {
 
 namespace {
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-}
+}  // namespace
 
 MissingValueSet::MissingValueSet(std::vector<std::string> spellings) : spellings_(std::move(spellings)) {
   for (auto& spelling : spellings_) std::transform(spelling.begin(), spelling.end(), spelling.begin(), lower);

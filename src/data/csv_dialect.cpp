@@ -148,12 +148,12 @@ std::string describe_text_problem(const std::string& file, const TextProblem& pr
       return fmt::format("{}: not a text CSV file (binary data at byte {})", file, problem.offset + 1);
     case TextProblem::Kind::utf16:
       return fmt::format("{}: not a text CSV file (UTF-16 text, by its byte order mark): save it as UTF-8", file);
-    case TextProblem::Kind::not_utf8:
-      break;
+    case TextProblem::Kind::not_utf8: break;
   }
-  return fmt::format("{}: not a UTF-8 text CSV file (byte {}, on line {}, is 0x{:02X}, which UTF-8 does not allow; "
-                     "Latin-1 or Windows-1252 text? save it as UTF-8)",
-                     file, problem.offset + 1, problem.line, problem.byte);
+  return fmt::format(
+      "{}: not a UTF-8 text CSV file (byte {}, on line {}, is 0x{:02X}, which UTF-8 does not allow; "
+      "Latin-1 or Windows-1252 text? save it as UTF-8)",
+      file, problem.offset + 1, problem.line, problem.byte);
 }
 
 std::string detected_delimiter_notice(const std::string& file, char delimiter) {

@@ -45,8 +45,8 @@ char detect_delimiter(std::string_view text);
 // sequence cut by the block's end is not an error). Nothing when it is text.
 struct TextProblem {
   enum class Kind { binary, not_utf8, utf16 } kind;
-  size_t offset = 0;      // 0-based, of the offending byte
-  long long line = 1;     // the line it is on
+  size_t offset = 0;   // 0-based, of the offending byte
+  long long line = 1;  // the line it is on
   unsigned char byte = 0;
 };
 std::optional<TextProblem> find_text_problem(std::string_view text, bool complete);

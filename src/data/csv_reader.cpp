@@ -112,9 +112,9 @@ Result<bool> CsvReader::read_record(std::vector<std::string>& fields) {
         while (true) {
           const int q = next_char();
           if (q == -1)
-            return make_error(ErrorKind::invalid_data,
-                              file_name_ + ":" + std::to_string(quote_line) + ": column " + std::to_string(count + 1) +
-                                  ": unterminated quoted field (missing closing \")");
+            return make_error(ErrorKind::invalid_data, file_name_ + ":" + std::to_string(quote_line) + ": column " +
+                                                           std::to_string(count + 1) +
+                                                           ": unterminated quoted field (missing closing \")");
           if (q == '"') {
             if (peek_char() == '"') {
               next_char();

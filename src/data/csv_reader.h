@@ -39,7 +39,9 @@ class CsvReader {
 
  private:
   struct FileCloser {
-    void operator()(std::FILE* file) const { if (file) std::fclose(file); }
+    void operator()(std::FILE* file) const {
+      if (file) std::fclose(file);
+    }
   };
   CsvReader(std::unique_ptr<std::FILE, FileCloser> file, std::string file_name, size_t block_size);
   // The byte order mark, the text check of the first block and the delimiter: what every opened reader goes through.

@@ -39,9 +39,9 @@ std::vector<std::string> column_names(const Table& table) {
 // "no column 'x' in the header (did you mean 'X'?; the header has: a, b, c)"
 Error absent_column_error(const Table& table, const std::string& what, const std::string& name) {
   const std::vector<std::string> names = column_names(table);
-  return make_error(ErrorKind::invalid_data, fmt::format("{}: no {} '{}' in the header{}; the header has: {}",
-                                                         table.source, what, name, did_you_mean(name, names),
-                                                         header_names(table)));
+  return make_error(ErrorKind::invalid_data,
+                    fmt::format("{}: no {} '{}' in the header{}; the header has: {}", table.source, what, name,
+                                did_you_mean(name, names), header_names(table)));
 }
 
 long long distinct_present(const Column& column) {
@@ -59,7 +59,8 @@ long long distinct_present(const Column& column) {
 }
 
 // Fills in range, imputation and vocabulary of `spec` from the training column.
-Result<void> fit_feature(const Table& table, const Column& column, FeatureSpec& spec, const PipelineFitOptions& options) {
+Result<void> fit_feature(const Table& table, const Column& column, FeatureSpec& spec,
+                         const PipelineFitOptions& options) {
   const long long present = static_cast<long long>(table.row_count()) - column.missing_cells;
   if (present == 0)
     return column_error(table, column.name, "every cell is missing; drop it with --drop " + column.name);
@@ -156,8 +157,8 @@ const char* column_type_name(ColumnType type) {
 Result<ColumnType> parse_column_type(const std::string& name) {
   for (ColumnType type : {ColumnType::numeric, ColumnType::boolean, ColumnType::categorical, ColumnType::identifier})
     if (name == column_type_name(type)) return type;
-  return make_error(ErrorKind::invalid_data, "unknown column type '" + name +
-                                                  "' (expected numeric, boolean, categorical or identifier)");
+  return make_error(ErrorKind::invalid_data,
+                    "unknown column type '" + name + "' (expected numeric, boolean, categorical or identifier)");
 }
 
 const char* target_transform_name(TargetTransform transform) {
@@ -167,7 +168,8 @@ const char* target_transform_name(TargetTransform transform) {
 Error non_numeric_cell_error(const Table& table, const Column& column) {
   std::string message = table.source + ":" + std::to_string(column.first_text_line) + ": column '" + column.name +
                         "': value '" + column.first_text_value + "' is not a number";
-  if (column.text_cells > 1) message += fmt::format(" ({} more non-numeric cells in this column)", column.text_cells - 1);
+  if (column.text_cells > 1)
+    message += fmt::format(" ({} more non-numeric cells in this column)", column.text_cells - 1);
   return make_error(ErrorKind::invalid_data, message);
 }
 
@@ -259,8 +261,8 @@ Result<ColumnBinding> FeaturePipeline::bind_columns(std::span<const std::string>
 Result<void> FeaturePipeline::encode_row(std::span<const RawCell> cells, std::span<float> out,
                                          long long& unseen_categories) const {
   if (cells.size() != features_.size())
-    return make_error(ErrorKind::invalid_data, fmt::format("expected {} feature values, got {}", features_.size(),
-                                                           cells.size()));
+    return make_error(ErrorKind::invalid_data,
+                      fmt::format("expected {} feature values, got {}", features_.size(), cells.size()));
   std::fill(out.begin(), out.end(), 0.0f);
   for (size_t f = 0; f < features_.size(); ++f) {
     const FeatureSpec& spec = features_[f];
@@ -275,7 +277,8 @@ Result<void> FeaturePipeline::encode_row(std::span<const RawCell> cells, std::sp
         // A number for a category (a year, a code): the category is the text it was written with.
         char buffer[32];
         std::string_view written = cell.text;
-        if (written.empty()) written = std::string_view(buffer, std::to_chars(buffer, buffer + sizeof buffer, cell.number).ptr);
+        if (written.empty())
+          written = std::string_view(buffer, std::to_chars(buffer, buffer + sizeof buffer, cell.number).ptr);
         position = category_slot(f, written, unseen);
       }
       unseen_categories += unseen ? 1 : 0;
@@ -343,7 +346,8 @@ Result<EncodedRows> FeaturePipeline::encode_table(const Table& table) const {
       }
     } else {
       if (column.has_text()) return non_numeric_cell_error(table, column);
-      for (size_t row = 0; row < encoded.rows; ++row) write_numeric(spec, column.numbers[row], out + row * encoded.width);
+      for (size_t row = 0; row < encoded.rows; ++row)
+        write_numeric(spec, column.numbers[row], out + row * encoded.width);
     }
   }
   return encoded;
@@ -515,8 +519,8 @@ Result<std::vector<float>> read_target(const Table& table, const std::string& ta
   if (column.has_text()) return non_numeric_cell_error(table, column);
   for (size_t row = 0; row < table.row_count(); ++row)
     if (std::isnan(column.numbers[row]))
-      return make_error(ErrorKind::invalid_data, table.source + ":" + std::to_string(table.lines[row]) +
-                                                     ": column '" + target + "': the target is missing");
+      return make_error(ErrorKind::invalid_data, table.source + ":" + std::to_string(table.lines[row]) + ": column '" +
+                                                     target + "': the target is missing");
   return column.numbers;
 }
 
@@ -543,8 +547,8 @@ std::string describe_features(const FeaturePipeline& pipeline) {
       values = fmt::format("{:g} to {:g}", spec.min, spec.max);
       if (spec.missing_indicator) values += fmt::format(", missing imputed as {:g}", spec.fill_value);
     }
-    out << "| " << spec.name << " | " << column_type_name(spec.type) << " | " << values << " | "
-        << spec.encoded_width() << " |\n";
+    out << "| " << spec.name << " | " << column_type_name(spec.type) << " | " << values << " | " << spec.encoded_width()
+        << " |\n";
   }
   for (const auto& [name, why] : pipeline.dropped()) out << "| " << name << " | dropped | " << why << " | 0 |\n";
   out << "| " << pipeline.target() << " | target | | |\n";

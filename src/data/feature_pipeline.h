@@ -36,8 +36,8 @@ struct FeatureSpec {
   ColumnType type = ColumnType::numeric;
   double min = 0;  // range seen in training (numeric / boolean)
   double max = 0;
-  double fill_value = 0;           // training mean, imputed for missing cells
-  bool missing_indicator = false;  // training data had missing cells in this column
+  double fill_value = 0;                     // training mean, imputed for missing cells
+  bool missing_indicator = false;            // training data had missing cells in this column
   std::vector<std::string> categories;       // exact cell texts, most frequent first, capped
   std::vector<std::string> rare_categories;  // the rest of training's values: they share "other" but are not unseen
   long long distinct_values = 0;             // distinct values seen in training (categorical)
@@ -152,14 +152,14 @@ class FeaturePipeline {
 
 struct PipelineFitOptions {
   std::string target;
-  std::vector<std::string> features;     // explicit list; empty = every column but the target
+  std::vector<std::string> features;  // explicit list; empty = every column but the target
   std::vector<std::string> drop;
   std::vector<std::string> categorical;  // force categorical
   std::vector<std::string> numeric;      // force numeric
   // Column types given by --schema (a model.json "features" list); when set, they replace inference.
   std::vector<std::pair<std::string, ColumnType>> schema_types;
-  size_t max_categories = 50;            // vocabulary cap; the rest share "other"
-  size_t min_category_rows = 1;          // a value needs this many training rows for its own input
+  size_t max_categories = 50;    // vocabulary cap; the rest share "other"
+  size_t min_category_rows = 1;  // a value needs this many training rows for its own input
   MissingValueSet missing_values;
 };
 

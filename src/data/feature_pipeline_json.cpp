@@ -15,46 +15,67 @@ void write_pipeline_json(JsonWriter& w, const FeaturePipeline& pipeline) {
   w.StartArray();
   for (const auto& f : pipeline.features()) {
     w.StartObject();
-    w.Key("name"); write_json_string(w, f.name);
-    w.Key("type"); w.String(column_type_name(f.type));
+    w.Key("name");
+    write_json_string(w, f.name);
+    w.Key("type");
+    w.String(column_type_name(f.type));
     if (f.type == ColumnType::categorical) {
-      w.Key("categories"); write_json_strings(w, f.categories);
-      w.Key("rare_categories"); write_json_strings(w, f.rare_categories);
-      w.Key("distinct_values"); w.Int64(f.distinct_values);
+      w.Key("categories");
+      write_json_strings(w, f.categories);
+      w.Key("rare_categories");
+      write_json_strings(w, f.rare_categories);
+      w.Key("distinct_values");
+      w.Int64(f.distinct_values);
     } else {
-      w.Key("min"); w.Double(f.min);
-      w.Key("max"); w.Double(f.max);
-      w.Key("fill_value"); w.Double(f.fill_value);
-      w.Key("missing_indicator"); w.Bool(f.missing_indicator);
+      w.Key("min");
+      w.Double(f.min);
+      w.Key("max");
+      w.Double(f.max);
+      w.Key("fill_value");
+      w.Double(f.fill_value);
+      w.Key("missing_indicator");
+      w.Bool(f.missing_indicator);
     }
-    w.Key("encoded_inputs"); write_json_strings(w, f.encoded_names());
+    w.Key("encoded_inputs");
+    write_json_strings(w, f.encoded_names());
     w.EndObject();
   }
   w.EndArray();
-  w.Key("missing_values"); write_json_strings(w, pipeline.missing_values().spellings());
+  w.Key("missing_values");
+  write_json_strings(w, pipeline.missing_values().spellings());
   w.Key("dropped_columns");
   w.StartArray();
   for (const auto& [name, why] : pipeline.dropped()) {
     w.StartObject();
-    w.Key("name"); write_json_string(w, name);
-    w.Key("reason"); write_json_string(w, why);
+    w.Key("name");
+    write_json_string(w, name);
+    w.Key("reason");
+    write_json_string(w, why);
     w.EndObject();
   }
   w.EndArray();
-  w.Key("encoded_inputs"); write_json_strings(w, pipeline.encoded_names());
+  w.Key("encoded_inputs");
+  write_json_strings(w, pipeline.encoded_names());
   w.Key("input_scaling");
   w.StartObject();
   // Inputs enter the network as (x - offset) * scale; the method says how offset and scale were fitted.
-  w.Key("method"); w.String(input_scaling_name(pipeline.scaling().method));
-  w.Key("offset"); write_json_floats(w, pipeline.scaling().input_offset);
-  w.Key("scale"); write_json_floats(w, pipeline.scaling().input_scale);
+  w.Key("method");
+  w.String(input_scaling_name(pipeline.scaling().method));
+  w.Key("offset");
+  write_json_floats(w, pipeline.scaling().input_offset);
+  w.Key("scale");
+  write_json_floats(w, pipeline.scaling().input_scale);
   w.EndObject();
   w.Key("target");
   w.StartObject();
-  w.Key("name"); write_json_string(w, pipeline.target());
-  w.Key("transform"); w.String(target_transform_name(pipeline.target_transform()));
-  w.Key("offset"); w.Double(pipeline.scaling().target_offset);
-  w.Key("scale"); w.Double(pipeline.scaling().target_scale);
+  w.Key("name");
+  write_json_string(w, pipeline.target());
+  w.Key("transform");
+  w.String(target_transform_name(pipeline.target_transform()));
+  w.Key("offset");
+  w.Double(pipeline.scaling().target_offset);
+  w.Key("scale");
+  w.Double(pipeline.scaling().target_scale);
   w.EndObject();
   w.EndObject();
 }
@@ -102,7 +123,8 @@ Result<FeaturePipeline> read_pipeline_json(const rapidjson::Value& object, const
       return r.invalid(fmt::format("{}.features[{}].name", path, i), "feature '" + spec.name + "' appears twice");
     specs.push_back(std::move(spec));
   }
-  VGSALES_ASSIGN_OR_RETURN(std::vector<std::string> spellings, r.strings(object, "missing_values", path + ".missing_values"));
+  VGSALES_ASSIGN_OR_RETURN(std::vector<std::string> spellings,
+                           r.strings(object, "missing_values", path + ".missing_values"));
   VGSALES_ASSIGN_OR_RETURN(const rapidjson::Value* target, r.object(object, "target", path + ".target"));
   VGSALES_ASSIGN_OR_RETURN(std::string target_name, r.string(*target, "name", path + ".target.name"));
   FeaturePipeline pipeline(std::move(specs), std::move(target_name), MissingValueSet(std::move(spellings)));

@@ -117,10 +117,10 @@ Result<Table> load_table_from(const CsvReaderFactory& open_reader, const TableLo
     if (!more) break;
     const long long line = reader.record_line();
     if (fields.size() != width)
-      return make_error(ErrorKind::invalid_data,
-                        table.source + ":" + std::to_string(line) + ": expected " + std::to_string(width) +
-                            " fields (as in the header" + unless_comma_split_at(table.delimiter) + ") but found " +
-                            std::to_string(fields.size()));
+      return make_error(ErrorKind::invalid_data, table.source + ":" + std::to_string(line) + ": expected " +
+                                                     std::to_string(width) + " fields (as in the header" +
+                                                     unless_comma_split_at(table.delimiter) + ") but found " +
+                                                     std::to_string(fields.size()));
     const size_t row = table.lines.size();
     table.lines.push_back(line);
     for (size_t c = 0; c < width; ++c) {
@@ -175,8 +175,7 @@ Result<Table> load_table_from(const CsvReaderFactory& open_reader, const TableLo
       }
     }
   }
-  if (table.lines.empty())
-    return make_error(ErrorKind::invalid_data, table.source + ": no data rows after the header");
+  if (table.lines.empty()) return make_error(ErrorKind::invalid_data, table.source + ": no data rows after the header");
   std::vector<size_t> reread;
   for (size_t c = 0; c < width; ++c)
     if (table.columns[c].numbers_before_text) reread.push_back(c);

@@ -35,16 +35,14 @@ struct Column {
   bool numbers_before_text = false;
 
   bool has_text() const { return text_cells > 0; }
-  bool is_missing(size_t row) const {
-    return text_codes.empty() ? std::isnan(numbers[row]) : text_codes[row] < 0;
-  }
+  bool is_missing(size_t row) const { return text_codes.empty() ? std::isnan(numbers[row]) : text_codes[row] < 0; }
   // The cell as text, or "" when missing. Exact as written in the file once the column holds text (or was
   // loaded as a text column); a purely numeric column re-prints its numbers shortest.
   std::string text_at(size_t row) const;
 };
 
 struct Table {
-  std::string source;  // the file name, for messages
+  std::string source;               // the file name, for messages
   char delimiter = ',';             // the field separator the file was read with
   bool delimiter_detected = false;  // chosen from the header line rather than given
   std::vector<Column> columns;

@@ -8,9 +8,9 @@
 #include <system_error>
 
 #include "common/atomic_file.h"
+#include "common/file_checksums.h"
 #include "export/onnx_export.h"
 #include "export/saved_model_export.h"
-#include "common/file_checksums.h"
 #include "export/torchscript_plugin.h"
 #include "model/model_directory.h"
 
@@ -41,12 +41,14 @@ Result<void> write_into(const fs::path& folder, const std::string& name, const s
 }  // namespace
 
 Result<std::vector<ExportFormat>> parse_export_formats(const std::string& name) {
-  if (name == "all") return std::vector<ExportFormat>{ExportFormat::savedmodel, ExportFormat::onnx, ExportFormat::torchscript};
+  if (name == "all")
+    return std::vector<ExportFormat>{ExportFormat::savedmodel, ExportFormat::onnx, ExportFormat::torchscript};
   if (name == "savedmodel") return std::vector<ExportFormat>{ExportFormat::savedmodel};
   if (name == "onnx") return std::vector<ExportFormat>{ExportFormat::onnx};
   if (name == "torchscript") return std::vector<ExportFormat>{ExportFormat::torchscript};
   return make_error(ErrorKind::usage,
-                    fmt::format("--format: unknown export format '{}' (use all, savedmodel, onnx or torchscript)", name));
+                    fmt::format("--format: unknown export format '{}' (use all, savedmodel, onnx or torchscript)",
+                                name));
 }
 
 Result<std::int64_t> next_export_version(const fs::path& base) {
@@ -60,7 +62,8 @@ Result<std::int64_t> next_export_version(const fs::path& base) {
   if (error) return make_error(ErrorKind::io, fmt::format("{}: cannot list: {}", base.string(), error.message()));
   for (const fs::directory_entry& entry : entries) {
     if (!entry.is_directory(error)) continue;
-    if (const auto version = parse_version_name(entry.path().filename().string())) highest = std::max(highest, *version);
+    if (const auto version = parse_version_name(entry.path().filename().string()))
+      highest = std::max(highest, *version);
   }
   return highest + 1;
 }
@@ -71,7 +74,8 @@ Result<ExportSummary> export_model(const ExportRequest& request) {
   ExportSummary summary;
   if (request.version) {
     if (*request.version < 0) {
-      return make_error(ErrorKind::usage, fmt::format("--version {}: versions are non-negative integers", *request.version));
+      return make_error(ErrorKind::usage,
+                        fmt::format("--version {}: versions are non-negative integers", *request.version));
     }
     summary.version = *request.version;
   } else {
@@ -102,8 +106,8 @@ Result<ExportSummary> export_model(const ExportRequest& request) {
 
   fs::create_directories(request.base, error);
   if (error) {
-    return make_error(ErrorKind::io, fmt::format("{}: cannot create the export base: {}", request.base.string(),
-                                                 error.message()));
+    return make_error(ErrorKind::io,
+                      fmt::format("{}: cannot create the export base: {}", request.base.string(), error.message()));
   }
   VGSALES_ASSIGN_OR_RETURN(StagingDirectory staging, StagingDirectory::create_beside(summary.folder));
   VGSALES_TRY(write_into(staging.path(), kMetadataFileName, metadata, summary.files));

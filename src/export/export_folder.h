@@ -22,21 +22,22 @@ inline const std::vector<std::string>& export_format_names() {
 Result<std::vector<ExportFormat>> parse_export_formats(const std::string& name);
 
 struct ExportRequest {
-  std::filesystem::path model_dir;           // the trained model directory
-  std::vector<ExportFormat> formats;         // at least one
-  std::filesystem::path base;                // BASE; the folder written is BASE/<version>
-  std::optional<std::int64_t> version;       // default: one more than the highest numeric version in BASE
-  bool overwrite = false;                    // replace an existing BASE/<version>
+  std::filesystem::path model_dir;      // the trained model directory
+  std::vector<ExportFormat> formats;    // at least one
+  std::filesystem::path base;           // BASE; the folder written is BASE/<version>
+  std::optional<std::int64_t> version;  // default: one more than the highest numeric version in BASE
+  bool overwrite = false;               // replace an existing BASE/<version>
 };
 
 struct ExportSummary {
   std::int64_t version = 0;
-  std::filesystem::path folder;              // BASE/<version>
-  std::vector<std::string> files;            // file names written, in writing order
+  std::filesystem::path folder;    // BASE/<version>
+  std::vector<std::string> files;  // file names written, in writing order
 };
 
 // The version number `export` uses when none is given: highest integer-named folder in `base` + 1
-// (TF Serving's rule for what counts as a version, file_system_storage_path_source.cc), or 1 if there is none or no `base`.
+// (TF Serving's rule for what counts as a version, file_system_storage_path_source.cc), or 1 if there is none or no
+// `base`.
 Result<std::int64_t> next_export_version(const std::filesystem::path& base);
 
 // Writes every requested format of the model into BASE/<version>, with the model's own files (model.json,

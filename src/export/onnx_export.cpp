@@ -16,10 +16,18 @@ namespace {
 // same inputs in the same order; BiasAdd over the last axis is numpy-broadcast Add.
 const std::map<std::string, std::string>& onnx_op_for_tensorflow_op() {
   static const std::map<std::string, std::string> ops{
-      {"MatMul", "MatMul"}, {"BiasAdd", "Add"}, {"AddV2", "Add"}, {"Sub", "Sub"},
-      {"Mul", "Mul"},       {"Relu", "Relu"},   {"Exp", "Exp"},   {"Identity", "Identity"},
+      {"MatMul", "MatMul"},
+      {"BiasAdd", "Add"},
+      {"AddV2", "Add"},
+      {"Sub", "Sub"},
+      {"Mul", "Mul"},
+      {"Relu", "Relu"},
+      {"Exp", "Exp"},
+      {"Identity", "Identity"},
       // The accurate expm1 of the raw-row model (Abs-13, Less-13, Where-9 on float).
-      {"Abs", "Abs"},       {"Less", "Less"},   {"SelectV2", "Where"},
+      {"Abs", "Abs"},
+      {"Less", "Less"},
+      {"SelectV2", "Where"},
   };
   return ops;
 }
@@ -40,8 +48,8 @@ void set_float_tensor_type(onnx::ValueInfoProto* value, const std::string& name,
 Result<void> add_initializer(onnx::GraphProto* graph, const tensorflow::NodeDef& node) {
   const tensorflow::TensorProto& value = node.attr().at("value").tensor();
   if (value.dtype() != tensorflow::DT_FLOAT) {
-    return make_error(ErrorKind::internal, fmt::format("Const {} is not float32; the ONNX export expects only floats",
-                                                       node.name()));
+    return make_error(ErrorKind::internal,
+                      fmt::format("Const {} is not float32; the ONNX export expects only floats", node.name()));
   }
   onnx::TensorProto* tensor = graph->add_initializer();
   tensor->set_name(node.name());
@@ -55,7 +63,8 @@ Result<void> add_initializer(onnx::GraphProto* graph, const tensorflow::NodeDef&
     tensor->set_raw_data(value.tensor_content());  // both formats: little-endian row-major
   } else {
     // A single float_val fills the whole shape (TensorProto version 0 rule).
-    for (std::int64_t k = 0; k < count; ++k) tensor->add_float_data(value.float_val(value.float_val_size() == 1 ? 0 : k));
+    for (std::int64_t k = 0; k < count; ++k)
+      tensor->add_float_data(value.float_val(value.float_val_size() == 1 ? 0 : k));
   }
   return {};
 }
@@ -91,7 +100,8 @@ class OnnxPreprocessing {
         onnx::AttributeProto* values = attribute(encoder, "values_int64s", onnx::AttributeProto::INTS);
         for (std::int64_t slot : lookup.slots) values->add_ints(slot);
         attribute(encoder, "default_int64", onnx::AttributeProto::INT)->set_i(lookup.other_slot);
-        const std::string column = node(feature_scope + "/Unsqueeze", "Unsqueeze", {encoder->output(0), axes})->output(0);
+        const std::string column =
+            node(feature_scope + "/Unsqueeze", "Unsqueeze", {encoder->output(0), axes})->output(0);
         std::vector<std::int64_t> slots(static_cast<std::size_t>(lookup.width));
         for (std::int64_t k = 0; k < lookup.width; ++k) slots[k] = k;
         const std::string range = int64_initializer(feature_scope + "/slots", slots, {lookup.width});
@@ -158,7 +168,8 @@ Result<void> check_raw_input_names(const tensorflow::GraphDef& graph_def, const 
   std::set<std::string> values;
   for (const tensorflow::NodeDef& node : graph_def.node()) values.insert(node.name());
   for (const FeatureSpec& spec : pipeline.features()) {
-    if (spec.name.empty() || values.count(spec.name) || spec.name.starts_with(std::string(kGraphPreprocessingScope) + "/"))
+    if (spec.name.empty() || values.count(spec.name) ||
+        spec.name.starts_with(std::string(kGraphPreprocessingScope) + "/"))
       return make_error(ErrorKind::invalid_data,
                         fmt::format("feature '{}' cannot be an input of model.onnx: the graph already names a value so",
                                     spec.name));
@@ -193,12 +204,11 @@ Result<onnx::ModelProto> build_onnx_model(const PortableNetwork& network, const 
   }
   model.set_producer_name("vgsales");
   model.set_producer_version("0.1.0");
-  model.set_doc_string(
-      raw_features
-          ? fmt::format("Predicts {} from {} raw feature columns (encoding and scaling included).", network.target_name,
-                        raw_features->features().size())
-          : fmt::format("Predicts {} from {} encoded inputs (scaling included).", network.target_name,
-                        network.input_width()));
+  model.set_doc_string(raw_features
+                           ? fmt::format("Predicts {} from {} raw feature columns (encoding and scaling included).",
+                                         network.target_name, raw_features->features().size())
+                           : fmt::format("Predicts {} from {} encoded inputs (scaling included).", network.target_name,
+                                         network.input_width()));
   onnx::StringStringEntryProto* target = model.add_metadata_props();
   target->set_key("target_name");
   target->set_value(network.target_name);
@@ -217,7 +227,8 @@ Result<onnx::ModelProto> build_onnx_model(const PortableNetwork& network, const 
     }
     const auto op = onnx_op_for_tensorflow_op().find(node.op());
     if (op == onnx_op_for_tensorflow_op().end()) {
-      return make_error(ErrorKind::internal, fmt::format("node {}: op {} has no ONNX translation", node.name(), node.op()));
+      return make_error(ErrorKind::internal,
+                        fmt::format("node {}: op {} has no ONNX translation", node.name(), node.op()));
     }
     onnx::NodeProto* onnx_node = graph->add_node();
     onnx_node->set_name(node.name());

@@ -34,7 +34,8 @@ inline constexpr const char* kOnnxBatchDimension = "batch";
 // With them: one input per feature named exactly as the feature, string [batch] for a categorical one (the cell's
 // text; ONNX opset 13 has no string trim, so blanks around it make it unseen) and float [batch] otherwise (NaN =
 // missing), encoded in the graph as the feature pipeline does.
-Result<onnx::ModelProto> build_onnx_model(const PortableNetwork& network, const FeaturePipeline* raw_features = nullptr);
+Result<onnx::ModelProto> build_onnx_model(const PortableNetwork& network,
+                                          const FeaturePipeline* raw_features = nullptr);
 Result<std::string> serialize_onnx_model(const PortableNetwork& network, const FeaturePipeline* raw_features = nullptr);
 
 }  // namespace vgsales

@@ -32,7 +32,8 @@ void set_raw_inputs(tensorflow::SignatureDef& signature, const PortableNetwork& 
   for (std::size_t f = 0; f < nodes.size(); ++f) {
     const FeatureSpec& spec = pipeline.features()[f];
     (*signature.mutable_inputs())[spec.name] =
-        tensor_info(nodes[f], {-1}, spec.type == ColumnType::categorical ? tensorflow::DT_STRING : tensorflow::DT_FLOAT);
+        tensor_info(nodes[f], {-1},
+                    spec.type == ColumnType::categorical ? tensorflow::DT_STRING : tensorflow::DT_FLOAT);
   }
 }
 
@@ -67,8 +68,8 @@ Result<tensorflow::SavedModel> build_saved_model(const PortableNetwork& network,
     set_raw_inputs(rows, network, *raw_features);
     set_mean_output(rows, network);
   }
-  tensorflow::SignatureDef serving_default = meta_graph->signature_def().at(raw_default ? kRowsSignatureKey
-                                                                                        : kEncodedSignatureKey);
+  tensorflow::SignatureDef serving_default =
+      meta_graph->signature_def().at(raw_default ? kRowsSignatureKey : kEncodedSignatureKey);
   (*meta_graph->mutable_signature_def())[kServingSignatureKey] = std::move(serving_default);
   if (!network.shifted_outputs.empty()) {
     tensorflow::SignatureDef& interval = add_signature(*meta_graph, kIntervalSignatureKey);

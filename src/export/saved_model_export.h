@@ -15,8 +15,8 @@ inline constexpr const char* kSavedModelFileName = "saved_model.pb";
 inline constexpr const char* kFrozenGraphFileName = "frozen_graph.pb";
 // The packed-input graph alone (no string ops), for OpenCV's TensorFlow importer.
 inline constexpr const char* kEncodedFrozenGraphFileName = "frozen_graph.encoded.pb";
-inline constexpr const char* kServeTag = "serve";                          // tag_constants.h
-inline constexpr const char* kServingSignatureKey = "serving_default";     // signature_constants.h
+inline constexpr const char* kServeTag = "serve";                       // tag_constants.h
+inline constexpr const char* kServingSignatureKey = "serving_default";  // signature_constants.h
 inline constexpr const char* kPredictMethodName = "tensorflow/serving/predict";
 // The raw-row signature: one input per feature, named as the feature.
 inline constexpr const char* kRowsSignatureKey = "rows";
@@ -39,8 +39,8 @@ Result<tensorflow::SavedModel> build_saved_model(const PortableNetwork& network,
                                                  const FeaturePipeline* raw_features = nullptr);
 
 struct TensorFlowExportFiles {
-  std::string saved_model;     // saved_model.pb bytes
-  std::string frozen_graph;    // frozen_graph.pb bytes: the same GraphDef as inside saved_model.pb
+  std::string saved_model;           // saved_model.pb bytes
+  std::string frozen_graph;          // frozen_graph.pb bytes: the same GraphDef as inside saved_model.pb
   std::string encoded_frozen_graph;  // frozen_graph.encoded.pb: the packed graph (empty without raw_features)
 };
 Result<TensorFlowExportFiles> serialize_tensorflow_export(const PortableNetwork& network,

@@ -44,16 +44,20 @@ Result<VgsalesWriteTorchScript> load_plugin() {
     }
     // RTLD_LOCAL: LibTorch's symbols (and its protobuf) stay inside the plugin.
     void* handle = dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (!handle) return make_error(ErrorKind::io, fmt::format("{}: cannot load the TorchScript plugin: {}", candidate.string(), dlerror()));
+    if (!handle)
+      return make_error(ErrorKind::io,
+                        fmt::format("{}: cannot load the TorchScript plugin: {}", candidate.string(), dlerror()));
     auto* symbol = reinterpret_cast<VgsalesWriteTorchScript>(dlsym(handle, VGSALES_TORCHSCRIPT_ENTRY));
-    if (!symbol) return make_error(ErrorKind::io, candidate.string() + ": not a vgsales TorchScript plugin (no entry point)");
+    if (!symbol)
+      return make_error(ErrorKind::io, candidate.string() + ": not a vgsales TorchScript plugin (no entry point)");
     entry = symbol;
     return entry;
   }
-  return make_error(ErrorKind::not_found,
-                    fmt::format("the TorchScript plugin ({}) is not installed, so model.pt cannot be written; looked in "
-                                "{} (install the vgsales-torchscript package, or export --format savedmodel or onnx)",
-                                kPluginFileName, fmt::join(tried, ", ")));
+  return make_error(
+      ErrorKind::not_found,
+      fmt::format("the TorchScript plugin ({}) is not installed, so model.pt cannot be written; looked in "
+                  "{} (install the vgsales-torchscript package, or export --format savedmodel or onnx)",
+                  kPluginFileName, fmt::join(tried, ", ")));
 }
 
 }  // namespace
@@ -62,7 +66,8 @@ Result<void> write_torchscript_with_plugin(const fs::path& model_dir, const fs::
   VGSALES_ASSIGN_OR_RETURN(const VgsalesWriteTorchScript write, load_plugin());
   char error[1024] = {};
   if (write(model_dir.c_str(), out_path.c_str(), error, sizeof error) != 0)
-    return make_error(ErrorKind::io, error[0] ? std::string(error) : out_path.string() + ": the TorchScript plugin failed");
+    return make_error(ErrorKind::io,
+                      error[0] ? std::string(error) : out_path.string() + ": the TorchScript plugin failed");
   return {};
 }
 

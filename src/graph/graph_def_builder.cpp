@@ -217,9 +217,9 @@ std::string layer_scope(std::size_t index, std::size_t count) { return layer_dis
 
 // The names the training part refers back to.
 struct InferenceNodes {
-  std::string scaled_input;                 // scaling/Mul
-  std::vector<std::string> layer_outputs;   // per layer: Relu if it has one, else BiasAdd
-  std::string scaled_prediction;            // the last layer's BiasAdd, before unscaling
+  std::string scaled_input;                            // scaling/Mul
+  std::vector<std::string> layer_outputs;              // per layer: Relu if it has one, else BiasAdd
+  std::string scaled_prediction;                       // the last layer's BiasAdd, before unscaling
   std::vector<GraphWriter::Variable> kernels, biases;  // per layer, when the parameters are variables
 };
 
@@ -265,12 +265,15 @@ std::string add_preprocessing_nodes(GraphWriter& writer, const FeaturePipeline& 
         slots[k * lookup.width + lookup.slots[k]] += 1.0f;
         slots[k * lookup.width + lookup.other_slot] -= 1.0f;
       }
-      const std::string& slot_matrix = writer.float_constant(feature_scope + "/slots", slots, {keys_count, lookup.width});
-      const std::string& product = writer.mat_mul(feature_scope + "/MatMul", matches, slot_matrix, {kBatch, lookup.width});
+      const std::string& slot_matrix =
+          writer.float_constant(feature_scope + "/slots", slots, {keys_count, lookup.width});
+      const std::string& product =
+          writer.mat_mul(feature_scope + "/MatMul", matches, slot_matrix, {kBatch, lookup.width});
       std::vector<float> other(static_cast<std::size_t>(lookup.width), 0.0f);
       other[lookup.other_slot] = 1.0f;
       const std::string& other_slot = writer.float_constant(feature_scope + "/other", other, {lookup.width});
-      blocks.push_back(writer.bias_op(feature_scope + "/one_hot", "BiasAdd", {product, other_slot}, {kBatch, lookup.width}));
+      blocks.push_back(writer.bias_op(feature_scope + "/one_hot", "BiasAdd", {product, other_slot},
+                                      {kBatch, lookup.width}));
       continue;
     }
     const std::string& raw = writer.placeholder(raw_name, {kBatch});
@@ -279,12 +282,15 @@ std::string add_preprocessing_nodes(GraphWriter& writer, const FeaturePipeline& 
     GraphWriter::set_type(reshape, "Tshape", tensorflow::DT_INT32);
     const std::string& is_missing =
         writer.typed_op(feature_scope + "/IsNan", "IsNan", {reshape.name()}, column, tensorflow::DT_FLOAT).name();
-    const std::string& fill = writer.float_constant(feature_scope + "/fill_value", {static_cast<float>(spec.fill_value)}, {});
-    blocks.push_back(writer.typed_op(feature_scope + "/imputed", "SelectV2", {is_missing, fill, reshape.name()}, column,
-                                     tensorflow::DT_FLOAT)
+    const std::string& fill =
+        writer.float_constant(feature_scope + "/fill_value", {static_cast<float>(spec.fill_value)}, {});
+    blocks.push_back(writer
+                         .typed_op(feature_scope + "/imputed", "SelectV2", {is_missing, fill, reshape.name()}, column,
+                                   tensorflow::DT_FLOAT)
                          .name());
     if (spec.missing_indicator)
-      blocks.push_back(writer.cast(feature_scope + "/missing", is_missing, tensorflow::DT_BOOL, tensorflow::DT_FLOAT, column));
+      blocks.push_back(writer.cast(feature_scope + "/missing", is_missing, tensorflow::DT_BOOL, tensorflow::DT_FLOAT,
+                                   column));
   }
   const std::string& axis = writer.int32_constant(scope + "/axis", {1}, Shape{});
   std::vector<std::string> inputs = blocks;
@@ -340,10 +346,11 @@ void add_unscaling(GraphWriter& writer, const PortableNetwork& network, const st
       series = writer.float_op(scope + "/series", "Mul", {x, series}, column);
       const std::string& magnitude = writer.float_op(scope + "/Abs", "Abs", {x}, column);
       const std::string& bound = writer.float_constant(scope + "/series_bound", {0.1f}, {});
-      tensorflow::NodeDef& small = writer.typed_op(scope + "/Less", "Less", {magnitude, bound}, column, tensorflow::DT_FLOAT);
-      previous = writer.typed_op(scope + "/expm1", "SelectV2", {small.name(), series, less_one}, column,
-                                 tensorflow::DT_FLOAT)
-                     .name();
+      tensorflow::NodeDef& small =
+          writer.typed_op(scope + "/Less", "Less", {magnitude, bound}, column, tensorflow::DT_FLOAT);
+      previous =
+          writer.typed_op(scope + "/expm1", "SelectV2", {small.name(), series, less_one}, column, tensorflow::DT_FLOAT)
+              .name();
     }
   }
   writer.float_op(name, "Identity", {previous}, column);
@@ -442,8 +449,7 @@ void add_training_nodes(GraphWriter& writer, const PortableNetwork& network, con
   GraphWriter::set_type(count, "SrcT", tensorflow::DT_INT32);
   GraphWriter::set_type(count, "DstT", tensorflow::DT_FLOAT);
   (*count.mutable_attr())["Truncate"].set_b(false);
-  std::string delta =
-      writer.float_op(gradients + "/cost_grad/RealDiv", "RealDiv", {doubled, count.name()}, column);
+  std::string delta = writer.float_op(gradients + "/cost_grad/RealDiv", "RealDiv", {doubled, count.name()}, column);
 
   struct ParameterGradient {
     GraphWriter::Variable parameter;
@@ -503,11 +509,11 @@ void add_training_nodes(GraphWriter& writer, const PortableNetwork& network, con
     const GraphWriter::Variable second_moment = writer.variable(slot_scope + "/v", {0.0f}, it->shape);
     initializers.push_back(first_moment.assign);
     initializers.push_back(second_moment.assign);
-    tensorflow::NodeDef& update = writer.add(slot_scope + "/ApplyAdam", "ApplyAdam",
-                                             {it->parameter.ref, first_moment.ref, second_moment.ref, beta1_power.read,
-                                              beta2_power.read, learning_rate, beta1, beta2, epsilon, it->gradient,
-                                              "^" + gradients_ready},
-                                             {it->shape});
+    tensorflow::NodeDef& update =
+        writer.add(slot_scope + "/ApplyAdam", "ApplyAdam",
+                   {it->parameter.ref, first_moment.ref, second_moment.ref, beta1_power.read, beta2_power.read,
+                    learning_rate, beta1, beta2, epsilon, it->gradient, "^" + gradients_ready},
+                   {it->shape});
     GraphWriter::set_type(update, "T", tensorflow::DT_FLOAT);
     (*update.mutable_attr())["use_locking"].set_b(false);
     (*update.mutable_attr())["use_nesterov"].set_b(false);
@@ -532,8 +538,10 @@ std::string shifted_output_name(const PortableNetwork& network, const ShiftedOut
 }
 
 std::vector<std::string> graph_raw_input_names(const PortableNetwork& network, const FeaturePipeline& pipeline) {
-  std::vector<std::string> taken{kGraphInputNodeName, kGraphTargetNodeName, kGraphInitNodeName,
-                                 kGraphPreprocessingScope, "scaling", "cost", "optimizer", "output",
+  std::vector<std::string> taken{kGraphInputNodeName, kGraphTargetNodeName,
+                                 kGraphInitNodeName,  kGraphPreprocessingScope,
+                                 "scaling",           "cost",
+                                 "optimizer",         "output",
                                  network.output_name};
   taken.push_back("unscaling");
   for (const ShiftedOutput& shifted : network.shifted_outputs) {
@@ -553,12 +561,15 @@ Result<tensorflow::GraphDef> build_graph_def(const PortableNetwork& network, Gra
                       fmt::format("the feature pipeline encodes {} inputs but the network takes {}",
                                   raw_features->encoded_width(), network.input_width()));
   if (purpose == GraphPurpose::training && network.output_columns() != 1)
-    return make_error(ErrorKind::invalid_data, "the training graph draws networks with one output column (no median "
-                                               "head): its cost is the mean's squared error");
+    return make_error(ErrorKind::invalid_data,
+                      "the training graph draws networks with one output column (no median "
+                      "head): its cost is the mean's squared error");
   GraphWriter writer;
-  const InferenceNodes nodes = add_inference_nodes(
-      writer, network, purpose == GraphPurpose::training ? Parameters::variables : Parameters::constants,
-      raw_features, expm1.value_or(raw_features ? Expm1Spelling::accurate : Expm1Spelling::exp_minus_one));
+  const InferenceNodes nodes =
+      add_inference_nodes(writer, network,
+                          purpose == GraphPurpose::training ? Parameters::variables : Parameters::constants,
+                          raw_features,
+                          expm1.value_or(raw_features ? Expm1Spelling::accurate : Expm1Spelling::exp_minus_one));
   if (purpose == GraphPurpose::training) add_training_nodes(writer, network, nodes);
   return std::move(writer).take();
 }

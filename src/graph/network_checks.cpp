@@ -55,8 +55,7 @@ Result<void> check_portable_network(const PortableNetwork& network) {
     const DenseLayer& layer = network.layers[index];
     const std::size_t number = index + 1;
     if (layer.input_size != previous_width) {
-      return invalid(fmt::format("layer {} takes {} inputs but receives {}", number, layer.input_size,
-                                 previous_width));
+      return invalid(fmt::format("layer {} takes {} inputs but receives {}", number, layer.input_size, previous_width));
     }
     if (layer.output_size <= 0) return invalid(fmt::format("layer {} has {} outputs", number, layer.output_size));
     if (static_cast<std::int64_t>(layer.weight.size()) != layer.input_size * layer.output_size) {
@@ -74,8 +73,10 @@ Result<void> check_portable_network(const PortableNetwork& network) {
   }
   // One column (the mean), or two: the mean and a median head.
   if (previous_width != 1 && previous_width != 2) {
-    return invalid(fmt::format("the last layer has {} outputs; vgsales networks predict the mean and at most a "
-                               "median head", previous_width));
+    return invalid(
+        fmt::format("the last layer has {} outputs; vgsales networks predict the mean and at most a "
+                    "median head",
+                    previous_width));
   }
   for (const ShiftedOutput& shifted : network.shifted_outputs) {
     if (shifted.source_column < 0 || shifted.source_column >= previous_width) {

@@ -53,8 +53,7 @@ CategoryLookup category_lookup(const FeaturePipeline& pipeline, size_t feature) 
 namespace {
 
 bool is_node_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-         c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
 
 }  // namespace

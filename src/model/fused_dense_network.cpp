@@ -220,7 +220,7 @@ inline void adam_update_one(float& parameter, float g, float& exp_avg, float& ex
 
 // Explicit vectors because GCC will not vectorise std::sqrt while it may have to set errno.
 __attribute__((target("avx2"))) void adam_update_avx2(float* p, const float* g, float* m, float* v, size_t count,
-                                                       const AdamScalars& s) {
+                                                      const AdamScalars& s) {
   const __m256 beta1 = _mm256_set1_ps(s.beta1), one_minus_beta1 = _mm256_set1_ps(s.one_minus_beta1);
   const __m256 beta2 = _mm256_set1_ps(s.beta2), one_minus_beta2 = _mm256_set1_ps(s.one_minus_beta2);
   const __m256 root = _mm256_set1_ps(s.inverse_root_correction2), eps = _mm256_set1_ps(s.eps);
@@ -248,7 +248,8 @@ void adam_update_sse2(float* p, const float* g, float* m, float* v, size_t count
   for (; i + 4 <= count; i += 4) {
     const __m128 gi = _mm_loadu_ps(g + i);
     const __m128 mi = _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(m + i), beta1), _mm_mul_ps(one_minus_beta1, gi));
-    const __m128 vi = _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(v + i), beta2), _mm_mul_ps(_mm_mul_ps(one_minus_beta2, gi), gi));
+    const __m128 vi =
+        _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(v + i), beta2), _mm_mul_ps(_mm_mul_ps(one_minus_beta2, gi), gi));
     const __m128 denominator = _mm_add_ps(_mm_mul_ps(_mm_sqrt_ps(vi), root), eps);
     _mm_storeu_ps(m + i, mi);
     _mm_storeu_ps(v + i, vi);

@@ -24,7 +24,9 @@ class DenseStackLayout {
   std::int64_t outputs(size_t layer) const { return widths_[layer + 1]; }
   std::int64_t widest() const;
   size_t weight_offset(size_t layer) const { return offsets_[layer]; }
-  size_t bias_offset(size_t layer) const { return offsets_[layer] + static_cast<size_t>(inputs(layer) * outputs(layer)); }
+  size_t bias_offset(size_t layer) const {
+    return offsets_[layer] + static_cast<size_t>(inputs(layer) * outputs(layer));
+  }
   size_t parameter_count() const { return offsets_.back(); }
   const std::vector<std::int64_t>& widths() const { return widths_; }
 

@@ -13,19 +13,23 @@ namespace fs = std::filesystem;
 
 Result<void> check_model_directory(const fs::path& model_dir) {
   std::error_code ec;
-  if (!fs::exists(model_dir, ec)) return make_error(ErrorKind::not_found, model_dir.string() + ": no such model directory");
+  if (!fs::exists(model_dir, ec))
+    return make_error(ErrorKind::not_found, model_dir.string() + ": no such model directory");
   if (!fs::is_directory(model_dir, ec))
     return make_error(ErrorKind::invalid_data, model_dir.string() + ": is a file, expected a model directory");
-  if (!fs::is_regular_file(model_dir / kWeightsFileName, ec) && fs::is_regular_file(model_dir / kTorchScriptFileName, ec) &&
+  if (!fs::is_regular_file(model_dir / kWeightsFileName, ec) &&
+      fs::is_regular_file(model_dir / kTorchScriptFileName, ec) &&
       !fs::is_regular_file(model_dir / kChecksumFileName, ec))
-    return make_error(ErrorKind::invalid_data, model_dir.string() +
-                                                   ": written by an older vgsales (model.pt without model.safetensors); "
-                                                   "retrain it with `vgsales train`");
+    return make_error(ErrorKind::invalid_data,
+                      model_dir.string() +
+                          ": written by an older vgsales (model.pt without model.safetensors); "
+                          "retrain it with `vgsales train`");
   for (const char* name : {kMetadataFileName, kWeightsFileName, kChecksumFileName})
     if (!fs::is_regular_file(model_dir / name, ec))
-      return make_error(ErrorKind::not_found, (model_dir / name).string() +
-                                                  ": missing (not a complete model directory written by `vgsales train` "
-                                                  "or `vgsales export`)");
+      return make_error(ErrorKind::not_found,
+                        (model_dir / name).string() +
+                            ": missing (not a complete model directory written by `vgsales train` "
+                            "or `vgsales export`)");
   return {};
 }
 
@@ -97,15 +101,16 @@ Result<std::vector<DenseStack>> parse_weights(std::string_view bytes, const std:
       layer.bias = bias->values;
       for (const auto* values : {&layer.weight, &layer.bias})
         for (float v : *values)
-          if (!std::isfinite(v)) return make_error(ErrorKind::invalid_data, source + ": " + name + " holds a non-finite value");
+          if (!std::isfinite(v))
+            return make_error(ErrorKind::invalid_data, source + ": " + name + " holds a non-finite value");
       layers.push_back(std::move(layer));
       inputs = widths[i];
     }
     stacks.push_back(std::move(layers));
   }
   if (file.tensors.size() != 2 * widths.size() * members)
-    return make_error(ErrorKind::invalid_data, fmt::format("{}: holds {} tensors, model.json's architecture has {}", source,
-                                                           file.tensors.size(), 2 * widths.size() * members));
+    return make_error(ErrorKind::invalid_data, fmt::format("{}: holds {} tensors, model.json's architecture has {}",
+                                                           source, file.tensors.size(), 2 * widths.size() * members));
   return stacks;
 }
 

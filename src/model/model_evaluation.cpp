@@ -45,9 +45,10 @@ Result<CsvPredictionSummary> predict_csv(const Predictor& predictor, const std::
         const std::string_view cell = trim_blanks(batch.records[r][binding.source_of_feature[f]]);
         cells[r * features + f] = extra.contains(cell) ? RawCell::missing_value() : RawCell::of_text(cell);
       }
-    VGSALES_ASSIGN_OR_RETURN(
-        const Predictions predicted,
-        predictor.predict(cells, [&](size_t row) { return fmt::format("{}:{}", source, batch.lines[row]); }, with_interval));
+    VGSALES_ASSIGN_OR_RETURN(const Predictions predicted,
+                             predictor.predict(
+                                 cells, [&](size_t row) { return fmt::format("{}:{}", source, batch.lines[row]); },
+                                 with_interval));
     summary.unseen_categories += predicted.unseen_categories;
     summary.rows += static_cast<long long>(batch.records.size());
     return handlers.on_batch ? handlers.on_batch(CsvPredictionBatch{batch.records, batch.lines, predicted})
@@ -88,8 +89,9 @@ Result<CsvEvaluation> evaluate_csv(const Predictor& predictor, const std::filesy
       if (kind != CellKind::number)
         return make_error(ErrorKind::invalid_data,
                           fmt::format("{}:{}: column '{}': the target {}", source, batch.lines[r], target,
-                                      kind == CellKind::missing ? std::string("is missing")
-                                                                : "'" + std::string(cell) + "' is not a finite number"));
+                                      kind == CellKind::missing
+                                          ? std::string("is missing")
+                                          : "'" + std::string(cell) + "' is not a finite number"));
       actuals.push_back(static_cast<float>(value));
     }
     const Predictions& p = batch.predictions;
@@ -117,7 +119,8 @@ Result<std::vector<std::pair<std::string, std::string>>> split_assignments(const
     const size_t opened = i++;
     while (true) {
       if (i >= text.size())
-        return make_error(ErrorKind::usage, fmt::format("--row: the quote at character {} is never closed", opened + 1));
+        return make_error(ErrorKind::usage,
+                          fmt::format("--row: the quote at character {} is never closed", opened + 1));
       if (text[i] == '"') {
         if (i + 1 < text.size() && text[i + 1] == '"') {
           out += '"';
@@ -195,9 +198,10 @@ Result<std::vector<std::string>> parse_row_assignment(const std::string& text, c
   for (size_t i = 0; i < given.size(); ++i)
     if (!given[i]) absent.push_back(names[i]);
   if (!absent.empty())
-    return make_error(ErrorKind::usage, fmt::format("--row: missing feature(s) {} (give an empty value, e.g. '{}=', for "
-                                                    "a missing one)",
-                                                    fmt::join(absent, ", "), absent.front()));
+    return make_error(ErrorKind::usage,
+                      fmt::format("--row: missing feature(s) {} (give an empty value, e.g. '{}=', for "
+                                  "a missing one)",
+                                  fmt::join(absent, ", "), absent.front()));
   return row;
 }
 

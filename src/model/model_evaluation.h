@@ -34,8 +34,8 @@ struct CsvPredictionSummary {
 };
 
 struct CsvPredictionHandlers {
-  std::function<Result<void>(const CsvHeader&)> on_header;            // once, before any batch
-  std::function<Result<void>(const CsvPredictionBatch&)> on_batch;    // in file order
+  std::function<Result<void>(const CsvHeader&)> on_header;          // once, before any batch
+  std::function<Result<void>(const CsvPredictionBatch&)> on_batch;  // in file order
 };
 
 // Reads `input` (a header row, then one game per record; columns matched by name in any order), and predicts every

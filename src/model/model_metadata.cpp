@@ -15,18 +15,29 @@ namespace {
 
 void write_metrics(JsonWriter& w, const SplitMetrics& m) {
   w.StartObject();
-  w.Key("mse"); w.Double(m.mse);
-  w.Key("rmse"); w.Double(m.rmse);
-  w.Key("mae"); w.Double(m.mae);
-  w.Key("mape"); w.Double(m.mape);
-  w.Key("r2"); w.Double(m.r2);
-  w.Key("loss"); w.Double(m.loss);
-  w.Key("rows"); w.Int64(m.rows);
-  w.Key("near_zero_targets"); w.Int64(m.near_zero_targets);
+  w.Key("mse");
+  w.Double(m.mse);
+  w.Key("rmse");
+  w.Double(m.rmse);
+  w.Key("mae");
+  w.Double(m.mae);
+  w.Key("mape");
+  w.Double(m.mape);
+  w.Key("r2");
+  w.Double(m.r2);
+  w.Key("loss");
+  w.Double(m.loss);
+  w.Key("rows");
+  w.Int64(m.rows);
+  w.Key("near_zero_targets");
+  w.Int64(m.near_zero_targets);
   if (m.has_interval_metrics()) {
-    w.Key("median_mae"); w.Double(m.median_mae);
-    w.Key("coverage"); w.Double(m.coverage);
-    w.Key("mean_interval_width"); w.Double(m.mean_interval_width);
+    w.Key("median_mae");
+    w.Double(m.median_mae);
+    w.Key("coverage");
+    w.Double(m.coverage);
+    w.Key("mean_interval_width");
+    w.Double(m.mean_interval_width);
   }
   w.EndObject();
 }
@@ -82,66 +93,103 @@ std::string metadata_to_json(const ModelMetadata& m) {
   JsonWriter w(buffer);
   w.SetIndent(' ', 2);
   w.StartObject();
-  w.Key("format"); w.String("vgsales-model");
-  w.Key("format_version"); w.Int(m.format_version);
-  w.Key("created"); write_json_string(w, m.created);
-  w.Key("output_name"); write_json_string(w, m.output_name);
-  w.Key("pipeline"); write_pipeline_json(w, m.pipeline);
+  w.Key("format");
+  w.String("vgsales-model");
+  w.Key("format_version");
+  w.Int(m.format_version);
+  w.Key("created");
+  write_json_string(w, m.created);
+  w.Key("output_name");
+  write_json_string(w, m.output_name);
+  w.Key("pipeline");
+  write_pipeline_json(w, m.pipeline);
   w.Key("network");
   w.StartObject();
-  w.Key("input_width"); w.Uint64(m.pipeline.encoded_width());
+  w.Key("input_width");
+  w.Uint64(m.pipeline.encoded_width());
   w.Key("hidden_layers");
   w.StartArray();
   for (int width : m.settings.hidden_layers) w.Int(width);
   w.EndArray();
-  w.Key("activation"); w.String("relu");
-  w.Key("output_width"); w.Int64(m.output_width());
-  w.Key("members"); w.Int(m.members);
-  w.Key("mean_shift"); w.Double(m.shifts.mean);
+  w.Key("activation");
+  w.String("relu");
+  w.Key("output_width");
+  w.Int64(m.output_width());
+  w.Key("members");
+  w.Int(m.members);
+  w.Key("mean_shift");
+  w.Double(m.shifts.mean);
   if (m.has_interval()) {
-    w.Key("median_source"); w.String(m.shifts.median_from_head ? "head" : "offset");
-    w.Key("median_shift"); w.Double(m.shifts.median);
+    w.Key("median_source");
+    w.String(m.shifts.median_from_head ? "head" : "offset");
+    w.Key("median_shift");
+    w.Double(m.shifts.median);
     w.Key("interval");
     w.StartObject();
-    w.Key("level"); w.Double(m.interval_level);
-    w.Key("lower_shift"); w.Double(m.shifts.lower);
-    w.Key("upper_shift"); w.Double(m.shifts.upper);
-    w.Key("calibration_rows"); w.Int64(m.interval_calibration_rows);
-    w.Key("calibration"); write_json_string(w, m.interval_calibration);
+    w.Key("level");
+    w.Double(m.interval_level);
+    w.Key("lower_shift");
+    w.Double(m.shifts.lower);
+    w.Key("upper_shift");
+    w.Double(m.shifts.upper);
+    w.Key("calibration_rows");
+    w.Int64(m.interval_calibration_rows);
+    w.Key("calibration");
+    write_json_string(w, m.interval_calibration);
     w.EndObject();
   }
   w.EndObject();
   w.Key("training");
   w.StartObject();
   write_settings_json(w, m.settings);
-  w.Key("optimizer"); w.String("adam");
-  w.Key("loss"); w.String("mse");
-  w.Key("train_file"); write_json_string(w, m.train_file);
-  w.Key("test_file"); write_json_string(w, m.test_file);
+  w.Key("optimizer");
+  w.String("adam");
+  w.Key("loss");
+  w.String("mse");
+  w.Key("train_file");
+  write_json_string(w, m.train_file);
+  w.Key("test_file");
+  write_json_string(w, m.test_file);
   w.Key("rows");
   w.StartObject();
-  for (const auto& [split, count] : m.rows) { w.Key(split.c_str()); w.Int64(count); }
+  for (const auto& [split, count] : m.rows) {
+    w.Key(split.c_str());
+    w.Int64(count);
+  }
   w.EndObject();
-  w.Key("epochs_run"); w.Int(m.epochs_run);
-  w.Key("best_epoch"); w.Int(m.best_epoch);
+  w.Key("epochs_run");
+  w.Int(m.epochs_run);
+  w.Key("best_epoch");
+  w.Int(m.best_epoch);
   w.Key("member_epochs");
   w.StartArray();
   for (int epoch : m.member_epochs) w.Int(epoch);
   w.EndArray();
-  w.Key("status"); write_json_string(w, m.status);
-  w.Key("seconds"); w.Double(m.training_seconds);
+  w.Key("status");
+  write_json_string(w, m.status);
+  w.Key("seconds");
+  w.Double(m.training_seconds);
   w.EndObject();
   w.Key("metrics");
   w.StartObject();
-  for (const auto& [split, metrics] : m.metrics) { w.Key(split.c_str()); write_metrics(w, metrics); }
+  for (const auto& [split, metrics] : m.metrics) {
+    w.Key(split.c_str());
+    write_metrics(w, metrics);
+  }
   w.EndObject();
   w.Key("baselines");
   w.StartObject();
-  for (const auto& [name, metrics] : m.baselines) { w.Key(name.c_str()); write_metrics(w, metrics); }
+  for (const auto& [name, metrics] : m.baselines) {
+    w.Key(name.c_str());
+    write_metrics(w, metrics);
+  }
   w.EndObject();
   w.Key("versions");
   w.StartObject();
-  for (const auto& [name, version] : m.versions) { w.Key(name.c_str()); write_json_string(w, version); }
+  for (const auto& [name, version] : m.versions) {
+    w.Key(name.c_str());
+    write_json_string(w, version);
+  }
   w.EndObject();
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
@@ -172,7 +220,8 @@ Result<ModelMetadata> metadata_from_json(const std::string& text, const std::str
   if (input_width != static_cast<long long>(m.pipeline.encoded_width()))
     return r.invalid("network.input_width", fmt::format("is {} but the pipeline encodes to {} inputs", input_width,
                                                         m.pipeline.encoded_width()));
-  VGSALES_ASSIGN_OR_RETURN(const rapidjson::Value* hidden, r.member(*network, "hidden_layers", "network.hidden_layers"));
+  VGSALES_ASSIGN_OR_RETURN(const rapidjson::Value* hidden,
+                           r.member(*network, "hidden_layers", "network.hidden_layers"));
   if (!hidden->IsArray() || hidden->Empty()) return r.missing("network.hidden_layers", "a non-empty array");
   m.settings.hidden_layers.clear();
   for (const auto& h : hidden->GetArray()) {
@@ -186,7 +235,8 @@ Result<ModelMetadata> metadata_from_json(const std::string& text, const std::str
   VGSALES_ASSIGN_OR_RETURN(const double mean_shift, r.number(*network, "mean_shift", "network.mean_shift"));
   m.shifts.mean = static_cast<float>(mean_shift);
   VGSALES_ASSIGN_OR_RETURN(const long long output_width, r.integer(*network, "output_width", "network.output_width"));
-  if (output_width != 1 && output_width != 2) return r.invalid("network.output_width", fmt::format("{} is not 1 or 2", output_width));
+  if (output_width != 1 && output_width != 2)
+    return r.invalid("network.output_width", fmt::format("{} is not 1 or 2", output_width));
   if (network->HasMember("interval")) {
     VGSALES_ASSIGN_OR_RETURN(const double median_shift, r.number(*network, "median_shift", "network.median_shift"));
     VGSALES_ASSIGN_OR_RETURN(const rapidjson::Value* interval, r.object(*network, "interval", "network.interval"));
@@ -198,8 +248,10 @@ Result<ModelMetadata> metadata_from_json(const std::string& text, const std::str
     if (lower > upper) return r.invalid("network.interval", "lower_shift is above upper_shift");
     VGSALES_ASSIGN_OR_RETURN(m.interval_calibration_rows,
                              r.integer(*interval, "calibration_rows", "network.interval.calibration_rows"));
-    VGSALES_ASSIGN_OR_RETURN(m.interval_calibration, r.string(*interval, "calibration", "network.interval.calibration"));
-    VGSALES_ASSIGN_OR_RETURN(const std::string median_source, r.string(*network, "median_source", "network.median_source"));
+    VGSALES_ASSIGN_OR_RETURN(m.interval_calibration,
+                             r.string(*interval, "calibration", "network.interval.calibration"));
+    VGSALES_ASSIGN_OR_RETURN(const std::string median_source,
+                             r.string(*network, "median_source", "network.median_source"));
     if (median_source != "head" && median_source != "offset")
       return r.invalid("network.median_source", "'" + median_source + "' is not head or offset");
     m.shifts.median_from_head = median_source == "head";
@@ -209,7 +261,8 @@ Result<ModelMetadata> metadata_from_json(const std::string& text, const std::str
     m.shifts.upper = static_cast<float>(upper);
   }
   if (output_width != m.output_width())
-    return r.invalid("network.output_width", fmt::format("is {} but the median source needs {}", output_width, m.output_width()));
+    return r.invalid("network.output_width",
+                     fmt::format("is {} but the median source needs {}", output_width, m.output_width()));
 
   VGSALES_ASSIGN_OR_RETURN(const rapidjson::Value* training, r.object(doc, "training", "training"));
   const std::vector<int> layers = m.settings.hidden_layers;

@@ -19,10 +19,10 @@ inline constexpr int kModelFormatVersion = 2;
 
 struct ModelMetadata {
   int format_version = kModelFormatVersion;
-  std::string created;        // ISO 8601 UTC
-  FeaturePipeline pipeline;   // raw row -> encoded inputs, their scaling, the target's transform and scaling
-  std::string output_name;    // the output tensor's name in exports and the REST metadata
-  int members = 1;  // networks in the ensemble (their mean is the model's output)
+  std::string created;       // ISO 8601 UTC
+  FeaturePipeline pipeline;  // raw row -> encoded inputs, their scaling, the target's transform and scaling
+  std::string output_name;   // the output tensor's name in exports and the REST metadata
+  int members = 1;           // networks in the ensemble (their mean is the model's output)
   // Added to the network's output before the target transform is undone: log of Duan's smearing factor for a log1p
   // model (so predictions estimate the mean), 0 otherwise; and the median's and the interval bounds' offsets.
   OutputShifts shifts;
@@ -38,9 +38,9 @@ struct ModelMetadata {
   std::string test_file;
   std::map<std::string, long long> rows;  // per split
   int epochs_run = 0;
-  int best_epoch = 0;               // the latest epoch any member kept
-  std::vector<int> member_epochs;   // the epoch each member kept
-  std::string status;  // completed, stopped_early, interrupted
+  int best_epoch = 0;              // the latest epoch any member kept
+  std::vector<int> member_epochs;  // the epoch each member kept
+  std::string status;              // completed, stopped_early, interrupted
   double training_seconds = 0;
   std::map<std::string, SplitMetrics> metrics;    // per split, in target units
   std::map<std::string, SplitMetrics> baselines;  // "mean", "linear" on the held-out split

@@ -6,7 +6,8 @@
 namespace vgsales {
 namespace fs = std::filesystem;
 
-Result<Predictions> Predictor::predict(std::span<const RawCell> cells, const RowLabel& label, bool with_interval) const {
+Result<Predictions> Predictor::predict(std::span<const RawCell> cells, const RowLabel& label,
+                                       bool with_interval) const {
   if (with_interval && !has_interval())
     return make_error(ErrorKind::invalid_data, "this model has no prediction interval (train it with --interval)");
   const FeaturePipeline& features = pipeline();

@@ -10,8 +10,8 @@ namespace {
 // One row through one dense layer: the single-row path's hot loop. GCC emits an AVX2 clone (8 floats a step) and a
 // portable one, and picks one once at load time, so the binary still runs on CPUs without AVX2.
 __attribute__((target_clones("avx2", "default"))) void affine_row(const float* x, std::int64_t inputs,
-                                                                   const float* weight_t, const float* bias,
-                                                                   std::int64_t outputs, bool relu, float* out) {
+                                                                  const float* weight_t, const float* bias,
+                                                                  std::int64_t outputs, bool relu, float* out) {
   std::copy(bias, bias + outputs, out);
   for (std::int64_t i = 0; i < inputs; ++i) {
     const float xi = x[i];

@@ -61,8 +61,8 @@ class NativeForward {
   std::vector<float> offset_, scale_;
   std::vector<Stack> stacks_;
   float output_scale_, output_offset_;
-  std::int64_t columns_;         // the last layer's outputs: 1, or 2 with a median head
-  std::vector<float> shifts_;    // the shifted outputs' offsets: median, lower, upper
+  std::int64_t columns_;                     // the last layer's outputs: 1, or 2 with a median head
+  std::vector<float> shifts_;                // the shifted outputs' offsets: median, lower, upper
   std::vector<std::int64_t> shift_columns_;  // the column each reads
   bool expm1_;
 };

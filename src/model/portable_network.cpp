@@ -3,7 +3,8 @@
 
 namespace vgsales {
 
-PortableNetwork network_frame(const FeaturePipeline& pipeline, const std::string& output_name, const OutputShifts& shifts) {
+PortableNetwork network_frame(const FeaturePipeline& pipeline, const std::string& output_name,
+                              const OutputShifts& shifts) {
   PortableNetwork frame;
   frame.input_names = pipeline.encoded_names();
   frame.target_name = pipeline.target();

@@ -23,7 +23,7 @@ using DenseStack = std::vector<DenseLayer>;
 // A further output of the same network: the estimate with another offset in place of `output_offset` (added before
 // the target transform is undone). The interval signature's median, lower and upper bounds.
 struct ShiftedOutput {
-  std::string suffix;         // "median", "lower", "upper": the output is named <output_name>_<suffix>
+  std::string suffix;  // "median", "lower", "upper": the output is named <output_name>_<suffix>
   float output_offset = 0.0f;
   std::int64_t source_column = 0;  // the last layer's column it reads: 0 the mean, 1 the median head
 };
@@ -43,8 +43,8 @@ struct PortableNetwork {
   std::vector<float> input_scale;
   DenseStack layers;
   std::vector<DenseStack> members;  // an ensemble's own networks (empty for a single network)
-  float output_scale = 1.0f;   // the pipeline's target scale
-  float output_offset = 0.0f;  // the pipeline's target offset, plus the mean's bias correction (OutputShifts)
+  float output_scale = 1.0f;        // the pipeline's target scale
+  float output_offset = 0.0f;       // the pipeline's target offset, plus the mean's bias correction (OutputShifts)
   TargetTransform target_transform = TargetTransform::none;
   std::vector<ShiftedOutput> shifted_outputs;  // median and interval bounds, when the model has an interval
 
@@ -80,7 +80,8 @@ struct EstimateSpans {
 void set_members(PortableNetwork& network, std::vector<DenseStack> members);
 
 // The network's frame (names, scaling, output mapping and shifted outputs; no layers) as the pipeline defines it.
-PortableNetwork network_frame(const FeaturePipeline& pipeline, const std::string& output_name, const OutputShifts& shifts);
+PortableNetwork network_frame(const FeaturePipeline& pipeline, const std::string& output_name,
+                              const OutputShifts& shifts);
 
 // The name of layer `index` (0-based) of `layer_count` as every view shows it: layer_1, layer_2, ..., output.
 std::string layer_display_name(size_t index, size_t layer_count);

@@ -16,8 +16,8 @@
 namespace vgsales {
 
 struct Predictions {
-  std::vector<float> values;        // one per row, in the target's own units: the estimate of the mean
-  std::vector<float> median;        // with an interval requested from a model that has one: one per row
+  std::vector<float> values;  // one per row, in the target's own units: the estimate of the mean
+  std::vector<float> median;  // with an interval requested from a model that has one: one per row
   std::vector<float> lower;
   std::vector<float> upper;
   long long unseen_categories = 0;  // categorical cells with a value never seen in training (encoded as "other")

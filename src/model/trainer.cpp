@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -28,7 +28,9 @@ struct PreparedSplit {
   size_t rows = 0;
 };
 
-PreparedSplit prepare(const SplitData& split) { return PreparedSplit{split.name, split.features, split.targets, split.rows}; }
+PreparedSplit prepare(const SplitData& split) {
+  return PreparedSplit{split.name, split.features, split.targets, split.rows};
+}
 
 // The same float operations as the LibTorch version: log1p, then (y - offset) / scale.
 float scaled_target(float y, const PortableNetwork& frame) {
@@ -197,7 +199,8 @@ Result<TrainerResult> train_network(const TrainerInputs& in) {
   const TrainingSettings& settings = in.settings;
   set_blas_threads(settings.threads);
   const std::int64_t output_columns = in.resume ? in.resume->output_columns : (in.median_head ? 2 : 1);
-  const size_t member_count = in.resume ? in.resume->members.size() : static_cast<size_t>(std::max(settings.members, 1));
+  const size_t member_count = in.resume ? in.resume->members.size()
+                                        : static_cast<size_t>(std::max(settings.members, 1));
   PortableNetwork single = in.frame;
   single.layers = initialise_stack(in.frame.input_width(), settings.hidden_layers, settings.seed, output_columns);
   const DenseStackLayout layout = layout_of(single);
@@ -266,8 +269,10 @@ Result<TrainerResult> train_network(const TrainerInputs& in) {
   if (workers > 1) set_blas_threads(1);
   std::vector<Scratch> scratch;
   for (size_t w = 0; w < workers; ++w)
-    scratch.push_back(Scratch{DenseStackWorkspace(layout, batch), std::vector<float>(static_cast<size_t>(batch) * width),
-                              std::vector<float>(static_cast<size_t>(batch)), std::vector<float>(layout.parameter_count()),
+    scratch.push_back(Scratch{DenseStackWorkspace(layout, batch),
+                              std::vector<float>(static_cast<size_t>(batch) * width),
+                              std::vector<float>(static_cast<size_t>(batch)),
+                              std::vector<float>(layout.parameter_count()),
                               std::vector<std::int64_t>(static_cast<size_t>(rows))});
   DenseStackWorkspace evaluation_workspace(layout, kEvaluationChunk);
   std::vector<float> evaluation_x(static_cast<size_t>(kEvaluationChunk) * width);
@@ -319,7 +324,8 @@ Result<TrainerResult> train_network(const TrainerInputs& in) {
         const std::lock_guard<std::mutex> lock(progress);
         loss_sum += loss;
         ++batches_done;
-        for (auto* observer : in.observers) observer->on_batch_end(epoch, batches_done, total_batches, loss_sum / batches_done);
+        for (auto* observer : in.observers)
+          observer->on_batch_end(epoch, batches_done, total_batches, loss_sum / batches_done);
         if (in.stop_requested && in.stop_requested->load()) stop = true;
       }
     };
@@ -347,15 +353,19 @@ Result<TrainerResult> train_network(const TrainerInputs& in) {
     summary.epoch = epoch;
     summary.learning_rate = settings.learning_rate;
     const std::vector<const float*> now = current_members();
-    summary.splits["train"] = evaluate_ensemble(layout, now, train, in.frame, evaluation_x, evaluation_workspace).metrics;
+    summary.splits["train"] =
+        evaluate_ensemble(layout, now, train, in.frame, evaluation_x, evaluation_workspace).metrics;
     std::vector<double> holdout_loss;
     for (const auto& split : evaluations) {
-      EnsembleEvaluation evaluation = evaluate_ensemble(layout, now, split, in.frame, evaluation_x, evaluation_workspace);
+      EnsembleEvaluation evaluation =
+          evaluate_ensemble(layout, now, split, in.frame, evaluation_x, evaluation_workspace);
       if (&split == validation) holdout_loss = evaluation.member_loss;
       summary.splits[split.name] = evaluation.metrics;
     }
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
-    summary.samples_per_second = summary.seconds > 0 ? static_cast<double>(rows * static_cast<std::int64_t>(training.size())) / summary.seconds : 0;
+    summary.samples_per_second =
+        summary.seconds > 0 ? static_cast<double>(rows * static_cast<std::int64_t>(training.size())) / summary.seconds
+                            : 0;
     outcome.epochs_run = epoch;
     summary.members_training = static_cast<int>(training.size());
     for (size_t k = 0; k < members.size(); ++k) {
@@ -392,7 +402,8 @@ Result<TrainerResult> train_network(const TrainerInputs& in) {
 
   // The kept weights of every member; final metrics are measured on them.
   const std::vector<const float*> kept = kept_members();
-  outcome.final_metrics["train"] = evaluate_ensemble(layout, kept, train, in.frame, evaluation_x, evaluation_workspace).metrics;
+  outcome.final_metrics["train"] =
+      evaluate_ensemble(layout, kept, train, in.frame, evaluation_x, evaluation_workspace).metrics;
   for (const auto& split : evaluations)
     outcome.final_metrics[split.name] =
         evaluate_ensemble(layout, kept, split, in.frame, evaluation_x, evaluation_workspace).metrics;

@@ -20,7 +20,7 @@ namespace vgsales {
 
 // One split's rows: encoded (unscaled) features and the target in its own units.
 struct SplitData {
-  std::string name;  // "train", "validation", "test"
+  std::string name;                 // "train", "validation", "test"
   const float* features = nullptr;  // row-major [rows][width]
   const float* targets = nullptr;   // [rows]
   size_t rows = 0;
@@ -40,7 +40,7 @@ struct TrainerInputs {
 };
 
 struct TrainerResult {
-  PortableNetwork network;  // every member at its kept epoch (lowest holdout loss, or the last completed one)
+  PortableNetwork network;         // every member at its kept epoch (lowest holdout loss, or the last completed one)
   std::vector<int> member_epochs;  // the epoch each member kept
   TrainingOutcome outcome;
   TrainingCheckpoint checkpoint;  // the kept epoch's weights with that epoch's Adam state
@@ -49,7 +49,9 @@ struct TrainerResult {
 Result<TrainerResult> train_network(const TrainerInputs& inputs);
 
 // Member k's seed: its initialisation and (xor a constant) its shuffles. Member 0 is the single network of seed.
-inline std::int64_t member_seed(std::int64_t seed, size_t member) { return seed + 1000 * static_cast<std::int64_t>(member); }
+inline std::int64_t member_seed(std::int64_t seed, size_t member) {
+  return seed + 1000 * static_cast<std::int64_t>(member);
+}
 
 // One network's initial weights: torch::nn::Linear's initialisation scheme (weights and biases uniform in
 // +-1/sqrt(fan_in)) from a generator seeded with `seed`; `output_columns` is 2 with a median head.

@@ -67,7 +67,8 @@ Result<TrainingCheckpoint> read_checkpoint(const std::filesystem::path& model_di
   VGSALES_ASSIGN_OR_RETURN(const long long members, metadata_integer(file, "members", source));
   VGSALES_ASSIGN_OR_RETURN(checkpoint.output_columns, metadata_integer(file, "output_columns", source));
   if (members < 1 || members > kMaximumMembers)
-    return make_error(ErrorKind::invalid_data, fmt::format("{}: {} members is not 1 to {}", source, members, kMaximumMembers));
+    return make_error(ErrorKind::invalid_data,
+                      fmt::format("{}: {} members is not 1 to {}", source, members, kMaximumMembers));
   if (checkpoint.output_columns != 1 && checkpoint.output_columns != 2)
     return make_error(ErrorKind::invalid_data,
                       fmt::format("{}: {} output columns is not 1 or 2", source, checkpoint.output_columns));
@@ -78,11 +79,13 @@ Result<TrainingCheckpoint> read_checkpoint(const std::filesystem::path& model_di
     member.epoch = static_cast<int>(std::min<long long>(epoch, 1'000'000'000));
     const auto found = file.tensors.find(member_key(k, "parameters"));
     if (found == file.tensors.end() || found->second.shape.size() != 1)
-      return make_error(ErrorKind::invalid_data, source + ": " + member_key(k, "parameters") + " is missing or not a vector");
+      return make_error(ErrorKind::invalid_data,
+                        source + ": " + member_key(k, "parameters") + " is missing or not a vector");
     member.parameters = found->second.values;
     const std::int64_t count = found->second.shape[0];
     if (member.moments.step > 0) {
-      VGSALES_ASSIGN_OR_RETURN(const FloatTensor* exp_avg, find_tensor(file, member_key(k, "adam.exp_avg"), {count}, source));
+      VGSALES_ASSIGN_OR_RETURN(const FloatTensor* exp_avg,
+                               find_tensor(file, member_key(k, "adam.exp_avg"), {count}, source));
       VGSALES_ASSIGN_OR_RETURN(const FloatTensor* exp_avg_sq,
                                find_tensor(file, member_key(k, "adam.exp_avg_sq"), {count}, source));
       member.moments.exp_avg = exp_avg->values;

@@ -79,15 +79,17 @@ Result<std::optional<ResumeState>> read_resume_state(const TrainingJobOptions& o
                                             " differs from the resumed model's " +
                                             format_layer_list(resumed.settings.hidden_layers));
   if (resumed.target() != options.target)
-    return make_error(ErrorKind::usage, "--target " + options.target + " differs from the resumed model's " + resumed.target());
+    return make_error(ErrorKind::usage,
+                      "--target " + options.target + " differs from the resumed model's " + resumed.target());
   settings.hidden_layers = resumed.settings.hidden_layers;
   settings.target_transform = target_transform_name(resumed.pipeline.target_transform());
   settings.input_scaling = resumed.settings.input_scaling;
   VGSALES_ASSIGN_OR_RETURN(TrainingCheckpoint checkpoint, read_checkpoint(options.resume_dir));
   settings.members = static_cast<int>(checkpoint.members.size());
   if (checkpoint.earliest_epoch() >= settings.epochs)
-    return make_error(ErrorKind::usage, fmt::format("the model in {} has trained {} epochs; pass --epochs above that to go on",
-                                                    options.resume_dir.string(), checkpoint.earliest_epoch()));
+    return make_error(ErrorKind::usage,
+                      fmt::format("the model in {} has trained {} epochs; pass --epochs above that to go on",
+                                  options.resume_dir.string(), checkpoint.earliest_epoch()));
   return std::optional<ResumeState>{ResumeState{resumed, std::move(checkpoint)}};
 }
 
@@ -97,11 +99,11 @@ Result<void> keep_rows_with_target(Table& table, const std::string& target, cons
   if (!index) return read_target(table, target).error();  // names the columns the header has
   std::vector<size_t> rows = rows_with_target(table, *index);
   if (rows.empty())
-    return make_error(ErrorKind::invalid_data,
-                      table.source + ": column '" + target + "': the target is missing in every row; nothing to train on");
+    return make_error(ErrorKind::invalid_data, table.source + ": column '" + target +
+                                                   "': the target is missing in every row; nothing to train on");
   if (rows.size() == table.row_count()) return {};
-  tell(hooks, fmt::format("{}: skipped {} rows with a missing target '{}'", table.source, table.row_count() - rows.size(),
-                          target));
+  tell(hooks, fmt::format("{}: skipped {} rows with a missing target '{}'", table.source,
+                          table.row_count() - rows.size(), target));
   keep_rows(table, rows);
   return {};
 }
@@ -118,7 +120,8 @@ Table split_off(Table& from, double fraction, std::uint64_t seed) {
 
 // A separator other than a comma, found by looking, is worth one line: it explains the columns the user sees.
 void tell_detected_delimiter(const Table& table, const TrainingJobHooks& hooks) {
-  if (table.delimiter_detected && table.delimiter != ',') tell(hooks, detected_delimiter_notice(table.source, table.delimiter));
+  if (table.delimiter_detected && table.delimiter != ',')
+    tell(hooks, detected_delimiter_notice(table.source, table.delimiter));
 }
 
 // Stage 1: the tables of every split. The validation split resolves "auto" here, where the row count is known.
@@ -148,9 +151,11 @@ Result<SplitTables> load_split_tables(const TrainingJobOptions& options, const T
                               tables.train.row_count()));
   }
   if (*settings.validation_split > 0)
-    tables.validation = split_off(tables.train, *settings.validation_split, static_cast<std::uint64_t>(settings.seed) + 1);
+    tables.validation =
+        split_off(tables.train, *settings.validation_split, static_cast<std::uint64_t>(settings.seed) + 1);
   if (tables.train.row_count() < 2)
-    return make_error(ErrorKind::invalid_data, options.train_file.string() + ": fewer than 2 training rows after splitting");
+    return make_error(ErrorKind::invalid_data,
+                      options.train_file.string() + ": fewer than 2 training rows after splitting");
   return tables;
 }
 
@@ -165,8 +170,9 @@ Result<EncodedSplit> encode_split(const std::string& name, const Table& table, c
 // Stage 2: the feature pipeline, fitted on the training rows only (or kept from the resumed model), and the
 // training rows encoded with it.
 Result<std::pair<FeaturePipeline, EncodedSplit>> fit_pipeline(const Table& train, const TrainingJobOptions& options,
-                                                               const std::optional<ResumeState>& resumed,
-                                                               TrainingSettings& settings, const TrainingJobHooks& hooks) {
+                                                              const std::optional<ResumeState>& resumed,
+                                                              TrainingSettings& settings,
+                                                              const TrainingJobHooks& hooks) {
   if (resumed) {
     const FeaturePipeline& pipeline = resumed->metadata.pipeline;
     VGSALES_ASSIGN_OR_RETURN(EncodedSplit encoded, encode_split("train", train, pipeline));
@@ -265,7 +271,8 @@ struct HoldoutResiduals {
   std::vector<double> mean;       // mu(x_i)
 };
 
-HoldoutResiduals holdout_residuals(const PortableNetwork& network, const FeaturePipeline& pipeline, const EncodedSplit& split) {
+HoldoutResiduals holdout_residuals(const PortableNetwork& network, const FeaturePipeline& pipeline,
+                                   const EncodedSplit& split) {
   const NativeForward forward(network);
   const size_t n = split.features.rows;
   const auto columns = static_cast<size_t>(forward.output_columns());
@@ -379,7 +386,8 @@ void calibrate(TrainerResult& result, ModelMetadata& metadata, const EncodedSpli
   const HoldoutResiduals fitted = holdout_residuals(result.network, pipeline, holdout ? *holdout : train);
   if (log1p) shifts.mean = smearing_shift(fitted.residuals);
 
-  const auto [low, high] = holdout ? conformal_ranks(fitted.residuals.size(), metadata.settings.interval) : std::pair<size_t, size_t>{0, 0};
+  const auto [low, high] = holdout ? conformal_ranks(fitted.residuals.size(), metadata.settings.interval)
+                                   : std::pair<size_t, size_t>{0, 0};
   if (metadata.settings.interval > 0 && low > 0) {
     std::vector<double> sorted = fitted.residuals;
     std::sort(sorted.begin(), sorted.end());
@@ -394,10 +402,11 @@ void calibrate(TrainerResult& result, ModelMetadata& metadata, const EncodedSpli
     const std::string& asked = metadata.settings.median;
     const bool use_head = !fitted.head.empty() && (asked == "head" || (asked == "auto" && head_error < offset_error));
     if (asked == "auto" && !fitted.head.empty())
-      tell(hooks, fmt::format("median: the {} (holdout MAE {:.4g}; the {} {:.4g}) (--median auto)",
-                              use_head ? "median head" : "mean plus the residuals' median",
-                              (use_head ? head_error : offset_error) / static_cast<double>(h),
-                              use_head ? "offset" : "head", (use_head ? offset_error : head_error) / static_cast<double>(h)));
+      tell(hooks,
+           fmt::format("median: the {} (holdout MAE {:.4g}; the {} {:.4g}) (--median auto)",
+                       use_head ? "median head" : "mean plus the residuals' median",
+                       (use_head ? head_error : offset_error) / static_cast<double>(h), use_head ? "offset" : "head",
+                       (use_head ? offset_error : head_error) / static_cast<double>(h)));
     metadata.settings.median = use_head ? "head" : "offset";
     shifts.has_interval = true;
     shifts.median_from_head = use_head;
@@ -440,7 +449,8 @@ void measure_final(TrainerResult& result, const ModelMetadata& metadata, const E
 }
 
 // How the CSVs are read: missing-value spellings, and the columns that must stay numbers or stay exact text.
-Result<TableLoadOptions> table_load_options(const TrainingJobOptions& options, const std::optional<ResumeState>& resumed) {
+Result<TableLoadOptions> table_load_options(const TrainingJobOptions& options,
+                                            const std::optional<ResumeState>& resumed) {
   TableLoadOptions load;
   if (!options.na_values.empty()) load.missing_values = MissingValueSet(options.na_values);
   else if (resumed) load.missing_values = resumed->metadata.pipeline.missing_values();
@@ -459,8 +469,8 @@ Result<TableLoadOptions> table_load_options(const TrainingJobOptions& options, c
 }
 
 // Stage 5: the model directory, filled beside `out_dir` and renamed into place in one step.
-Result<void> write_model_directory(const fs::path& out_dir, const ModelMetadata& metadata, const PortableNetwork& network,
-                                   const TrainingCheckpoint& checkpoint) {
+Result<void> write_model_directory(const fs::path& out_dir, const ModelMetadata& metadata,
+                                   const PortableNetwork& network, const TrainingCheckpoint& checkpoint) {
   VGSALES_ASSIGN_OR_RETURN(StagingDirectory staging, StagingDirectory::create_beside(out_dir));
   VGSALES_TRY(write_file_atomically(staging.path() / kCheckpointFileName, serialize_checkpoint(checkpoint)));
   VGSALES_TRY(write_model_files(staging.path(), metadata, network));
@@ -540,7 +550,8 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
   const FeaturePipeline pipeline = std::move(fitted.first);
   const EncodedSplit train = std::move(fitted.second);
   if (hooks.pipeline_ready) hooks.pipeline_ready(pipeline);
-  VGSALES_ASSIGN_OR_RETURN(const std::vector<EncodedSplit> evaluations, encode_evaluation_splits(tables, pipeline, hooks));
+  VGSALES_ASSIGN_OR_RETURN(const std::vector<EncodedSplit> evaluations,
+                           encode_evaluation_splits(tables, pipeline, hooks));
   // The encoded floats are all training needs from here on: free the parsed tables (for 10M rows they are as large
   // as the features again, plus a line number per row).
   tables = SplitTables{};
@@ -557,8 +568,8 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
   const EncodedSplit* holdout = nullptr;
   for (const auto& split : evaluations)
     if (split.name == "validation") holdout = &split;
-  const bool interval_possible =
-      settings.interval > 0 && holdout && conformal_ranks(holdout->features.rows, settings.interval).first > 0;
+  const bool interval_possible = settings.interval > 0 && holdout &&
+                                 conformal_ranks(holdout->features.rows, settings.interval).first > 0;
   TrainerInputs inputs;
   inputs.settings = settings;
   inputs.frame = network_frame(pipeline, output_name, OutputShifts{});
@@ -591,10 +602,11 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
   result.outcome.model_summary_markdown = describe_architecture(result.network);
   result.outcome.estimates_markdown =
       metadata.has_interval()
-          ? fmt::format("**Estimates:** the mean (shift {:g}), the median ({}) and a {:g} % interval, calibrated on {} "
-                        "held-out rows ({}).",
-                        metadata.shifts.mean, metadata.shifts.median_from_head ? "median head" : "mean plus an offset",
-                        100 * metadata.interval_level, metadata.interval_calibration_rows, metadata.interval_calibration)
+          ? fmt::format(
+                "**Estimates:** the mean (shift {:g}), the median ({}) and a {:g} % interval, calibrated on {} "
+                "held-out rows ({}).",
+                metadata.shifts.mean, metadata.shifts.median_from_head ? "median head" : "mean plus an offset",
+                100 * metadata.interval_level, metadata.interval_calibration_rows, metadata.interval_calibration)
           : fmt::format("**Estimates:** the mean only (shift {:g}); no interval.", metadata.shifts.mean);
   end_guard.finish(result.outcome);
   TrainingJobReport report;

@@ -20,7 +20,7 @@ namespace vgsales {
 
 struct TrainingJobOptions {
   std::filesystem::path train_file;
-  std::filesystem::path test_file;    // optional
+  std::filesystem::path test_file;  // optional
   std::filesystem::path out_dir;
   std::filesystem::path resume_dir;   // optional: continue from this model's checkpoint
   std::filesystem::path schema_file;  // optional: column types as in model.json's pipeline features

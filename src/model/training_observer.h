@@ -44,13 +44,13 @@ struct TrainingRunInfo {
   int batch_size = 0;
   // Hyperparameters in a stable order: layers (as "50,100,50"), learning_rate, batch_size, epochs, seed...
   std::vector<std::pair<std::string, HyperparameterValue>> hyperparameters;
-  std::string schema_markdown;   // a Markdown table of the input features (name, type, range)
+  std::string schema_markdown;      // a Markdown table of the input features (name, type, range)
   PortableNetwork initial_network;  // architecture and initial weights
   FeaturePipeline pipeline;         // raw row -> inputs: the graph's preprocessing scope
 };
 
 struct EpochSummary {
-  int epoch = 0;  // 1-based
+  int epoch = 0;                               // 1-based
   std::map<std::string, SplitMetrics> splits;  // "train", and "validation" / "test" when present
   double learning_rate = 0;
   double seconds = 0;
@@ -69,13 +69,13 @@ struct EpochDetail {
   std::vector<std::vector<float>> activations;
   std::vector<float> predictions;  // target units, same rows as `actuals`
   std::vector<float> actuals;
-  std::string evaluation_split;    // which split the above come from
+  std::string evaluation_split;  // which split the above come from
 };
 
 struct TrainingOutcome {
-  std::string status;  // "completed", "stopped_early", "interrupted", "failed"
-  int epochs_run = 0;  // completed epochs
-  int best_epoch = 0;  // the epoch whose weights the model keeps (an ensemble: the latest any member kept)
+  std::string status;              // "completed", "stopped_early", "interrupted", "failed"
+  int epochs_run = 0;              // completed epochs
+  int best_epoch = 0;              // the epoch whose weights the model keeps (an ensemble: the latest any member kept)
   std::vector<int> member_epochs;  // the epoch each member of the ensemble kept
   std::string estimates_markdown;  // how the mean, median and interval were calibrated (set by the training job)
   // An interrupted epoch is discarded: which one, and how many of its batches had run (0 when none was cut short).

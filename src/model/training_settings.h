@@ -15,23 +15,23 @@
 namespace vgsales {
 
 // Numeric settings. X(type, field, flag, default, minimum, maximum, help)
-#define VGSALES_TRAINING_SETTINGS(X)                                                                      \
-  X(int, epochs, "--epochs", 50, 1, 1000000, "passes over the training data")                            \
-  X(int, batch_size, "--batch-size", 32, 1, 1 << 24, "rows per mini-batch")                               \
-  X(double, learning_rate, "--learning-rate", 0.001, 1e-9, 10.0, "Adam step size")                        \
-  X(std::int64_t, seed, "--seed", 42, 0, INT64_MAX, "seed for weights, shuffling and splits")             \
-  X(int, threads, "--threads", 1, 1, 256, "CPU threads (1 gives bit-identical runs for a seed)")          \
-  X(int, early_stopping, "--early-stopping", 10, 0, 1000000,                                              \
-    "a member stops after this many epochs without improving its holdout loss (0 = run every epoch)")     \
-  X(double, test_split, "--test-split", 0.0, 0.0, 0.9,                                                   \
-    "fraction of the training file held out (seeded) as the test set when there is no `--test` file")                \
-  X(int, members, "--members", 5, 1, 100,                                                                 \
-    "networks in the ensemble, each with its own seed and shuffling; the model averages them")            \
-  X(double, interval, "--interval", 0.8, 0.0, 0.99,                                                      \
-    "level of the calibrated prediction interval, from the holdout rows (0 = no interval)")               \
-  X(int, min_category_rows, "--min-category-rows", 10, 1, 1000000000,                                     \
-    "a category needs this many training rows to get its own input; rarer values share 'other'")          \
-  X(int, max_categories, "--max-categories", 1000, 2, 100000,                                             \
+#define VGSALES_TRAINING_SETTINGS(X)                                                                  \
+  X(int, epochs, "--epochs", 50, 1, 1000000, "passes over the training data")                         \
+  X(int, batch_size, "--batch-size", 32, 1, 1 << 24, "rows per mini-batch")                           \
+  X(double, learning_rate, "--learning-rate", 0.001, 1e-9, 10.0, "Adam step size")                    \
+  X(std::int64_t, seed, "--seed", 42, 0, INT64_MAX, "seed for weights, shuffling and splits")         \
+  X(int, threads, "--threads", 1, 1, 256, "CPU threads (1 gives bit-identical runs for a seed)")      \
+  X(int, early_stopping, "--early-stopping", 10, 0, 1000000,                                          \
+    "a member stops after this many epochs without improving its holdout loss (0 = run every epoch)") \
+  X(double, test_split, "--test-split", 0.0, 0.0, 0.9,                                                \
+    "fraction of the training file held out (seeded) as the test set when there is no `--test` file") \
+  X(int, members, "--members", 5, 1, 100,                                                             \
+    "networks in the ensemble, each with its own seed and shuffling; the model averages them")        \
+  X(double, interval, "--interval", 0.8, 0.0, 0.99,                                                   \
+    "level of the calibrated prediction interval, from the holdout rows (0 = no interval)")           \
+  X(int, min_category_rows, "--min-category-rows", 10, 1, 1000000000,                                 \
+    "a category needs this many training rows to get its own input; rarer values share 'other'")      \
+  X(int, max_categories, "--max-categories", 1000, 2, 100000,                                         \
     "at most this many categories per column keep their own input (a memory guard)")
 
 struct TrainingSettings {
@@ -47,9 +47,9 @@ struct TrainingSettings {
 
 // Settings whose value is text rather than one number; each declared once in training_settings.cpp.
 struct TextSetting {
-  std::string flag;           // e.g. "--layers"
-  std::string json_key;       // its key in model.json's "training" section ("" when it lives elsewhere)
-  std::string value_name;     // e.g. "50,100,50"
+  std::string flag;        // e.g. "--layers"
+  std::string json_key;    // its key in model.json's "training" section ("" when it lives elsewhere)
+  std::string value_name;  // e.g. "50,100,50"
   std::string help;
   std::function<Result<void>(TrainingSettings&, const std::string&)> parse;  // errors name the flag
   std::function<std::string(const TrainingSettings&)> format;                // the value as the flag takes it

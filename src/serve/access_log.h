@@ -12,7 +12,7 @@
 namespace vgsales::serve {
 
 struct AccessLogEntry {
-  std::string_view remote;   // "127.0.0.1:53412"
+  std::string_view remote;  // "127.0.0.1:53412"
   std::string_view method;
   std::string_view target;
   int status = 0;

@@ -9,8 +9,8 @@ namespace {
 
 Result<void> check(const HttpLimitFlag& flag, double value) {
   if (!(value >= flag.min && value <= flag.max)) {
-    return make_error(ErrorKind::usage, fmt::format("{} must be in {:g}..{:g} (got {:g})", flag.flag, flag.min,
-                                                    flag.max, value));
+    return make_error(ErrorKind::usage,
+                      fmt::format("{} must be in {:g}..{:g} (got {:g})", flag.flag, flag.min, flag.max, value));
   }
   return {};
 }

@@ -34,17 +34,20 @@ struct HttpLimitFlag {
 };
 
 inline constexpr HttpLimitFlag kMaxConnectionsFlag{
-    "--max-connections", "open connections at once; past it idle keep-alive connections are closed, or new ones get 503",
-    1, 1 << 20};
-inline constexpr HttpLimitFlag kHeaderTimeoutFlag{
-    "--header-timeout-seconds", "a request's header must arrive within this from its first byte", 0.001, 3600};
-inline constexpr HttpLimitFlag kBodyTimeoutFlag{
-    "--body-timeout-seconds", "a request's body must arrive within this after its header", 0.001, 3600};
+    "--max-connections",
+    "open connections at once; past it idle keep-alive connections are closed, or new ones get 503", 1, 1 << 20};
+inline constexpr HttpLimitFlag kHeaderTimeoutFlag{"--header-timeout-seconds",
+                                                  "a request's header must arrive within this from its first byte",
+                                                  0.001, 3600};
+inline constexpr HttpLimitFlag kBodyTimeoutFlag{"--body-timeout-seconds",
+                                                "a request's body must arrive within this after its header", 0.001,
+                                                3600};
 inline constexpr HttpLimitFlag kWriteTimeoutFlag{
-    "--write-timeout-seconds", "an answer must be taken by the client within this, else the connection closes",
-    0.001, 3600};
-inline constexpr HttpLimitFlag kMaxHeaderBytesFlag{
-    "--max-header-bytes", "header fields together (the request line apart); larger gets 431", 256, 1 << 24};
+    "--write-timeout-seconds", "an answer must be taken by the client within this, else the connection closes", 0.001,
+    3600};
+inline constexpr HttpLimitFlag kMaxHeaderBytesFlag{"--max-header-bytes",
+                                                   "header fields together (the request line apart); larger gets 431",
+                                                   256, 1 << 24};
 inline constexpr HttpLimitFlag kMaxUrlBytesFlag{"--max-url-bytes", "request target; longer gets 414", 64, 1 << 24};
 
 // Checks every limit against its flag's bounds, naming the flag.

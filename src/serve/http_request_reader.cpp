@@ -68,9 +68,9 @@ std::optional<RestResponse> answer_read_error(boost::beast::error_code error, bo
                                                                     " bytes (--max-body-bytes)");
   }
   const bool client_gone_or_slow = error == http::error::end_of_stream || error == http::error::partial_message ||
-                                   error == asio::error::operation_aborted ||
-                                   error == boost::beast::error::timeout || error == asio::error::connection_reset ||
-                                   error == asio::error::eof || error == asio::error::broken_pipe;
+                                   error == asio::error::operation_aborted || error == boost::beast::error::timeout ||
+                                   error == asio::error::connection_reset || error == asio::error::eof ||
+                                   error == asio::error::broken_pipe;
   if (client_gone_or_slow || !received_bytes) return std::nullopt;
   return make_error_response(RestErrorKind::invalid_argument, "Malformed HTTP request: " + error.message());
 }

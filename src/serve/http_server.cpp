@@ -94,7 +94,7 @@ class HttpServer::State {
   const HttpServerOptions options;
   const RestHandler& handler;
   const HttpServerObservers observers;
-  std::vector<std::unique_ptr<asio::io_context>> contexts;  // one per thread
+  std::vector<std::unique_ptr<asio::io_context>> contexts;                       // one per thread
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;  // keeps idle contexts running
   std::atomic<std::size_t> next_context{0};
   tcp::acceptor acceptor;
@@ -329,8 +329,8 @@ class Session : public std::enable_shared_from_this<Session> {
 // The answer to a connection over max_connections when none can be evicted, sent without waiting.
 const std::string& overload_response() {
   static const std::string text = [] {
-    const RestResponse answer = make_error_response(
-        RestErrorKind::unavailable, "Too many connections (--max-connections); try again later");
+    const RestResponse answer =
+        make_error_response(RestErrorKind::unavailable, "Too many connections (--max-connections); try again later");
     http::response<http::string_body> response;
     response.version(11);
     response.result(static_cast<unsigned>(answer.status));

@@ -17,7 +17,7 @@ std::string format_number(double value) {
 
 // Latency buckets from 100 µs to 10 s: the interesting range for a sub-millisecond model server.
 constexpr std::array<double, 14> kLatencyBounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                   0.025,  0.05,    0.1,    0.25,  0.5,    1.0,  10.0};
+                                                   0.025,  0.05,    0.1,    0.25,  0.5,    1.0,   10.0};
 constexpr std::array<double, 10> kInstanceBounds = {1, 2, 4, 8, 16, 32, 64, 128, 256, 1024};
 
 }  // namespace
@@ -67,11 +67,13 @@ std::string ServerMetrics::render(long long model_version) const {
   {
     std::lock_guard lock(counts_mutex_);
     for (const auto& [key, count] : requests_) {
-      out += "vgsales_http_requests_total{route=\"" + key.first + "\",code=\"" + std::to_string(key.second) +
-             "\"} " + std::to_string(count) + "\n";
+      out += "vgsales_http_requests_total{route=\"" + key.first + "\",code=\"" + std::to_string(key.second) + "\"} " +
+             std::to_string(count) + "\n";
     }
   }
-  out += "# HELP vgsales_http_request_duration_seconds Time from a complete request to its response being handed to the socket.\n";
+  out +=
+      "# HELP vgsales_http_request_duration_seconds Time from a complete request to its response being handed to the "
+      "socket.\n";
   out += "# TYPE vgsales_http_request_duration_seconds histogram\n";
   latency_seconds_.render("vgsales_http_request_duration_seconds", out);
   out += "# HELP vgsales_predict_instances Instances (rows) per predict request.\n";

@@ -77,8 +77,8 @@ void write_training(MetadataWriter& writer, const ModelMetadata& metadata) {
   for (int width : metadata.settings.hidden_layers) writer.Int(width);
   writer.EndArray();
   // Every numeric setting from its one declaration (training_settings.h), as model.json's "training" has them.
-#define VGSALES_WRITE_SETTING(type, field, flag, fallback, low, high, help)             \
-  writer.Key(#field);                                                                   \
+#define VGSALES_WRITE_SETTING(type, field, flag, fallback, low, high, help)                    \
+  writer.Key(#field);                                                                          \
   if constexpr (std::is_floating_point_v<type>) write_number(writer, metadata.settings.field); \
   else writer.Int64(static_cast<std::int64_t>(metadata.settings.field));
   VGSALES_TRAINING_SETTINGS(VGSALES_WRITE_SETTING)
@@ -227,7 +227,8 @@ void write_model_card(MetadataWriter& writer, const ModelMetadata& metadata, lon
     writer.StartObject();
     writer.Key("level");
     writer.Double(metadata.interval_level);
-    const auto held_out = metadata.metrics.count("test") ? metadata.metrics.find("test") : metadata.metrics.find("validation");
+    const auto held_out = metadata.metrics.count("test") ? metadata.metrics.find("test")
+                                                         : metadata.metrics.find("validation");
     writer.Key("coverage");
     if (held_out != metadata.metrics.end() && held_out->second.has_interval_metrics()) {
       writer.Double(held_out->second.coverage);

@@ -105,10 +105,9 @@ Result<void> run_model_server(const ModelServerOptions& options, const Predictor
     const auto model = versions.current();
     return model ? model->version : 0;
   };
-  const RestHandler handler({options.model_name, options.vertex_health_route, options.vertex_predict_route,
-                             options.serve_ui},
-                            [&versions] { return versions.current(); },
-                            [&metrics, &live_version] { return metrics.render(live_version()); });
+  const RestHandler handler(
+      {options.model_name, options.vertex_health_route, options.vertex_predict_route, options.serve_ui},
+      [&versions] { return versions.current(); }, [&metrics, &live_version] { return metrics.render(live_version()); });
 
   HttpServerOptions server_options;
   server_options.host = options.host;

@@ -14,18 +14,18 @@ namespace vgsales::serve {
 
 // Every setting of the server, with its default; the CLI flags are declared from these fields.
 struct ModelServerOptions {
-  std::string model_base_path;  // BASE/<version>/model.pt..., or a plain model directory (version 1)
-  std::string model_name;       // the NAME in /v1/models/NAME
+  std::string model_base_path;   // BASE/<version>/model.pt..., or a plain model directory (version 1)
+  std::string model_name;        // the NAME in /v1/models/NAME
   std::string host = "0.0.0.0";  // TF Serving and Vertex AI listen on every interface
   int port = 8501;               // TF Serving's REST port; 0 picks a free one
   int threads = 2;               // I/O threads; each also runs predictions
   double poll_seconds = 5;       // how often BASE is scanned for a new version; 0 turns polling off
   std::size_t max_body_bytes = 10 * 1024 * 1024;
-  std::string access_log;        // a file, "-" for standard output, empty for none
+  std::string access_log;             // a file, "-" for standard output, empty for none
   double idle_timeout_seconds = 60;   // a keep-alive connection without a request is closed after this
   double drain_timeout_seconds = 10;  // on SIGTERM/SIGINT, how long requests in flight may take
   HttpLimits limits;                  // connections, timeouts and sizes that hostile clients cannot exceed
-  bool serve_ui = true;  // the web page at GET / and /ui/ (--no-ui: off)
+  bool serve_ui = true;               // the web page at GET / and /ui/ (--no-ui: off)
   // Filled from AIP_HEALTH_ROUTE / AIP_PREDICT_ROUTE by apply_vertex_environment.
   std::string vertex_health_route;
   std::string vertex_predict_route;

@@ -128,7 +128,8 @@ Result<RemoteModel> decode_model(const std::string& body) {
   const rapidjson::Value* node = &meta;
   for (const char* key : {"signature_def", "signature_def", "serving_default"}) {
     if (!node->IsObject() || !node->HasMember(key))
-      return make_error(ErrorKind::invalid_data, "the server's metadata names no features and no serving_default inputs");
+      return make_error(ErrorKind::invalid_data,
+                        "the server's metadata names no features and no serving_default inputs");
     node = &(*node)[key];
   }
   if (model.target_name.empty() && node->HasMember("outputs") && (*node)["outputs"].IsObject() &&
@@ -142,7 +143,8 @@ Result<RemoteModel> decode_model(const std::string& body) {
                       std::string_view(input.value["dtype"].GetString()) == "DT_STRING";
     features.push_back({input.name.GetString(), !text});
   }
-  if (features.empty()) return make_error(ErrorKind::invalid_data, "the server's serving_default signature has no inputs");
+  if (features.empty())
+    return make_error(ErrorKind::invalid_data, "the server's serving_default signature has no inputs");
   return model;
 }
 
@@ -169,7 +171,8 @@ Result<void> decode_predictions(const std::string& body, std::size_t rows, bool 
         return make_error(ErrorKind::invalid_data, "an interval prediction is not an object of four numbers");
       int found = 0;
       for (const auto& member : item.GetObject()) {
-        if (!member.value.IsNumber()) return make_error(ErrorKind::invalid_data, "an interval prediction holds a non-number");
+        if (!member.value.IsNumber())
+          return make_error(ErrorKind::invalid_data, "an interval prediction holds a non-number");
         const std::string_view name(member.name.GetString(), member.name.GetStringLength());
         const auto value = static_cast<float>(member.value.GetDouble());
         auto ends_with = [&name](std::string_view suffix) {
@@ -208,7 +211,9 @@ class RestClient::Connection {
  public:
   explicit Connection(ParsedUrl url) : url_(std::move(url)), stream_(io_) {}
 
-  Result<std::string> post(const std::string& target, std::string body) { return send(http::verb::post, target, std::move(body)); }
+  Result<std::string> post(const std::string& target, std::string body) {
+    return send(http::verb::post, target, std::move(body));
+  }
   Result<std::string> get(const std::string& target) { return send(http::verb::get, target, {}); }
 
  private:
@@ -242,7 +247,7 @@ class RestClient::Connection {
       }
       const unsigned status = response.result_int();
       if (status != 200) {
-        const ErrorKind kind = status == 404 ? ErrorKind::not_found
+        const ErrorKind kind = status == 404  ? ErrorKind::not_found
                                : status < 500 ? ErrorKind::invalid_data
                                               : ErrorKind::internal;
         return make_error(kind, "the server answered " + std::to_string(status) + ": " + error_text(response.body()));
@@ -286,7 +291,8 @@ Result<RestClient> RestClient::open(const std::string& base_url) {
 
 Result<RemoteModel> RestClient::describe(const std::string& model_name) {
   try {
-    VGSALES_ASSIGN_OR_RETURN(const std::string body, connection_->get(prefix_ + "/v1/models/" + model_name + "/metadata"));
+    VGSALES_ASSIGN_OR_RETURN(const std::string body,
+                             connection_->get(prefix_ + "/v1/models/" + model_name + "/metadata"));
     return decode_model(body);
   } catch (const std::exception& e) {
     return make_error(ErrorKind::io, std::string("metadata request failed: ") + e.what());

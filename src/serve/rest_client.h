@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "common/result.h"
-#include "model/predictor.h"
 #include "data/cell_parsing.h"
+#include "model/predictor.h"
 
 namespace vgsales::serve {
 
@@ -26,7 +26,7 @@ struct RemoteFeature {
 // What the client learns of a served model from its metadata.
 struct RemoteModel {
   std::vector<RemoteFeature> features;
-  std::string target_name;  // vgsales's "target_name", else the serving_default signature's first output
+  std::string target_name;    // vgsales's "target_name", else the serving_default signature's first output
   bool has_interval = false;  // the server lists an "interval" signature (mean, median and interval bounds)
 };
 

@@ -109,8 +109,10 @@ std::string encode_predictions(std::string_view key, const std::vector<float>& v
 // The interval signature's answer: each output a vector (one value per row). Row format: one object per row,
 // {"earnings": m, "earnings_median": ..., "earnings_lower": ..., "earnings_upper": ...}; columnar: one list per output.
 std::string encode_interval(bool columnar, const std::string& output, const Predictions& p) {
-  const std::vector<std::pair<std::string, const std::vector<float>*>> outputs = {
-      {output, &p.values}, {output + "_median", &p.median}, {output + "_lower", &p.lower}, {output + "_upper", &p.upper}};
+  const std::vector<std::pair<std::string, const std::vector<float>*>> outputs = {{output, &p.values},
+                                                                                  {output + "_median", &p.median},
+                                                                                  {output + "_lower", &p.lower},
+                                                                                  {output + "_upper", &p.upper}};
   std::string out;
   if (columnar) {
     out += "{\"outputs\": {";
@@ -223,7 +225,8 @@ class RequestDecoder {
     const FeatureSpec& feature = features_[column];
     if (value.IsNull()) return RawCell::missing_value();
     if (value.IsString()) return RawCell::of_text(std::string_view(value.GetString(), value.GetStringLength()));
-    if (value.IsBool() && feature.type != ColumnType::categorical) return RawCell::of_number(value.GetBool() ? 1.0 : 0.0);
+    if (value.IsBool() && feature.type != ColumnType::categorical)
+      return RawCell::of_number(value.GetBool() ? 1.0 : 0.0);
     const char* expected = feature.type == ColumnType::categorical ? "string or number" : "float";
     return invalid("JSON Value: " + describe_json_value(value) + " Type: " + json_type_name(value) +
                    " is not of expected type: " + expected + " (feature '" + feature.name + "')");
@@ -251,8 +254,8 @@ class RequestDecoder {
       const std::string name(member.name.GetString(), member.name.GetStringLength());
       const auto found = index_.find(name);
       if (found == index_.end()) {
-        return invalid("JSON object: does not have named input: " + name + " (expected: " +
-                       feature_names_joined() + ")");
+        return invalid("JSON object: does not have named input: " + name + " (expected: " + feature_names_joined() +
+                       ")");
       }
       if (seen[found->second]) return invalid("JSON object: named input " + name + " appears twice");
       seen[found->second] = true;
@@ -294,8 +297,8 @@ class RequestDecoder {
                            "feature name, got " + json_type_name(element));
       }
       if (!appended.ok()) {
-        return invalid("Failed to process element: " + std::to_string(i) + " of 'instances' list. Error: " +
-                       appended.error().message);
+        return invalid("Failed to process element: " + std::to_string(i) +
+                       " of 'instances' list. Error: " + appended.error().message);
       }
     }
     return decoded;
@@ -418,10 +421,10 @@ RestResponse RestHandler::dispatch(const RestRequest& request) const {
   const bool is_get = request.method == "GET";
   const bool is_post = request.method == "POST";
   auto wrong_method = [&](const char* allowed, std::string route) {
-    RestResponse response = make_error_response(
-        RestErrorKind::method_not_allowed,
-        "Malformed request: " + std::string(request.method) + " " + std::string(path) + " (use " + allowed + ")",
-        std::move(route));
+    RestResponse response = make_error_response(RestErrorKind::method_not_allowed,
+                                                "Malformed request: " + std::string(request.method) + " " +
+                                                    std::string(path) + " (use " + allowed + ")",
+                                                std::move(route));
     response.allow = allowed;
     return response;
   };
@@ -454,8 +457,8 @@ RestResponse RestHandler::dispatch(const RestRequest& request) const {
 
   const Route route = parse_model_path(path);
   const auto unknown_model = [&](std::string label) {
-    return make_error_response(RestErrorKind::not_found,
-                               "Could not find any versions of model " + route.model_name, std::move(label));
+    return make_error_response(RestErrorKind::not_found, "Could not find any versions of model " + route.model_name,
+                               std::move(label));
   };
   switch (route.kind) {
     case Route::Kind::status:
@@ -470,9 +473,9 @@ RestResponse RestHandler::dispatch(const RestRequest& request) const {
       return predict(route.model_name, route.version_text, request.body, "predict");
     case Route::Kind::other_method:
       if (!is_post) return wrong_method("POST", "other");
-      return make_error_response(RestErrorKind::invalid_argument,
-                                 "Method " + route.method_name + " is not supported: this model only has a " +
-                                     "predict signature (use :predict)");
+      return make_error_response(RestErrorKind::invalid_argument, "Method " + route.method_name +
+                                                                      " is not supported: this model only has a " +
+                                                                      "predict signature (use :predict)");
     case Route::Kind::unknown: break;
   }
   return make_error_response(RestErrorKind::not_found,
@@ -480,12 +483,13 @@ RestResponse RestHandler::dispatch(const RestRequest& request) const {
 }
 
 Result<std::shared_ptr<const ServedModel>> RestHandler::find_model(const std::string& model_name,
-                                                                  const std::string& version_text) const {
+                                                                   const std::string& version_text) const {
   auto model = current_model_();
   const std::string request_text = version_text.empty() ? "Latest(" + model_name + ")"
                                                         : "Specific(" + model_name + ", " + version_text + ")";
   // One model is served; any other name is not found, as TF Serving answers for an unknown servable.
-  if (!model || model_name != options_.model_name) return make_error(ErrorKind::not_found, "Servable not found for request: " + request_text);
+  if (!model || model_name != options_.model_name)
+    return make_error(ErrorKind::not_found, "Servable not found for request: " + request_text);
   if (!version_text.empty()) {
     long long version = -1;
     const auto [end, ec] = std::from_chars(version_text.data(), version_text.data() + version_text.size(), version);
@@ -499,13 +503,12 @@ Result<std::shared_ptr<const ServedModel>> RestHandler::find_model(const std::st
 RestResponse RestHandler::model_status(const std::string& version_text) const {
   auto model = current_model_();
   if (!model) {
-    return make_error_response(RestErrorKind::not_found,
-                               "Could not find any versions of model " + options_.model_name, "status");
+    return make_error_response(RestErrorKind::not_found, "Could not find any versions of model " + options_.model_name,
+                               "status");
   }
   if (!version_text.empty() && !find_model(options_.model_name, version_text).ok()) {
     return make_error_response(RestErrorKind::not_found,
-                               "Could not find version " + version_text + " of model " + options_.model_name,
-                               "status");
+                               "Could not find version " + version_text + " of model " + options_.model_name, "status");
   }
   RestResponse response;
   response.route = "status";
@@ -516,9 +519,9 @@ RestResponse RestHandler::model_status(const std::string& version_text) const {
 
 RestResponse RestHandler::web_page(std::string_view method, std::string_view path) const {
   if (method != "GET") {
-    RestResponse response = make_error_response(
-        RestErrorKind::method_not_allowed,
-        "Malformed request: " + std::string(method) + " " + std::string(path) + " (use GET)", "ui");
+    RestResponse response =
+        make_error_response(RestErrorKind::method_not_allowed,
+                            "Malformed request: " + std::string(method) + " " + std::string(path) + " (use GET)", "ui");
     response.allow = "GET";
     return response;
   }
@@ -577,7 +580,8 @@ RestResponse RestHandler::model_metadata(const std::string& model_name, const st
   return response;
 }
 
-RestResponse RestHandler::predict(const std::string& model_name, const std::string& version_text, std::string_view body, std::string route) const {
+RestResponse RestHandler::predict(const std::string& model_name, const std::string& version_text, std::string_view body,
+                                  std::string route) const {
   auto fail = [&route](RestErrorKind kind, const std::string& message) {
     return make_error_response(kind, message, route);
   };
@@ -601,12 +605,12 @@ RestResponse RestHandler::predict(const std::string& model_name, const std::stri
                                                      rapidjson::GetParseError_En(doc.GetParseError()) +
                                                      " at offset: " + std::to_string(doc.GetErrorOffset()));
   }
-  if (!doc.IsObject()) return fail(RestErrorKind::invalid_argument, "JSON Value: " + describe_json_value(doc) + " Is not object");
+  if (!doc.IsObject())
+    return fail(RestErrorKind::invalid_argument, "JSON Value: " + describe_json_value(doc) + " Is not object");
   bool interval = false;
   if (const auto signature = doc.FindMember("signature_name"); signature != doc.MemberEnd()) {
     if (!signature->value.IsString()) {
-      return fail(RestErrorKind::invalid_argument,
-                  "'signature_name' key must be a string value.");
+      return fail(RestErrorKind::invalid_argument, "'signature_name' key must be a string value.");
     }
     const std::string name(signature->value.GetString(), signature->value.GetStringLength());
     interval = name == kIntervalSignatureName && (*model)->predictor->has_interval();

@@ -40,10 +40,10 @@ struct RestResponse {
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
-  std::string allow;         // the Allow header for 405 answers
+  std::string allow;                                         // the Allow header for 405 answers
   std::vector<std::pair<std::string, std::string>> headers;  // further headers (the web page's security headers)
-  std::string route = "other";  // a fixed label for metrics and the access log
-  std::size_t instances = 0;    // rows predicted, for the instances-per-request histogram
+  std::string route = "other";                               // a fixed label for metrics and the access log
+  std::size_t instances = 0;                                 // rows predicted, for the instances-per-request histogram
 };
 
 // `{"error": "<message>"}` with the status for `kind`, as TF Serving answers every failure.

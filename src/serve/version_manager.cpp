@@ -72,15 +72,13 @@ Result<void> VersionManager::poll_once() {
   auto versions = scan_versions(base_path_);
   if (!versions.ok()) return report_failure(versions.error());
   if (versions->empty()) {
-    return report_failure(make_error(ErrorKind::not_found,
-                                     "no model versions under " + base_path_.string() + " yet"));
+    return report_failure(make_error(ErrorKind::not_found, "no model versions under " + base_path_.string() + " yet"));
   }
   // The highest version that loads wins; a broken or half-copied newer folder never hides a complete older one.
   const auto live = current();
   // A live version whose folder is gone is retired, as TF Serving unloads it: then an older one may take over.
-  const bool live_on_disk = live && std::any_of(versions->begin(), versions->end(), [&](const VersionDirectory& v) {
-                              return v.version == live->version;
-                            });
+  const bool live_on_disk = live && std::any_of(versions->begin(), versions->end(),
+                                                [&](const VersionDirectory& v) { return v.version == live->version; });
   std::vector<std::string> failures;
   for (const VersionDirectory& candidate : *versions) {
     if (live_on_disk && candidate.version <= live->version) break;  // nothing newer loads: keep the live one
@@ -104,8 +102,8 @@ Result<void> VersionManager::poll_once() {
     return {};
   }
   if (failures.empty()) return {};
-  const std::string keeping =
-      live ? "; still serving version " + std::to_string(live->version) : "; no version is being served";
+  const std::string keeping = live ? "; still serving version " + std::to_string(live->version)
+                                   : "; no version is being served";
   std::string message;
   for (const auto& failure : failures) message += (message.empty() ? "" : "; ") + failure;
   return report_failure(make_error(ErrorKind::invalid_data, message + keeping));

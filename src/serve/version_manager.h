@@ -18,8 +18,7 @@
 namespace vgsales::serve {
 
 // Loads one model directory; `load_predictor` in production, a fake in tests.
-using PredictorLoader =
-    std::function<Result<std::shared_ptr<const Predictor>>(const std::filesystem::path& model_dir)>;
+using PredictorLoader = std::function<Result<std::shared_ptr<const Predictor>>(const std::filesystem::path& model_dir)>;
 // Receives one human-readable line per lifecycle event (loaded, failed, no versions).
 using LifecycleLog = std::function<void(const std::string& line)>;
 
@@ -73,8 +72,8 @@ class VersionManager {
   mutable std::mutex live_mutex_;  // guards live_ only; loads happen outside it
   std::shared_ptr<const ServedModel> live_;
 
-  std::mutex poll_mutex_;          // one poll at a time (the poll thread vs. a direct call)
-  std::string last_failure_;       // the last logged failure, so a broken version is not logged every poll
+  std::mutex poll_mutex_;     // one poll at a time (the poll thread vs. a direct call)
+  std::string last_failure_;  // the last logged failure, so a broken version is not logged every poll
 
   std::mutex stop_mutex_;
   std::condition_variable stop_signal_;

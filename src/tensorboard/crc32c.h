@@ -13,9 +13,7 @@ inline std::uint32_t crc32c(std::string_view bytes) { return crc32c_extend(0, by
 
 // TFRecord stores CRCs rotated and offset, because a CRC of data that itself holds CRCs is weak.
 constexpr std::uint32_t kCrcMaskDelta = 0xA282EAD8u;
-constexpr std::uint32_t mask_crc32c(std::uint32_t crc) {
-  return ((crc >> 15) | (crc << 17)) + kCrcMaskDelta;
-}
+constexpr std::uint32_t mask_crc32c(std::uint32_t crc) { return ((crc >> 15) | (crc << 17)) + kCrcMaskDelta; }
 constexpr std::uint32_t unmask_crc32c(std::uint32_t masked) {
   const std::uint32_t rotated = masked - kCrcMaskDelta;
   return (rotated >> 17) | (rotated << 15);

@@ -4,9 +4,9 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <atomic>
 #include <chrono>
-#include <fmt/format.h>
 
 namespace vgsales::tensorboard {
 namespace {

@@ -1,8 +1,8 @@
 // Reads event files back through our own reader and decoder, the way TensorBoard groups them into runs.
 #include "tensorboard/log_inventory.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <map>
 #include <system_error>
 
@@ -175,7 +175,8 @@ void read_event_file(const fs::path& path, FolderInventory& run, std::map<std::s
         ++tag.values;
         tag.first_step = std::min(tag.first_step, static_cast<long long>(event.step()));
         tag.last_step = std::max(tag.last_step, static_cast<long long>(event.step()));
-        const std::string content = value.has_metadata() ? value.metadata().plugin_data().content() : state.metadata_content;
+        const std::string content = value.has_metadata() ? value.metadata().plugin_data().content()
+                                                         : state.metadata_content;
         tag.last_value = describe_value(value, tag.kind, content);
       }
     }
@@ -189,9 +190,7 @@ void read_event_file(const fs::path& path, FolderInventory& run, std::map<std::s
 
 }  // namespace
 
-bool is_split_folder_name(const std::string& name) {
-  return name == "train" || name == "validation" || name == "test";
-}
+bool is_split_folder_name(const std::string& name) { return name == "train" || name == "validation" || name == "test"; }
 
 std::vector<std::string> RunInventory::split_names() const {
   std::vector<std::string> names;
@@ -295,16 +294,17 @@ std::string format_log_inventory(const LogInventory& inventory) {
     for (const FolderInventory& folder : run.folders) file_count += folder.files.size();
   }
   // TensorBoard lists every folder as a run of its own; say both, so neither count surprises.
-  std::string text =
-      fmt::format("{}: {}, {} in {} (TensorBoard lists each folder as a run)\n", inventory.logdir.string(),
-                  plural(inventory.runs.size(), "training run", "training runs"),
-                  plural(file_count, "event file", "event files"), plural(inventory.folder_count(), "folder", "folders"));
+  std::string text = fmt::format("{}: {}, {} in {} (TensorBoard lists each folder as a run)\n",
+                                 inventory.logdir.string(),
+                                 plural(inventory.runs.size(), "training run", "training runs"),
+                                 plural(file_count, "event file", "event files"),
+                                 plural(inventory.folder_count(), "folder", "folders"));
   for (const RunInventory& run : inventory.runs) {
     const std::vector<std::string> splits = run.split_names();
     std::string joined;
     for (const std::string& split : splits) joined += (joined.empty() ? "" : ", ") + split;
-    text += fmt::format("\nrun {}: {}\n", run.name,
-                        splits.empty() ? std::string("no split folders") : "splits " + joined);
+    text +=
+        fmt::format("\nrun {}: {}\n", run.name, splits.empty() ? std::string("no split folders") : "splits " + joined);
     for (const FolderInventory& folder : run.folders) format_folder(folder, text);
   }
   if (!inventory.problems.empty()) {

@@ -40,7 +40,7 @@ struct FolderInventory {
 // own event file (the hparams session) and its split folders train/, validation/, test/. A folder named
 // like a split belongs to the run of its parent folder; any other folder with event files is a run.
 struct RunInventory {
-  std::string name;                     // relative to the log directory, "." for the directory itself
+  std::string name;                      // relative to the log directory, "." for the directory itself
   std::vector<FolderInventory> folders;  // the run's own folder first (when it has event files), then splits
   std::vector<std::string> split_names() const;
 };

@@ -1,8 +1,8 @@
 // Builds the model card; TensorBoard's text plugin renders Markdown tables.
 #include "tensorboard/model_card.h"
 
-#include <filesystem>
 #include <fmt/format.h>
+#include <filesystem>
 #include <type_traits>
 
 #include "common/target_units.h"
@@ -24,10 +24,12 @@ std::string architecture_table(const PortableNetwork& network) {
                         layer.input_size * layer.output_size + layer.output_size);
   }
   if (network.stacks().size() > 1)
-    text += fmt::format("\nAn ensemble of {} such networks (own seeds and shuffles), their outputs averaged; the "
-                        "Graphs tab and the weight histograms show the first.\n",
-                        network.stacks().size());
-  if (member.back().output_size == 2) text += "\nThe output's second column is the median head (pinball loss, detached).\n";
+    text += fmt::format(
+        "\nAn ensemble of {} such networks (own seeds and shuffles), their outputs averaged; the "
+        "Graphs tab and the weight histograms show the first.\n",
+        network.stacks().size());
+  if (member.back().output_size == 2)
+    text += "\nThe output's second column is the median head (pinball loss, detached).\n";
   text += fmt::format("\n{} parameters in all.\n", network.parameter_count());
   return text;
 }
@@ -50,7 +52,7 @@ std::string hyperparameter_text(const HyperparameterValue& value) {
 }
 
 std::string model_card_markdown(const std::string& run_name, const TrainingRunInfo& info,
-                                 const TrainingOutcome* outcome) {
+                                const TrainingOutcome* outcome) {
   const PortableNetwork& network = info.initial_network;
   std::string card = fmt::format("# vgsales model card: {}\n\n", run_name);
   if (outcome == nullptr) {
@@ -95,7 +97,9 @@ std::string model_card_markdown(const std::string& run_name, const TrainingRunIn
   if (outcome != nullptr && !outcome->final_metrics.empty()) {
     card += fmt::format("\n## Final metrics (errors {}, loss on the scaled target)\n\n",
                         target_units_phrase(network.target_name));
-    card += "| split | rows | loss | RMSE | MAE | MAPE % | R² | median MAE | coverage |\n|---|---|---|---|---|---|---|---|---|\n";
+    card +=
+        "| split | rows | loss | RMSE | MAE | MAPE % | R² | median MAE | coverage "
+        "|\n|---|---|---|---|---|---|---|---|---|\n";
     for (const char* split : {"train", "validation", "test"}) {
       const auto found = outcome->final_metrics.find(split);
       if (found == outcome->final_metrics.end()) continue;
@@ -109,9 +113,10 @@ std::string model_card_markdown(const std::string& run_name, const TrainingRunIn
                           interval ? fmt::format("{:.1f} %", 100 * m.coverage) : "-");
     }
     if (card.find("not shown*") != std::string::npos) {
-      card += fmt::format("\n\\* MAPE not shown: over {:g} % of the targets are near zero (0 or below {:g} % of the "
-                          "mean absolute target), where a percentage error says little.\n",
-                          100 * kMapeMaxNearZeroShare, 100 * kNearZeroTargetFraction);
+      card += fmt::format(
+          "\n\\* MAPE not shown: over {:g} % of the targets are near zero (0 or below {:g} % of the "
+          "mean absolute target), where a percentage error says little.\n",
+          100 * kMapeMaxNearZeroShare, 100 * kNearZeroTargetFraction);
     }
   }
   return card;

@@ -6,10 +6,10 @@
 #include <cairo.h>
 #include <png.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 #include <csetjmp>
-#include <fmt/format.h>
 #include <memory>
 
 namespace vgsales::tensorboard {
@@ -183,8 +183,8 @@ void flush_nothing(png_structp) {}
 Result<std::string> encode_png(const RgbImage& image) {
   if (image.width <= 0 || image.height <= 0 ||
       image.pixels.size() != static_cast<std::size_t>(image.width) * image.height * 3) {
-    return make_error(ErrorKind::internal, fmt::format("cannot encode a {}x{} image with {} bytes as PNG",
-                                                       image.width, image.height, image.pixels.size()));
+    return make_error(ErrorKind::internal, fmt::format("cannot encode a {}x{} image with {} bytes as PNG", image.width,
+                                                       image.height, image.pixels.size()));
   }
   // Everything with a destructor lives before setjmp: libpng's errors longjmp back past this frame.
   std::string bytes;
@@ -290,7 +290,8 @@ ScatterPlot plot_predicted_vs_actual(std::span<const float> actual, std::span<co
       smallest = std::min(smallest, v);
       largest = std::max(largest, v);
     }
-    if (actual[index] > 0) smallest_positive_actual = std::min(smallest_positive_actual, static_cast<double>(actual[index]));
+    if (actual[index] > 0)
+      smallest_positive_actual = std::min(smallest_positive_actual, static_cast<double>(actual[index]));
     ++plot.points_drawn;
   }
   if (plot.points_drawn == 0) {
@@ -311,8 +312,8 @@ ScatterPlot plot_predicted_vs_actual(std::span<const float> actual, std::span<co
   const double area_bottom = top + size;
   const double area_right = left + size;
 
-  std::unique_ptr<cairo_surface_t, CairoDeleter> surface(
-      cairo_image_surface_create(CAIRO_FORMAT_RGB24, width_pixels, height_pixels));
+  std::unique_ptr<cairo_surface_t, CairoDeleter> surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, width_pixels,
+                                                                                    height_pixels));
   std::unique_ptr<cairo_t, CairoDeleter> context(cairo_create(surface.get()));
   cairo_t* cr = context.get();
   cairo_set_source_rgb(cr, 1, 1, 1);
@@ -377,8 +378,7 @@ ScatterPlot plot_predicted_vs_actual(std::span<const float> actual, std::span<co
     }
   } else {
     // Fainter discs for more rows, so that where they pile up reads as darker.
-    const double alpha =
-        std::clamp(0.7 * std::sqrt(500.0 / std::max<long long>(1, plot.points_drawn)), 0.12, 0.7);
+    const double alpha = std::clamp(0.7 * std::sqrt(500.0 / std::max<long long>(1, plot.points_drawn)), 0.12, 0.7);
     set_colour(cr, kPointColour, alpha);
     // The disc is rendered once for each quarter-pixel offset and then stamped as a mask: 3-4 times
     // faster than a path per row (4 ms instead of 17 for 3,320 rows), and as exact to the eye.
@@ -442,13 +442,12 @@ ScatterPlot plot_predicted_vs_actual(std::span<const float> actual, std::span<co
   draw_text(cr, labels.subtitle, width_pixels / 2.0, 46, 0.5);
 
   // Legend in the top-left corner of the plotting area, where a useful model puts no rows.
-  std::vector<std::string> legend = {
-      fmt::format("{} {}{}", group_thousands(plot.points_drawn), labels.rows_label,
-                  plot.density ? " (density: darker = more rows)" : " (one dot each)"),
-      "y = x (a perfect prediction)"};
+  std::vector<std::string> legend = {fmt::format("{} {}{}", group_thousands(plot.points_drawn), labels.rows_label,
+                                                 plot.density ? " (density: darker = more rows)" : " (one dot each)"),
+                                     "y = x (a perfect prediction)"};
   if (plot.points_on_edge > 0) {
-    legend.push_back(fmt::format("{} {} below {} drawn on the axes' lower edge",
-                                 group_thousands(plot.points_on_edge), plot.points_on_edge == 1 ? "row" : "rows",
+    legend.push_back(fmt::format("{} {} below {} drawn on the axes' lower edge", group_thousands(plot.points_on_edge),
+                                 plot.points_on_edge == 1 ? "row" : "rows",
                                  tick_label(plot.axis_min, labels.value_prefix)));
   }
   select_font(cr, 11);

@@ -57,7 +57,7 @@ struct ScatterPlot {
   AxisScaleChoice axis;
   double axis_min = 0;  // both axes span [axis_min, axis_max] in target units, so y = x is the diagonal
   double axis_max = 1;
-  std::vector<double> ticks;  // labelled ticks, in target units
+  std::vector<double> ticks;     // labelled ticks, in target units
   long long points_drawn = 0;    // finite (actual, predicted) pairs, each drawn as a disc or in the density
   long long points_on_edge = 0;  // log axes: rows with a value below axis_min (0 or less included), drawn on the edge
   bool density = false;

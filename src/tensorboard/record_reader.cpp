@@ -42,18 +42,18 @@ RecordScan scan_records(std::string_view bytes) {
     }
     const std::uint64_t available = remaining - kRecordHeaderBytes;
     if (length > available || available - length < kRecordFooterBytes) {
-      scan.problems.push_back(
-          {RecordProblem::Kind::truncated, offset,
-           fmt::format("truncated record at offset {}: needs {} bytes, file has {}", offset,
-                       length + kRecordHeaderBytes + kRecordFooterBytes, remaining)});
+      scan.problems.push_back({RecordProblem::Kind::truncated, offset,
+                               fmt::format("truncated record at offset {}: needs {} bytes, file has {}", offset,
+                                           length + kRecordHeaderBytes + kRecordFooterBytes, remaining)});
       break;
     }
     const std::string_view data = bytes.substr(offset + kRecordHeaderBytes, length);
-    const auto data_crc = static_cast<std::uint32_t>(read_little_endian(bytes, offset + kRecordHeaderBytes + length, 4));
+    const auto data_crc =
+        static_cast<std::uint32_t>(read_little_endian(bytes, offset + kRecordHeaderBytes + length, 4));
     if (masked_crc32c(data) != data_crc) {
       scan.problems.push_back({RecordProblem::Kind::bad_data_crc, offset,
-                               fmt::format("corrupt record at offset {}: data CRC mismatch ({} bytes skipped)",
-                                           offset, length)});
+                               fmt::format("corrupt record at offset {}: data CRC mismatch ({} bytes skipped)", offset,
+                                           length)});
     } else {
       scan.records.push_back({offset, std::string(data)});
     }

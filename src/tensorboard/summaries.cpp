@@ -107,8 +107,8 @@ tensorflow::Summary::Value make_histogram_value(const std::string& tag, std::spa
   return result;
 }
 
-tensorflow::Summary::Value make_image_value(const std::string& tag, const std::string& png_bytes, int width,
-                                            int height, const std::string& description) {
+tensorflow::Summary::Value make_image_value(const std::string& tag, const std::string& png_bytes, int width, int height,
+                                            const std::string& description) {
   tensorflow::Summary::Value result;
   result.set_tag(tag);
   // ImagePluginData{version = 0, converted_to_tensor = false} serializes to no bytes.

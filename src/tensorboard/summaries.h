@@ -37,8 +37,8 @@ tensorflow::Summary::Value make_histogram_value(const std::string& tag, std::spa
                                                 int bucket_count = 30);
 
 // A rank-1 DT_STRING tensor [width, height, png] with the images plugin's metadata.
-tensorflow::Summary::Value make_image_value(const std::string& tag, const std::string& png_bytes, int width,
-                                            int height, const std::string& description = "");
+tensorflow::Summary::Value make_image_value(const std::string& tag, const std::string& png_bytes, int width, int height,
+                                            const std::string& description = "");
 
 // A rank-0 DT_STRING tensor; TensorBoard renders it as Markdown.
 tensorflow::Summary::Value make_text_value(const std::string& tag, const std::string& markdown,
@@ -48,7 +48,8 @@ tensorflow::Summary::Value make_text_value(const std::string& tag, const std::st
 tensorflow::Summary::Value make_custom_scalars_value(const ::tensorboard::Layout& layout);
 
 // The hparams plugin's three summaries; the payload is the NULL_TENSOR (DT_FLOAT, shape [0]).
-tensorflow::Summary::Value make_hparams_value(const std::string& tag, const ::tensorboard::hparams::HParamsPluginData& data);
+tensorflow::Summary::Value make_hparams_value(const std::string& tag,
+                                              const ::tensorboard::hparams::HParamsPluginData& data);
 ::tensorboard::hparams::HParamsPluginData make_hparams_experiment(
     const std::vector<std::pair<std::string, HyperparameterValue>>& hyperparameters,
     const std::vector<::tensorboard::hparams::MetricInfo>& metrics, double time_created_secs);

@@ -3,12 +3,12 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <fmt/format.h>
 #include <system_error>
 
 #include "common/target_units.h"
@@ -147,7 +147,8 @@ std::string layer_scope(std::size_t index, std::size_t layer_count) {
 Result<std::unique_ptr<TrainingObserver>> open_tensorboard_observer(const TensorBoardOptions& options) {
   if (options.logdir.empty()) return make_error(ErrorKind::usage, "--logdir must not be empty");
   if (options.histogram_freq < 0) {
-    return make_error(ErrorKind::usage, fmt::format("--histogram-freq must be 0 or more, got {}", options.histogram_freq));
+    return make_error(ErrorKind::usage,
+                      fmt::format("--histogram-freq must be 0 or more, got {}", options.histogram_freq));
   }
   if (options.image_freq < 0) {
     return make_error(ErrorKind::usage, fmt::format("--image-freq must be 0 or more, got {}", options.image_freq));
@@ -156,8 +157,8 @@ Result<std::unique_ptr<TrainingObserver>> open_tensorboard_observer(const Tensor
   std::error_code error;
   fs::create_directories(options.logdir, error);
   if (error) {
-    return make_error(ErrorKind::io, fmt::format("{}: cannot create the log directory: {}", options.logdir.string(),
-                                                 error.message()));
+    return make_error(ErrorKind::io,
+                      fmt::format("{}: cannot create the log directory: {}", options.logdir.string(), error.message()));
   }
   if (!fs::is_directory(options.logdir)) {
     return make_error(ErrorKind::io, fmt::format("{}: the log directory is not a directory", options.logdir.string()));
@@ -202,8 +203,8 @@ Result<void> TensorBoardObserver::start_run(const TrainingRunInfo& info) {
 
   const double now = wall_time_now();
   tensorflow::Summary hparams;
-  *hparams.add_value() = make_hparams_value(
-      kHparamsExperimentTag, make_hparams_experiment(info.hyperparameters, session_metrics(), now));
+  *hparams.add_value() =
+      make_hparams_value(kHparamsExperimentTag, make_hparams_experiment(info.hyperparameters, session_metrics(), now));
   *hparams.add_value() =
       make_hparams_value(kHparamsSessionStartTag, make_hparams_session_start(info.hyperparameters, now));
   VGSALES_TRY(writers_.at(kSessionRun).write_summary(std::move(hparams), 0, now));
@@ -222,8 +223,8 @@ Result<void> TensorBoardObserver::start_run(const TrainingRunInfo& info) {
   } else {
     std::fprintf(stderr, "vgsales: warning: no graph for TensorBoard: %s\n", graph_bytes.error().message.c_str());
   }
-  VGSALES_TRY(train.write_summary(summary_of(make_custom_scalars_value(dashboard_layout(info.initial_network.target_name))),
-                                  0, now));
+  VGSALES_TRY(train.write_summary(
+      summary_of(make_custom_scalars_value(dashboard_layout(info.initial_network.target_name))), 0, now));
   VGSALES_TRY(train.write_summary(
       summary_of(make_text_value(kModelCardTag, model_card_markdown(run_directory_.filename().string(), info, nullptr),
                                  "data, schema, architecture, settings and final metrics of this run")),
@@ -276,8 +277,9 @@ void TensorBoardObserver::write(const std::string& split, tensorflow::Summary su
                                 bool keep_metadata) {
   EventFileWriter* writer = writer_for(split);
   if (writer == nullptr) return;
-  Result<void> written = keep_metadata ? writer->write_summary_keeping_metadata(std::move(summary), step, wall_time_now())
-                                       : writer->write_summary(std::move(summary), step, wall_time_now());
+  Result<void> written = keep_metadata
+                             ? writer->write_summary_keeping_metadata(std::move(summary), step, wall_time_now())
+                             : writer->write_summary(std::move(summary), step, wall_time_now());
   if (!written.ok()) give_up(written.error());
 }
 
@@ -288,9 +290,10 @@ std::string TensorBoardObserver::plot_description(const std::string& tag, const 
   // beside every step. What does change (the epoch, the axes' range) is drawn in the image itself.
   const std::string what =
       tag == kKeptPredictionPlotTag
-          ? fmt::format("by the weights of the kept epoch, the ones saved in the model directory (the epoch of the "
-                        "lowest validation loss, or the last epoch when there is no validation split; for a log1p "
-                        "model, before the retransformation-bias correction)")
+          ? fmt::format(
+                "by the weights of the kept epoch, the ones saved in the model directory (the epoch of the "
+                "lowest validation loss, or the last epoch when there is no validation split; for a log1p "
+                "model, before the retransformation-bias correction)")
           : fmt::format("every {} epochs and at the last epoch (the image {} shows the kept epoch)",
                         options_.image_freq, kKeptPredictionPlotTag);
   return fmt::format(
@@ -363,13 +366,14 @@ void TensorBoardObserver::on_epoch_end(const EpochSummary& summary, const EpochD
   write(kTrainSplit, std::move(run_scalars), step);
 
   if (detail != nullptr) {
-    const std::string& evaluation = detail->evaluation_split.empty() ? std::string(kTrainSplit) : detail->evaluation_split;
+    const std::string& evaluation = detail->evaluation_split.empty() ? std::string(kTrainSplit)
+                                                                     : detail->evaluation_split;
     if (histograms_due(summary.epoch)) {
       write_weight_histograms(displayed_network(detail->network), step);
       tensorflow::Summary activations;
       for (std::size_t index = 0; index < detail->activations.size(); ++index) {
-        *activations.add_value() = make_histogram_value(
-            layer_scope(index, detail->activations.size()) + "/activations", detail->activations[index]);
+        *activations.add_value() = make_histogram_value(layer_scope(index, detail->activations.size()) + "/activations",
+                                                        detail->activations[index]);
       }
       if (activations.value_size() > 0) write(evaluation, std::move(activations), step);
     }
@@ -406,7 +410,8 @@ void TensorBoardObserver::on_train_end(const TrainingOutcome& outcome) {
     write(split, std::move(finals), step);
   }
   write(kTrainSplit,
-        summary_of(make_text_value(kModelCardTag, model_card_markdown(run_directory_.filename().string(), info_, &outcome))),
+        summary_of(make_text_value(kModelCardTag,
+                                   model_card_markdown(run_directory_.filename().string(), info_, &outcome))),
         step);
   write(kSessionRun,
         summary_of(make_hparams_value(kHparamsSessionEndTag,

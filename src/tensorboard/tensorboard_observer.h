@@ -3,11 +3,11 @@
 #pragma once
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
-#include <cmath>
 #include <optional>
 #include <span>
 #include <string>

@@ -8,9 +8,9 @@
 #include <fmt/format.h>
 
 #include "common/atomic_file.h"
+#include "export/torchscript_plugin_abi.h"
 #include "graph/raw_input_encoding.h"
 #include "model/model_directory.h"
-#include "export/torchscript_plugin_abi.h"
 
 namespace vgsales {
 namespace fs = std::filesystem;
@@ -51,26 +51,30 @@ std::string module_source(const PortableNetwork& network, const FeaturePipeline&
     const FeatureSpec& spec = pipeline.features()[f];
     if (spec.type == ColumnType::categorical) {
       // The pipeline trims blanks (space, tab) and looks the text up; missing spellings and categories are keys.
-      source += fmt::format("    slots_{0}: List[int] = []\n"
-                            "    for cell in text[self.feature_names[{0}]]:\n"
-                            "        slots_{0}.append(self.lookup_{0}.get(cell.strip(' \\t'), {1}))\n"
-                            "    blocks.append((torch.tensor(slots_{0}).unsqueeze(1) == torch.arange({2})).float())\n",
-                            f, spec.other_slot(), spec.encoded_width());
+      source += fmt::format(
+          "    slots_{0}: List[int] = []\n"
+          "    for cell in text[self.feature_names[{0}]]:\n"
+          "        slots_{0}.append(self.lookup_{0}.get(cell.strip(' \\t'), {1}))\n"
+          "    blocks.append((torch.tensor(slots_{0}).unsqueeze(1) == torch.arange({2})).float())\n",
+          f, spec.other_slot(), spec.encoded_width());
       continue;
     }
-    source += fmt::format("    x_{0} = torch.tensor(numbers[self.feature_names[{0}]]).float().unsqueeze(1)\n"
-                          "    missing_{0} = torch.isnan(x_{0})\n"
-                          "    blocks.append(torch.where(missing_{0}, self.fill_{0}, x_{0}))\n",
-                          f);
+    source += fmt::format(
+        "    x_{0} = torch.tensor(numbers[self.feature_names[{0}]]).float().unsqueeze(1)\n"
+        "    missing_{0} = torch.isnan(x_{0})\n"
+        "    blocks.append(torch.where(missing_{0}, self.fill_{0}, x_{0}))\n",
+        f);
     if (spec.missing_indicator) source += fmt::format("    blocks.append(missing_{0}.float())\n", f);
   }
   source += "    return torch.cat(blocks, 1)\n";
-  source += "def forward_rows(self, text: Dict[str, List[str]], numbers: Dict[str, List[float]]):\n"
-            "    return self.forward(self.encode_rows(text, numbers))\n";
+  source +=
+      "def forward_rows(self, text: Dict[str, List[str]], numbers: Dict[str, List[float]]):\n"
+      "    return self.forward(self.encode_rows(text, numbers))\n";
   if (!network.shifted_outputs.empty()) {
-    source += "def interval_rows(self, text: Dict[str, List[str]], numbers: Dict[str, List[float]]):\n"
-              "    h = self.scaled_outputs(self.encode_rows(text, numbers))\n"
-              "    out: Dict[str, Tensor] = {}\n";
+    source +=
+        "def interval_rows(self, text: Dict[str, List[str]], numbers: Dict[str, List[float]]):\n"
+        "    h = self.scaled_outputs(self.encode_rows(text, numbers))\n"
+        "    out: Dict[str, Tensor] = {}\n";
     source += fmt::format("    out['{}'] = {}\n", network.output_name, unscaled(network, "self.output_offset", 0));
     for (size_t k = 0; k < network.shifted_outputs.size(); ++k) {
       const ShiftedOutput& shifted = network.shifted_outputs[k];
@@ -107,7 +111,8 @@ Result<void> write_torchscript_model(const PortableNetwork& network, const Featu
                                      const std::string& metadata_json, const fs::path& path) {
   if (!pipeline_fits_network_width(pipeline, network.input_width()))
     return make_error(ErrorKind::invalid_data, fmt::format("the feature pipeline encodes {} inputs but the network "
-                                                           "takes {}", pipeline.encoded_width(), network.input_width()));
+                                                           "takes {}",
+                                                           pipeline.encoded_width(), network.input_width()));
   try {
     torch::jit::Module module("VgsalesRegressor");
     const auto width = network.input_width();
@@ -122,7 +127,8 @@ Result<void> write_torchscript_model(const PortableNetwork& network, const Featu
     module.register_buffer("output_scale", torch::tensor(network.output_scale));
     module.register_buffer("output_offset", torch::tensor(network.output_offset));
     for (size_t k = 0; k < network.shifted_outputs.size(); ++k)
-      module.register_buffer(fmt::format("shifted_offset_{}", k), torch::tensor(network.shifted_outputs[k].output_offset));
+      module.register_buffer(fmt::format("shifted_offset_{}", k),
+                             torch::tensor(network.shifted_outputs[k].output_offset));
     register_pipeline(module, pipeline);
     module.define(module_source(network, pipeline));
     module.eval();
@@ -134,13 +140,15 @@ Result<void> write_torchscript_model(const PortableNetwork& network, const Featu
     if (ec) return make_error(ErrorKind::io, path.string() + ": cannot move into place: " + ec.message());
     return {};
   } catch (const c10::Error& e) {
-    return make_error(ErrorKind::io, path.string() + ": cannot write TorchScript: " + first_line(e.what_without_backtrace()));
+    return make_error(ErrorKind::io,
+                      path.string() + ": cannot write TorchScript: " + first_line(e.what_without_backtrace()));
   }
 }
 
 }  // namespace vgsales
 
-extern "C" int vgsales_write_torchscript_v1(const char* model_dir, const char* out_path, char* error, size_t error_size) {
+extern "C" int vgsales_write_torchscript_v1(const char* model_dir, const char* out_path, char* error,
+                                            size_t error_size) {
   auto fail = [&](const std::string& message) {
     if (error_size > 0) {
       std::strncpy(error, message.c_str(), error_size - 1);

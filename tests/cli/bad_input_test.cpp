@@ -24,7 +24,8 @@ std::string expect_clean_failure(const testing::CommandOutput& result, int exit_
 }
 
 std::string train_on(const std::filesystem::path& file, const std::string& extra = "") {
-  return "train --train " + q(file) + " --target y --out " + q(file.parent_path() / "model") + " --no-logs --quiet " + extra;
+  return "train --train " + q(file) + " --target y --out " + q(file.parent_path() / "model") + " --no-logs --quiet " +
+         extra;
 }
 
 struct BadCsv {
@@ -113,7 +114,8 @@ TEST(BadInput, PredictInputsWithMissingColumnsOrText) {
   TemporaryDirectory dir;
   testing::make_cli_model(dir);
   const auto missing = write_text_file(dir / "missing.csv", "critic_rating,is_action\n4,1\n");
-  std::string err = expect_clean_failure(run_vgsales("predict --model " + q(dir / "model") + " --input " + q(missing)), 1);
+  std::string err =
+      expect_clean_failure(run_vgsales("predict --model " + q(dir / "model") + " --input " + q(missing)), 1);
   EXPECT_NE(err.find("missing.csv: missing feature column(s) 'is_exclusive_to_us'"), std::string::npos) << err;
 
   std::string text = testing::read_text_file(dir / "test.csv");

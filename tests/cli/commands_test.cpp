@@ -2,8 +2,8 @@
 // independent reader of model.pt.
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <sstream>
 #include <thread>
 
@@ -30,7 +30,8 @@ std::vector<double> parse_prediction_json(const std::string& json) {
 TEST(Commands, SynthTrainPredictEvaluateInfo) {
   TemporaryDirectory dir;
   testing::make_cli_model(dir);
-  const auto predict = run_vgsales("predict --model " + q(dir / "model") + " --input " + q(dir / "test.csv") + " --format json");
+  const auto predict =
+      run_vgsales("predict --model " + q(dir / "model") + " --input " + q(dir / "test.csv") + " --format json");
   ASSERT_EQ(predict.exit_code, 0) << predict.err;
   EXPECT_EQ(parse_prediction_json(predict.out).size(), 100u);
 
@@ -46,7 +47,8 @@ TEST(Commands, SynthTrainPredictEvaluateInfo) {
       << written.substr(0, 300);
   EXPECT_EQ(std::count(written.begin(), written.end(), '\n'), 101);
 
-  const auto evaluate = run_vgsales("evaluate --model " + q(dir / "model") + " --data " + q(dir / "test.csv") + " --json");
+  const auto evaluate =
+      run_vgsales("evaluate --model " + q(dir / "model") + " --data " + q(dir / "test.csv") + " --json");
   ASSERT_EQ(evaluate.exit_code, 0) << evaluate.err;
   for (const char* key : {"\"mse\"", "\"rmse\"", "\"mae\"", "\"mape\"", "\"r2\"", "\"rows\": 100", "\"median_mae\"",
                           "\"coverage\"", "\"mean_interval_width\""})
@@ -60,9 +62,10 @@ TEST(Commands, SynthTrainPredictEvaluateInfo) {
   EXPECT_NE(info.out.find(head ? "Total params: 630" : "Total params: 605"), std::string::npos) << info.out;
   EXPECT_NE(info.out.find("ensemble (x5, averaged)"), std::string::npos) << info.out;
 
-  const auto row = run_vgsales("predict --model " + q(dir / "model") +
-                               " --row 'critic_rating=4.1,is_action=1,is_exclusive_to_us=1,is_portable=1,"
-                               "is_role_playing=0,is_sequel=1,is_sports=0,suitable_for_kids=1,unit_price=55.99' --format json");
+  const auto row =
+      run_vgsales("predict --model " + q(dir / "model") +
+                  " --row 'critic_rating=4.1,is_action=1,is_exclusive_to_us=1,is_portable=1,"
+                  "is_role_playing=0,is_sequel=1,is_sports=0,suitable_for_kids=1,unit_price=55.99' --format json");
   ASSERT_EQ(row.exit_code, 0) << row.err;
   ASSERT_EQ(parse_prediction_json(row.out).size(), 1u);
 }
@@ -104,9 +107,11 @@ TEST(Commands, TwoRunsWithTheSameSeedPredictIdentically) {
 TEST(Commands, PythonTorchLoadsTheExportedModelPtAndAgrees) {
   TemporaryDirectory dir;
   testing::make_cli_model(dir);
-  const auto exported = run_vgsales("export --format torchscript --model " + q(dir / "model") + " --out " + q(dir / "exports"));
+  const auto exported =
+      run_vgsales("export --format torchscript --model " + q(dir / "model") + " --out " + q(dir / "exports"));
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
-  const auto ours = run_vgsales("predict --model " + q(dir / "model") + " --input " + q(dir / "test.csv") + " --format json");
+  const auto ours =
+      run_vgsales("predict --model " + q(dir / "model") + " --input " + q(dir / "test.csv") + " --format json");
   ASSERT_EQ(ours.exit_code, 0) << ours.err;
   const std::string script =
       "import csv, json, sys, torch\n"
@@ -195,7 +200,8 @@ TEST(Commands, PredictThroughTheServerMatchesLocalPredict) {
                                    q(dir / "features.csv"));
   testing::run_command("kill $(cat " + q(dir / "pid") + ")");
   EXPECT_EQ(unknown.exit_code, 1);
-  EXPECT_NE(unknown.err.find("nope"), std::string::npos) << unknown.err;  // the server's 404 text, not a refused connection
+  EXPECT_NE(unknown.err.find("nope"), std::string::npos)
+      << unknown.err;  // the server's 404 text, not a refused connection
   ASSERT_EQ(remote.exit_code, 0) << remote.err;
   ASSERT_EQ(local.exit_code, 0) << local.err;
   const auto a = parse_prediction_json(remote.out), b = parse_prediction_json(local.out);

@@ -45,12 +45,14 @@ TEST(CsvDialects, SemicolonAndTabFilesTrainPredictAndEvaluateLikeCommaFiles) {
   const auto tab = run_vgsales("predict --model " + q(dir / "model") + " --input " + q(tabs));
   ASSERT_EQ(tab.exit_code, 0) << tab.err;
   EXPECT_EQ(tab.out, comma.out);  // output is always comma-separated CSV
-  EXPECT_EQ(tab.err, tabs.string() + ": reading it as tab-separated (detected from the header line; --delimiter chooses)\n");
+  EXPECT_EQ(tab.err,
+            tabs.string() + ": reading it as tab-separated (detected from the header line; --delimiter chooses)\n");
   const auto given = run_vgsales("predict --model " + q(dir / "model") + " --input " + q(tabs) + " --delimiter tab");
   EXPECT_EQ(given.out, comma.out);
   EXPECT_EQ(given.err, "") << "a separator given is not announced";
 
-  const auto evaluate_comma = run_vgsales("evaluate --model " + q(dir / "model") + " --data " + q(dir / "test.csv") + " --json");
+  const auto evaluate_comma =
+      run_vgsales("evaluate --model " + q(dir / "model") + " --data " + q(dir / "test.csv") + " --json");
   const auto evaluate_tab = run_vgsales("evaluate --model " + q(dir / "model") + " --data " + q(tabs) + " --json");
   ASSERT_EQ(evaluate_tab.exit_code, 0) << evaluate_tab.err;
   EXPECT_EQ(evaluate_tab.out, evaluate_comma.out);  // stdout stays one JSON object; the notice is on stderr
@@ -98,10 +100,11 @@ TEST(CsvDialects, BinaryAndNonUtf8FilesSaySo) {
   const auto binary = write_text_file(dir / "sales.csv.gz", gzip);
   // Byte 25: the header is 19 bytes, then "4,Pok".
   const auto latin1 = write_text_file(dir / "latin1.csv", "critic_rating,name\n4,Pok\xE9mon\n");
-  const std::string binary_message = "vgsales: error: " + binary.string() + ": not a text CSV file (binary data at byte 1)\n";
+  const std::string binary_message = "vgsales: error: " + binary.string() +
+                                     ": not a text CSV file (binary data at byte 1)\n";
   for (const std::string& command :
-       {"train --target y --no-logs --out " + q(dir / "m") + " --train ", "predict --model " + q(dir / "model") + " --input ",
-        "evaluate --model " + q(dir / "model") + " --data "}) {
+       {"train --target y --no-logs --out " + q(dir / "m") + " --train ",
+        "predict --model " + q(dir / "model") + " --input ", "evaluate --model " + q(dir / "model") + " --data "}) {
     const auto result = run_vgsales(command + q(binary));
     EXPECT_EQ(result.exit_code, 1) << command;
     EXPECT_EQ(result.err, binary_message) << command;

@@ -27,7 +27,9 @@ struct Case {
 
 TEST(RealWorldBadInput, EachGetsOneLineNamingTheColumnAndExit1) {
   TemporaryDirectory dir;
-  write_text_file(dir / "schema_mismatch.json", R"({"features": [{"name": "rating", "type": "numeric"}, {"name": "colour", "type": "categorical"}]})");
+  write_text_file(
+      dir / "schema_mismatch.json",
+      R"({"features": [{"name": "rating", "type": "numeric"}, {"name": "colour", "type": "categorical"}]})");
   const Case cases[] = {
       {"all_missing.csv", "a,b,y\n1,,3\n2,NA,4\n3,N/A,5\n", "", "column 'b': every cell is missing"},
       {"text_target.csv", "a,y\n1,high\n2,low\n3,high\n", "", "column 'y': the target holds text"},
@@ -51,9 +53,11 @@ TEST(RealWorldBadInput, EachGetsOneLineNamingTheColumnAndExit1) {
 TEST(RealWorldBadInput, RowsWithAMissingTargetAreSkippedAndCounted) {
   TemporaryDirectory dir;
   std::string text = "a,y\n";
-  for (int i = 0; i < 40; ++i) text += std::to_string(i) + "," + (i % 10 == 3 ? std::string("") : std::to_string(2 * i)) + "\n";
+  for (int i = 0; i < 40; ++i)
+    text += std::to_string(i) + "," + (i % 10 == 3 ? std::string("") : std::to_string(2 * i)) + "\n";
   const auto path = write_text_file(dir / "gaps.csv", text);
-  const auto result = run_vgsales("train --train " + q(path) + " --target y --epochs 2 --out " + q(dir / "model") + " --no-logs");
+  const auto result =
+      run_vgsales("train --train " + q(path) + " --target y --epochs 2 --out " + q(dir / "model") + " --no-logs");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("skipped 4 rows with a missing target 'y'"), std::string::npos) << result.out;
 }
@@ -62,8 +66,8 @@ TEST(Interrupt, CtrlCSavesTheModelAndExits130) {
   TemporaryDirectory dir;
   ASSERT_TRUE(write_synthetic_sales(dir / "big.csv", {.rows = 20000, .seed = 1}).ok());
   const std::string command = q(testing::vgsales_binary()) + " train --train " + q(dir / "big.csv") +
-                              " --target total_earnings --epochs 100000 --out " + q(dir / "model") +
-                              " --logdir " + q(dir / "logs") + " --run-name r";
+                              " --target total_earnings --epochs 100000 --out " + q(dir / "model") + " --logdir " +
+                              q(dir / "logs") + " --run-name r";
   // Start training in the background, remembering vgsales' own pid; wait until a few epochs are done, then
   // send SIGINT as a terminal's Ctrl-C would.
   testing::run_command("(" + command + " >" + q(dir / "out.txt") + " 2>" + q(dir / "err.txt") + " & echo $! >" +
@@ -124,7 +128,8 @@ TEST(Interrupt, CtrlCSavesTheModelAndExits130) {
               std::string::npos)
         << err;
   }
-  const auto predict = run_vgsales("predict --model " + q(dir / "model") + " --input " + q(dir / "big.csv") + " --output " + q(dir / "p.csv"));
+  const auto predict = run_vgsales("predict --model " + q(dir / "model") + " --input " + q(dir / "big.csv") +
+                                   " --output " + q(dir / "p.csv"));
   EXPECT_EQ(predict.exit_code, 0) << predict.err;
   const auto logs = run_vgsales("logs " + q(dir / "logs"));
   EXPECT_EQ(logs.exit_code, 0) << logs.out;  // every record whole after the interruption

@@ -19,7 +19,8 @@ testing::CommandOutput train_on_real_table(const std::filesystem::path& games, c
                                            const std::string& extra_flags) {
   return run_vgsales("train --train " + q(games) +
                      " --target Global_Sales --drop Rank,Name,NA_Sales,EU_Sales,JP_Sales,Other_Sales --test-split 0.2"
-                     " --out " + q(dir / "model") + " --no-logs " + extra_flags);
+                     " --out " +
+                     q(dir / "model") + " --no-logs " + extra_flags);
 }
 
 TEST(RealWorld, TrainsWithoutCleaningAndPredictsUnseenCategories) {
@@ -38,7 +39,8 @@ TEST(RealWorld, TrainsWithoutCleaningAndPredictsUnseenCategories) {
                            "\"Space Game, Deluxe\",HoloDeck,2021,Action,Nintendo\n"
                            "Quiet Farm,PS4,N/A,Simulation,Tiny Indie Studio\n"
                            "Both Unseen,Zeebo,N/A,Puzzle,Nobody Ltd\n");
-  const auto predict = run_vgsales("predict --model " + q(dir / "model") + " --input " + q(dir / "new.csv") + " --format json");
+  const auto predict =
+      run_vgsales("predict --model " + q(dir / "model") + " --input " + q(dir / "new.csv") + " --format json");
   ASSERT_EQ(predict.exit_code, 0) << predict.err;
   EXPECT_NE(predict.err.find("unseen in training"), std::string::npos) << predict.err;
   std::string cleaned;
@@ -68,7 +70,8 @@ TEST(RealWorld, DefaultSettingsBeatBothBaselinesOnTheHeldOutSplit) {
   for (const char* metric : {"rmse", "mae"})
     for (const char* baseline : {"linear", "mean"})
       EXPECT_LT(network[metric].GetDouble(), model["baselines"][baseline][metric].GetDouble())
-          << metric << " against the " << baseline << " baseline\n" << train.out;
+          << metric << " against the " << baseline << " baseline\n"
+          << train.out;
 }
 
 TEST(RealWorld, ReferenceDataKeepsItsNumericFlags) {

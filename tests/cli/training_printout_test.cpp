@@ -130,7 +130,8 @@ TEST(TrainingPrintout, WithoutAValidationSplitTheLastEpochIsKept) {
   TemporaryDirectory dir;
   ASSERT_TRUE(write_synthetic_sales(dir / "train.csv", {.rows = 300, .seed = 1}).ok());
   const auto trained = run_vgsales("train --train " + q(dir / "train.csv") + " --target total_earnings --out " +
-                                   q(dir / "model2") + " --epochs 3 --layers 8,4 --validation-split 0 --members 1 --no-logs");
+                                   q(dir / "model2") +
+                                   " --epochs 3 --layers 8,4 --validation-split 0 --members 1 --no-logs");
   ASSERT_EQ(trained.exit_code, 0) << trained.err;
   EXPECT_NE(trained.out.find("Kept the weights of the last epoch (3 of 3): with no validation split"),
             std::string::npos)
@@ -192,7 +193,8 @@ TEST(TrainingPrintout, MapeIsNotShownWhenTargetsAreNearZero) {
   EXPECT_NE(trained.out.find("* MAPE not shown: 12 of 100 test targets are near zero"), std::string::npos)
       << trained.out;
   // The 300 training rows lose a quarter to the holdout (auto at this size), tiny ones among them.
-  EXPECT_TRUE(std::regex_search(trained.out, std::regex(R"(\* MAPE not shown: [0-9]+ of 225 train targets are near zero)")))
+  EXPECT_TRUE(std::regex_search(trained.out,
+                                std::regex(R"(\* MAPE not shown: [0-9]+ of 225 train targets are near zero)")))
       << trained.out;
   const auto evaluated = run_vgsales("evaluate --model " + q(dir / "model") + " --data " + q(test));
   ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;

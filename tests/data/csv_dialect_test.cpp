@@ -70,7 +70,11 @@ TEST(CsvDialect, FindsBinaryAndNonUtf8Bytes) {
   // Overlong forms and UTF-16 surrogates are not UTF-8 (Unicode table 3-7).
   EXPECT_TRUE(find_text_problem("\xC0\xAF", true));
   EXPECT_TRUE(find_text_problem("\xED\xA0\x80", true));
-  EXPECT_EQ(find_text_problem("\xFF\xFE" "a\0", true)->kind, TextProblem::Kind::utf16);
+  EXPECT_EQ(find_text_problem("\xFF\xFE"
+                              "a\0",
+                              true)
+                ->kind,
+            TextProblem::Kind::utf16);
   // A sequence cut by the end of a block is fine when more of the file follows, not at the end of the file.
   EXPECT_FALSE(find_text_problem("ab\xE2\x82", false));
   EXPECT_TRUE(find_text_problem("ab\xE2\x82", true));
@@ -103,8 +107,9 @@ TEST(CsvDialect, AGivenSeparatorThatLeavesTheHeaderWholeIsAnError) {
   const auto reader = CsvReader::open(path, ',');
   ASSERT_FALSE(reader.ok());
   EXPECT_EQ(reader.error().message,
-            path.string() + ":1: the header is one column with --delimiter ',' but 3 columns split at semicolons: the "
-                             "file looks semicolon-separated (use --delimiter ';' or auto)");
+            path.string() +
+                ":1: the header is one column with --delimiter ',' but 3 columns split at semicolons: the "
+                "file looks semicolon-separated (use --delimiter ';' or auto)");
   // A one-column file with the right separator is fine.
   EXPECT_TRUE(CsvReader::open(write_text_file(dir / "one.csv", "y\n1\n"), ',').ok());
 }
@@ -119,8 +124,9 @@ TEST(CsvDialect, TablesRememberTheirSeparatorAndCountFieldsWithIt) {
   EXPECT_EQ(table->columns[1].numbers, (std::vector<float>{2, 4}));
   const auto short_row = load_table(write_text_file(dir / "s.csv", "a;b;c\n1;2;3\n1;2\n"));
   ASSERT_FALSE(short_row.ok());
-  EXPECT_NE(short_row.error().message.find("s.csv:3: expected 3 fields (as in the header split at semicolons) but found 2"),
-            std::string::npos)
+  EXPECT_NE(
+      short_row.error().message.find("s.csv:3: expected 3 fields (as in the header split at semicolons) but found 2"),
+      std::string::npos)
       << short_row.error().message;
 }
 

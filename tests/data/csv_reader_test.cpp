@@ -10,7 +10,8 @@ namespace {
 using testing::TemporaryDirectory;
 using testing::write_text_file;
 
-std::vector<std::vector<std::string>> read_all(const std::filesystem::path& path, std::vector<long long>* lines = nullptr) {
+std::vector<std::vector<std::string>> read_all(const std::filesystem::path& path,
+                                               std::vector<long long>* lines = nullptr) {
   auto reader = CsvReader::open(path);
   EXPECT_TRUE(reader.ok()) << reader.error().message;
   std::vector<std::vector<std::string>> records;
@@ -27,7 +28,8 @@ std::vector<std::vector<std::string>> read_all(const std::filesystem::path& path
 
 TEST(CsvReader, ReadsQuotedCommasDoubledQuotesAndLineBreaks) {
   TemporaryDirectory dir;
-  const auto path = write_text_file(dir / "a.csv", "name,notes\n\"Doe, John\",\"said \"\"hi\"\"\"\n\"two\nlines\",x\nlast,row\n");
+  const auto path =
+      write_text_file(dir / "a.csv", "name,notes\n\"Doe, John\",\"said \"\"hi\"\"\"\n\"two\nlines\",x\nlast,row\n");
   std::vector<long long> lines;
   const auto records = read_all(path, &lines);
   ASSERT_EQ(records.size(), 4u);
@@ -39,7 +41,9 @@ TEST(CsvReader, ReadsQuotedCommasDoubledQuotesAndLineBreaks) {
 
 TEST(CsvReader, HandlesBomCrlfAndBlankTrailingLines) {
   TemporaryDirectory dir;
-  const auto path = write_text_file(dir / "b.csv", "\xEF\xBB\xBF" "a,b\r\n1,2\r\n\r\n3,4\r\n\r\n\n");
+  const auto path = write_text_file(dir / "b.csv",
+                                    "\xEF\xBB\xBF"
+                                    "a,b\r\n1,2\r\n\r\n3,4\r\n\r\n\n");
   const auto records = read_all(path);
   ASSERT_EQ(records.size(), 3u);
   EXPECT_EQ(records[0][0], "a");  // no BOM bytes in the first name

@@ -75,7 +75,8 @@ TEST(FeaturePipeline, ErrorsForUnusableColumns) {
   ASSERT_FALSE(all_missing.ok());
   EXPECT_NE(all_missing.error().message.find("column 'b': every cell is missing"), std::string::npos);
 
-  auto one_value = fit_feature_encoding(load_text(dir, "a,g,y\n1,x,3\n2,x,4\n3,x,5\n"), PipelineFitOptions{.target = "y"});
+  auto one_value =
+      fit_feature_encoding(load_text(dir, "a,g,y\n1,x,3\n2,x,4\n3,x,5\n"), PipelineFitOptions{.target = "y"});
   ASSERT_FALSE(one_value.ok());
   EXPECT_NE(one_value.error().message.find("column 'g': has a single value ('x')"), std::string::npos);
 
@@ -97,7 +98,8 @@ TEST(FeaturePipeline, OverridesAndVocabularyCap) {
   std::string text = "code,y\n";
   for (int i = 0; i < 60; ++i) text += std::to_string(i % 6) + "," + std::to_string(i) + "\n";
   const Table table = load_text(dir, text);
-  auto schema = fit_feature_encoding(table, PipelineFitOptions{.target = "y", .categorical = {"code"}, .max_categories = 4});
+  auto schema =
+      fit_feature_encoding(table, PipelineFitOptions{.target = "y", .categorical = {"code"}, .max_categories = 4});
   ASSERT_TRUE(schema.ok()) << schema.error().message;
   EXPECT_EQ(schema->features()[0].type, ColumnType::categorical);
   EXPECT_EQ(schema->features()[0].categories.size(), 4u);
@@ -108,8 +110,7 @@ TEST(FeaturePipeline, OverridesAndVocabularyCap) {
   EXPECT_EQ(encoded->width, 6u);
   // Two of six codes fall into "other" (slot 4) for being rare, not unseen: no warning counts them.
   EXPECT_EQ(encoded->unseen_categories, 0);
-  for (size_t row = 0; row < 60; ++row)
-    EXPECT_EQ(encoded->values[row * 6 + 4], row % 6 >= 4 ? 1.0f : 0.0f) << row;
+  for (size_t row = 0; row < 60; ++row) EXPECT_EQ(encoded->values[row * 6 + 4], row % 6 >= 4 ? 1.0f : 0.0f) << row;
   const Table fresh = load_text(dir, "code\n5\n7\n0\n", "new.csv");
   auto fresh_encoded = schema->encode_table(fresh);
   ASSERT_TRUE(fresh_encoded.ok());
@@ -127,9 +128,9 @@ TEST(FeaturePipeline, EncodesOneHotOtherMissingAndImputes) {
   const Table fresh = load_text(dir, "s,p,extra\n,C,0\n2,,0\n4,B,0\n", "new.csv");
   auto encoded = schema->encode_table(fresh);
   ASSERT_TRUE(encoded.ok()) << encoded.error().message;
-  ASSERT_EQ(encoded->width, 6u);  // p=A, p=B, p=other, p=missing, s, s_missing
-  const std::vector<float> expected = {0, 0, 1, 0, 3, 1,   // unseen C -> other; missing s -> 3 + indicator
-                                       0, 0, 0, 1, 2, 0,   // missing p
+  ASSERT_EQ(encoded->width, 6u);                          // p=A, p=B, p=other, p=missing, s, s_missing
+  const std::vector<float> expected = {0, 0, 1, 0, 3, 1,  // unseen C -> other; missing s -> 3 + indicator
+                                       0, 0, 0, 1, 2, 0,  // missing p
                                        0, 1, 0, 0, 4, 0};
   EXPECT_EQ(encoded->values, expected);
   EXPECT_EQ(encoded->unseen_categories, 1);
@@ -146,7 +147,6 @@ TEST(FeaturePipeline, EncodingATextValueInANumericFeatureNamesTheCell) {
   EXPECT_NE(encoded.error().message.find("new.csv:3: column 's': value 'lots' is not a number"), std::string::npos);
 }
 
-
 // The categories of a product-code column as people write them: each text its own category, never re-printed.
 constexpr const char* kCodes[] = {"1.10", "007", "abc", "01", "1"};
 
@@ -157,7 +157,10 @@ std::string code_table(bool numbers_first) {
   std::string text = "code,y\n";
   for (int i = 0; i < 60; ++i) {
     const bool code_row = numbers_first ? (i < 4 || i % 3 == 0) : (i >= 4 && i % 3 == 0);
-    const std::string code = code_row ? kCodes[(numbers_first && i < 4) ? (i == 2 ? 4 : i == 3 ? 3 : i) : i % 5]
+    const std::string code = code_row ? kCodes[(numbers_first && i < 4) ? (i == 2   ? 4
+                                                                           : i == 3 ? 3
+                                                                                    : i)
+                                                                        : i % 5]
                                       : kWords[i % 4];
     text += code + "," + std::to_string(i) + "\n";
   }
@@ -269,8 +272,9 @@ TEST(FeaturePipeline, JsonRoundTripKeepsEveryPart) {
   TemporaryDirectory dir;
   const Table train = load_text(dir, "p,s,y\n007,1,1\nB,3,2\n007,,3\nB,5,40\n1.10,2,5\n", "train.csv",
                                 TableLoadOptions{.text_columns = {"p"}});
-  auto fitted = fit_feature_encoding(
-      train, PipelineFitOptions{.target = "y", .categorical = {"p"}, .missing_values = MissingValueSet({"", "?"})});
+  auto fitted = fit_feature_encoding(train, PipelineFitOptions{.target = "y",
+                                                               .categorical = {"p"},
+                                                               .missing_values = MissingValueSet({"", "?"})});
   ASSERT_TRUE(fitted.ok());
   FeaturePipeline pipeline = *fitted;
   auto encoded = pipeline.encode_table(train);
@@ -312,7 +316,8 @@ TEST(FeaturePipeline, CategoriesNeedTheirMinimumRows) {
   EXPECT_EQ(fitted->features()[0].categories, (std::vector<std::string>{"Wii", "PS4"}));
   EXPECT_EQ(fitted->features()[0].rare_categories, (std::vector<std::string>{"DS", "GB"}));
   // The cap still binds after the threshold: the most frequent first.
-  auto capped = fit_feature_encoding(train, PipelineFitOptions{.target = "y", .max_categories = 1, .min_category_rows = 10});
+  auto capped =
+      fit_feature_encoding(train, PipelineFitOptions{.target = "y", .max_categories = 1, .min_category_rows = 10});
   ASSERT_TRUE(capped.ok());
   EXPECT_EQ(capped->features()[0].categories, (std::vector<std::string>{"Wii"}));
   bool unseen = false;

@@ -61,9 +61,9 @@ class ExportEndToEndTest : public ::testing::Test {
     root_ = new TemporaryDirectory();
     const CommandOutput synth = vgsales("synth --rows 300 --seed 5 --out " + shell_quote(csv().string()));
     ASSERT_EQ(synth.exit_code, 0) << synth.err;
-    const CommandOutput train =
-        vgsales("train --train " + shell_quote(csv().string()) + " --target total_earnings --layers 16,8 --epochs 4 " +
-                "--quiet --out " + shell_quote(model_dir().string()));
+    const CommandOutput train = vgsales("train --train " + shell_quote(csv().string()) +
+                                        " --target total_earnings --layers 16,8 --epochs 4 " + "--quiet --out " +
+                                        shell_quote(model_dir().string()));
     ASSERT_EQ(train.exit_code, 0) << train.err;
     // A log1p target adds the Exp / Sub tail to every exported graph.
     const CommandOutput train_log1p =
@@ -96,8 +96,8 @@ void expect_engines_agree_with_predict(const fs::path& model, const fs::path& cs
                                        double floor) {
   ASSERT_TRUE(fs::exists(model / "model.json")) << "training failed in SetUpTestSuite";
   TemporaryDirectory work;
-  const CommandOutput exported = vgsales("export --model " + shell_quote(model.string()) + " --out " +
-                                         shell_quote((work / "serving").string()));
+  const CommandOutput exported =
+      vgsales("export --model " + shell_quote(model.string()) + " --out " + shell_quote((work / "serving").string()));
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
   EXPECT_NE(exported.out.find("exported version 1"), std::string::npos) << exported.out;
   const fs::path folder = work / "serving" / "1";
@@ -112,11 +112,11 @@ void expect_engines_agree_with_predict(const fs::path& model, const fs::path& cs
   const std::vector<double> expected = numbers_in(predicted.out);
   ASSERT_EQ(expected.size(), row_count) << predicted.out.substr(0, 200);
 
-  const CommandOutput encoded = run_command(
-      std::string(VGSALES_SYSTEM_PYTHON) + " " +
-      shell_quote((testing::source_dir() / "tests" / "export" / "encoded_rows.py").string()) + " " +
-      shell_quote((folder / "model.json").string()) + " " + shell_quote(csv.string()) + " " +
-      shell_quote((work / "rows.txt").string()));
+  const CommandOutput encoded =
+      run_command(std::string(VGSALES_SYSTEM_PYTHON) + " " +
+                  shell_quote((testing::source_dir() / "tests" / "export" / "encoded_rows.py").string()) + " " +
+                  shell_quote((folder / "model.json").string()) + " " + shell_quote(csv.string()) + " " +
+                  shell_quote((work / "rows.txt").string()));
   ASSERT_EQ(encoded.exit_code, 0) << encoded.err;
   std::vector<std::vector<float>> rows;
   {
@@ -135,7 +135,8 @@ void expect_engines_agree_with_predict(const fs::path& model, const fs::path& cs
                         model.filename().string() + ": model.encoded.onnx in OpenCV vs vgsales predict");
   const CommandOutput checked = run_command(std::string(VGSALES_SYSTEM_PYTHON) +
                                             " -c 'import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]), "
-                                            "full_check=True)' " + shell_quote((folder / "model.onnx").string()));
+                                            "full_check=True)' " +
+                                            shell_quote((folder / "model.onnx").string()));
   EXPECT_EQ(checked.exit_code, 0) << "onnx.checker rejected the raw-row model.onnx:\n" << checked.err;
   testing::expect_close(testing::run_engine("opencv-tf", folder / "frozen_graph.encoded.pb", rows), expected, floor,
                         model.filename().string() + ": frozen_graph.encoded.pb in OpenCV vs vgsales predict");

@@ -18,7 +18,8 @@ using testing::read_text_file;
 using testing::TemporaryDirectory;
 using testing::write_text_file;
 
-fs::path make_model_dir(const TemporaryDirectory& root, const PortableNetwork& network = make_synthetic_network(3, {4})) {
+fs::path make_model_dir(const TemporaryDirectory& root,
+                        const PortableNetwork& network = make_synthetic_network(3, {4})) {
   testing::point_at_torchscript_plugin();
   return testing::write_synthetic_model_directory(root / "model", network);
 }
@@ -53,7 +54,8 @@ TEST(ExportFolderTest, NewBaseGetsVersionOneWithEveryFile) {
                                       "model.json", "model.onnx", "model.pt", "model.safetensors", "saved_model.pb"}));
   // The model's own files are copied byte for byte, so the version folder is itself a model directory.
   EXPECT_EQ(read_text_file(summary->folder / "model.json"), read_text_file(root / "model" / "model.json"));
-  EXPECT_EQ(read_text_file(summary->folder / "model.safetensors"), read_text_file(root / "model" / "model.safetensors"));
+  EXPECT_EQ(read_text_file(summary->folder / "model.safetensors"),
+            read_text_file(root / "model" / "model.safetensors"));
   EXPECT_TRUE(load_model(summary->folder).ok());
   EXPECT_GT(fs::file_size(summary->folder / "saved_model.pb"), fs::file_size(summary->folder / "frozen_graph.pb"));
   const auto checked = testing::run_command("cd " + testing::shell_quote(summary->folder.string()) +
@@ -72,7 +74,8 @@ TEST(ExportFolderTest, NextVersionFollowsTheHighestNumericFolder) {
   const auto summary = export_model(request_for(make_model_dir(root, make_synthetic_network(2, {3})), base, "onnx"));
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   EXPECT_EQ(summary->version, 13);
-  EXPECT_EQ(listing(base / "13"), (std::vector<std::string>{"SHA256SUMS", "model.encoded.onnx", "model.json", "model.onnx", "model.safetensors"}));
+  EXPECT_EQ(listing(base / "13"), (std::vector<std::string>{"SHA256SUMS", "model.encoded.onnx", "model.json",
+                                                            "model.onnx", "model.safetensors"}));
 }
 
 TEST(ExportFolderTest, ExplicitVersionAndFormatSelection) {
@@ -82,9 +85,9 @@ TEST(ExportFolderTest, ExplicitVersionAndFormatSelection) {
   request.version = 42;
   const auto summary = export_model(request);
   ASSERT_TRUE(summary.ok()) << summary.error().message;
-  EXPECT_EQ(listing(root / "serving" / "42"), (std::vector<std::string>{"SHA256SUMS", "frozen_graph.encoded.pb",
-                                                                        "frozen_graph.pb", "model.json",
-                                                                        "model.safetensors", "saved_model.pb"}));
+  EXPECT_EQ(listing(root / "serving" / "42"),
+            (std::vector<std::string>{"SHA256SUMS", "frozen_graph.encoded.pb", "frozen_graph.pb", "model.json",
+                                      "model.safetensors", "saved_model.pb"}));
   request = request_for(model_dir, root / "serving", "torchscript");
   const auto copies = export_model(request);
   ASSERT_TRUE(copies.ok()) << copies.error().message;
@@ -108,8 +111,8 @@ TEST(ExportFolderTest, ExistingVersionIsRefusedUnlessOverwrite) {
   request.overwrite = true;
   const auto replaced = export_model(request);
   ASSERT_TRUE(replaced.ok()) << replaced.error().message;
-  EXPECT_EQ(listing(root / "serving" / "2"),
-            (std::vector<std::string>{"SHA256SUMS", "model.encoded.onnx", "model.json", "model.onnx", "model.safetensors"}));
+  EXPECT_EQ(listing(root / "serving" / "2"), (std::vector<std::string>{"SHA256SUMS", "model.encoded.onnx", "model.json",
+                                                                       "model.onnx", "model.safetensors"}));
   EXPECT_EQ(listing(root / "serving"), (std::vector<std::string>{"2"}));
 }
 

@@ -84,7 +84,8 @@ TEST(OnnxExportTest, SingleInputSingleLayerNetwork) {
 
 TEST(OnnxExportTest, RawRowModelTakesEachFeatureByNameAndLooksCategoriesUp) {
   const FeaturePipeline pipeline = make_synthetic_pipeline();
-  const PortableNetwork network = with_median_head_and_interval(make_network_for(pipeline, {6}, TargetTransform::log1p));
+  const PortableNetwork network =
+      with_median_head_and_interval(make_network_for(pipeline, {6}, TargetTransform::log1p));
   const auto model = build_onnx_model(network, &pipeline);
   ASSERT_TRUE(model.ok()) << model.error().message;
   ASSERT_EQ(model->opset_import_size(), 2);
@@ -98,9 +99,9 @@ TEST(OnnxExportTest, RawRowModelTakesEachFeatureByNameAndLooksCategoriesUp) {
     EXPECT_EQ(input.type().tensor_type().shape().dim(0).dim_param(), "batch");
   }
   EXPECT_EQ(inputs, (std::vector<std::pair<std::string, int>>{{"Platform", onnx::TensorProto::STRING},
-                                                               {"Year", onnx::TensorProto::FLOAT},
-                                                               {"is_sequel", onnx::TensorProto::FLOAT},
-                                                               {"Genre", onnx::TensorProto::STRING}}));
+                                                              {"Year", onnx::TensorProto::FLOAT},
+                                                              {"is_sequel", onnx::TensorProto::FLOAT},
+                                                              {"Genre", onnx::TensorProto::STRING}}));
   std::vector<std::string> outputs;
   for (const auto& output : graph.output()) outputs.push_back(output.name());
   EXPECT_EQ(outputs, (std::vector<std::string>{"earnings", "earnings_median", "earnings_lower", "earnings_upper"}));

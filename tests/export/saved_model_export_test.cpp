@@ -193,9 +193,9 @@ TEST(SavedModelExportTest, AModelWithCategoriesServesRawRowsByDefault) {
 }
 
 TEST(SavedModelExportTest, AnAllNumericModelKeepsThePackedDefaultAndGainsRows) {
-  const FeaturePipeline pipeline(
-      {FeatureSpec{.name = "critic_rating", .max = 5, .fill_value = 3}, FeatureSpec{.name = "unit_price", .max = 60}},
-      "total_earnings", MissingValueSet());
+  const FeaturePipeline pipeline({FeatureSpec{.name = "critic_rating", .max = 5, .fill_value = 3},
+                                  FeatureSpec{.name = "unit_price", .max = 60}},
+                                 "total_earnings", MissingValueSet());
   const PortableNetwork network = make_network_for(pipeline, {3});
   const auto saved_model = build_saved_model(network, &pipeline);
   ASSERT_TRUE(saved_model.ok()) << saved_model.error().message;

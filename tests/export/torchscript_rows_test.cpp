@@ -18,8 +18,8 @@ using testing::make_synthetic_pipeline;
 
 // Raw rows for make_synthetic_pipeline(): Platform, Year, is_sequel, Genre.
 const std::vector<std::vector<std::string>> kRows = {
-    {"Wii", "2006", "1", "Action"},    {"GB", "", "0", "Sports"},       {"never seen", "NaN", "1", ""},
-    {"nA", "1990", "0", "sports"},     {" PS4\t", " 2015 ", "1", "Action"}, {"DS", "N/A", "0", "NULL"},
+    {"Wii", "2006", "1", "Action"}, {"GB", "", "0", "Sports"},           {"never seen", "NaN", "1", ""},
+    {"nA", "1990", "0", "sports"},  {" PS4\t", " 2015 ", "1", "Action"}, {"DS", "N/A", "0", "NULL"},
 };
 
 std::string rows_csv() {
@@ -36,7 +36,9 @@ std::vector<double> predictor_estimates(const std::filesystem::path& model_dir) 
   std::vector<RawCell> cells;
   for (const auto& row : kRows)
     for (const std::string& cell : row) cells.push_back(RawCell::of_text(cell));
-  const auto predictions = (*predictor)->predict(cells, [](size_t row) { return std::to_string(row); }, true);
+  const auto predictions = (*predictor)
+                               ->predict(
+                                   cells, [](size_t row) { return std::to_string(row); }, true);
   EXPECT_TRUE(predictions.ok()) << predictions.error().message;
   std::vector<double> out;
   for (size_t r = 0; predictions.ok() && r < kRows.size(); ++r)
@@ -64,7 +66,8 @@ TEST(TorchScriptRowsTest, ForwardRowsAndIntervalRowsEqualThePredictor) {
     testing::expect_close(estimates, expected, 1.0, "model.pt interval_rows vs the predictor");
     std::vector<double> means;
     for (size_t r = 0; r < kRows.size(); ++r) means.push_back(expected[r * 4]);
-    testing::expect_close(testing::run_engine_on_csv("torchscript-rows", summary->folder / "model.pt", root / "rows.csv"),
+    testing::expect_close(testing::run_engine_on_csv("torchscript-rows", summary->folder / "model.pt",
+                                                     root / "rows.csv"),
                           means, 1.0, "model.pt forward_rows vs the predictor");
   }
 }

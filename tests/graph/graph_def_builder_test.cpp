@@ -9,8 +9,8 @@
 #include <cstring>
 #include <map>
 #include <set>
-#include <tuple>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "graph/graph_def_message.h"
@@ -215,11 +215,12 @@ TEST(GraphDefBuilderTest, InferenceGraphHasScopedNodesInOrder) {
   std::vector<std::string> names;
   for (const auto& node : graph.node()) names.push_back(node.name());
   const std::vector<std::string> expected{
-      "input",          "scaling/identity", "scaling/MatMul", "scaling/negated_offset", "scaling/BiasAdd",
-      "scaling/scale",  "scaling/Mul",    "layer_1/kernel",
-      "layer_1/MatMul", "layer_1/bias",   "layer_1/BiasAdd", "layer_1/Relu",  "layer_2/kernel", "layer_2/MatMul",
-      "layer_2/bias",   "layer_2/BiasAdd", "layer_2/Relu",  "output/kernel", "output/MatMul", "output/bias",
-      "output/BiasAdd", "unscaling/scale",  "unscaling/Mul",     "unscaling/offset",  "unscaling/AddV2",   "earnings"};
+      "input",           "scaling/identity", "scaling/MatMul", "scaling/negated_offset", "scaling/BiasAdd",
+      "scaling/scale",   "scaling/Mul",      "layer_1/kernel", "layer_1/MatMul",         "layer_1/bias",
+      "layer_1/BiasAdd", "layer_1/Relu",     "layer_2/kernel", "layer_2/MatMul",         "layer_2/bias",
+      "layer_2/BiasAdd", "layer_2/Relu",     "output/kernel",  "output/MatMul",          "output/bias",
+      "output/BiasAdd",  "unscaling/scale",  "unscaling/Mul",  "unscaling/offset",       "unscaling/AddV2",
+      "earnings"};
   EXPECT_EQ(names, expected);
   expect_well_formed(graph);
   const auto nodes = index_nodes(graph);
@@ -400,9 +401,11 @@ TEST(GraphDefBuilderTest, RawRowsAreEncodedUnderThePreprocessingScope) {
   expect_well_formed(graph);
   const auto nodes = index_nodes(graph);
   // One Placeholder [-1] per feature, named as the feature, typed by its kind.
-  for (const auto& [name, type] : std::vector<std::pair<std::string, tensorflow::DataType>>{
-           {"Platform", tensorflow::DT_STRING}, {"Year", tensorflow::DT_FLOAT}, {"is_sequel", tensorflow::DT_FLOAT},
-           {"Genre", tensorflow::DT_STRING}}) {
+  for (const auto& [name, type] :
+       std::vector<std::pair<std::string, tensorflow::DataType>>{{"Platform", tensorflow::DT_STRING},
+                                                                 {"Year", tensorflow::DT_FLOAT},
+                                                                 {"is_sequel", tensorflow::DT_FLOAT},
+                                                                 {"Genre", tensorflow::DT_STRING}}) {
     ASSERT_TRUE(nodes.contains(name)) << name;
     EXPECT_EQ(nodes.at(name)->op(), "Placeholder");
     EXPECT_EQ(nodes.at(name)->attr().at("dtype").type(), type) << name;
@@ -440,10 +443,10 @@ TEST(GraphDefBuilderTest, RawRowsAreEncodedUnderThePreprocessingScope) {
 }
 
 TEST(GraphDefBuilderTest, RawInputNamesAreValidNodeNamesApartFromTheGraphsOwn) {
-  const FeaturePipeline pipeline(
-      {FeatureSpec{.name = "Critic Score"}, FeatureSpec{.name = "input"}, FeatureSpec{.name = "_x"},
-       FeatureSpec{.name = "earnings"}, FeatureSpec{.name = "layer_1"}},
-      "total", MissingValueSet());
+  const FeaturePipeline pipeline({FeatureSpec{.name = "Critic Score"}, FeatureSpec{.name = "input"},
+                                  FeatureSpec{.name = "_x"}, FeatureSpec{.name = "earnings"},
+                                  FeatureSpec{.name = "layer_1"}},
+                                 "total", MissingValueSet());
   const PortableNetwork network = make_synthetic_network(5, {4});  // scopes layer_1 and output
   EXPECT_EQ(graph_raw_input_names(network, pipeline),
             (std::vector<std::string>{"Critic_Score", "input_1", "feature_x", "earnings_1", "layer_1_1"}));

@@ -15,8 +15,7 @@ namespace vgsales::testing {
 // A network with `input_width` inputs, hidden ReLU layers of the given widths and one linear output,
 // filled with seeded random weights and a non-trivial scaling so every graph stage matters.
 inline PortableNetwork make_synthetic_network(std::int64_t input_width, const std::vector<std::int64_t>& hidden,
-                                              TargetTransform transform = TargetTransform::none,
-                                              unsigned seed = 7) {
+                                              TargetTransform transform = TargetTransform::none, unsigned seed = 7) {
   std::mt19937 random(seed);
   std::uniform_real_distribution<float> weight_value(-0.8f, 0.8f);
   std::uniform_real_distribution<float> offset_value(-5.0f, 5.0f);
@@ -36,7 +35,8 @@ inline PortableNetwork make_synthetic_network(std::int64_t input_width, const st
     DenseLayer layer;
     layer.input_size = previous;
     layer.output_size = widths[index];
-    for (std::int64_t k = 0; k < layer.input_size * layer.output_size; ++k) layer.weight.push_back(weight_value(random));
+    for (std::int64_t k = 0; k < layer.input_size * layer.output_size; ++k)
+      layer.weight.push_back(weight_value(random));
     for (std::int64_t k = 0; k < layer.output_size; ++k) layer.bias.push_back(weight_value(random));
     layer.relu = index + 1 < widths.size();
     network.layers.push_back(std::move(layer));
@@ -58,7 +58,8 @@ inline double reference_predict(const PortableNetwork& network, const std::vecto
     std::vector<double> next(static_cast<std::size_t>(layer.output_size));
     for (std::int64_t out = 0; out < layer.output_size; ++out) {
       double sum = layer.bias[out];
-      for (std::int64_t in = 0; in < layer.input_size; ++in) sum += layer.weight[out * layer.input_size + in] * values[in];
+      for (std::int64_t in = 0; in < layer.input_size; ++in)
+        sum += layer.weight[out * layer.input_size + in] * values[in];
       next[out] = layer.relu && sum < 0.0 ? 0.0 : sum;
     }
     values = std::move(next);
@@ -69,7 +70,8 @@ inline double reference_predict(const PortableNetwork& network, const std::vecto
 }
 
 // Seeded raw feature rows spread around the network's training range (offset .. offset + 1/scale).
-inline std::vector<std::vector<float>> make_feature_rows(const PortableNetwork& network, int count, unsigned seed = 11) {
+inline std::vector<std::vector<float>> make_feature_rows(const PortableNetwork& network, int count,
+                                                         unsigned seed = 11) {
   std::mt19937 random(seed);
   std::uniform_real_distribution<float> unit(-0.2f, 1.2f);
   std::vector<std::vector<float>> rows;
@@ -87,9 +89,15 @@ inline std::vector<std::vector<float>> make_feature_rows(const PortableNetwork& 
 // a missing indicator, a 0/1 one and a second categorical one; scaling fitted to the identity (offset 0, scale 1).
 inline FeaturePipeline make_synthetic_pipeline() {
   FeaturePipeline pipeline(
-      {FeatureSpec{.name = "Platform", .type = ColumnType::categorical, .categories = {"Wii", "PS4", "DS"},
+      {FeatureSpec{.name = "Platform",
+                   .type = ColumnType::categorical,
+                   .categories = {"Wii", "PS4", "DS"},
                    .rare_categories = {"GB"}},
-       FeatureSpec{.name = "Year", .type = ColumnType::numeric, .min = 1980, .max = 2020, .fill_value = 2006.5,
+       FeatureSpec{.name = "Year",
+                   .type = ColumnType::numeric,
+                   .min = 1980,
+                   .max = 2020,
+                   .fill_value = 2006.5,
                    .missing_indicator = true},
        FeatureSpec{.name = "is_sequel", .type = ColumnType::boolean, .max = 1, .fill_value = 0.25},
        FeatureSpec{.name = "Genre", .type = ColumnType::categorical, .categories = {"Action", "Sports"}}},
@@ -133,7 +141,8 @@ inline std::vector<double> reference_columns(const PortableNetwork& network, con
     std::vector<double> next(static_cast<std::size_t>(layer.output_size));
     for (std::int64_t out = 0; out < layer.output_size; ++out) {
       double sum = layer.bias[out];
-      for (std::int64_t in = 0; in < layer.input_size; ++in) sum += layer.weight[out * layer.input_size + in] * values[in];
+      for (std::int64_t in = 0; in < layer.input_size; ++in)
+        sum += layer.weight[out * layer.input_size + in] * values[in];
       next[out] = layer.relu && sum < 0.0 ? 0.0 : sum;
     }
     values = std::move(next);

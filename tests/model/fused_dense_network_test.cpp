@@ -24,15 +24,15 @@ torch::Tensor view(std::vector<float>& values, std::vector<std::int64_t> shape) 
 
 // Loss and gradient of the same network and batch through autograd, flattened in DenseStackLayout order.
 std::pair<double, std::vector<float>> autograd_gradient(const DenseStackLayout& layout, std::vector<float> parameters,
-                                                        std::vector<float> x, std::vector<float> y,
-                                                        std::int64_t rows) {
+                                                        std::vector<float> x, std::vector<float> y, std::int64_t rows) {
   std::vector<torch::Tensor> leaves;
   torch::Tensor h = view(x, {rows, layout.inputs(0)});
   for (size_t l = 0; l < layout.layer_count(); ++l) {
     auto weight = torch::from_blob(parameters.data() + layout.weight_offset(l), {layout.outputs(l), layout.inputs(l)})
                       .clone()
                       .requires_grad_(true);
-    auto bias = torch::from_blob(parameters.data() + layout.bias_offset(l), {layout.outputs(l)}).clone().requires_grad_(true);
+    auto bias =
+        torch::from_blob(parameters.data() + layout.bias_offset(l), {layout.outputs(l)}).clone().requires_grad_(true);
     leaves.push_back(weight);
     leaves.push_back(bias);
     h = torch::nn::functional::linear(h, weight, bias);
@@ -55,7 +55,8 @@ void expect_gradients_match(const std::vector<std::int64_t>& widths, std::int64_
   std::vector<float> y = random_values(static_cast<size_t>(rows), seed + 2, 0.0f, 1.0f);
   DenseStackWorkspace workspace(layout, rows);
   std::vector<float> gradient(layout.parameter_count(), 123.0f);  // stale values must be overwritten
-  const double loss = dense_mse_gradient(layout, parameters.data(), x.data(), y.data(), rows, workspace, gradient.data());
+  const double loss =
+      dense_mse_gradient(layout, parameters.data(), x.data(), y.data(), rows, workspace, gradient.data());
   const auto [expected_loss, expected_gradient] = autograd_gradient(layout, parameters, x, y, rows);
   EXPECT_NEAR(loss, expected_loss, 1e-6 * std::max(1.0, expected_loss));
   ASSERT_EQ(gradient.size(), expected_gradient.size());
@@ -84,9 +85,10 @@ TEST(FusedDenseNetwork, ForwardMatchesLibTorch) {
   dense_forward(layout, parameters.data(), x.data(), rows, workspace);
   torch::Tensor h = view(x, {rows, 9});
   for (size_t l = 0; l < layout.layer_count(); ++l) {
-    h = torch::nn::functional::linear(
-        h, torch::from_blob(parameters.data() + layout.weight_offset(l), {layout.outputs(l), layout.inputs(l)}),
-        torch::from_blob(parameters.data() + layout.bias_offset(l), {layout.outputs(l)}));
+    h = torch::nn::functional::linear(h,
+                                      torch::from_blob(parameters.data() + layout.weight_offset(l),
+                                                       {layout.outputs(l), layout.inputs(l)}),
+                                      torch::from_blob(parameters.data() + layout.bias_offset(l), {layout.outputs(l)}));
     if (l + 1 != layout.layer_count()) h = torch::relu(h);
     auto expected = h.contiguous();
     for (std::int64_t i = 0; i < rows * layout.outputs(l); ++i)
@@ -97,7 +99,8 @@ TEST(FusedDenseNetwork, ForwardMatchesLibTorch) {
 TEST(FusedDenseNetwork, AdamMatchesTorchOptimAdam) {
   const size_t count = 1000;
   std::vector<float> parameters = random_values(count, 31);
-  torch::Tensor reference = torch::from_blob(parameters.data(), {static_cast<std::int64_t>(count)}).clone().requires_grad_(true);
+  torch::Tensor reference =
+      torch::from_blob(parameters.data(), {static_cast<std::int64_t>(count)}).clone().requires_grad_(true);
   torch::optim::Adam optimizer({reference}, torch::optim::AdamOptions(0.01));
   AdamMoments moments;
   for (int step = 0; step < 20; ++step) {
@@ -109,14 +112,16 @@ TEST(FusedDenseNetwork, AdamMatchesTorchOptimAdam) {
   }
   EXPECT_EQ(moments.step, 20);
   const float* expected = reference.data_ptr<float>();
-  for (size_t i = 0; i < count; ++i) ASSERT_NEAR(parameters[i], expected[i], 1e-6f * std::max(1.0f, std::abs(expected[i])));
+  for (size_t i = 0; i < count; ++i)
+    ASSERT_NEAR(parameters[i], expected[i], 1e-6f * std::max(1.0f, std::abs(expected[i])));
 }
 
 TEST(FusedDenseNetwork, GemmMatchesAPlainLoopForEveryTransposition) {
   const std::int64_t m = 7, n = 5, k = 9;
   for (bool transpose_a : {false, true}) {
     for (bool transpose_b : {false, true}) {
-      std::vector<float> a = random_values(static_cast<size_t>(m * k), 41), b = random_values(static_cast<size_t>(k * n), 42);
+      std::vector<float> a = random_values(static_cast<size_t>(m * k), 41),
+                         b = random_values(static_cast<size_t>(k * n), 42);
       std::vector<float> c = random_values(static_cast<size_t>(m * n), 43), expected = c;
       gemm_row_major(transpose_a, transpose_b, m, n, k, 0.5f, a.data(), transpose_a ? m : k, b.data(),
                      transpose_b ? k : n, 2.0f, c.data(), n);

@@ -2,9 +2,9 @@
 // checksums checked by coreutils and by every load, an independent reader of the weights, and damage reported.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstring>
-#include <bit>
 #include <fstream>
 #include <functional>
 
@@ -85,8 +85,10 @@ for name in sorted(k for k in header if k != '__metadata__'):
   const DenseLayer& last = model->network.members[0].back();
   // The first and last values of each tensor, as Python's float() prints them, equal ours.
   auto python_float = [](float v) {
-    const auto out = testing::run_command(std::string(VGSALES_SYSTEM_PYTHON) + " -c 'import struct; print(repr(float(struct.unpack(\"<f\", struct.pack(\"<I\", " +
-                                          std::to_string(std::bit_cast<std::uint32_t>(v)) + "))[0])))'");
+    const auto out =
+        testing::run_command(std::string(VGSALES_SYSTEM_PYTHON) +
+                             " -c 'import struct; print(repr(float(struct.unpack(\"<f\", struct.pack(\"<I\", " +
+                             std::to_string(std::bit_cast<std::uint32_t>(v)) + "))[0])))'");
     return out.out.substr(0, out.out.find('\n'));
   };
   EXPECT_NE(read.out.find("member_1.layer_1.bias F32 8 " + python_float(first.bias.front()) + " " +
@@ -94,8 +96,7 @@ for name in sorted(k for k in header if k != '__metadata__'):
             std::string::npos)
       << read.out;
   EXPECT_NE(read.out.find("member_1.output.weight F32 " + std::to_string(last.output_size) + "x4 " +
-                          python_float(last.weight.front()) + " " +
-                          python_float(last.weight.back())),
+                          python_float(last.weight.front()) + " " + python_float(last.weight.back())),
             std::string::npos)
       << read.out;
 }
@@ -162,7 +163,8 @@ TEST(ModelDirectory, EveryLoadDetectsDamageAndMissingFiles) {
       {"no_checksums", [](const fs::path& d) { fs::remove(d / kChecksumFileName); }, "SHA256SUMS: missing"},
       {"bad_checksum_line", [](const fs::path& d) { testing::write_text_file(d / kChecksumFileName, "nonsense\n"); },
        "SHA256SUMS:1: not a '<sha256>  <file>' line"},
-      {"old_format", [](const fs::path& d) {
+      {"old_format",
+       [](const fs::path& d) {
          fs::remove(d / kWeightsFileName);
          fs::remove(d / kChecksumFileName);
          testing::write_text_file(d / kTorchScriptFileName, "zip");

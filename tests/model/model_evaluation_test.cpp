@@ -36,7 +36,8 @@ TEST(ModelEvaluation, ParsesRowAssignments) {
 
 TEST(ModelEvaluation, RowValuesMayBeQuotedToHoldCommas) {
   const FeaturePipeline pipeline = rating_and_platform();
-  auto row = parse_row_assignment(R"(publisher="Take-Two Interactive, Inc.",rating=4, platform = "Wii ""U""")", pipeline);
+  auto row =
+      parse_row_assignment(R"(publisher="Take-Two Interactive, Inc.",rating=4, platform = "Wii ""U""")", pipeline);
   ASSERT_TRUE(row.ok()) << row.error().message;
   EXPECT_EQ(*row, (std::vector<std::string>{"4", "Wii \"U\"", "Take-Two Interactive, Inc."}));
   auto whole = parse_row_assignment(R"("publisher=Take-Two, Inc.",rating=1,platform=Wii)", pipeline);
@@ -79,10 +80,13 @@ TEST(ModelEvaluation, MatchesColumnsByNameInAnyOrderAndKeepsCellsAsWritten) {
   testing::train_small_model(dir, "model");
   auto predictor = load_predictor(dir / "model");
   ASSERT_TRUE(predictor.ok());
-  const std::string header = "critic_rating,is_action,is_exclusive_to_us,is_portable,is_role_playing,is_sequel,is_sports,suitable_for_kids,unit_price";
+  const std::string header =
+      "critic_rating,is_action,is_exclusive_to_us,is_portable,is_role_playing,is_sequel,is_sports,suitable_for_kids,"
+      "unit_price";
   testing::write_text_file(dir / "a.csv", header + "\n4,1,0,1,0,1,0,1,59.99\n");
   testing::write_text_file(dir / "b.csv",
-                           "unit_price,note,suitable_for_kids,is_sports,is_sequel,is_role_playing,is_portable,is_exclusive_to_us,is_action,critic_rating\n"
+                           "unit_price,note,suitable_for_kids,is_sports,is_sequel,is_role_playing,is_portable,is_"
+                           "exclusive_to_us,is_action,critic_rating\n"
                            "59.990,\"hello, \"\"world\"\"\",1,0,1,0,1,0,1,4.0\n");
   auto a = collect(**predictor, dir / "a.csv");
   auto b = collect(**predictor, dir / "b.csv");

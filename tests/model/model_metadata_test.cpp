@@ -9,10 +9,17 @@ namespace {
 ModelMetadata sample() {
   ModelMetadata m;
   m.created = "2026-01-01T00:00:00Z";
-  FeatureSpec rating{.name = "critic_rating", .type = ColumnType::numeric, .min = 2, .max = 5, .fill_value = 3.5,
+  FeatureSpec rating{.name = "critic_rating",
+                     .type = ColumnType::numeric,
+                     .min = 2,
+                     .max = 5,
+                     .fill_value = 3.5,
                      .missing_indicator = true};
-  FeatureSpec platform{.name = "platform", .type = ColumnType::categorical, .categories = {"Wii", "PS4"},
-                       .rare_categories = {"DS", "GB"}, .distinct_values = 4};
+  FeatureSpec platform{.name = "platform",
+                       .type = ColumnType::categorical,
+                       .categories = {"Wii", "PS4"},
+                       .rare_categories = {"DS", "GB"},
+                       .distinct_values = 4};
   m.pipeline = FeaturePipeline({rating, platform}, "total_earnings", MissingValueSet());
   m.pipeline.set_dropped({{"Name", "identifier-like"}});
   m.pipeline.set_target_transform(TargetTransform::log1p);

@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "common/file_checksums.h"
+#include <random>
 #include "common/atomic_file.h"
+#include "common/file_checksums.h"
 #include "model/model_directory.h"
 #include "model/training_checkpoint.h"
-#include <random>
 
 #include "model/native_forward.h"
 #include "model/trainer.h"
@@ -18,7 +18,9 @@ namespace {
 
 struct SyntheticSplit {
   std::vector<float> features, targets;
-  SplitData view(const std::string& name) const { return SplitData{name, features.data(), targets.data(), targets.size()}; }
+  SplitData view(const std::string& name) const {
+    return SplitData{name, features.data(), targets.data(), targets.size()};
+  }
 };
 
 // y = 100 + 50 x0 - 30 x1 + 20 max(x2 - 0.5, 0) with a little noise: a shape a small ReLU network fits well.
@@ -317,7 +319,8 @@ TEST(Trainer, DetailCoversEveryEvaluationRow) {
     const double error = observer.detail_predictions[row] - observer.detail_actuals[row];
     squared += error * error;
   }
-  EXPECT_NEAR(squared / 5000, observer.epochs.at(1).splits.at("test").mse, 1e-6 * observer.epochs.at(1).splits.at("test").mse);
+  EXPECT_NEAR(squared / 5000, observer.epochs.at(1).splits.at("test").mse,
+              1e-6 * observer.epochs.at(1).splits.at("test").mse);
 }
 
 TEST(Trainer, StopsAfterTheCurrentBatchWhenAskedTo) {
@@ -353,7 +356,8 @@ TEST(Trainer, EarlyStoppingKeepsTheBestValidationEpoch) {
   double best = INFINITY;
   int best_epoch = 0;
   for (const auto& summary : observer.epochs)
-    if (summary.splits.at("validation").loss < best) best = summary.splits.at("validation").loss, best_epoch = summary.epoch;
+    if (summary.splits.at("validation").loss < best)
+      best = summary.splits.at("validation").loss, best_epoch = summary.epoch;
   EXPECT_EQ(result->outcome.best_epoch, best_epoch);
   EXPECT_NEAR(result->outcome.final_metrics.at("validation").loss, best, 1e-12);
 }

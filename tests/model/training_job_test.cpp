@@ -148,7 +148,8 @@ TEST(TrainingJob, TrainsOnCategoricalAndMissingValues) {
   auto predictor = load_predictor(dir / "model");
   ASSERT_TRUE(predictor.ok());
   // An unseen platform and a missing year still give a finite prediction.
-  const std::vector<RawCell> row = {RawCell::of_text("Dreamcast"), RawCell::missing_value(), RawCell::of_text("Action")};
+  const std::vector<RawCell> row = {RawCell::of_text("Dreamcast"), RawCell::missing_value(),
+                                    RawCell::of_text("Action")};
   auto predicted = (*predictor)->predict(row, [](size_t) { return std::string("row"); });
   ASSERT_TRUE(predicted.ok()) << predicted.error().message;
   EXPECT_TRUE(std::isfinite(predicted->values[0]));
@@ -267,9 +268,10 @@ TEST(TrainingJob, AutoHoldsOutAQuarterOfASmallTableToPickEpochsAndCalibrate) {
 }
 
 TEST(TrainingJob, ConformalRanksAreTheSplitConformalOrderStatistics) {
-  EXPECT_EQ(conformal_ranks(200, 0.8), (std::pair<size_t, size_t>{20, 181}));    // the reference job's holdout
-  EXPECT_EQ(conformal_ranks(1328, 0.8), (std::pair<size_t, size_t>{132, 1197}));  // a vgsales split's: 1329 x 0.9 = 1196.1
-  EXPECT_EQ(conformal_ranks(9, 0.8), (std::pair<size_t, size_t>{1, 9}));          // the fewest rows for 80 %
+  EXPECT_EQ(conformal_ranks(200, 0.8), (std::pair<size_t, size_t>{20, 181}));  // the reference job's holdout
+  EXPECT_EQ(conformal_ranks(1328, 0.8),
+            (std::pair<size_t, size_t>{132, 1197}));                      // a vgsales split's: 1329 x 0.9 = 1196.1
+  EXPECT_EQ(conformal_ranks(9, 0.8), (std::pair<size_t, size_t>{1, 9}));  // the fewest rows for 80 %
   EXPECT_EQ(conformal_ranks(8, 0.8), (std::pair<size_t, size_t>{0, 0}));
   EXPECT_EQ(conformal_ranks(99, 0.9), (std::pair<size_t, size_t>{5, 95}));  // (h + 1) * 0.95 is exactly 95
 }

@@ -41,7 +41,7 @@ TEST(TrainingSettings, AutoValidationSplitHoldsOutTenPercentButAtLeast200RowsAnd
   EXPECT_DOUBLE_EQ(automatic_validation_split(10000000), 0.1);  // 10M rows: still 10 %
   EXPECT_DOUBLE_EQ(automatic_validation_split(2000), 0.1);      // 200 rows is 10 % here
   EXPECT_DOUBLE_EQ(automatic_validation_split(400), 0.25);      // fewer than 800 rows: a quarter
-  EXPECT_DOUBLE_EQ(automatic_validation_split(19), 0.0);     // a handful of rows: none held out
+  EXPECT_DOUBLE_EQ(automatic_validation_split(19), 0.0);        // a handful of rows: none held out
   EXPECT_DOUBLE_EQ(automatic_validation_split(20), 0.25);
 }
 

@@ -58,11 +58,12 @@ class FakePredictor : public Predictor {
 };
 
 inline FeaturePipeline mixed_pipeline() {
-  return FeaturePipeline({FeatureSpec{.name = "critic_rating", .type = ColumnType::numeric, .min = 1, .max = 5},
-                          FeatureSpec{.name = "user_rating", .type = ColumnType::numeric, .min = 1, .max = 5},
-                          FeatureSpec{.name = "genre", .type = ColumnType::categorical, .categories = {"Action", "Sports"}},
-                          FeatureSpec{.name = "is_sequel", .type = ColumnType::boolean, .max = 1}},
-                         "total_earnings", MissingValueSet());
+  return FeaturePipeline(
+      {FeatureSpec{.name = "critic_rating", .type = ColumnType::numeric, .min = 1, .max = 5},
+       FeatureSpec{.name = "user_rating", .type = ColumnType::numeric, .min = 1, .max = 5},
+       FeatureSpec{.name = "genre", .type = ColumnType::categorical, .categories = {"Action", "Sports"}},
+       FeatureSpec{.name = "is_sequel", .type = ColumnType::boolean, .max = 1}},
+      "total_earnings", MissingValueSet());
 }
 
 inline FeaturePipeline numeric_pipeline() {

@@ -94,7 +94,8 @@ class RawSocket {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     char buffer[16384];
     while (true) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return false;
       pollfd waiting{fd_, POLLIN, 0};
       if (::poll(&waiting, 1, static_cast<int>(left.count())) <= 0) continue;
@@ -125,7 +126,8 @@ inline RawReply read_raw_reply(const RawSocket& socket, std::string& pending,
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   RawReply reply;
   auto fill = [&]() -> bool {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     pollfd waiting{socket.fd(), POLLIN, 0};
     if (::poll(&waiting, 1, static_cast<int>(left.count())) <= 0) return false;

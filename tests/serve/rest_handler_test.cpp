@@ -9,8 +9,8 @@
 #include <set>
 
 #include "data/table.h"
-#include "serve/metrics.h"
 #include "serve/fake_predictor.h"
+#include "serve/metrics.h"
 #include "serve/ui_assets.h"
 
 namespace vgsales::serve {
@@ -51,8 +51,8 @@ class ServeRestHandlerTest : public ::testing::Test {
 
   std::shared_ptr<FakePredictor> predictor_;
   std::shared_ptr<const ServedModel> model_;
-  RestHandler handler_{RestHandlerOptions{"vgsales", "/health", "/vertex/predict"},
-                       [this] { return model_; }, [] { return std::string("vgsales_model_version 3\n"); }};
+  RestHandler handler_{RestHandlerOptions{"vgsales", "/health", "/vertex/predict"}, [this] { return model_; },
+                       [] { return std::string("vgsales_model_version 3\n"); }};
 };
 
 TEST(ServeHttpStatusTest, OneCodePerErrorKind) {
@@ -144,8 +144,8 @@ TEST_F(ServeRestHandlerTest, PredictRowsAsLists) {
 
 TEST_F(ServeRestHandlerTest, PredictRowsAsObjectsByFeatureName) {
   serve(testing::mixed_pipeline());
-  const auto response = predict(
-      R"({"instances": [{"genre": "Action", "critic_rating": 4.5, "is_sequel": 1, "user_rating": null}]})");
+  const auto response =
+      predict(R"({"instances": [{"genre": "Action", "critic_rating": 4.5, "is_sequel": 1, "user_rating": null}]})");
   ASSERT_EQ(response.status, 200) << response.body;
   auto doc = parse(response.body);
   EXPECT_FLOAT_EQ(doc["predictions"][0][0].GetFloat(), 105.5f);
@@ -180,9 +180,9 @@ TEST_F(ServeRestHandlerTest, MissingValuesAreImputedByThePipeline) {
 }
 
 TEST_F(ServeRestHandlerTest, CategoriesAreMatchedByTheTextTheyWereWrittenWith) {
-  serve(FeaturePipeline({FeatureSpec{.name = "code", .type = ColumnType::categorical,
-                                     .categories = {"Action", "007", "1.10"}}},
-                        "total_earnings", MissingValueSet()));
+  serve(FeaturePipeline(
+      {FeatureSpec{.name = "code", .type = ColumnType::categorical, .categories = {"Action", "007", "1.10"}}},
+      "total_earnings", MissingValueSet()));
   // The JSON number 1.10 is the category "1.10" (not 1.1), and "007" is not 7; only "Action" scores 100.
   const auto response = predict(R"({"instances": [{"code": "Action"}, {"code": 1.10}, {"code": "007"}, {"code": 7}]})");
   ASSERT_EQ(response.status, 200) << response.body;
@@ -224,7 +224,8 @@ TEST_F(ServeRestHandlerTest, MetadataSignaturesFollowTheExportsForEachKindOfMode
   EXPECT_TRUE(signatures["interval"]["inputs"].HasMember("critic_rating"));
   EXPECT_TRUE(signatures["interval"]["inputs"].HasMember("user_rating"));
   std::vector<std::string> outputs;
-  for (const auto& member : signatures["interval"]["outputs"].GetObject()) outputs.emplace_back(member.name.GetString());
+  for (const auto& member : signatures["interval"]["outputs"].GetObject())
+    outputs.emplace_back(member.name.GetString());
   EXPECT_EQ(outputs, (std::vector<std::string>{"earnings", "earnings_median", "earnings_lower", "earnings_upper"}));
   EXPECT_STREQ(signatures["interval"]["outputs"]["earnings_lower"]["name"].GetString(), "earnings_lower:0");
   const auto by_rows = predict(R"({"signature_name": "rows", "instances": [{"critic_rating": 1, "user_rating": 2}]})");
@@ -271,10 +272,12 @@ TEST_F(ServeRestHandlerTest, MalformedBodiesAre400) {
       {R"({"instances": [[1, 2, "Action"]]})", "unexpected size: 3 at level: 0 expected size: 4"},
       {R"({"instances": [[1, 2, "Action", 1, 5]]})", "unexpected size: 5"},
       {R"({"inputs": [[1, 2, "Action"]]})", "unexpected size: 3"},
-      {R"({"instances": [[1, "high", "Action", 1]]})", "instances[0]: column 'user_rating': value 'high' is not a number"},
+      {R"({"instances": [[1, "high", "Action", 1]]})",
+       "instances[0]: column 'user_rating': value 'high' is not a number"},
       {R"({"instances": [[1, [2], "Action", 1]]})", "Type: Array is not of expected type"},
       {R"({"instances": [[1, 2, "Action", "yes"]]})", "column 'is_sequel': value 'yes' is not a number"},
-      {R"({"instances": [[1, Infinity, "Action", 1]]})", "column 'user_rating': value 'Infinity' is not a finite number"},
+      {R"({"instances": [[1, Infinity, "Action", 1]]})",
+       "column 'user_rating': value 'Infinity' is not a finite number"},
       {R"({"instances": [[1, 2, true, 1]]})", "Type: True is not of expected type: string or number (feature 'genre')"},
       {R"({"instances": [{"critic_rating": 1, "user_rating": 2, "genre": "A", "is_sequel": 0, "price": 9}]})",
        "does not have named input: price"},
@@ -561,8 +564,8 @@ TEST_F(ServeWebPageTest, ThePageAtTheRootWithItsSecurityHeaders) {
   const std::string policy = header_value(page, "Content-Security-Policy");
   EXPECT_EQ(policy.rfind("default-src 'self';", 0), 0u) << policy;
   EXPECT_NE(policy.find("script-src 'self'"), std::string::npos);
-  EXPECT_EQ(policy.find("unsafe"), std::string::npos);   // no inline scripts or styles, no eval
-  EXPECT_EQ(policy.find("http"), std::string::npos);     // no other origin
+  EXPECT_EQ(policy.find("unsafe"), std::string::npos);  // no inline scripts or styles, no eval
+  EXPECT_EQ(policy.find("http"), std::string::npos);    // no other origin
   EXPECT_EQ(header_value(page, "X-Content-Type-Options"), "nosniff");
   // The page works before any model is loaded: it is not a model route.
   EXPECT_EQ(model_, nullptr);
@@ -615,8 +618,7 @@ TEST_F(ServeWebPageTest, TheApiAndVertexRoutesWorkBesideThePage) {
   EXPECT_EQ(page_get("/v1/models/vgsales").status, 200);
   EXPECT_EQ(page_get("/v1/models/vgsales/metadata").status, 200);
   EXPECT_EQ(page_get("/health").status, 200);
-  const auto vertex = page_handler_.handle(
-      {"POST", "/vertex/predict", R"({"instances": [[1, 2, "Action", 0]]})"});
+  const auto vertex = page_handler_.handle({"POST", "/vertex/predict", R"({"instances": [[1, 2, "Action", 0]]})"});
   EXPECT_EQ(vertex.status, 200) << vertex.body;
   EXPECT_TRUE(vertex.headers.empty());  // the page's headers are the page's alone
 }
@@ -630,15 +632,16 @@ TEST_F(ServeRestHandlerTest, NoUiAnswersNotFoundForThePage) {
 
 TEST(ServeUiHandlerTest, VertexRoutesWinOverThePage) {
   // A Vertex AI route may be any path, even "/": it keeps working when the page is on.
-  RestHandler handler({"m", "/", "/ui/predict", /*serve_ui=*/true},
-                      [] { return std::shared_ptr<const ServedModel>(); }, nullptr);
+  RestHandler handler(
+      {"m", "/", "/ui/predict", /*serve_ui=*/true}, [] { return std::shared_ptr<const ServedModel>(); }, nullptr);
   EXPECT_EQ(handler.handle({"GET", "/", ""}).route, "health");
   EXPECT_EQ(handler.handle({"POST", "/ui/predict", "{}"}).route, "vertex_predict");
   EXPECT_EQ(handler.handle({"GET", "/ui/app.js", ""}).status, 200);
 }
 
 TEST(ServeRestHandlerWithoutVertexTest, VertexRoutesAreOffByDefault) {
-  RestHandler handler({"m", "", ""}, [] { return std::shared_ptr<const ServedModel>(); }, nullptr);
+  RestHandler handler(
+      {"m", "", ""}, [] { return std::shared_ptr<const ServedModel>(); }, nullptr);
   EXPECT_EQ(handler.handle({"GET", "/health", ""}).status, 404);
 }
 

@@ -20,14 +20,16 @@ class RunningServer {
  public:
   explicit RunningServer(const std::filesystem::path& base, HttpServerOptions options = {}, std::string access_log = "")
       : versions_(base, load_fake_predictor, nullptr),
-        handler_({"vgsales", "/health", "/predict"}, [this] { return versions_.current(); },
-                 [this] { return metrics_.render(version()); }) {
+        handler_(
+            {"vgsales", "/health", "/predict"}, [this] { return versions_.current(); },
+            [this] { return metrics_.render(version()); }) {
     (void)versions_.poll_once();
     if (!access_log.empty()) log_ = std::move(AccessLog::open(access_log).value());
     options.host = "127.0.0.1";
     options.port = 0;
     options.stop_on_signals = false;
-    server_ = std::move(HttpServer::listen(options, handler_, {&metrics_, log_.get(), [this] { return version(); }}).value());
+    server_ =
+        std::move(HttpServer::listen(options, handler_, {&metrics_, log_.get(), [this] { return version(); }}).value());
     thread_ = std::thread([this] { server_->run(); });
   }
   ~RunningServer() { stop(); }

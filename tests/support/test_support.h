@@ -47,8 +47,7 @@ std::string shell_quote(const std::string& argument);
 }  // namespace vgsales::testing
 
 // Skips the current test with a message when a reference data file is absent.
-#define VGSALES_SHARED_DATA_OR_SKIP(variable, name)                                            \
-  const auto variable##_optional = ::vgsales::testing::shared_data_file(name);                \
-  if (!variable##_optional) GTEST_SKIP() << "reference data ../shared/data/" << name         \
-                                          << " is absent; skipping";                          \
+#define VGSALES_SHARED_DATA_OR_SKIP(variable, name)                                                             \
+  const auto variable##_optional = ::vgsales::testing::shared_data_file(name);                                  \
+  if (!variable##_optional) GTEST_SKIP() << "reference data ../shared/data/" << name << " is absent; skipping"; \
   const std::filesystem::path variable = *variable##_optional

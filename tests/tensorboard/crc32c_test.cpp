@@ -28,7 +28,9 @@ TEST(TensorboardCrc32c, ExtendEqualsOneShot) {
 
 TEST(TensorboardCrc32c, MaskedCrcOfARealFileVersionRecord) {
   // The data of a TensorFlow Event{file_version: "CRC test, one two"}: field 3, length 17.
-  EXPECT_EQ(masked_crc32c(std::string("\x1a\x11" "CRC test, one two")), 0x5794D08Au);
+  EXPECT_EQ(masked_crc32c(std::string("\x1a\x11"
+                                      "CRC test, one two")),
+            0x5794D08Au);
 }
 
 TEST(TensorboardCrc32c, UnmaskUndoesMask) {

@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "support/test_support.h"
 #include "event_file_paths.h"
+#include "support/test_support.h"
 #include "synthetic_run.h"
 #include "tensorboard/tensorboard_observer.h"
 

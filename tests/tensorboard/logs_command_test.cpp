@@ -32,11 +32,12 @@ class TensorboardCli : public ::testing::Test {
   }
 
   vgsales::testing::CommandOutput train(const std::string& logdir, const std::string& extra = "") {
-    return run_command(vgsales_command(
-        "train --train " + shell_quote((directory_ / "games.csv").string()) + " --test " +
-        shell_quote((directory_ / "test.csv").string()) + " --target total_earnings --layers 8,4 --epochs 6" +
-        " --validation-split 0.25 --histogram-freq 2 --image-freq 3 --quiet --out " +
-        shell_quote((directory_ / "model").string()) + " --logdir " + shell_quote(logdir) + " " + extra));
+    return run_command(vgsales_command("train --train " + shell_quote((directory_ / "games.csv").string()) +
+                                       " --test " + shell_quote((directory_ / "test.csv").string()) +
+                                       " --target total_earnings --layers 8,4 --epochs 6" +
+                                       " --validation-split 0.25 --histogram-freq 2 --image-freq 3 --quiet --out " +
+                                       shell_quote((directory_ / "model").string()) + " --logdir " +
+                                       shell_quote(logdir) + " " + extra));
   }
 
   TemporaryDirectory directory_;
@@ -63,8 +64,8 @@ TEST_F(TensorboardCli, TrainWritesLogsThatLogsAndPythonAccept) {
 
   const auto checked = run_command(
       std::string(VGSALES_SYSTEM_PYTHON) + " " +
-      shell_quote((vgsales::testing::source_dir() / "tests" / "tensorboard" / "check_event_files.py").string()) +
-      " " + shell_quote((vgsales::testing::source_dir() / "proto").string()) + " " + shell_quote(logdir));
+      shell_quote((vgsales::testing::source_dir() / "tests" / "tensorboard" / "check_event_files.py").string()) + " " +
+      shell_quote((vgsales::testing::source_dir() / "proto").string()) + " " + shell_quote(logdir));
   EXPECT_EQ(checked.exit_code, 0) << checked.err;
   EXPECT_NE(checked.out.find("\"first/test\""), std::string::npos);
 }

@@ -55,7 +55,8 @@ TEST(TensorboardModelCard, OtherTargetsKeepTheirUnitsAndMapeIsFlagged) {
   metrics.near_zero_targets = 40;  // of 400
   outcome.final_metrics["test"] = metrics;
   const std::string card = model_card_markdown("run-y", info, &outcome);
-  EXPECT_NE(card.find("## Final metrics (errors in the target's units (Global_Sales), loss"), std::string::npos) << card;
+  EXPECT_NE(card.find("## Final metrics (errors in the target's units (Global_Sales), loss"), std::string::npos)
+      << card;
   EXPECT_NE(card.find("| 1.287 | 0.4560 | not shown* |"), std::string::npos) << card;
   EXPECT_NE(card.find("MAPE not shown: over 1 % of the targets are near zero"), std::string::npos) << card;
   EXPECT_EQ(card.find("dollar"), std::string::npos) << card;

@@ -25,9 +25,9 @@ Rgb pixel(const RgbImage& image, double x, double y) {
 }
 
 bool is_white(Rgb c) { return c.r == 255 && c.g == 255 && c.b == 255; }
-bool is_red(Rgb c) { return c.r > 170 && c.g < 110 && c.b < 110; }             // the y = x line
-bool is_blue(Rgb c) { return c.b > 150 && c.b > c.r + 50 && c.g < c.b; }      // a point
-bool is_dark(Rgb c) { return c.r < 120 && c.g < 120 && c.b < 120; }           // text, frame
+bool is_red(Rgb c) { return c.r > 170 && c.g < 110 && c.b < 110; }        // the y = x line
+bool is_blue(Rgb c) { return c.b > 150 && c.b > c.r + 50 && c.g < c.b; }  // a point
+bool is_dark(Rgb c) { return c.r < 120 && c.g < 120 && c.b < 120; }       // text, frame
 
 // Dark pixels in a rectangle: text is there.
 int dark_pixels(const RgbImage& image, int x0, int y0, int x1, int y1) {
@@ -135,8 +135,11 @@ TEST(TensorboardPngPlot, LongTailedTargetsGetLogAxes) {
   EXPECT_GT(choice.skewness, 2.0);
   EXPECT_NE(choice.reason.find("logarithmic"), std::string::npos) << choice.reason;
 
-  PlotLabels labels{.title = "Predicted vs actual Global_Sales", .subtitle = "test split · epoch 2 of 50",
-                    .target = "Global_Sales", .unit_label = "target's own units", .rows_label = "test rows"};
+  PlotLabels labels{.title = "Predicted vs actual Global_Sales",
+                    .subtitle = "test split · epoch 2 of 50",
+                    .target = "Global_Sales",
+                    .unit_label = "target's own units",
+                    .rows_label = "test rows"};
   const ScatterPlot plot = plot_predicted_vs_actual(actual, predicted, labels);
   EXPECT_EQ(plot.axis.scale, AxisScale::log);
   EXPECT_DOUBLE_EQ(plot.axis_min, 0.01);
@@ -211,10 +214,11 @@ TEST(TensorboardPngPlot, PillowAndOpenCvReadThePng) {
       {static_cast<int>(plot.pixel_x(175000)), static_cast<int>(plot.pixel_y(175000))},
       {static_cast<int>(plot.pixel_x(300000)), static_cast<int>(plot.pixel_y(100000))},
       {static_cast<int>(plot.pixel_x(330000)), static_cast<int>(plot.pixel_y(20000))}};
-  std::string command = std::string(VGSALES_SYSTEM_PYTHON) + " " +
-                        vgsales::testing::shell_quote(
-                            (vgsales::testing::source_dir() / "tests" / "tensorboard" / "read_png_with_python.py").string()) +
-                        " " + vgsales::testing::shell_quote(path.string());
+  std::string command =
+      std::string(VGSALES_SYSTEM_PYTHON) + " " +
+      vgsales::testing::shell_quote(
+          (vgsales::testing::source_dir() / "tests" / "tensorboard" / "read_png_with_python.py").string()) +
+      " " + vgsales::testing::shell_quote(path.string());
   for (const auto& [x, y] : points) command += " " + std::to_string(x) + "," + std::to_string(y);
   const auto output = vgsales::testing::run_command(command);
   ASSERT_EQ(output.exit_code, 0) << output.err << output.out;

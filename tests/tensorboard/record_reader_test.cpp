@@ -10,7 +10,9 @@
 namespace vgsales::tensorboard {
 namespace {
 
-std::string three_records() { return encode_record("first") + encode_record("") + encode_record(std::string(300, 'x')); }
+std::string three_records() {
+  return encode_record("first") + encode_record("") + encode_record(std::string(300, 'x'));
+}
 
 TEST(TensorboardRecords, EncodeLaysOutLengthCrcDataCrc) {
   const std::string record = encode_record("abc");

@@ -55,7 +55,8 @@ TEST(TensorboardEventFile, NameAndFirstRecordFollowTensorFlow) {
 }
 
 TEST(TensorboardSummaries, ScalarIsARankZeroFloatTensorWithMetadataOnlyOnce) {
-  const auto events = round_trip({one(make_scalar_value("epoch_loss", 0.25)), one(make_scalar_value("epoch_loss", 0.125))});
+  const auto events =
+      round_trip({one(make_scalar_value("epoch_loss", 0.25)), one(make_scalar_value("epoch_loss", 0.125))});
   ASSERT_EQ(events.size(), 3u);
   const auto& first = events[1].summary().value(0);
   EXPECT_EQ(events[1].step(), 1);
@@ -136,16 +137,18 @@ TEST(TensorboardSummaries, CustomScalarsLayoutRoundTrips) {
 }
 
 TEST(TensorboardSummaries, HparamsCarryNullTensorAndVersionZero) {
-  const std::vector<std::pair<std::string, HyperparameterValue>> hparams = {
-      {"layers", std::string("50,100,50")}, {"learning_rate", 0.001}, {"shuffle", true}};
+  const std::vector<std::pair<std::string, HyperparameterValue>> hparams = {{"layers", std::string("50,100,50")},
+                                                                            {"learning_rate", 0.001},
+                                                                            {"shuffle", true}};
   hp::MetricInfo metric;
   metric.mutable_name()->set_group("test");
   metric.mutable_name()->set_tag("final_rmse");
   tensorflow::Summary summary;
   *summary.add_value() = make_hparams_value(kHparamsExperimentTag, make_hparams_experiment(hparams, {metric}, 10.0));
   *summary.add_value() = make_hparams_value(kHparamsSessionStartTag, make_hparams_session_start(hparams, 10.0));
-  const auto events = round_trip({summary, one(make_hparams_value(kHparamsSessionEndTag,
-                                                                   make_hparams_session_end(hp::STATUS_SUCCESS, 20.0)))});
+  const auto events =
+      round_trip({summary,
+                  one(make_hparams_value(kHparamsSessionEndTag, make_hparams_session_end(hp::STATUS_SUCCESS, 20.0)))});
   ASSERT_EQ(events.size(), 3u);
   for (const auto& value : events[1].summary().value()) {
     EXPECT_EQ(value.tensor().dtype(), tensorflow::DT_FLOAT);

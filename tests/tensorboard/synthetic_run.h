@@ -40,8 +40,11 @@ inline TrainingRunInfo make_run_info(int epochs, bool with_validation = true) {
   info.test_rows = 400;
   info.epochs = epochs;
   info.batch_size = 32;
-  info.hyperparameters = {{"layers", std::string("4,2")}, {"learning_rate", 0.001}, {"batch_size", 32.0},
-                          {"epochs", static_cast<double>(epochs)}, {"shuffle", true}};
+  info.hyperparameters = {{"layers", std::string("4,2")},
+                          {"learning_rate", 0.001},
+                          {"batch_size", 32.0},
+                          {"epochs", static_cast<double>(epochs)},
+                          {"shuffle", true}};
   info.schema_markdown = "| column | type |\n|---|---|\n| critic_rating | float |\n";
   info.initial_network = make_small_network();
   return info;

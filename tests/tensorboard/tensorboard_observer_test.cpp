@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <regex>
 
-#include "support/test_support.h"
 #include "event_file_paths.h"
+#include "support/test_support.h"
 #include "synthetic_run.h"
 #include "tensorboard/log_inventory.h"
 #include "tensorboard/png_plot.h"
@@ -166,8 +166,8 @@ TEST(TensorboardObserver, ExistingRunNamesGetASuffixAndAreNeverOverwritten) {
 TEST(TensorboardObserver, DefaultRunNameIsATimestampAndIsAnnounced) {
   TemporaryDirectory directory;
   std::vector<std::string> notices;
-  auto observer = open_or_fail(
-      {.logdir = directory / "logs", .notice = [&notices](const std::string& line) { notices.push_back(line); }});
+  auto observer = open_or_fail({.logdir = directory / "logs",
+                                .notice = [&notices](const std::string& line) { notices.push_back(line); }});
   ASSERT_TRUE(observer);
   ASSERT_TRUE(observer->on_train_begin(testing::make_run_info(1)).ok());
   const auto* tensorboard = dynamic_cast<TensorBoardObserver*>(observer.get());
@@ -233,7 +233,8 @@ std::vector<tensorflow::Event> read_events(const fs::path& folder) {
 }
 
 // Every value of `tag` in a folder, with the step of its event.
-std::vector<std::pair<long long, tensorflow::Summary::Value>> values_of(const fs::path& folder, const std::string& tag) {
+std::vector<std::pair<long long, tensorflow::Summary::Value>> values_of(const fs::path& folder,
+                                                                        const std::string& tag) {
   std::vector<std::pair<long long, tensorflow::Summary::Value>> values;
   for (const auto& event : read_events(folder)) {
     for (const auto& value : event.summary().value()) {
@@ -402,11 +403,12 @@ TEST(TensorboardObserver, IndependentPythonDecoderAcceptsTheRun) {
   const LogInventory inventory =
       write_synthetic_run(directory / "logs", {.run_name = "py", .histogram_freq = 2, .image_freq = 2}, 4);
   ASSERT_FALSE(inventory.has_problems());
-  const std::string command = std::string(VGSALES_SYSTEM_PYTHON) + " " +
-                              vgsales::testing::shell_quote((vgsales::testing::source_dir() / "tests" / "tensorboard" /
-                                                             "check_event_files.py").string()) +
-                              " " + vgsales::testing::shell_quote((vgsales::testing::source_dir() / "proto").string()) +
-                              " " + vgsales::testing::shell_quote((directory / "logs").string());
+  const std::string command =
+      std::string(VGSALES_SYSTEM_PYTHON) + " " +
+      vgsales::testing::shell_quote(
+          (vgsales::testing::source_dir() / "tests" / "tensorboard" / "check_event_files.py").string()) +
+      " " + vgsales::testing::shell_quote((vgsales::testing::source_dir() / "proto").string()) + " " +
+      vgsales::testing::shell_quote((directory / "logs").string());
   const auto output = vgsales::testing::run_command(command);
   ASSERT_EQ(output.exit_code, 0) << output.err << output.out;
   rapidjson::Document json;
