@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
+# The server compiles the web page in: build it on a fresh checkout (scripts/test.sh's build did already).
+[[ -f web/dist/index.html ]] || scripts/build-web.sh
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVGSALES_SANITIZE=ON -DVGSALES_BUILD_BENCH=OFF >/dev/null
 cmake --build build-asan -j2 --target vgsales_sanitized_tests
 # detect_leaks: LeakSanitizer too; halt_on_error is the default for ASan, and UBSan's is set by

@@ -124,7 +124,9 @@ TEST_F(FaultKillTest, KilledTrainingNeverDamagesTheModelAndItsLeftoversAreRemove
       const std::string now = predictions_of(model, work_ / "rows.csv");
       EXPECT_TRUE(now == answer || now == answer_for_seed[seed]) << what << ": predict gave " << now;
       // A run that finished replaced the model; a killed one left it as it was (or, killed after the swap, new).
-      if (!outcome.killed) EXPECT_EQ(now, answer_for_seed[seed]) << what;
+      if (!outcome.killed) {
+        EXPECT_EQ(now, answer_for_seed[seed]) << what;
+      }
       swapped += now != answer;
       answer = now;
       // At most the killed run's own staging folder is left: each run removes those of earlier ones.
@@ -148,21 +150,20 @@ TEST_F(FaultKillTest, KilledTrainingNeverDamagesTheModelAndItsLeftoversAreRemove
 
 TEST_F(FaultKillTest, KilledExportNeverDamagesAVersionAndItsLeftoversAreRemoved) {
   for (int seed : {5, 6}) train_reference(work_ / ("model-" + std::to_string(seed)), seed);
-  const std::set<std::string> version_files = {"SHA256SUMS",      "frozen_graph.pb",   "model.json", "model.onnx",
-                                               "model.pt",        "model.safetensors", "saved_model.pb"};
+  const std::set<std::string>& version_files = kExportedFiles;
   // Each model's exported files, byte for byte, and its predictions.
   std::map<int, std::map<std::string, std::string>> bytes_for_seed;
   std::map<int, std::string> answer_for_seed;
   for (int seed : {5, 6}) {
     const fs::path model = work_ / ("model-" + std::to_string(seed));
     const fs::path reference = work_ / ("reference-" + std::to_string(seed));
-    ASSERT_EQ(run_vgsales("export --model " + q(model) + " --out " + q(reference)).exit_code, 0);
+    ASSERT_EQ(run_vgsales("export --model " + q(model) + " --out " + q(reference) + kExportFormatFlags).exit_code, 0);
     for (const std::string& name : version_files) bytes_for_seed[seed][name] = read_text_file(reference / "1" / name);
     answer_for_seed[seed] = predictions_of(reference / "1", work_ / "rows.csv");
   }
   ASSERT_NE(answer_for_seed[5], answer_for_seed[6]);
   const fs::path base = work_ / "base";
-  ASSERT_EQ(run_vgsales("export --model " + q(work_ / "model-5") + " --out " + q(base)).exit_code, 0);
+  ASSERT_EQ(run_vgsales("export --model " + q(work_ / "model-5") + " --out " + q(base) + kExportFormatFlags).exit_code, 0);
 
   // Which reference a version folder is, byte for byte: 5, 6, or 0 for neither.
   auto seed_of_version = [&](const fs::path& folder) {
@@ -184,6 +185,7 @@ TEST_F(FaultKillTest, KilledExportNeverDamagesAVersionAndItsLeftoversAreRemoved)
     std::vector<std::string> arguments = {"export", "--model", (work_ / ("model-" + std::to_string(5 + trial % 2))).string(),
                                           "--out", base.string()};
     if (trial % 4 >= 2) arguments.insert(arguments.end(), {"--version", "1", "--overwrite"});  // replace version 1
+    if (!kExportFormatFlags.empty()) arguments.insert(arguments.end(), {"--format", "onnx"});
     return arguments;
   };
   const RunOutcome calibration = run_and_kill(export_arguments(2), work_ / "logs", {}, base, ".1.staging-", whole);
@@ -191,7 +193,8 @@ TEST_F(FaultKillTest, KilledExportNeverDamagesAVersionAndItsLeftoversAreRemoved)
   ASSERT_GT(calibration.staging_seconds, 0);
   std::printf("export: a whole run takes %.2f s; its staging folder appears at %.2f s (seed %u)\n",
               calibration.seconds, calibration.staging_seconds, fault_seed());
-  ASSERT_EQ(run_vgsales("export --model " + q(work_ / "model-5") + " --out " + q(base) + " --version 1 --overwrite").exit_code, 0);
+  ASSERT_EQ(run_vgsales("export --model " + q(work_ / "model-5") + " --out " + q(base) + " --version 1 --overwrite" +
+                        kExportFormatFlags).exit_code, 0);
 
   std::mt19937 random(fault_seed() + 1);
   int runs = 0, killed = 0, killed_after_staging = 0;
