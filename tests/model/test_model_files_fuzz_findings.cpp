@@ -7,6 +7,7 @@
 #include <string>
 
 #include "model/model_metadata.h"
+#include "model/safetensors.h"
 #include "support/test_support.h"
 
 namespace vgsales {
@@ -47,6 +48,40 @@ TEST(ModelFilesFuzzFindings, ASettingOutOfRangeNamesModelJsonAndItsSection) {
   EXPECT_EQ(metadata.error().message.rfind("dir/model.json: field 'training': ", 0), 0u) << metadata.error().message;
   EXPECT_NE(metadata.error().message.find("validation-split"), std::string::npos) << metadata.error().message;
   EXPECT_NE(metadata.error().message.find("(got 5)"), std::string::npos) << metadata.error().message;
+}
+
+TEST(ModelFilesFuzzFindings, SafetensorsErrorsNameTheFileAndWhatIsReadIsWrittenBackTheSame) {
+  int replayed = 0;
+  for (const auto& entry : fs::directory_iterator(findings_of("safetensors_fuzzer"))) {
+    const std::string bytes = testing::read_text_file(entry.path());
+    Result<SafetensorsFile> file = parse_safetensors(bytes, "model.safetensors");
+    ++replayed;
+    if (!file.ok()) {
+      EXPECT_NE(file.error().message.find("model.safetensors"), std::string::npos)
+          << entry.path() << ": " << file.error().message;
+      continue;
+    }
+    const std::string written = serialize_safetensors(*file);
+    Result<SafetensorsFile> again = parse_safetensors(written, "model.safetensors");
+    ASSERT_TRUE(again.ok()) << entry.path() << ": " << again.error().message;
+    EXPECT_EQ(serialize_safetensors(*again), written) << entry.path();
+  }
+  EXPECT_GE(replayed, 2);
+}
+
+// A shape whose element count overflows: [2^31, 2^31] floats "fit" an empty byte range once count * 4 wraps to 0,
+// and the reader then tried to allocate 2^62 floats (std::length_error: every command loading such a file died);
+// [2^40, 2^40] overflowed the signed count itself (undefined behaviour). Both are now a damaged file.
+TEST(ModelFilesFuzzFindings, AShapeWhoseSizeOverflowsIsADamagedFileNotACrash) {
+  for (const char* name : {"element-count-wraps-to-an-empty-range", "element-count-overflows-int64"}) {
+    const std::string bytes = testing::read_text_file(findings_of("safetensors_fuzzer") / name);
+    Result<SafetensorsFile> file = parse_safetensors(bytes, "dir/checkpoint.safetensors");
+    ASSERT_FALSE(file.ok()) << name;
+    EXPECT_EQ(file.error().message,
+              "dir/checkpoint.safetensors: not a valid safetensors file: tensor 'a' has a shape that does not match "
+              "its byte range")
+        << name;
+  }
 }
 
 }  // namespace
