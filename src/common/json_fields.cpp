@@ -100,9 +100,7 @@ Result<std::vector<std::string>> JsonFieldReader::strings(const rapidjson::Value
 }
 
 Result<void> parse_json_object(rapidjson::Document& doc, const std::string& text, const std::string& source) {
-  // Full precision: RapidJSON's default number parsing can be one unit in the last place off, so a double written
-  // shortest (model.json's scaling and metrics) would not read back as itself.
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(text.c_str(), text.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(text.c_str(), text.size());
   if (doc.HasParseError())
     return make_error(ErrorKind::invalid_data, source + ": not valid JSON at byte " +
                                                    std::to_string(doc.GetErrorOffset()) + ": " +
