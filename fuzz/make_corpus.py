@@ -1,11 +1,14 @@
 #!/usr/bin/python3
 """Writes the seed corpora of fuzz/corpus/<target>/ (small, kept in the repository) from the project's own test
-data, hand-written edge cases and a two-epoch training run's event files.
+data, hand-written edge cases, a two-epoch training run's event files and small trained models, and the model
+row_assignment_fuzzer predicts with (fuzz/model/).
 
-Usage: /usr/bin/python3 fuzz/make_corpus.py path/to/vgsales
+Usage: /usr/bin/python3 fuzz/make_corpus.py path/to/vgsales [TARGET...]   (no TARGET: every corpus)
 """
+import hashlib
 import os
 import pathlib
+import random
 import shutil
 import struct
 import subprocess
@@ -119,15 +122,110 @@ def event_seeds(vgsales):
             write("event_file_fuzzer", f"framed-record-{index:02d}", b"\x01" + struct.pack("<H", len(record)) + record)
 
 
+def train_models(vgsales, work):
+    """Small models in work/<name>/, trained from relative paths (model.json records the training file's name)."""
+    run = lambda *args: subprocess.run([vgsales, *args], check=True, cwd=work, stdout=subprocess.DEVNULL)
+    run("synth", "--rows", "300", "--seed", "4", "--out", "games.csv")
+    # Some cells blank, so the numeric features get missing-value indicators and the categorical one its "missing".
+    lines = (work / "games.csv").read_text().splitlines()
+    rng = random.Random(4)
+    holey = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split(",")
+        for column in (0, 9):  # critic_rating, unit_price
+            if rng.random() < 0.1:
+                cells[column] = ""
+        holey.append(",".join(cells))
+    (work / "holey.csv").write_text("\n".join(holey) + "\n")
+    common = ["--target", "total_earnings", "--epochs", "2", "--no-logs", "--quiet", "--seed", "1"]
+    run("train", "--train", "holey.csv", "--out", "categorical", "--layers", "4", "--categorical", "unit_price",
+        *common)
+    run("train", "--train", "games.csv", "--out", "log1p", "--layers", "3,2", "--target-transform", "log1p", *common)
+    run("train", "--train", "games.csv", "--out", "plain", "--layers", "2", "--target-transform", "none",
+        "--features", "critic_rating", "is_sequel", *common)
+    return {name: work / name for name in ("categorical", "log1p", "plain")}
+
+
+MODEL_FILES = ("model.json", "model.safetensors", "checkpoint.safetensors")
+SEPARATOR = b"\n==> next file <==\n"  # model_directory_fuzzer.cpp's kSeparator
+
+
+def model_seeds(models):
+    for name, folder in models.items():
+        json_text = (folder / "model.json").read_bytes()
+        write("model_json_fuzzer", name, json_text)
+        write("safetensors_fuzzer", name + "-weights", (folder / "model.safetensors").read_bytes())
+        write("safetensors_fuzzer", name + "-checkpoint", (folder / "checkpoint.safetensors").read_bytes())
+        files = [(folder / file).read_bytes() for file in MODEL_FILES]
+        write("model_directory_fuzzer", name, b"\x00" + SEPARATOR.join(files))
+        write("model_directory_fuzzer", name + "-no-checkpoint", b"\x00" + SEPARATOR.join(files[:2]))
+        write("model_directory_fuzzer", name + "-with-sums",
+              b"\x01" + SEPARATOR.join(files + [(folder / "SHA256SUMS").read_bytes()]))
+    write("model_json_fuzzer", "truncated", (models["log1p"] / "model.json").read_bytes()[:700])
+    write("model_json_fuzzer", "empty-object", "{}")
+    # safetensors by hand: an empty file list, metadata only, a zero-sized tensor, a header padded with spaces.
+    def safetensors(header):
+        data = header.encode()
+        return struct.pack("<Q", len(data)) + data
+    write("safetensors_fuzzer", "empty", safetensors("{}"))
+    write("safetensors_fuzzer", "metadata-only", safetensors('{"__metadata__": {"format": "vgsales-weights"}}   '))
+    write("safetensors_fuzzer", "zero-sized", safetensors('{"a": {"dtype": "F32", "shape": [0, 3], "data_offsets": [0, 0]}}'))
+    write("safetensors_fuzzer", "two-tensors",
+          safetensors('{"b": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}, '
+                      '"a": {"dtype": "F32", "shape": [], "data_offsets": [0, 4]}}') + struct.pack("<2f", 1.5, -2))
+
+
+def row_seeds(model):
+    """The fixed model of row_assignment_fuzzer, and --row texts for it."""
+    destination = ROOT / "fuzz" / "model"
+    shutil.rmtree(destination, ignore_errors=True)
+    destination.mkdir()
+    for file in MODEL_FILES + ("SHA256SUMS",):
+        shutil.copy(model / file, destination / file)
+    rows = {
+        "plain": "critic_rating=4.5,is_action=1,is_exclusive_to_us=0,is_portable=1,is_role_playing=0,is_sequel=1,"
+                 "is_sports=0,suitable_for_kids=1,unit_price=59.99",
+        "missing-and-unseen": "critic_rating=,is_action=1,is_exclusive_to_us=0,is_portable=1,is_role_playing=0,"
+                              "is_sequel=1,is_sports=0,suitable_for_kids=1,unit_price=12.34",
+        "quoted-and-blanks": ' critic_rating = "3" , "is_action=0",is_exclusive_to_us=0,is_portable=1,'
+                             'is_role_playing="0",is_sequel=1,is_sports=0,suitable_for_kids=1,unit_price="49.99",',
+        "unknown-name": "critic_ratin=4",
+        "repeated": "critic_rating=4,critic_rating=5",
+        "bad-number": "critic_rating=high,is_action=1,is_exclusive_to_us=0,is_portable=1,is_role_playing=0,"
+                      "is_sequel=1,is_sports=0,suitable_for_kids=1,unit_price=59.99",
+        "open-quote": 'critic_rating="4',
+    }
+    for name, text in rows.items():
+        write("row_assignment_fuzzer", name, text)
+
+
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         sys.exit(__doc__)
-    for target in ("csv_table_fuzzer", "rest_handler_fuzzer", "http_request_fuzzer", "event_file_fuzzer"):
+    vgsales = os.path.abspath(sys.argv[1])
+    wanted = sys.argv[2:] or ["csv_table_fuzzer", "rest_handler_fuzzer", "http_request_fuzzer", "event_file_fuzzer",
+                              "model_json_fuzzer", "safetensors_fuzzer", "model_directory_fuzzer",
+                              "row_assignment_fuzzer"]
+    model_files_targets = {"model_json_fuzzer", "safetensors_fuzzer", "model_directory_fuzzer"}
+    if model_files_targets & set(wanted):  # made together, from the same models
+        wanted = sorted(set(wanted) | model_files_targets)
+    for target in wanted:
         shutil.rmtree(CORPUS / target, ignore_errors=True)
-    csv_seeds()
-    rest_seeds()
-    http_seeds()
-    event_seeds(os.path.abspath(sys.argv[1]))
+    if "csv_table_fuzzer" in wanted:
+        csv_seeds()
+    if "rest_handler_fuzzer" in wanted:
+        rest_seeds()
+    if "http_request_fuzzer" in wanted:
+        http_seeds()
+    if "event_file_fuzzer" in wanted:
+        event_seeds(vgsales)
+    if (model_files_targets | {"row_assignment_fuzzer"}) & set(wanted):
+        with tempfile.TemporaryDirectory() as work:
+            models = train_models(vgsales, pathlib.Path(work))
+            if model_files_targets & set(wanted):
+                model_seeds(models)
+            if "row_assignment_fuzzer" in wanted:
+                row_seeds(models["categorical"])
 
 
 if __name__ == "__main__":

@@ -10,10 +10,13 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-  targets=(csv_table_fuzzer rest_handler_fuzzer http_request_fuzzer event_file_fuzzer)
+  targets=(csv_table_fuzzer rest_handler_fuzzer http_request_fuzzer event_file_fuzzer model_json_fuzzer
+    safetensors_fuzzer model_directory_fuzzer row_assignment_fuzzer)
 fi
 
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
+# The server compiles the web page in: build it on a fresh checkout (scripts/test.sh's build did already).
+[[ -f web/dist/index.html ]] || scripts/build-web.sh
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVGSALES_FUZZ=ON \
   -DVGSALES_BUILD_TESTS=OFF -DVGSALES_BUILD_BENCH=OFF >/dev/null
 cmake --build build-fuzz -j2 --target vgsales_fuzzers

@@ -20,9 +20,11 @@ namespace {
 // A header larger than this is not a vgsales file (the format's own readers cap it at 100 MB).
 constexpr std::uint64_t kMaximumHeaderBytes = 100'000'000;
 
+// The number of elements of `shape`, or -1 when the product overflows (a damaged or hostile header).
 std::int64_t element_count(const std::vector<std::int64_t>& shape) {
   std::int64_t count = 1;
-  for (std::int64_t dimension : shape) count *= dimension;
+  for (std::int64_t dimension : shape)
+    if (__builtin_mul_overflow(count, dimension, &count)) return -1;
   return count;
 }
 
@@ -117,7 +119,10 @@ Result<SafetensorsFile> parse_safetensors(std::string_view bytes, const std::str
     const std::uint64_t begin = offsets[0].GetUint64(), end = offsets[1].GetUint64();
     if (begin > end || end > data.size()) return damaged(source, "tensor '" + name + "' lies outside the data");
     const std::int64_t count = element_count(tensor.shape);
-    if (tensor.shape.size() > 8 || count < 0 || static_cast<std::uint64_t>(count) * sizeof(float) != end - begin)
+    // Compared as a count of floats: count * 4 could wrap to the size of a small (or empty) range.
+    const std::uint64_t range = end - begin;
+    if (tensor.shape.size() > 8 || count < 0 || range % sizeof(float) != 0 ||
+        static_cast<std::uint64_t>(count) != range / sizeof(float))
       return damaged(source, "tensor '" + name + "' has a shape that does not match its byte range");
     tensor.values.resize(static_cast<size_t>(count));
     if (count > 0) std::memcpy(tensor.values.data(), data.data() + begin, static_cast<size_t>(end - begin));

@@ -164,7 +164,9 @@ Result<void> read_settings_json(const rapidjson::Value& object, const JsonFieldR
   VGSALES_ASSIGN_OR_RETURN(settings.target_transform, r.string(object, "target_transform", path + ".target_transform"));
   VGSALES_ASSIGN_OR_RETURN(settings.input_scaling, r.string(object, "input_scaling", path + ".input_scaling"));
   VGSALES_ASSIGN_OR_RETURN(settings.median, r.string(object, "median", path + ".median"));
-  return validate_settings(settings);
+  // The same rules as the flags, but a file's error names the file and the section, not a flag nobody gave.
+  if (Result<void> valid = validate_settings(settings); !valid.ok()) return r.invalid(path, valid.error().message);
+  return {};
 }
 
 }  // namespace vgsales

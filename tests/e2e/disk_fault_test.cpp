@@ -98,13 +98,13 @@ TEST_F(FaultDiskTest, TrainOnAFullDiskSaysSoInOneLine) {
 
 TEST_F(FaultDiskTest, ExportOnAFullOrFailingDiskSaysSoAndKeepsTheOldVersion) {
   const fs::path base = work_ / "base";
-  ASSERT_EQ(run_vgsales("export --model " + q(work_ / "model") + " --out " + q(base)).exit_code, 0);
+  ASSERT_EQ(run_vgsales("export --model " + q(work_ / "model") + " --out " + q(base) + kExportFormatFlags).exit_code, 0);
   const auto version_1 = contents_of(base / "1");
   auto expect_base_untouched = [&](const std::string& what) {
     EXPECT_EQ(files_in(base), std::set<std::string>{"1"}) << what << ": no new version, no leftover";
     EXPECT_EQ(contents_of(base / "1"), version_1) << what;
   };
-  const std::string new_version = "export --model " + q(work_ / "model") + " --out " + q(base);
+  const std::string new_version = "export --model " + q(work_ / "model") + " --out " + q(base) + kExportFormatFlags;
   const std::string overwrite = new_version + " --version 1 --overwrite";
   for (const std::string& arguments : {new_version, overwrite}) {
     expect_clear_error(run_vgsales_with({4, "", ""}, arguments), "File too large", "ulimit -f 4: " + arguments);

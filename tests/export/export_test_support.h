@@ -53,7 +53,10 @@ inline std::filesystem::path write_synthetic_model_directory(const std::filesyst
 
 // Tells `vgsales export`'s library where the TorchScript plugin is: tests run from their own folders, not beside the
 // vgsales binary where it looks first.
+// A sanitizer build has no plugin (it links LibTorch); its tests write no model.pt.
+#ifdef VGSALES_TORCHSCRIPT_PLUGIN_PATH
 inline void point_at_torchscript_plugin() { ::setenv("VGSALES_TORCHSCRIPT_PLUGIN", VGSALES_TORCHSCRIPT_PLUGIN_PATH, 1); }
+#endif
 
 // Relative agreement required between engines (float32 everywhere; the reference is double).
 inline constexpr double kEngineRelativeTolerance = 1e-4;

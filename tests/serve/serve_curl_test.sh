@@ -114,7 +114,7 @@ import http.client, json, os, shutil, sys, time
 port, body_file, base, model = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 body = open(body_file, "rb").read()
 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-failures, requests, copied, switched_at = 0, 0, False, None
+failures, requests, status_requests, copied, switched_at = 0, 0, 0, False, None
 deadline = time.time() + 60
 while requests < 20000 and time.time() < deadline:  # bounded in count and time
     conn.request("POST", "/v1/models/vgsales:predict", body, {"Content-Type": "application/json"})
@@ -129,6 +129,7 @@ while requests < 20000 and time.time() < deadline:  # bounded in count and time
         copied = True
     if copied and requests % 10 == 0:
         conn.request("GET", "/v1/models/vgsales")
+        status_requests += 1
         status = json.loads(conn.getresponse().read())
         if status["model_version_status"][0]["version"] == "2":
             switched_at = requests
@@ -140,9 +141,10 @@ for _ in range(200):
     response.read()
     requests += 1
     failures += response.status != 200
-print(failures, requests, switched_at is not None)
+print(failures, requests, switched_at is not None, requests + status_requests)
 EOF
-read -r RELOAD_FAILURES RELOAD_REQUESTS RELOAD_SWITCHED <"$WORK/reload.txt"
+# RELOAD_SENT: every request of that connection (predictions and status), each of which the access log must hold.
+read -r RELOAD_FAILURES RELOAD_REQUESTS RELOAD_SWITCHED RELOAD_SENT <"$WORK/reload.txt"
 check "hot reload: zero failed requests (of $RELOAD_REQUESTS)" 0 "$RELOAD_FAILURES"
 check "hot reload: the server switched to version 2" True "$RELOAD_SWITCHED"
 check "version 2 by path" 200 "$(curl_status GET /v1/models/vgsales/versions/2)"
@@ -164,8 +166,12 @@ EXIT_CODE=0
 wait "$SERVER_PID" || EXIT_CODE=$?
 SERVER_PID=""
 check "SIGTERM exits 0" 0 "$EXIT_CODE"
+# Complete: every request of the hot-reload connection is there (how many it sent depends on how soon the server
+# switched, so the count is the one it reported, not a guess), besides the 25 curl requests before them.
 check "access log lines are all JSON objects with a status" True \
-  "$("$PYTHON" -c "import json,sys; lines=open(sys.argv[1]).read().splitlines(); print(len(lines) > 300 and all('status' in json.loads(l) for l in lines))" "$WORK/access.jsonl")"
+  "$("$PYTHON" -c "import json,sys; lines=open(sys.argv[1]).read().splitlines(); print(all('status' in json.loads(l) for l in lines))" "$WORK/access.jsonl")"
+check "access log holds the hot-reload connection's $RELOAD_SENT requests and the curl ones" True \
+  "$("$PYTHON" -c "import sys; n=len(open(sys.argv[1]).read().splitlines()); print(n >= int(sys.argv[2]) + 25 or f'only {n} lines')" "$WORK/access.jsonl" "$RELOAD_SENT")"
 
 echo "$failures failure(s)"
 [[ $failures -eq 0 ]]
