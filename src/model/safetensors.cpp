@@ -83,7 +83,8 @@ Result<SafetensorsFile> parse_safetensors(std::string_view bytes, const std::str
   std::uint64_t header_size = 0;
   std::memcpy(&header_size, bytes.data(), 8);
   if (header_size > kMaximumHeaderBytes || header_size > bytes.size() - 8)
-    return damaged(source, fmt::format("header length {} does not fit in the file's {} bytes", header_size, bytes.size()));
+    return damaged(source,
+                   fmt::format("header length {} does not fit in the file's {} bytes", header_size, bytes.size()));
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseIterativeFlag>(bytes.data() + 8, static_cast<size_t>(header_size));
   if (doc.HasParseError() || !doc.IsObject()) return damaged(source, "the header is not a JSON object");
@@ -136,7 +137,8 @@ Result<SafetensorsFile> parse_safetensors(std::string_view bytes, const std::str
     if (begin != covered) return damaged(source, "tensor data has gaps or overlaps");
     covered = end;
   }
-  if (covered != data.size()) return damaged(source, fmt::format("{} bytes after the last tensor", data.size() - covered));
+  if (covered != data.size())
+    return damaged(source, fmt::format("{} bytes after the last tensor", data.size() - covered));
   return file;
 }
 
@@ -144,10 +146,12 @@ Result<const FloatTensor*> find_tensor(const SafetensorsFile& file, const std::s
                                        const std::vector<std::int64_t>& shape, const std::string& source) {
   const auto found = file.tensors.find(name);
   if (found == file.tensors.end())
-    return make_error(ErrorKind::invalid_data, source + ": has no tensor '" + name + "' (it does not match model.json)");
+    return make_error(ErrorKind::invalid_data,
+                      source + ": has no tensor '" + name + "' (it does not match model.json)");
   if (found->second.shape != shape)
-    return make_error(ErrorKind::invalid_data, fmt::format("{}: tensor '{}' has shape [{}], model.json expects [{}]", source,
-                                                           name, fmt::join(found->second.shape, ", "), fmt::join(shape, ", ")));
+    return make_error(ErrorKind::invalid_data,
+                      fmt::format("{}: tensor '{}' has shape [{}], model.json expects [{}]", source, name,
+                                  fmt::join(found->second.shape, ", "), fmt::join(shape, ", ")));
   return &found->second;
 }
 

@@ -59,15 +59,18 @@ TextSetting choice_setting(const char* flag, const char* json_key, std::string T
     value_name += (i ? "|" : "") + choices[i];
     spelled += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
   }
-  return TextSetting{
-      flag, json_key, value_name, help,
-      [flag = std::string(flag), field, choices, spelled](TrainingSettings& s, const std::string& text) -> Result<void> {
-        if (std::find(choices.begin(), choices.end(), text) == choices.end())
-          return make_error(ErrorKind::usage, flag + ": '" + text + "' is not " + spelled);
-        s.*field = text;
-        return {};
-      },
-      [field](const TrainingSettings& s) { return s.*field; }};
+  return TextSetting{flag,
+                     json_key,
+                     value_name,
+                     help,
+                     [flag = std::string(flag), field, choices, spelled](TrainingSettings& s,
+                                                                         const std::string& text) -> Result<void> {
+                       if (std::find(choices.begin(), choices.end(), text) == choices.end())
+                         return make_error(ErrorKind::usage, flag + ": '" + text + "' is not " + spelled);
+                       s.*field = text;
+                       return {};
+                     },
+                     [field](const TrainingSettings& s) { return s.*field; }};
 }
 
 }  // namespace
@@ -105,10 +108,10 @@ const std::vector<TextSetting>& text_training_settings() {
 }
 
 Result<void> validate_settings(const TrainingSettings& settings) {
-#define VGSALES_CHECK_SETTING(type, field, flag, fallback, low, high, help)                                   \
-  if (!(settings.field >= static_cast<type>(low) && settings.field <= static_cast<type>(high)))             \
-    return make_error(ErrorKind::usage, fmt::format("{} must be between {} and {} (got {})", flag, low, high, \
-                                                    settings.field));
+#define VGSALES_CHECK_SETTING(type, field, flag, fallback, low, high, help)                     \
+  if (!(settings.field >= static_cast<type>(low) && settings.field <= static_cast<type>(high))) \
+    return make_error(ErrorKind::usage,                                                         \
+                      fmt::format("{} must be between {} and {} (got {})", flag, low, high, settings.field));
   VGSALES_TRAINING_SETTINGS(VGSALES_CHECK_SETTING)
 #undef VGSALES_CHECK_SETTING
   if (settings.validation_split && !is_validation_fraction(*settings.validation_split))
@@ -117,7 +120,8 @@ Result<void> validate_settings(const TrainingSettings& settings) {
   if (settings.interval > 0 && settings.interval < 0.5)
     return make_error(ErrorKind::usage, fmt::format("--interval must be 0 (none) or a level from 0.5 to 0.99 (got {})",
                                                     settings.interval));
-  if (settings.target_transform != "auto" && settings.target_transform != "none" && settings.target_transform != "log1p")
+  if (settings.target_transform != "auto" && settings.target_transform != "none" &&
+      settings.target_transform != "log1p")
     return make_error(ErrorKind::usage, "--target-transform must be auto, none or log1p");
   if (settings.hidden_layers.empty()) return make_error(ErrorKind::usage, "--layers needs at least one layer");
   return {};
@@ -125,8 +129,8 @@ Result<void> validate_settings(const TrainingSettings& settings) {
 
 void write_settings_json(JsonWriter& w, const TrainingSettings& settings) {
 #define VGSALES_WRITE_SETTING(type, field, flag, fallback, low, high, help) \
-  w.Key(#field);                                                           \
-  if constexpr (std::is_same_v<type, double>) w.Double(settings.field);    \
+  w.Key(#field);                                                            \
+  if constexpr (std::is_same_v<type, double>) w.Double(settings.field);     \
   else w.Int64(static_cast<std::int64_t>(settings.field));
   VGSALES_TRAINING_SETTINGS(VGSALES_WRITE_SETTING)
 #undef VGSALES_WRITE_SETTING
@@ -143,19 +147,19 @@ void write_settings_json(JsonWriter& w, const TrainingSettings& settings) {
 
 Result<void> read_settings_json(const rapidjson::Value& object, const JsonFieldReader& r, const std::string& path,
                                 TrainingSettings& settings) {
-#define VGSALES_READ_SETTING(type, field, flag, fallback, low, high, help)                                \
-  {                                                                                                     \
-    if constexpr (std::is_integral_v<type>) {                                                           \
-      VGSALES_ASSIGN_OR_RETURN(const long long value, r.integer(object, #field, path + "." #field));    \
-      if (!(value >= static_cast<long long>(low) && value <= static_cast<long long>(high)))             \
-        return r.invalid(path + "." #field, fmt::format("{} is outside {} to {}", value, low, high));   \
-      settings.field = static_cast<type>(value);                                                        \
-    } else {                                                                                            \
-      VGSALES_ASSIGN_OR_RETURN(const double value, r.number(object, #field, path + "." #field));        \
-      if (!(value >= static_cast<double>(low) && value <= static_cast<double>(high)))                   \
-        return r.invalid(path + "." #field, fmt::format("{} is outside {} to {}", value, low, high));   \
-      settings.field = static_cast<type>(value);                                                        \
-    }                                                                                                   \
+#define VGSALES_READ_SETTING(type, field, flag, fallback, low, high, help)                            \
+  {                                                                                                   \
+    if constexpr (std::is_integral_v<type>) {                                                         \
+      VGSALES_ASSIGN_OR_RETURN(const long long value, r.integer(object, #field, path + "." #field));  \
+      if (!(value >= static_cast<long long>(low) && value <= static_cast<long long>(high)))           \
+        return r.invalid(path + "." #field, fmt::format("{} is outside {} to {}", value, low, high)); \
+      settings.field = static_cast<type>(value);                                                      \
+    } else {                                                                                          \
+      VGSALES_ASSIGN_OR_RETURN(const double value, r.number(object, #field, path + "." #field));      \
+      if (!(value >= static_cast<double>(low) && value <= static_cast<double>(high)))                 \
+        return r.invalid(path + "." #field, fmt::format("{} is outside {} to {}", value, low, high)); \
+      settings.field = static_cast<type>(value);                                                      \
+    }                                                                                                 \
   }
   VGSALES_TRAINING_SETTINGS(VGSALES_READ_SETTING)
 #undef VGSALES_READ_SETTING

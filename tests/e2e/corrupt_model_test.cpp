@@ -48,7 +48,7 @@ void expect_one_line_error(const CommandOutput& output, const std::string& file,
   EXPECT_EQ(output.err.rfind("vgsales: error: ", 0), 0u) << what << "\n" << output.err;
   EXPECT_EQ(std::count(output.err.begin(), output.err.end(), '\n'), 1) << what << "\n" << output.err;
   EXPECT_NE(output.err.find(file), std::string::npos) << what << ": the message must name " << file << "\n"
-                                                        << output.err;
+                                                      << output.err;
 }
 
 class FaultCorruptModelTest : public ::testing::Test {
@@ -59,9 +59,9 @@ class FaultCorruptModelTest : public ::testing::Test {
     const CommandOutput rows = run_command("{ head -n 6 " + q(*work_ / "train.csv") + " | cut -d, -f1-8,10 > " +
                                            q(*work_ / "rows.csv") + "; }");
     ASSERT_EQ(rows.exit_code, 0);
-    const CommandOutput trained = run_vgsales("train --train " + q(*work_ / "train.csv") +
-                                              " --target total_earnings --epochs 3 --layers 8,4 --no-logs --quiet --out " +
-                                              q(*work_ / "model"));
+    const CommandOutput trained =
+        run_vgsales("train --train " + q(*work_ / "train.csv") +
+                    " --target total_earnings --epochs 3 --layers 8,4 --no-logs --quiet --out " + q(*work_ / "model"));
     ASSERT_EQ(trained.exit_code, 0) << trained.err;
     ASSERT_EQ(files_in(*work_ / "model"), std::set<std::string>(kModelFiles.begin(), kModelFiles.end()));
   }
@@ -129,9 +129,18 @@ TEST_F(FaultCorruptModelTest, EveryCommandNamesTheDamagedFileInOneLine) {
 class ServeProcess {
  public:
   ServeProcess(const fs::path& base, const fs::path& log) : log_(log) {
-    const std::vector<std::string> arguments = {
-        vgsales_binary().string(), "serve", "--model_base_path", base.string(), "--model_name", "vgsales", "--host",
-        "127.0.0.1", "--port", "0", "--poll-seconds", "0.2"};
+    const std::vector<std::string> arguments = {vgsales_binary().string(),
+                                                "serve",
+                                                "--model_base_path",
+                                                base.string(),
+                                                "--model_name",
+                                                "vgsales",
+                                                "--host",
+                                                "127.0.0.1",
+                                                "--port",
+                                                "0",
+                                                "--poll-seconds",
+                                                "0.2"};
     std::vector<std::string> text = arguments;
     std::vector<char*> argv;
     for (std::string& word : text) argv.push_back(word.data());
@@ -162,9 +171,10 @@ class ServeProcess {
   std::string log() const { return read_text_file(log_); }
   // The HTTP status and body curl gets for GET (or POST with `body`) of `path`.
   std::pair<std::string, std::string> get(const std::string& path, const std::string& body = "") const {
-    const std::string data = body.empty() ? "" : " -H 'Content-Type: application/json' --data-binary " + shell_quote(body);
-    const CommandOutput output = run_command("curl -sS --max-time 20 -w '\\n%{http_code}'" + data +
-                                             " http://127.0.0.1:" + port_ + path);
+    const std::string data = body.empty() ? ""
+                                          : " -H 'Content-Type: application/json' --data-binary " + shell_quote(body);
+    const CommandOutput output =
+        run_command("curl -sS --max-time 20 -w '\\n%{http_code}'" + data + " http://127.0.0.1:" + port_ + path);
     const size_t end = output.out.rfind('\n');
     if (end == std::string::npos) return {"curl failed: " + output.err, ""};
     return {output.out.substr(end + 1), output.out.substr(0, end)};

@@ -20,12 +20,15 @@ struct Fault {
 
 CommandOutput run_vgsales_with(const Fault& fault, const std::string& arguments) {
   std::string prefix;
-  if (fault.file_size_limit_kib > 0) prefix += "trap '' XFSZ; ulimit -f " + std::to_string(fault.file_size_limit_kib) + "; ";
+  if (fault.file_size_limit_kib > 0)
+    prefix += "trap '' XFSZ; ulimit -f " + std::to_string(fault.file_size_limit_kib) + "; ";
   if (!fault.failing_calls.empty()) {
-    prefix += "export LD_PRELOAD=" + shell_quote(VGSALES_FAILING_IO_SHIM) + " VGSALES_FAIL_CALLS=" +
-              shell_quote(fault.failing_calls) + " VGSALES_FAIL_UNDER=" + shell_quote(fault.under) + "; ";
+    prefix += "export LD_PRELOAD=" + shell_quote(VGSALES_FAILING_IO_SHIM) +
+              " VGSALES_FAIL_CALLS=" + shell_quote(fault.failing_calls) +
+              " VGSALES_FAIL_UNDER=" + shell_quote(fault.under) + "; ";
   }
-  return run_command("bash -c " + shell_quote(prefix + "exec " + shell_quote(vgsales_binary().string()) + " " + arguments));
+  return run_command("bash -c " +
+                     shell_quote(prefix + "exec " + shell_quote(vgsales_binary().string()) + " " + arguments));
 }
 
 // One line on stderr, ours, naming `expected` (e.g. the cause), and an exit code of 1 (not a crash).
@@ -60,7 +63,8 @@ class FaultDiskTest : public ::testing::Test {
   void expect_model_untouched(const std::string& what) {
     EXPECT_EQ(contents_of(work_ / "model"), model_contents_) << what;
     EXPECT_EQ(predictions_of(work_ / "model", work_ / "rows.csv"), answer_) << what;
-    EXPECT_EQ(hidden_names_in(work_.path()), std::vector<std::string>{}) << what << ": a failed run must clean up after itself";
+    EXPECT_EQ(hidden_names_in(work_.path()), std::vector<std::string>{})
+        << what << ": a failed run must clean up after itself";
   }
 
   TemporaryDirectory work_;
@@ -98,7 +102,8 @@ TEST_F(FaultDiskTest, TrainOnAFullDiskSaysSoInOneLine) {
 
 TEST_F(FaultDiskTest, ExportOnAFullOrFailingDiskSaysSoAndKeepsTheOldVersion) {
   const fs::path base = work_ / "base";
-  ASSERT_EQ(run_vgsales("export --model " + q(work_ / "model") + " --out " + q(base) + kExportFormatFlags).exit_code, 0);
+  ASSERT_EQ(run_vgsales("export --model " + q(work_ / "model") + " --out " + q(base) + kExportFormatFlags).exit_code,
+            0);
   const auto version_1 = contents_of(base / "1");
   auto expect_base_untouched = [&](const std::string& what) {
     EXPECT_EQ(files_in(base), std::set<std::string>{"1"}) << what << ": no new version, no leftover";
@@ -126,15 +131,16 @@ TEST_F(FaultDiskTest, ExportOnAFullOrFailingDiskSaysSoAndKeepsTheOldVersion) {
 
 TEST_F(FaultDiskTest, PredictOutputOnAFullOrFailingDiskKeepsTheOldFile) {
   // About 40 KB of predictions for the 300 training rows.
-  const std::string arguments =
-      "predict --model " + q(work_ / "model") + " --input " + q(work_ / "train.csv") + " --output " + q(work_ / "out.csv");
+  const std::string arguments = "predict --model " + q(work_ / "model") + " --input " + q(work_ / "train.csv") +
+                                " --output " + q(work_ / "out.csv");
   write_text_file(work_ / "out.csv", "the previous predictions\n");
   const std::set<std::string> before = files_in(work_.path());
-  for (const Fault& fault : {Fault{4, "", ""}, Fault{0, "rename", work_.path().string()},
-                             Fault{0, "fsync", work_.path().string()}}) {
-    const std::string what = "ulimit -f " + std::to_string(fault.file_size_limit_kib) + ", failing " + fault.failing_calls;
-    expect_clear_error(run_vgsales_with(fault, arguments), fault.failing_calls.empty() ? "File too large" : "Input/output error",
-                       what);
+  for (const Fault& fault :
+       {Fault{4, "", ""}, Fault{0, "rename", work_.path().string()}, Fault{0, "fsync", work_.path().string()}}) {
+    const std::string what = "ulimit -f " + std::to_string(fault.file_size_limit_kib) + ", failing " +
+                             fault.failing_calls;
+    expect_clear_error(run_vgsales_with(fault, arguments),
+                       fault.failing_calls.empty() ? "File too large" : "Input/output error", what);
     EXPECT_EQ(read_text_file(work_ / "out.csv"), "the previous predictions\n") << what;
     EXPECT_EQ(files_in(work_.path()), before) << what << ": no temporary file left";
   }

@@ -34,9 +34,9 @@ using Clock = std::chrono::steady_clock;
 // leaves the plugin out (it links LibTorch), ONNX alone. Either way a whole version folder is staged and swapped in.
 #ifdef VGSALES_TORCHSCRIPT_PLUGIN_BUILT
 inline const std::string kExportFormatFlags;
-inline const std::set<std::string> kExportedFiles = {
-    "SHA256SUMS", "frozen_graph.pb",    "frozen_graph.encoded.pb", "model.json",    "model.onnx",
-    "model.encoded.onnx", "model.pt", "model.safetensors",       "saved_model.pb"};
+inline const std::set<std::string> kExportedFiles = {"SHA256SUMS", "frozen_graph.pb",   "frozen_graph.encoded.pb",
+                                                     "model.json", "model.onnx",        "model.encoded.onnx",
+                                                     "model.pt",   "model.safetensors", "saved_model.pb"};
 #else
 inline const std::string kExportFormatFlags = " --format onnx";
 inline const std::set<std::string> kExportedFiles = {"SHA256SUMS", "model.json", "model.onnx", "model.encoded.onnx",
@@ -67,16 +67,16 @@ inline std::string predictions_of(const fs::path& model, const fs::path& rows) {
 }
 
 struct RunOutcome {
-  bool killed = false;   // by our SIGKILL (else it exited by itself)
-  int exit_code = -1;    // when it exited by itself
-  double seconds = 0;    // from start to kill or exit
-  double staging_seconds = -1;  // when a staging folder first appeared, if one did
+  bool killed = false;              // by our SIGKILL (else it exited by itself)
+  int exit_code = -1;               // when it exited by itself
+  double seconds = 0;               // from start to kill or exit
+  double staging_seconds = -1;      // when a staging folder first appeared, if one did
   std::vector<std::string> damage;  // what the watcher saw wrong under the final name while it ran
 };
 
 struct KillPlan {
-  bool after_staging = false;            // count the delay from the staging folder's appearance, not from start
-  std::chrono::microseconds delay{-1};   // negative: never kill, let it finish; 0 after staging: kill on sight
+  bool after_staging = false;           // count the delay from the staging folder's appearance, not from start
+  std::chrono::microseconds delay{-1};  // negative: never kill, let it finish; 0 after staging: kill on sight
 };
 
 // Reports new names in a folder as soon as the kernel creates them (inotify), so a staging folder that lives a

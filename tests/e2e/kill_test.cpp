@@ -56,7 +56,8 @@ bool trial_done(const KillPlan& plan, const RunOutcome& outcome, int attempt) {
 std::string describe(int trial, int attempt, const KillPlan& plan, const RunOutcome& outcome) {
   return "trial " + std::to_string(trial) + " attempt " + std::to_string(attempt + 1) + ": kill " +
          std::to_string(plan.delay.count() / 1000.0) + " ms after " +
-         (plan.after_staging ? "the staging folder appeared" : "start") + (outcome.killed ? "" : " (it finished first)");
+         (plan.after_staging ? "the staging folder appeared" : "start") +
+         (outcome.killed ? "" : " (it finished first)");
 }
 
 class FaultKillTest : public ::testing::Test {
@@ -70,8 +71,11 @@ class FaultKillTest : public ::testing::Test {
     fs::create_directories(work_ / "logs");
   }
   std::vector<std::string> train_arguments(const fs::path& out, int seed) const {
-    return {"train", "--train", (work_ / "train.csv").string(), "--target", "total_earnings", "--out", out.string(),
-            "--epochs", "150", "--layers", "16,8", "--no-logs", "--quiet", "--seed", std::to_string(seed)};
+    return {"train",      "--train",        (work_ / "train.csv").string(),
+            "--target",   "total_earnings", "--out",
+            out.string(), "--epochs",       "150",
+            "--layers",   "16,8",           "--no-logs",
+            "--quiet",    "--seed",         std::to_string(seed)};
   }
   void train_reference(const fs::path& out, int seed) {
     const RunOutcome outcome = run_and_kill(train_arguments(out, seed), work_ / "logs", {}, work_.path(), ".none",
@@ -95,16 +99,14 @@ TEST_F(FaultKillTest, KilledTrainingNeverDamagesTheModelAndItsLeftoversAreRemove
   std::string answer = answer_for_seed[5];
 
   const fs::path model = work_ / "model";
-  const std::set<std::string> model_files = {"SHA256SUMS", "checkpoint.safetensors", "model.json",
-                                             "model.safetensors"};
+  const std::set<std::string> model_files = {"SHA256SUMS", "checkpoint.safetensors", "model.json", "model.safetensors"};
   auto whole = [&] { return check_files_present(model, model_files); };
-  const RunOutcome calibration =
-      run_and_kill(train_arguments(work_ / "calibration", 5), work_ / "logs", {}, work_.path(), ".calibration.staging-",
-                   [] { return std::string(); });
+  const RunOutcome calibration = run_and_kill(train_arguments(work_ / "calibration", 5), work_ / "logs", {},
+                                              work_.path(), ".calibration.staging-", [] { return std::string(); });
   ASSERT_EQ(calibration.exit_code, 0);
   ASSERT_GT(calibration.staging_seconds, 0) << "the staging folder was never seen";
-  std::printf("train: a whole run takes %.2f s; its staging folder appears at %.2f s (seed %u)\n",
-              calibration.seconds, calibration.staging_seconds, fault_seed());
+  std::printf("train: a whole run takes %.2f s; its staging folder appears at %.2f s (seed %u)\n", calibration.seconds,
+              calibration.staging_seconds, fault_seed());
 
   std::mt19937 random(fault_seed());
   int runs = 0, killed = 0, killed_after_staging = 0, swapped = 0;
@@ -112,8 +114,8 @@ TEST_F(FaultKillTest, KilledTrainingNeverDamagesTheModelAndItsLeftoversAreRemove
     KillPlan plan = plan_for(trial, random, calibration);
     for (int attempt = 0;; ++attempt, plan = sooner(plan, attempt)) {
       const int seed = 5 + runs++ % 2;  // every run alternates, so a swap always shows
-      const RunOutcome outcome = run_and_kill(train_arguments(model, seed), work_ / "logs", plan, work_.path(),
-                                              ".model.staging-", whole);
+      const RunOutcome outcome =
+          run_and_kill(train_arguments(model, seed), work_ / "logs", plan, work_.path(), ".model.staging-", whole);
       const std::string what = describe(trial, attempt, plan, outcome);
       ASSERT_TRUE(outcome.killed || outcome.exit_code == 0)
           << what << ": exit " << outcome.exit_code << ": " << read_text_file(work_ / "logs" / "stderr");
@@ -134,8 +136,10 @@ TEST_F(FaultKillTest, KilledTrainingNeverDamagesTheModelAndItsLeftoversAreRemove
       if (trial_done(plan, outcome, attempt)) break;
     }
   }
-  std::printf("train: %d runs for %d trials, %d killed (%d after the staging folder appeared); the model changed "
-              "%d times\n", runs, kTrials, killed, killed_after_staging, swapped);
+  std::printf(
+      "train: %d runs for %d trials, %d killed (%d after the staging folder appeared); the model changed "
+      "%d times\n",
+      runs, kTrials, killed, killed_after_staging, swapped);
   // Each trial aimed after the staging folder's appearance ends in such a kill unless eight runs in a row, the last
   // five killed on sight, finished first: a staging folder nobody can see, or a watcher that misses it, is a defect.
   EXPECT_GE(killed_after_staging, kTrials / 2) << "too few kills landed while the new model was being made";
@@ -163,13 +167,15 @@ TEST_F(FaultKillTest, KilledExportNeverDamagesAVersionAndItsLeftoversAreRemoved)
   }
   ASSERT_NE(answer_for_seed[5], answer_for_seed[6]);
   const fs::path base = work_ / "base";
-  ASSERT_EQ(run_vgsales("export --model " + q(work_ / "model-5") + " --out " + q(base) + kExportFormatFlags).exit_code, 0);
+  ASSERT_EQ(run_vgsales("export --model " + q(work_ / "model-5") + " --out " + q(base) + kExportFormatFlags).exit_code,
+            0);
 
   // Which reference a version folder is, byte for byte: 5, 6, or 0 for neither.
   auto seed_of_version = [&](const fs::path& folder) {
     for (int seed : {5, 6}) {
       bool same = true;
-      for (const std::string& name : version_files) same = same && read_text_file(folder / name) == bytes_for_seed[seed][name];
+      for (const std::string& name : version_files)
+        same = same && read_text_file(folder / name) == bytes_for_seed[seed][name];
       if (same) return seed;
     }
     return 0;
@@ -182,8 +188,9 @@ TEST_F(FaultKillTest, KilledExportNeverDamagesAVersionAndItsLeftoversAreRemoved)
     return "";
   };
   auto export_arguments = [&](int trial) {
-    std::vector<std::string> arguments = {"export", "--model", (work_ / ("model-" + std::to_string(5 + trial % 2))).string(),
-                                          "--out", base.string()};
+    std::vector<std::string> arguments = {"export", "--model",
+                                          (work_ / ("model-" + std::to_string(5 + trial % 2))).string(), "--out",
+                                          base.string()};
     if (trial % 4 >= 2) arguments.insert(arguments.end(), {"--version", "1", "--overwrite"});  // replace version 1
     if (!kExportFormatFlags.empty()) arguments.insert(arguments.end(), {"--format", "onnx"});
     return arguments;
@@ -191,10 +198,12 @@ TEST_F(FaultKillTest, KilledExportNeverDamagesAVersionAndItsLeftoversAreRemoved)
   const RunOutcome calibration = run_and_kill(export_arguments(2), work_ / "logs", {}, base, ".1.staging-", whole);
   ASSERT_EQ(calibration.exit_code, 0);
   ASSERT_GT(calibration.staging_seconds, 0);
-  std::printf("export: a whole run takes %.2f s; its staging folder appears at %.2f s (seed %u)\n",
-              calibration.seconds, calibration.staging_seconds, fault_seed());
+  std::printf("export: a whole run takes %.2f s; its staging folder appears at %.2f s (seed %u)\n", calibration.seconds,
+              calibration.staging_seconds, fault_seed());
   ASSERT_EQ(run_vgsales("export --model " + q(work_ / "model-5") + " --out " + q(base) + " --version 1 --overwrite" +
-                        kExportFormatFlags).exit_code, 0);
+                        kExportFormatFlags)
+                .exit_code,
+            0);
 
   std::mt19937 random(fault_seed() + 1);
   int runs = 0, killed = 0, killed_after_staging = 0;
@@ -224,8 +233,10 @@ TEST_F(FaultKillTest, KilledExportNeverDamagesAVersionAndItsLeftoversAreRemoved)
       if (trial_done(plan, outcome, attempt)) break;
     }
   }
-  std::printf("export: %d runs for %d trials, %d killed (%d after the staging folder appeared); %zu versions in the "
-              "end\n", runs, kTrials, killed, killed_after_staging, files_in(base).size() - hidden_names_in(base).size());
+  std::printf(
+      "export: %d runs for %d trials, %d killed (%d after the staging folder appeared); %zu versions in the "
+      "end\n",
+      runs, kTrials, killed, killed_after_staging, files_in(base).size() - hidden_names_in(base).size());
   EXPECT_GE(killed_after_staging, kTrials / 2) << "too few kills landed while a version was being made";
 
   const RunOutcome last = run_and_kill(export_arguments(0), work_ / "logs", {}, base, ".", whole);

@@ -21,23 +21,26 @@ namespace vgsales::testing {
 // its inputs, its scaling, its layers. What `vgsales export` reads.
 // With `pipeline`, the model takes its raw features (its encoded width must be the network's); with `shifts`, the
 // model has an interval (median and bounds as offsets of the network's output).
-inline std::filesystem::path write_synthetic_model_directory(const std::filesystem::path& dir, const PortableNetwork& network,
+inline std::filesystem::path write_synthetic_model_directory(const std::filesystem::path& dir,
+                                                             const PortableNetwork& network,
                                                              const FeaturePipeline* pipeline = nullptr,
                                                              const OutputShifts& shifts = {}) {
   std::vector<FeatureSpec> features;
   for (size_t i = 0; i < network.input_names.size(); ++i)
-    features.push_back(FeatureSpec{.name = network.input_names[i], .type = ColumnType::numeric,
+    features.push_back(FeatureSpec{.name = network.input_names[i],
+                                   .type = ColumnType::numeric,
                                    .min = network.input_offset[i],
                                    .max = network.input_offset[i] + 1.0 / network.input_scale[i],
                                    .fill_value = network.input_offset[i]});
   ModelMetadata metadata;
   metadata.created = "2026-11-30T00:00:00Z";
-  metadata.pipeline = pipeline ? *pipeline : FeaturePipeline(std::move(features), network.target_name, MissingValueSet());
+  metadata.pipeline = pipeline ? *pipeline
+                               : FeaturePipeline(std::move(features), network.target_name, MissingValueSet());
   metadata.shifts = shifts;
   if (shifts.has_interval) metadata.interval_level = 0.8;
   metadata.pipeline.set_target_transform(network.target_transform);
-  metadata.pipeline.set_scaling(
-      PipelineScaling{network.input_offset, network.input_scale, network.output_offset, network.output_scale});
+  metadata.pipeline.set_scaling(PipelineScaling{network.input_offset, network.input_scale, network.output_offset,
+                                                network.output_scale});
   metadata.output_name = network.output_name;
   metadata.settings.hidden_layers.clear();
   for (size_t i = 0; i + 1 < network.layers.size(); ++i)
@@ -55,7 +58,9 @@ inline std::filesystem::path write_synthetic_model_directory(const std::filesyst
 // vgsales binary where it looks first.
 // A sanitizer build has no plugin (it links LibTorch); its tests write no model.pt.
 #ifdef VGSALES_TORCHSCRIPT_PLUGIN_PATH
-inline void point_at_torchscript_plugin() { ::setenv("VGSALES_TORCHSCRIPT_PLUGIN", VGSALES_TORCHSCRIPT_PLUGIN_PATH, 1); }
+inline void point_at_torchscript_plugin() {
+  ::setenv("VGSALES_TORCHSCRIPT_PLUGIN", VGSALES_TORCHSCRIPT_PLUGIN_PATH, 1);
+}
 #endif
 
 // Relative agreement required between engines (float32 everywhere; the reference is double).
@@ -77,8 +82,8 @@ inline std::vector<double> run_engine(const std::string& engine, const std::file
   TemporaryDirectory scratch;
   write_rows(scratch / "rows.txt", rows);
   const std::string script = (source_dir() / "tests" / "export" / "run_exported_model.py").string();
-  const CommandOutput output = run_command(std::string(VGSALES_SYSTEM_PYTHON) + " " + shell_quote(script) + " " + engine +
-                                           " " + shell_quote(model_file.string()) + " " +
+  const CommandOutput output = run_command(std::string(VGSALES_SYSTEM_PYTHON) + " " + shell_quote(script) + " " +
+                                           engine + " " + shell_quote(model_file.string()) + " " +
                                            shell_quote((scratch / "rows.txt").string()));
   EXPECT_EQ(output.exit_code, 0) << engine << " rejected " << model_file << ":\n" << output.err;
   std::vector<double> values;
@@ -92,8 +97,9 @@ inline std::vector<double> run_engine(const std::string& engine, const std::file
 inline std::vector<double> run_engine_on_csv(const std::string& engine, const std::filesystem::path& model_file,
                                              const std::filesystem::path& csv) {
   const std::string script = (source_dir() / "tests" / "export" / "run_exported_model.py").string();
-  const CommandOutput output = run_command(std::string(VGSALES_SYSTEM_PYTHON) + " " + shell_quote(script) + " " + engine +
-                                           " " + shell_quote(model_file.string()) + " " + shell_quote(csv.string()));
+  const CommandOutput output = run_command(std::string(VGSALES_SYSTEM_PYTHON) + " " + shell_quote(script) + " " +
+                                           engine + " " + shell_quote(model_file.string()) + " " +
+                                           shell_quote(csv.string()));
   EXPECT_EQ(output.exit_code, 0) << engine << " rejected " << model_file << ":\n" << output.err;
   std::vector<double> values;
   std::istringstream lines(output.out);

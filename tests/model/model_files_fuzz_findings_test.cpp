@@ -40,8 +40,7 @@ TEST(ModelFilesFuzzFindings, ModelJsonErrorsNameTheFileAndWhatIsWrittenIsReadBac
 // The first finding: a training setting out of range in model.json was reported as if a flag had been given
 // ("--validation-split must be auto or between 0 and 0.9 (got 5)"), naming neither the file nor the field.
 TEST(ModelFilesFuzzFindings, ASettingOutOfRangeNamesModelJsonAndItsSection) {
-  const std::string text =
-      testing::read_text_file(findings_of("model_json_fuzzer") / "validation-split-out-of-range");
+  const std::string text = testing::read_text_file(findings_of("model_json_fuzzer") / "validation-split-out-of-range");
   Result<ModelMetadata> metadata = metadata_from_json(text, "dir/model.json");
   ASSERT_FALSE(metadata.ok());
   EXPECT_EQ(metadata.error().message.rfind("dir/model.json: field 'training': ", 0), 0u) << metadata.error().message;

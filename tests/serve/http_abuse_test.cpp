@@ -24,13 +24,13 @@ namespace {
 
 using namespace std::chrono_literals;
 using namespace std::string_literals;
-using ::vgsales::testing::run_command;
-using ::vgsales::testing::TemporaryDirectory;
 using testing::HttpTestClient;
 using testing::RawReply;
 using testing::RawSocket;
 using testing::read_raw_reply;
 using testing::RunningServer;
+using ::vgsales::testing::run_command;
+using ::vgsales::testing::TemporaryDirectory;
 using Clock = std::chrono::steady_clock;
 
 // Under AddressSanitizer (the sanitizer build) every allocation is padded and freed memory is quarantined, and the
@@ -194,7 +194,8 @@ TEST_F(ServeAbuseTest, SlowlorisHeadersAndBodiesAreCutAtTheirTimeouts) {
   ASSERT_TRUE(header_trickle.send_all("GET /v1/models/vgsales HTTP/1.1\r\n"));
   // A body trickled the same way.
   RawSocket body_trickle = RawSocket::connect_loopback(server.port());
-  ASSERT_TRUE(body_trickle.send_all("POST /v1/models/vgsales:predict HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{"));
+  ASSERT_TRUE(
+      body_trickle.send_all("POST /v1/models/vgsales:predict HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{"));
   const auto start = Clock::now();
   bool header_cut = false, body_cut = false;
   for (int i = 0; i < 200 && !(header_cut && body_cut); ++i) {  // at most 10 s
@@ -264,8 +265,8 @@ TEST_F(ServeAbuseTest, OversizedHeadersGet431AndLongUrlsGet414) {
             "431");
   EXPECT_EQ(curl_status("'http://127.0.0.1:" + port + "/v1/models/vgsales?" + std::string(1500, 'q') + "'"), "414");
   // Just under both limits is fine.
-  reply = status_of("GET /v1/models/vgsales?" + std::string(900, 'q') + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
-                    fields(40) + "\r\n");
+  reply = status_of("GET /v1/models/vgsales?" + std::string(900, 'q') +
+                    " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + fields(40) + "\r\n");
   EXPECT_EQ(reply.status, 200) << "the handler ignores the query string";
   HttpTestClient client(server.port());
   EXPECT_EQ(client.request("GET", "/v1/models/vgsales").status, 200);
@@ -276,7 +277,8 @@ TEST_F(ServeAbuseTest, PipelinedRequestsAreAnsweredInOrder) {
   RawSocket socket = RawSocket::connect_loopback(server.port());
   const std::string two_rows = R"({"instances": [[1, 2], [3, 4]]})";
   ASSERT_TRUE(socket.send_all(kStatusRequest + predict_request() + "GET /v1/models/nope HTTP/1.1\r\nHost: x\r\n\r\n" +
-                              predict_request(two_rows) + "GET /v1/models/vgsales/metadata HTTP/1.1\r\nHost: x\r\n\r\n"));
+                              predict_request(two_rows) +
+                              "GET /v1/models/vgsales/metadata HTTP/1.1\r\nHost: x\r\n\r\n"));
   std::string pending;
   RawReply reply = read_raw_reply(socket, pending);
   EXPECT_EQ(reply.status, 200);
@@ -348,8 +350,9 @@ TEST_F(ServeAbuseTest, MalformedRequestsGet400AndNeverHurtTheServer) {
     std::snprintf(size, sizeof size, "%zx", text.size());
     return std::string(size) + "\r\n" + text + "\r\n";
   };
-  ASSERT_TRUE(chunked.send_all("POST /v1/models/vgsales:predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
-                               chunk(R"({"instances)") + chunk(R"(": [[1, 2]]})") + "0\r\n\r\n"));
+  ASSERT_TRUE(
+      chunked.send_all("POST /v1/models/vgsales:predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                       chunk(R"({"instances)") + chunk(R"(": [[1, 2]]})") + "0\r\n\r\n"));
   std::string pending;
   EXPECT_EQ(read_raw_reply(chunked, pending).body, R"({"predictions": [[3.0]]})");
   HttpTestClient client(server.port());
@@ -421,7 +424,9 @@ class HostileCrowd {
       : port_(port), counts_(counts), max_duration_(max_duration) {}
   ~HostileCrowd() { stop(); }
 
-  void start() { thread_ = std::thread([this] { run(); }); }
+  void start() {
+    thread_ = std::thread([this] { run(); });
+  }
   void stop() {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
@@ -453,8 +458,9 @@ class HostileCrowd {
     switch (member.kind) {
       case Kind::slow_header: return member.socket.send_some("POST /v1/models/vgsales:predict HTTP/1.1\r\n") > 0;
       case Kind::slow_body:
-        return member.socket.send_some("POST /v1/models/vgsales:predict HTTP/1.1\r\nHost: x\r\n"
-                                       "Content-Length: 1000000\r\n\r\n{\"instances\": [") > 0;
+        return member.socket.send_some(
+                   "POST /v1/models/vgsales:predict HTTP/1.1\r\nHost: x\r\n"
+                   "Content-Length: 1000000\r\n\r\n{\"instances\": [") > 0;
       case Kind::non_reader: {
         static const std::string pipeline = [] {
           std::string text;
@@ -595,10 +601,10 @@ TEST_F(ServeAbuseTest, NormalClientsStayFastWhileAThousandHostileConnectionsAreO
   ASSERT_GT(all.size(), 300u);
   const double p50 = percentile(all, 0.50), p99 = percentile(all, 0.99);
   const double worst = *std::max_element(all.begin(), all.end());
-  std::printf("abuse: %zu normal requests during %d hostile connections (fewest open %d, %lld replaced after the "
-              "server cut them): p50 %.2f ms, p99 %.2f ms, max %.2f ms; RSS %ld KiB before, peak %ld KiB\n",
-              all.size(), counts.total(), fewest_open.load(), reconnects, p50, p99, worst, before_kib,
-              peak_kib.load());
+  std::printf(
+      "abuse: %zu normal requests during %d hostile connections (fewest open %d, %lld replaced after the "
+      "server cut them): p50 %.2f ms, p99 %.2f ms, max %.2f ms; RSS %ld KiB before, peak %ld KiB\n",
+      all.size(), counts.total(), fewest_open.load(), reconnects, p50, p99, worst, before_kib, peak_kib.load());
   RecordProperty("normal_requests", static_cast<int>(all.size()));
   RecordProperty("p99_ms", std::to_string(p99));
   RecordProperty("peak_rss_growth_kib", std::to_string(peak_kib.load() - before_kib));

@@ -10,21 +10,21 @@
 
 #include "serve/fake_predictor.h"
 #include "serve/http_test_client.h"
-#include "serve/running_server.h"
 #include "serve/rest_client.h"
+#include "serve/running_server.h"
 #include "support/test_support.h"
 
 namespace vgsales::serve {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::HttpReply;
+using testing::HttpTestClient;
+using testing::RunningServer;
 using ::vgsales::testing::run_command;
 using ::vgsales::testing::shell_quote;
 using ::vgsales::testing::TemporaryDirectory;
 using ::vgsales::testing::write_text_file;
-using testing::HttpReply;
-using testing::HttpTestClient;
-using testing::RunningServer;
 
 struct CurlReply {
   int status = 0;

@@ -13,9 +13,9 @@ namespace vgsales::serve {
 namespace {
 
 namespace fs = std::filesystem;
-using ::vgsales::testing::TemporaryDirectory;
 using testing::load_fake_predictor;
 using testing::write_fake_version;
+using ::vgsales::testing::TemporaryDirectory;
 
 float offset_of(const ServedModel& model) {
   const RawCell zeros[2] = {RawCell::of_number(0), RawCell::of_number(0)};
@@ -130,8 +130,7 @@ TEST(ServeVersionManagerTest, LoaderExceptionsAreFailedLoads) {
   write_fake_version(base / "1", 10);
   VersionManager manager(
       base.path(),
-      [](const fs::path&) -> Result<std::shared_ptr<const Predictor>> { throw std::runtime_error("boom"); },
-      nullptr);
+      [](const fs::path&) -> Result<std::shared_ptr<const Predictor>> { throw std::runtime_error("boom"); }, nullptr);
   auto result = manager.poll_once();
   ASSERT_FALSE(result.ok());
   EXPECT_NE(result.error().message.find("boom"), std::string::npos);
