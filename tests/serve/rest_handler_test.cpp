@@ -532,6 +532,30 @@ TEST_F(ServeRestHandlerTest, MetadataCarriesTheModelCard) {
   EXPECT_TRUE(card["interval"].IsNull());
 }
 
+// A model with an interval: the card gives its level, the test rows' coverage, and how it was calibrated.
+TEST_F(ServeRestHandlerTest, ModelCardDescribesTheInterval) {
+  ::vgsales::testing::TemporaryDirectory dir;
+  ModelMetadata metadata = trained_metadata(fitted_games_pipeline(dir));
+  metadata.shifts = OutputShifts{
+      .mean = 0.1f, .median = 0.0f, .median_from_head = true, .has_interval = true, .lower = -0.5f, .upper = 0.6f};
+  metadata.interval_level = 0.8;
+  metadata.interval_calibration_rows = 100;
+  metadata.interval_calibration = "split conformal on 100 residuals";
+  metadata.metrics["test"].median_mae = 1100;
+  metadata.metrics["test"].coverage = 0.79;
+  metadata.metrics["test"].mean_interval_width = 3000;
+  serve_predictor(std::make_shared<FakePredictor>(metadata, 0.0f), 1);
+  auto doc = parse(get("/v1/models/vgsales/metadata").body);
+  const auto& interval = doc["metadata"]["model_card"]["interval"];
+  ASSERT_TRUE(interval.IsObject());
+  EXPECT_DOUBLE_EQ(interval["level"].GetDouble(), 0.8);
+  EXPECT_DOUBLE_EQ(interval["coverage"].GetDouble(), 0.79);
+  EXPECT_STREQ(interval["coverage_split"].GetString(), "test");
+  EXPECT_EQ(interval["calibration_rows"].GetInt64(), 100);
+  EXPECT_STREQ(interval["calibration"].GetString(), "split conformal on 100 residuals");
+  EXPECT_STREQ(interval["median"].GetString(), "head");
+}
+
 TEST_F(ServeRestHandlerTest, ModelCardUnitIsEmptyForATargetThatIsNotMoney) {
   serve(FeaturePipeline({FeatureSpec{.name = "Year", .type = ColumnType::numeric, .min = 1980, .max = 2020}},
                         "Global_Sales", MissingValueSet({"", "N/A"})));
