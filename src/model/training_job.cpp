@@ -440,6 +440,28 @@ void calibrate(TrainerResult& result, ModelMetadata& metadata, const EncodedSpli
   result.network = std::move(network);
 }
 
+// The saved model's estimates on the split the last plot shows: test, else validation, else train.
+TrainingOutcome::SavedEstimates saved_estimates(const PortableNetwork& network, const ModelMetadata& metadata,
+                                                const EncodedSplit& train,
+                                                const std::vector<EncodedSplit>& evaluations) {
+  const EncodedSplit* shown = &train;
+  for (const auto& split : evaluations)
+    if (split.name == "test" || (split.name == "validation" && shown == &train)) shown = &split;
+  const NativeForward forward(network);
+  const size_t n = shown->features.rows;
+  TrainingOutcome::SavedEstimates saved;
+  saved.split = shown->name;
+  saved.actuals = shown->targets;
+  saved.mean.resize(n);
+  std::vector<float> median;
+  if (forward.has_interval()) {
+    median.resize(n), saved.lower.resize(n), saved.upper.resize(n);
+    saved.interval_level = metadata.interval_level;
+  }
+  forward.predict_estimates(shown->features.values, EstimateSpans{saved.mean, median, saved.lower, saved.upper});
+  return saved;
+}
+
 // The kept network's final errors, measured on exactly what is saved.
 void measure_final(TrainerResult& result, const ModelMetadata& metadata, const EncodedSplit& train,
                    const std::vector<EncodedSplit>& evaluations) {
@@ -600,6 +622,7 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
   VGSALES_TRY(write_model_directory(options.out_dir, metadata, result.network, result.checkpoint));
 
   result.outcome.model_summary_markdown = describe_architecture(result.network);
+  result.outcome.saved_estimates = saved_estimates(result.network, metadata, train, evaluations);
   result.outcome.estimates_markdown =
       metadata.has_interval()
           ? fmt::format(

@@ -78,6 +78,13 @@ struct TrainingOutcome {
   int best_epoch = 0;              // the epoch whose weights the model keeps (an ensemble: the latest any member kept)
   std::vector<int> member_epochs;  // the epoch each member of the ensemble kept
   std::string estimates_markdown;  // how the mean, median and interval were calibrated (set by the training job)
+  // The saved model's estimates on one held-out split (test, else validation, else train), set by the training job
+  // after calibration: what TensorBoard's last predicted-vs-actual image shows, with the interval when there is one.
+  struct SavedEstimates {
+    std::string split;
+    std::vector<float> actuals, mean, lower, upper;  // lower and upper empty without an interval
+    double interval_level = 0;
+  } saved_estimates;
   // An interrupted epoch is discarded: which one, and how many of its batches had run (0 when none was cut short).
   int discarded_epoch = 0;
   long long discarded_batches = 0;

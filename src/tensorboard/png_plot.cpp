@@ -26,6 +26,7 @@ constexpr Colour kDiagonalColour{214 / 255.0, 39 / 255.0, 40 / 255.0};
 constexpr Colour kTextColour{0.15, 0.15, 0.15};
 constexpr Colour kSubtleTextColour{0.4, 0.4, 0.4};
 constexpr Colour kGridColour{0.88, 0.88, 0.88};
+constexpr Colour kIntervalColour{0.55, 0.70, 0.85};
 constexpr Colour kMinorGridColour{0.95, 0.95, 0.95};
 
 // The smallest 1, 2 or 5 times a power of ten that splits `range` into at most `max_ticks` steps.
@@ -278,7 +279,8 @@ double ScatterPlot::pixel_y(double predicted) const {
 }
 
 ScatterPlot plot_predicted_vs_actual(std::span<const float> actual, std::span<const float> predicted,
-                                     const PlotLabels& labels, int width_pixels, int height_pixels) {
+                                     const PlotLabels& labels, int width_pixels, int height_pixels,
+                                     const IntervalBars& bars) {
   ScatterPlot plot;
   const std::size_t count = std::min(actual.size(), predicted.size());
   plot.axis = choose_axis_scale(actual.first(count));
@@ -353,6 +355,18 @@ ScatterPlot plot_predicted_vs_actual(std::span<const float> actual, std::span<co
   const double edge = plot.axis_min;
   // Below the lowest decade (a float 0.01f sits a hair under 0.01 and belongs to it, not below).
   const auto on_edge = [&](double v) { return plot.axis.scale == AxisScale::log && v < edge * (1 - 1e-6); };
+  const bool draw_bars = !bars.empty() && !plot.density && bars.lower.size() == count && bars.upper.size() == count;
+  if (draw_bars) {
+    // Under the dots: a thin light bar per row from its lower to its upper bound.
+    set_colour(cr, kIntervalColour, 0.5);
+    cairo_set_line_width(cr, 1);
+    for (std::size_t index = 0; index < count; ++index) {
+      if (!std::isfinite(actual[index]) || !std::isfinite(bars.lower[index]) || !std::isfinite(bars.upper[index]))
+        continue;
+      const double x = plot.pixel_x(actual[index]);
+      line(cr, x, plot.pixel_y(bars.lower[index]), x, plot.pixel_y(bars.upper[index]));
+    }
+  }
   if (plot.density) {
     constexpr int kCell = 2;
     const int cells = static_cast<int>(size) / kCell + 1;
@@ -445,6 +459,7 @@ ScatterPlot plot_predicted_vs_actual(std::span<const float> actual, std::span<co
   std::vector<std::string> legend = {fmt::format("{} {}{}", group_thousands(plot.points_drawn), labels.rows_label,
                                                  plot.density ? " (density: darker = more rows)" : " (one dot each)"),
                                      "y = x (a perfect prediction)"};
+  if (draw_bars) legend.push_back(fmt::format("{:g} % prediction interval of each row", 100 * bars.level));
   if (plot.points_on_edge > 0) {
     legend.push_back(fmt::format("{} {} below {} drawn on the axes' lower edge", group_thousands(plot.points_on_edge),
                                  plot.points_on_edge == 1 ? "row" : "rows",
@@ -471,6 +486,11 @@ ScatterPlot plot_predicted_vs_actual(std::span<const float> actual, std::span<co
   set_colour(cr, kDiagonalColour);
   cairo_set_line_width(cr, 2);
   line(cr, box_x + 8, first_row + line_height, box_x + 24, first_row + line_height);
+  if (draw_bars) {
+    set_colour(cr, kIntervalColour);
+    cairo_set_line_width(cr, 2);
+    line(cr, box_x + 16, first_row + 2 * line_height - 6, box_x + 16, first_row + 2 * line_height + 6);
+  }
   set_colour(cr, kTextColour);
   for (std::size_t row = 0; row < legend.size(); ++row) {
     draw_text(cr, legend[row], box_x + 32, first_row + line_height * static_cast<double>(row) + 4);

@@ -48,6 +48,14 @@ struct PlotLabels {
   std::string rows_label = "rows";  // legend: "3,320 test rows"
 };
 
+// A prediction interval per row, drawn as a vertical bar from lower to upper at the row's actual value.
+struct IntervalBars {
+  std::span<const float> lower;
+  std::span<const float> upper;
+  double level = 0;  // e.g. 0.8, for the legend
+  bool empty() const { return lower.empty() || upper.empty(); }
+};
+
 // Above this many points the plot draws a density (rows per 2x2-pixel cell, darker = more) instead of
 // one translucent disc per row: every row still counts, the picture stays readable and quick to draw.
 inline constexpr std::size_t kDensityAbovePoints = 50000;
@@ -72,9 +80,11 @@ struct ScatterPlot {
 };
 
 // Actual on x, predicted on y, both on one scale; title, subtitle, axis titles, tick labels, grid,
-// the y = x line and a legend. Pairs with a NaN or infinity are left out.
+// the y = x line and a legend. Pairs with a NaN or infinity are left out. With `bars` (as many as the rows), each
+// row's interval is drawn under its dot; a density plot (very many rows) draws no bars.
 ScatterPlot plot_predicted_vs_actual(std::span<const float> actual, std::span<const float> predicted,
-                                     const PlotLabels& labels, int width_pixels = 640, int height_pixels = 640);
+                                     const PlotLabels& labels, int width_pixels = 640, int height_pixels = 640,
+                                     const IntervalBars& bars = {});
 
 // The font family fontconfig gives cairo for the plot's text ("DejaVu Sans" when fonts-dejavu-core is
 // installed); "" if cairo found none.

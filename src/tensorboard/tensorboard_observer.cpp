@@ -304,7 +304,8 @@ std::string TensorBoardObserver::plot_description(const std::string& tag, const 
 }
 
 void TensorBoardObserver::write_plot(const std::string& tag, const std::string& split, std::span<const float> actuals,
-                                     std::span<const float> predictions, long long step, const std::string& subtitle) {
+                                     std::span<const float> predictions, long long step, const std::string& subtitle,
+                                     const IntervalBars& bars) {
   const std::string& target = info_.initial_network.target_name;
   const PlotLabels labels{.title = fmt::format("Predicted vs actual {}", target),
                           .subtitle = subtitle,
@@ -312,7 +313,7 @@ void TensorBoardObserver::write_plot(const std::string& tag, const std::string& 
                           .unit_label = target_unit_label(target),
                           .value_prefix = currency_prefix(target),
                           .rows_label = split + " rows"};
-  const ScatterPlot plot = plot_predicted_vs_actual(actuals, predictions, labels);
+  const ScatterPlot plot = plot_predicted_vs_actual(actuals, predictions, labels, 640, 640, bars);
   Result<std::string> png = encode_png(plot.image);
   if (!png.ok()) {
     give_up(png.error());
@@ -393,7 +394,16 @@ void TensorBoardObserver::on_train_end(const TrainingOutcome& outcome) {
     return;
   }
   ended_ = true;
-  if (kept_.epoch > 0 && kept_.epoch == outcome.best_epoch) {
+  const TrainingOutcome::SavedEstimates& saved = outcome.saved_estimates;
+  if (options_.image_freq > 0 && !saved.actuals.empty() && saved.mean.size() == saved.actuals.size()) {
+    // The model as saved (every member at its kept epoch, calibrated), with its interval as a bar per row.
+    const std::string interval =
+        saved.lower.empty() ? "" : fmt::format(" with its {:g} % interval", 100 * saved.interval_level);
+    write_plot(kKeptPredictionPlotTag, saved.split, saved.actuals, saved.mean, outcome.epochs_run,
+               fmt::format("{} split · the saved model after {} epochs{}", saved.split, outcome.epochs_run, interval),
+               IntervalBars{saved.lower, saved.upper, saved.interval_level});
+    kept_ = {};
+  } else if (kept_.epoch > 0 && kept_.epoch == outcome.best_epoch) {
     const bool by_validation = info_.validation_rows > 0;
     write_plot(kKeptPredictionPlotTag, kept_.split, kept_.actuals, kept_.predictions, kept_.epoch,
                fmt::format("{} split · kept epoch {} of {} run ({}): the saved model", kept_.split, kept_.epoch,

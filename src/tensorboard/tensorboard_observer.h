@@ -64,7 +64,8 @@ class TensorBoardObserver final : public TrainingObserver {
   EventFileWriter* writer_for(const std::string& split);
   void write(const std::string& split, tensorflow::Summary summary, long long step, bool keep_metadata = false);
   void write_plot(const std::string& tag, const std::string& split, std::span<const float> actuals,
-                  std::span<const float> predictions, long long step, const std::string& subtitle);
+                  std::span<const float> predictions, long long step, const std::string& subtitle,
+                  const IntervalBars& bars = {});
   std::string plot_description(const std::string& tag, const std::string& split, std::size_t rows,
                                const AxisScaleChoice& axis) const;
   // Keeps the predictions of the epoch the trainer will keep, as far as this epoch tells.

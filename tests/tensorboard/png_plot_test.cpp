@@ -124,6 +124,35 @@ std::vector<float> long_tailed_sales(std::size_t count, std::uint32_t seed) {
   return values;
 }
 
+// Interval bars: a light vertical bar per row from its lower to its upper bound at the row's actual value, under the
+// dot; none outside it, and none without bars.
+TEST(TensorboardPngPlot, IntervalBarsSpanEachRowsBounds) {
+  // Values off the tick grid, so no grid line runs where the bars are looked for.
+  const std::vector<float> actual = {55000, 290000};
+  const std::vector<float> predicted = {60000, 245000};
+  const std::vector<float> lower = {20000, 140000}, upper = {105000, 270000};
+  const ScatterPlot plot =
+      plot_predicted_vs_actual(actual, predicted, earnings_labels(), 640, 640, IntervalBars{lower, upper, 0.8});
+  const ScatterPlot without = plot_predicted_vs_actual(actual, predicted, earnings_labels());
+  // A bar is one pixel wide: look in the columns either side of the row's actual value.
+  const auto bar_at = [](const ScatterPlot& p, double actual_value, double predicted_value) {
+    for (int dx = -1; dx <= 1; ++dx) {
+      const Rgb c = pixel(p.image, p.pixel_x(actual_value) + dx, p.pixel_y(predicted_value));
+      if (!is_white(c) && c.b > c.r + 20) return true;
+    }
+    return false;
+  };
+  // Inside the second row's interval, away from its dot (245k): the bar; above its upper bound (270k): nothing.
+  EXPECT_TRUE(bar_at(plot, 290000, 170000));
+  EXPECT_TRUE(bar_at(plot, 290000, 220000));
+  EXPECT_FALSE(bar_at(plot, 290000, 285000));
+  EXPECT_FALSE(bar_at(without, 290000, 170000));
+  // The legend gains a line naming the interval.
+  const int legend_left = static_cast<int>(plot.plot_left) + 40, legend_top = static_cast<int>(plot.plot_top) + 46;
+  EXPECT_GT(dark_pixels(plot.image, legend_left, legend_top, legend_left + 160, legend_top + 16),
+            dark_pixels(without.image, legend_left, legend_top, legend_left + 160, legend_top + 16) + 20);
+}
+
 TEST(TensorboardPngPlot, LongTailedTargetsGetLogAxes) {
   std::vector<float> actual = long_tailed_sales(3000, 1);
   actual.push_back(80.0f);
