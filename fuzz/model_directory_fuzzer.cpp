@@ -87,7 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   Result<LoadedModel> model = load_model(folder);
   if (!model.ok()) return 0;
-  (void)read_checkpoint(folder, static_cast<size_t>(model->network.parameter_count()));
+  (void)read_checkpoint(folder);
   Result<std::shared_ptr<const Predictor>> predictor = load_predictor(folder);
   if (!predictor.ok()) std::abort();  // load_model took these very files
   predict_rows(**predictor);
