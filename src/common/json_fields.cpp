@@ -61,6 +61,13 @@ Result<double> JsonFieldReader::number(const rapidjson::Value& object, const cha
   return value->GetDouble();
 }
 
+Result<float> JsonFieldReader::single(const rapidjson::Value& object, const char* name, const std::string& path) const {
+  VGSALES_ASSIGN_OR_RETURN(const double value, number(object, name, path));
+  const auto narrowed = static_cast<float>(value);
+  if (!std::isfinite(narrowed)) return missing(path, "a number within a float's range");
+  return narrowed;
+}
+
 Result<long long> JsonFieldReader::integer(const rapidjson::Value& object, const char* name,
                                            const std::string& path) const {
   VGSALES_ASSIGN_OR_RETURN(const rapidjson::Value* value, member(object, name, path));
@@ -81,7 +88,9 @@ Result<std::vector<float>> JsonFieldReader::floats(const rapidjson::Value& objec
   std::vector<float> out;
   out.reserve(value->Size());
   for (const auto& item : value->GetArray()) {
-    if (!item.IsNumber() || !std::isfinite(item.GetDouble())) return missing(path, "an array of finite numbers");
+    // Finite as the float it is kept as: 1e300 is a finite double but no float.
+    if (!item.IsNumber() || !std::isfinite(static_cast<float>(item.GetDouble())))
+      return missing(path, "an array of numbers within a float's range");
     out.push_back(static_cast<float>(item.GetDouble()));
   }
   return out;

@@ -34,6 +34,8 @@ class JsonFieldReader {
                                          const std::string& path) const;
   Result<std::string> string(const rapidjson::Value& object, const char* name, const std::string& path) const;
   Result<double> number(const rapidjson::Value& object, const char* name, const std::string& path) const;
+  // A number a float holds finitely (model files keep floats: 1e300 is a finite double but no float).
+  Result<float> single(const rapidjson::Value& object, const char* name, const std::string& path) const;
   Result<long long> integer(const rapidjson::Value& object, const char* name, const std::string& path) const;
   Result<bool> boolean(const rapidjson::Value& object, const char* name, const std::string& path) const;
   Result<std::vector<float>> floats(const rapidjson::Value& object, const char* name, const std::string& path) const;

@@ -142,10 +142,8 @@ Result<FeaturePipeline> read_pipeline_json(const rapidjson::Value& object, const
   scaling.method = method == "standard" ? InputScaling::standard : InputScaling::minmax;
   VGSALES_ASSIGN_OR_RETURN(scaling.input_offset, r.floats(*inputs, "offset", path + ".input_scaling.offset"));
   VGSALES_ASSIGN_OR_RETURN(scaling.input_scale, r.floats(*inputs, "scale", path + ".input_scaling.scale"));
-  VGSALES_ASSIGN_OR_RETURN(const double target_offset, r.number(*target, "offset", path + ".target.offset"));
-  VGSALES_ASSIGN_OR_RETURN(const double target_scale, r.number(*target, "scale", path + ".target.scale"));
-  scaling.target_offset = static_cast<float>(target_offset);
-  scaling.target_scale = static_cast<float>(target_scale);
+  VGSALES_ASSIGN_OR_RETURN(scaling.target_offset, r.single(*target, "offset", path + ".target.offset"));
+  VGSALES_ASSIGN_OR_RETURN(scaling.target_scale, r.single(*target, "scale", path + ".target.scale"));
   if (scaling.target_scale == 0.0f) return r.invalid(path + ".target.scale", "is 0");
   const size_t width = pipeline.encoded_width();
   if (scaling.input_offset.size() != width || scaling.input_scale.size() != width)

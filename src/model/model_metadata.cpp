@@ -232,19 +232,18 @@ Result<ModelMetadata> metadata_from_json(const std::string& text, const std::str
   VGSALES_ASSIGN_OR_RETURN(const long long members, r.integer(*network, "members", "network.members"));
   if (members < 1 || members > 1000) return r.invalid("network.members", fmt::format("{} is not 1 to 1000", members));
   m.members = static_cast<int>(members);
-  VGSALES_ASSIGN_OR_RETURN(const double mean_shift, r.number(*network, "mean_shift", "network.mean_shift"));
-  m.shifts.mean = static_cast<float>(mean_shift);
+  VGSALES_ASSIGN_OR_RETURN(m.shifts.mean, r.single(*network, "mean_shift", "network.mean_shift"));
   VGSALES_ASSIGN_OR_RETURN(const long long output_width, r.integer(*network, "output_width", "network.output_width"));
   if (output_width != 1 && output_width != 2)
     return r.invalid("network.output_width", fmt::format("{} is not 1 or 2", output_width));
   if (network->HasMember("interval")) {
-    VGSALES_ASSIGN_OR_RETURN(const double median_shift, r.number(*network, "median_shift", "network.median_shift"));
+    VGSALES_ASSIGN_OR_RETURN(const float median_shift, r.single(*network, "median_shift", "network.median_shift"));
     VGSALES_ASSIGN_OR_RETURN(const rapidjson::Value* interval, r.object(*network, "interval", "network.interval"));
     VGSALES_ASSIGN_OR_RETURN(m.interval_level, r.number(*interval, "level", "network.interval.level"));
     if (!(m.interval_level > 0 && m.interval_level < 1))
       return r.invalid("network.interval.level", fmt::format("{} is not between 0 and 1", m.interval_level));
-    VGSALES_ASSIGN_OR_RETURN(const double lower, r.number(*interval, "lower_shift", "network.interval.lower_shift"));
-    VGSALES_ASSIGN_OR_RETURN(const double upper, r.number(*interval, "upper_shift", "network.interval.upper_shift"));
+    VGSALES_ASSIGN_OR_RETURN(const float lower, r.single(*interval, "lower_shift", "network.interval.lower_shift"));
+    VGSALES_ASSIGN_OR_RETURN(const float upper, r.single(*interval, "upper_shift", "network.interval.upper_shift"));
     if (lower > upper) return r.invalid("network.interval", "lower_shift is above upper_shift");
     VGSALES_ASSIGN_OR_RETURN(m.interval_calibration_rows,
                              r.integer(*interval, "calibration_rows", "network.interval.calibration_rows"));
@@ -256,9 +255,9 @@ Result<ModelMetadata> metadata_from_json(const std::string& text, const std::str
       return r.invalid("network.median_source", "'" + median_source + "' is not head or offset");
     m.shifts.median_from_head = median_source == "head";
     m.shifts.has_interval = true;
-    m.shifts.median = static_cast<float>(median_shift);
-    m.shifts.lower = static_cast<float>(lower);
-    m.shifts.upper = static_cast<float>(upper);
+    m.shifts.median = median_shift;
+    m.shifts.lower = lower;
+    m.shifts.upper = upper;
   }
   if (output_width != m.output_width())
     return r.invalid("network.output_width",

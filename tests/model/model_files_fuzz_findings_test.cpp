@@ -82,5 +82,15 @@ TEST(ModelFilesFuzzFindings, AShapeWhoseSizeOverflowsIsADamagedFileNotACrash) {
   }
 }
 
+// A number a double holds but a float does not (1e300) was read into model.json's float fields as infinity, and the
+// rewrite then wrote no number at all (model_json_fuzzer on merged main). Now it is refused, naming the field.
+TEST(ModelFilesFuzzFindings, ANumberBeyondAFloatIsRefusedNamingTheField) {
+  const std::string text = testing::read_text_file(findings_of("model_json_fuzzer") / "target-offset-beyond-float");
+  Result<ModelMetadata> metadata = metadata_from_json(text, "dir/model.json");
+  ASSERT_FALSE(metadata.ok());
+  EXPECT_NE(metadata.error().message.find("pipeline.target.offset"), std::string::npos) << metadata.error().message;
+  EXPECT_NE(metadata.error().message.find("within a float's range"), std::string::npos) << metadata.error().message;
+}
+
 }  // namespace
 }  // namespace vgsales
