@@ -357,8 +357,10 @@ ScatterPlot plot_predicted_vs_actual(std::span<const float> actual, std::span<co
   const auto on_edge = [&](double v) { return plot.axis.scale == AxisScale::log && v < edge * (1 - 1e-6); };
   const bool draw_bars = !bars.empty() && !plot.density && bars.lower.size() == count && bars.upper.size() == count;
   if (draw_bars) {
-    // Under the dots: a thin light bar per row from its lower to its upper bound.
-    set_colour(cr, kIntervalColour, 0.5);
+    // Under the dots: a thin light bar per row from its lower to its upper bound, fainter for more rows so that
+    // thousands of overlapping bars read as a band rather than a wall.
+    set_colour(cr, kIntervalColour,
+               std::min(0.5, 8.0 / std::sqrt(static_cast<double>(std::max<std::size_t>(count, 1)))));
     cairo_set_line_width(cr, 1);
     for (std::size_t index = 0; index < count; ++index) {
       if (!std::isfinite(actual[index]) || !std::isfinite(bars.lower[index]) || !std::isfinite(bars.upper[index]))
