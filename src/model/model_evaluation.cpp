@@ -8,13 +8,16 @@
 #include "data/csv_batches.h"
 #include "data/csv_reader.h"
 #include "model/metrics.h"
+#include "model/native_forward.h"
 
 namespace vgsales {
 
 namespace {
 
-// Rows per batch: large enough for the forward pass's GEMM tiles, small enough to keep memory flat.
+// Rows per batch: large enough for the forward pass's GEMM tiles, small enough to keep memory flat; a multiple of
+// the tile, so a row's estimate does not depend on where a batch starts (NativeForward::kTileRows).
 constexpr size_t kPredictionBatchRows = 4096;
+static_assert(kPredictionBatchRows % NativeForward::kTileRows == 0);
 
 }  // namespace
 

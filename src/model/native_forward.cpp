@@ -108,7 +108,6 @@ void NativeForward::predict_estimates(std::span<const float> rows, const Estimat
 
 void NativeForward::predict_tiles(const Stack& stack, const float* rows, size_t n, float* out) const {
   // Tiles small enough that every layer's activations stay in L2, large enough that each GEMM is efficient.
-  constexpr size_t kTileRows = 256;
   const size_t tile = std::min(n, kTileRows);
   DenseStackWorkspace workspace(stack.layout, static_cast<std::int64_t>(tile));
   std::vector<float> scaled(tile * static_cast<size_t>(input_width_));

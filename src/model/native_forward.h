@@ -31,6 +31,10 @@ class NativeForward {
   std::int64_t output_columns() const { return columns_; }
   // From this many rows on, predict() runs GEMMs over tiles of rows instead of one row at a time.
   static constexpr size_t kGemmRows = 8;
+  // Batches run as GEMM tiles of this many rows. A row's estimate depends only on the tile it is computed in (the
+  // BLAS may block a 214-row tile differently from a 256-row one, in the last bit), so batches split at multiples of
+  // kTileRows (the CLI's 4,096 rows, the web page's 2,048-row requests) give the same numbers bit for bit.
+  static constexpr size_t kTileRows = 256;
   std::int64_t input_width() const { return input_width_; }
 
  private:

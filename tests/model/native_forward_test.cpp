@@ -110,5 +110,46 @@ TEST(NativeForward, MatchesLibTorchOnTheReferenceArchitectureWithLog1p) {
   }
 }
 
+// A batch split at multiples of the tile (the CLI's 4,096-row batches, the web page's 2,048-row requests) gives
+// every row the very same float as the whole batch does, an ensemble with a partial last tile included.
+TEST(NativeForward, BatchesSplitAtTileMultiplesGiveTheSameNumbersBitForBit) {
+  std::mt19937 generator(5);
+  std::uniform_real_distribution<float> uniform(-0.3f, 0.3f);
+  PortableNetwork network;
+  const std::vector<std::int64_t> widths{40, 50, 100, 50, 1};
+  for (std::int64_t i = 0; i < widths.front(); ++i) {
+    network.input_names.push_back("x" + std::to_string(i));
+    network.input_offset.push_back(0.5f);
+    network.input_scale.push_back(0.25f);
+  }
+  std::vector<DenseStack> members(3);
+  for (DenseStack& member : members)
+    for (size_t l = 0; l + 1 < widths.size(); ++l) {
+      DenseLayer layer{widths[l], widths[l + 1], {}, {}, l + 2 != widths.size()};
+      for (std::int64_t i = 0; i < widths[l] * widths[l + 1]; ++i) layer.weight.push_back(uniform(generator));
+      for (std::int64_t i = 0; i < widths[l + 1]; ++i) layer.bias.push_back(uniform(generator));
+      member.push_back(std::move(layer));
+    }
+  set_members(network, std::move(members));
+  network.output_scale = 3.0f;
+  network.output_offset = 1.0f;
+  network.target_transform = TargetTransform::log1p;
+  const NativeForward native(network);
+  const size_t rows = 5 * NativeForward::kTileRows + 214;  // a partial last tile, as in the real sales table
+  const std::vector<float> x = random_rows(rows, widths.front(), 11, 0.0f, 4.0f);
+  std::vector<float> whole(rows);
+  native.predict(x, whole);
+  for (size_t piece : {NativeForward::kTileRows, 2 * NativeForward::kTileRows, 4 * NativeForward::kTileRows}) {
+    std::vector<float> pieces(rows);
+    for (size_t first = 0; first < rows; first += piece) {
+      const size_t count = std::min(piece, rows - first);
+      const std::span<const float> part(x.data() + first * static_cast<size_t>(widths.front()),
+                                        count * static_cast<size_t>(widths.front()));
+      native.predict(part, std::span<float>(pieces.data() + first, count));
+    }
+    for (size_t r = 0; r < rows; ++r) ASSERT_EQ(pieces[r], whole[r]) << "row " << r << " in pieces of " << piece;
+  }
+}
+
 }  // namespace
 }  // namespace vgsales
