@@ -103,6 +103,10 @@ const std::vector<TextSetting>& text_training_settings() {
       choice_setting("--median", "median", &TrainingSettings::median, {"auto", "head", "offset"},
                      "how the median is estimated: a median head (pinball loss) or the mean plus the holdout "
                      "residuals' median; auto keeps the one with the lower holdout MAE"),
+      choice_setting("--mean-correction", "mean_correction", &TrainingSettings::mean_correction,
+                     {"least-squares", "smearing"},
+                     "a log1p model's correction from the median to the mean: the factor with the least squared "
+                     "error on the holdout rows in the target's units, or Duan's smearing factor"),
   };
   return settings;
 }
@@ -124,6 +128,8 @@ Result<void> validate_settings(const TrainingSettings& settings) {
       settings.target_transform != "log1p")
     return make_error(ErrorKind::usage, "--target-transform must be auto, none or log1p");
   if (settings.hidden_layers.empty()) return make_error(ErrorKind::usage, "--layers needs at least one layer");
+  if (settings.mean_correction != "least-squares" && settings.mean_correction != "smearing")
+    return make_error(ErrorKind::usage, "--mean-correction must be least-squares or smearing");
   return {};
 }
 
@@ -143,6 +149,8 @@ void write_settings_json(JsonWriter& w, const TrainingSettings& settings) {
   write_json_string(w, settings.input_scaling);
   w.Key("median");
   write_json_string(w, settings.median);
+  w.Key("mean_correction");
+  write_json_string(w, settings.mean_correction);
 }
 
 Result<void> read_settings_json(const rapidjson::Value& object, const JsonFieldReader& r, const std::string& path,
@@ -168,6 +176,11 @@ Result<void> read_settings_json(const rapidjson::Value& object, const JsonFieldR
   VGSALES_ASSIGN_OR_RETURN(settings.target_transform, r.string(object, "target_transform", path + ".target_transform"));
   VGSALES_ASSIGN_OR_RETURN(settings.input_scaling, r.string(object, "input_scaling", path + ".input_scaling"));
   VGSALES_ASSIGN_OR_RETURN(settings.median, r.string(object, "median", path + ".median"));
+  // Models saved before the setting existed were corrected by smearing.
+  settings.mean_correction = "smearing";
+  if (object.HasMember("mean_correction")) {
+    VGSALES_ASSIGN_OR_RETURN(settings.mean_correction, r.string(object, "mean_correction", path + ".mean_correction"));
+  }
   // The same rules as the flags, but a file's error names the file and the section, not a flag nobody gave.
   if (Result<void> valid = validate_settings(settings); !valid.ok()) return r.invalid(path, valid.error().message);
   return {};

@@ -38,11 +38,12 @@ struct TrainingSettings {
 #define VGSALES_DECLARE_SETTING(type, field, flag, fallback, low, high, help) type field = fallback;
   VGSALES_TRAINING_SETTINGS(VGSALES_DECLARE_SETTING)
 #undef VGSALES_DECLARE_SETTING
-  std::vector<int> hidden_layers{50, 100, 50};  // --layers
-  std::optional<double> validation_split;       // --validation-split auto|F; nullopt is auto
-  std::string target_transform = "auto";        // --target-transform auto|none|log1p
-  std::string input_scaling = "standard";       // --input-scaling standard|minmax
-  std::string median = "auto";                  // --median auto|head|offset
+  std::vector<int> hidden_layers{50, 100, 50};    // --layers
+  std::optional<double> validation_split;         // --validation-split auto|F; nullopt is auto
+  std::string target_transform = "auto";          // --target-transform auto|none|log1p
+  std::string input_scaling = "standard";         // --input-scaling standard|minmax
+  std::string median = "auto";                    // --median auto|head|offset
+  std::string mean_correction = "least-squares";  // --mean-correction least-squares|smearing
 };
 
 // Settings whose value is text rather than one number; each declared once in training_settings.cpp.

@@ -246,6 +246,51 @@ TEST(TrainingJob, AutoPicksLog1pAndAValidationSplitForALargeLongTailedTable) {
   EXPECT_EQ(reloaded->settings.validation_split.value_or(-1), kAutoValidationFraction);
 }
 
+// The same trained members, calibrated both ways: the least-squares factor is the one with the least squared error
+// on the holdout rows in the target's units, so its validation MSE is below smearing's; both factors are announced
+// and model.json records the choice (a model.json from before the setting reads as smearing, what it used).
+TEST(TrainingJob, TheLeastSquaresMeanCorrectionHasTheLeastHoldoutSquaredError) {
+  std::map<std::string, ModelMetadata> models;
+  std::map<std::string, std::string> notices;
+  TemporaryDirectory dir;
+  for (const std::string correction : {"least-squares", "smearing"}) {
+    TrainingJobOptions options = long_tailed_job(dir);
+    options.out_dir = dir / correction;
+    options.settings.epochs = 3;
+    options.settings.members = 1;
+    options.settings.mean_correction = correction;
+    TrainingJobHooks hooks;
+    hooks.notice = [&, correction](const std::string& line) { notices[correction] += line + "\n"; };
+    auto report = run_training_job(options, hooks);
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    models[correction] = report->metadata;
+  }
+  const ModelMetadata& least = models.at("least-squares");
+  const ModelMetadata& smearing = models.at("smearing");
+  ASSERT_EQ(least.pipeline.target_transform(), TargetTransform::log1p);
+  EXPECT_NE(least.shifts.mean, smearing.shifts.mean);
+  EXPECT_LT(least.metrics.at("validation").mse, smearing.metrics.at("validation").mse);
+  // The training rows were not used to choose: there either may win.
+  EXPECT_EQ(least.metrics.at("validation").rows, smearing.metrics.at("validation").rows);
+  EXPECT_NE(notices["least-squares"].find("mean: the least-squares factor "), std::string::npos)
+      << notices["least-squares"];
+  EXPECT_NE(notices["least-squares"].find("(the smearing factor "), std::string::npos);
+  EXPECT_NE(notices["smearing"].find("mean: Duan's smearing factor "), std::string::npos) << notices["smearing"];
+  EXPECT_NE(notices["smearing"].find("(--mean-correction smearing)"), std::string::npos);
+
+  auto reloaded = read_model_metadata(dir / "least-squares");
+  ASSERT_TRUE(reloaded.ok()) << reloaded.error().message;
+  EXPECT_EQ(reloaded->settings.mean_correction, "least-squares");
+  std::string text = testing::read_text_file(dir / "least-squares" / "model.json");
+  const std::string key = "\"mean_correction\": \"least-squares\",";
+  const size_t at = text.find(key);
+  ASSERT_NE(at, std::string::npos) << text;
+  text.erase(at, key.size());
+  auto older = metadata_from_json(text, "model.json");
+  ASSERT_TRUE(older.ok()) << older.error().message;
+  EXPECT_EQ(older->settings.mean_correction, "smearing");
+}
+
 TEST(TrainingJob, AutoHoldsOutAQuarterOfASmallTableToPickEpochsAndCalibrate) {
   TemporaryDirectory dir;
   // The reference-like synthetic table: 300 rows, a target of low skewness; 200 rows would be two thirds, so a quarter.
