@@ -85,6 +85,9 @@ void write_training(MetadataWriter& writer, const ModelMetadata& metadata) {
 #undef VGSALES_WRITE_SETTING
   write_key_number(writer, "validation_split", metadata.settings.validation_split.value_or(0.0));
   write_key_string(writer, "target_transform", metadata.settings.target_transform);
+  write_key_string(writer, "input_scaling", metadata.settings.input_scaling);
+  write_key_string(writer, "median", metadata.settings.median);
+  write_key_string(writer, "mean_correction", metadata.settings.mean_correction);
   writer.EndObject();
 }
 

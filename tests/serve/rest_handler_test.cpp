@@ -489,6 +489,7 @@ ModelMetadata trained_metadata(FeaturePipeline pipeline) {
   metadata.settings.batch_size = 16;
   metadata.settings.validation_split = 0.1;
   metadata.settings.target_transform = "log1p";
+  metadata.settings.mean_correction = "smearing";
   metadata.metrics["test"] = SplitMetrics{.rmse = 1805.5, .mae = 1200.25, .mape = 3.5, .r2 = 0.75, .rows = 400};
   metadata.metrics["train"] = SplitMetrics{.rmse = 1500, .mae = 1000, .mape = NAN, .r2 = 0.8, .rows = 900};
   metadata.baselines["mean"] = SplitMetrics{.rmse = 46971, .mae = 36018, .mape = 40, .r2 = -0.004, .rows = 400};
@@ -529,6 +530,9 @@ TEST_F(ServeRestHandlerTest, MetadataCarriesTheModelCard) {
   EXPECT_EQ(training["seed"].GetInt64(), 42);
   EXPECT_DOUBLE_EQ(training["validation_split"].GetDouble(), 0.1);
   EXPECT_STREQ(training["target_transform"].GetString(), "log1p");
+  EXPECT_STREQ(training["input_scaling"].GetString(), "standard");
+  EXPECT_STREQ(training["median"].GetString(), "auto");
+  EXPECT_STREQ(training["mean_correction"].GetString(), "smearing");
   EXPECT_TRUE(card["interval"].IsNull());
 }
 

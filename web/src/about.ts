@@ -153,7 +153,13 @@ export function renderModelCard(container: HTMLElement, model: ModelInfo): void 
       `${String(training.epochs_run)} run, the weights of epoch ${String(training.kept_epoch)} kept ` +
         `(${String(training.status)})`,
     ],
-    ['Target transform', String(training.target_transform)],
+    [
+      'Target transform',
+      String(training.target_transform) +
+        (training.target_transform === 'log1p' && training.mean_correction
+          ? `, the mean corrected by ${String(training.mean_correction)}`
+          : ''),
+    ],
   ];
   if (card.interval) {
     const coverage =
