@@ -412,12 +412,13 @@ void calibrate(TrainerResult& result, ModelMetadata& metadata, const EncodedSpli
     const std::optional<float> least_squares = least_squares_shift(fitted.mean, rows.targets);
     const bool use_least_squares = metadata.settings.mean_correction == "least-squares" && least_squares;
     shifts.mean = use_least_squares ? *least_squares : smearing;
-    tell(hooks, fmt::format("mean: {} factor {:.4g} on the {} {} rows (the {} factor {:.4g}) (--mean-correction {})",
-                            use_least_squares ? "the least-squares" : "Duan's smearing", std::exp(shifts.mean),
-                            rows.targets.size(), holdout ? "holdout" : "training",
-                            use_least_squares ? "smearing" : "least-squares",
-                            use_least_squares ? std::exp(smearing) : std::exp(least_squares.value_or(0.0f)),
-                            metadata.settings.mean_correction));
+    const std::string other = use_least_squares ? fmt::format("the smearing factor {:.4g}", std::exp(smearing))
+                              : least_squares ? fmt::format("the least-squares factor {:.4g}", std::exp(*least_squares))
+                                              : std::string("no least-squares factor: the estimates overflow");
+    tell(hooks,
+         fmt::format("mean: {} factor {:.4g} on the {} {} rows ({}) (--mean-correction {})",
+                     use_least_squares ? "the least-squares" : "Duan's smearing", std::exp(shifts.mean),
+                     rows.targets.size(), holdout ? "holdout" : "training", other, metadata.settings.mean_correction));
     if (!use_least_squares) metadata.settings.mean_correction = "smearing";
   }
 
