@@ -61,9 +61,8 @@ void register_info_command(CLI::App& app, CommandAction& chosen) {
           m.settings.seed, m.settings.validation_split.value_or(0.0), m.settings.early_stopping,
           target_transform_name(m.pipeline.target_transform()), input_scaling_name(m.pipeline.scaling().method));
       if (m.has_interval())
-        fmt::print("Estimates: mean ({}shift {:g}), median by {}, {:g}% interval ({})\n",
-                   m.pipeline.target_transform() == TargetTransform::log1p ? m.settings.mean_correction + " " : "",
-                   m.shifts.mean, m.shifts.median_from_head ? "the median head" : "offset", 100 * m.interval_level,
+        fmt::print("Estimates: mean ({}), median by {}, {:g}% interval ({})\n", describe_mean_shift(m),
+                   m.shifts.median_from_head ? "the median head" : "offset", 100 * m.interval_level,
                    m.interval_calibration);
       else
         fmt::print("Estimates: mean only (no interval: {})\n",

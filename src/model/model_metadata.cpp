@@ -88,6 +88,11 @@ std::string utc_timestamp_now() {
   return buffer;
 }
 
+std::string describe_mean_shift(const ModelMetadata& metadata) {
+  const bool log1p = metadata.pipeline.target_transform() == TargetTransform::log1p;
+  return fmt::format("{}shift {:g}", log1p ? metadata.settings.mean_correction + " " : "", metadata.shifts.mean);
+}
+
 std::string metadata_to_json(const ModelMetadata& m) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);

@@ -50,6 +50,9 @@ struct ModelMetadata {
 };
 
 std::string metadata_to_json(const ModelMetadata& metadata);
+
+// The mean's shift and, for a log1p target, the correction that chose it: "least-squares shift 0.1012".
+std::string describe_mean_shift(const ModelMetadata& metadata);
 // Parses model.json; errors name `source` and the field at fault.
 Result<ModelMetadata> metadata_from_json(const std::string& text, const std::string& source);
 

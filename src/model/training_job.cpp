@@ -279,12 +279,6 @@ std::optional<float> least_squares_shift(std::span<const double> means, std::spa
   return static_cast<float>(std::log(factor));
 }
 
-// The mean's shift and, for a log1p target, the correction that chose it: "least-squares shift 0.1228".
-std::string describe_mean_shift(const ModelMetadata& metadata) {
-  const bool log1p = metadata.pipeline.target_transform() == TargetTransform::log1p;
-  return fmt::format("{}shift {:g}", log1p ? metadata.settings.mean_correction + " " : "", metadata.shifts.mean);
-}
-
 // The holdout's view of the ensemble, in the transformed target's space: t - mu per row, and the head's estimate.
 struct HoldoutResiduals {
   std::vector<double> residuals;  // t_i - mu(x_i), mu = z0 * S + O

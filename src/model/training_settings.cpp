@@ -124,12 +124,13 @@ Result<void> validate_settings(const TrainingSettings& settings) {
   if (settings.interval > 0 && settings.interval < 0.5)
     return make_error(ErrorKind::usage, fmt::format("--interval must be 0 (none) or a level from 0.5 to 0.99 (got {})",
                                                     settings.interval));
-  if (settings.target_transform != "auto" && settings.target_transform != "none" &&
-      settings.target_transform != "log1p")
-    return make_error(ErrorKind::usage, "--target-transform must be auto, none or log1p");
   if (settings.hidden_layers.empty()) return make_error(ErrorKind::usage, "--layers needs at least one layer");
-  if (settings.mean_correction != "least-squares" && settings.mean_correction != "smearing")
-    return make_error(ErrorKind::usage, "--mean-correction must be least-squares or smearing");
+  // Each text setting as its own flag would take it: the choice lists (--median auto|head|offset, ...) live once,
+  // in text_training_settings(), and a model.json naming no choice of them is refused like the flag.
+  for (const TextSetting& setting : text_training_settings()) {
+    TrainingSettings scratch = settings;
+    VGSALES_TRY(setting.parse(scratch, setting.format(settings)));
+  }
   return {};
 }
 

@@ -48,6 +48,17 @@ TEST(ModelFilesFuzzFindings, ASettingOutOfRangeNamesModelJsonAndItsSection) {
   EXPECT_NE(metadata.error().message.find("(got 5)"), std::string::npos) << metadata.error().message;
 }
 
+// A text setting in model.json that no flag takes is refused as the flag would be, naming the file and section.
+TEST(ModelFilesFuzzFindings, AChoiceNoFlagTakesNamesModelJsonAndItsSection) {
+  std::string text = testing::read_text_file(testing::source_dir() / "fuzz" / "model" / "model.json");
+  const std::string median = "\"median\": \"offset\"";
+  ASSERT_NE(text.find(median), std::string::npos);
+  text.replace(text.find(median), median.size(), "\"median\": \"mode\"");
+  Result<ModelMetadata> metadata = metadata_from_json(text, "dir/model.json");
+  ASSERT_FALSE(metadata.ok());
+  EXPECT_EQ(metadata.error().message, "dir/model.json: field 'training': --median: 'mode' is not auto, head or offset");
+}
+
 TEST(ModelFilesFuzzFindings, SafetensorsErrorsNameTheFileAndWhatIsReadIsWrittenBackTheSame) {
   int replayed = 0;
   for (const auto& entry : fs::directory_iterator(findings_of("safetensors_fuzzer"))) {

@@ -63,5 +63,26 @@ TEST(TrainingSettings, ValidationRejectsBadCombinations) {
   EXPECT_FALSE(validate_settings(settings).ok());
 }
 
+// Every text setting is checked against its flag's own choices, so a value no flag takes is refused naming it.
+TEST(TrainingSettings, ValidationRefusesAChoiceNoFlagTakes) {
+  struct Case {
+    std::string TrainingSettings::*field;
+    std::string message;
+  };
+  const Case cases[] = {{&TrainingSettings::target_transform, "--target-transform: 'bogus' is not auto, none or log1p"},
+                        {&TrainingSettings::input_scaling, "--input-scaling: 'bogus' is not standard or minmax"},
+                        {&TrainingSettings::median, "--median: 'bogus' is not auto, head or offset"},
+                        {&TrainingSettings::mean_correction,
+                         "--mean-correction: 'bogus' is not least-squares or smearing"}};
+  for (const Case& c : cases) {
+    TrainingSettings settings;
+    settings.*c.field = "bogus";
+    auto refused = validate_settings(settings);
+    ASSERT_FALSE(refused.ok()) << c.message;
+    EXPECT_EQ(refused.error().kind, ErrorKind::usage);
+    EXPECT_EQ(refused.error().message, c.message);
+  }
+}
+
 }  // namespace
 }  // namespace vgsales
