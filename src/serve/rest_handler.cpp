@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "data/cell_parsing.h"
 #include "serve/metrics.h"
 #include "serve/model_description.h"
 #include "serve/ui_assets.h"
@@ -371,6 +372,106 @@ class RequestDecoder {
   std::unordered_map<std::string, std::size_t> index_;
 };
 
+// A request to the `encoded` signature: rows of the encoded layout, row-major [rows][encoded width].
+struct DecodedEncodedRequest {
+  bool columnar = false;
+  std::size_t rows = 0;
+  std::vector<float> values;
+};
+
+// The `encoded` signature's requests, as TF Serving takes them for the SavedModel's packed signature: rows as lists of
+// `width` numbers (`{"instances": [[...]]}`, `{"instances": [{"input": [...]}]}`) or columnar (`{"inputs": [[...]]}`,
+// `{"inputs": {"input": [[...]]}}`). Every value must be a finite number (true/false count as 1/0): the encoding has
+// already imputed missing values, so there is nothing to impute here.
+class EncodedRequestDecoder {
+ public:
+  explicit EncodedRequestDecoder(const FeaturePipeline& pipeline)
+      : names_(pipeline.encoded_names()), no_missing_values_(std::vector<std::string>{}) {}
+
+  Result<DecodedEncodedRequest> decode(const rapidjson::Value& doc) const {
+    const auto instances = doc.FindMember("instances");
+    const auto inputs = doc.FindMember("inputs");
+    const bool has_instances = instances != doc.MemberEnd();
+    const bool has_inputs = inputs != doc.MemberEnd();
+    if (has_instances && has_inputs) {
+      return invalid("Not formatted correctly expecting only one of 'inputs' or 'instances' keys to exist");
+    }
+    if (!has_instances && !has_inputs) return invalid("Missing 'inputs' or 'instances' key");
+    DecodedEncodedRequest decoded;
+    decoded.columnar = has_inputs;
+    const rapidjson::Value* rows = has_instances ? &instances->value : &inputs->value;
+    if (decoded.columnar && rows->IsObject()) {
+      rows = input_tensor(*rows);
+      if (!rows)
+        return invalid("'inputs' of the encoded signature must be a [N][" + width_text() + "] list or " +
+                       "{\"input\": [[...]]}");
+    }
+    const char* key = decoded.columnar ? "inputs" : "instances";
+    if (!rows->IsArray()) return invalid(std::string("Excepting '") + key + "' to be an list/array");
+    if (rows->Empty()) return invalid(std::string("No values in '") + key + "' array");
+    decoded.rows = rows->Size();
+    decoded.values.reserve(decoded.rows * names_.size());
+    for (rapidjson::SizeType i = 0; i < rows->Size(); ++i) {
+      const rapidjson::Value* row = &(*rows)[i];
+      if (!decoded.columnar && row->IsObject()) row = input_tensor(*row);
+      Result<void> appended = row && row->IsArray()
+                                  ? append_row(*row, decoded.values)
+                                  : invalid("Expecting a list of " + width_text() + " encoded values" +
+                                            (decoded.columnar ? "" : " or {\"input\": [...]}"));
+      if (!appended.ok()) {
+        return invalid("Failed to process element: " + std::to_string(i) + " of '" + key +
+                       "' list. Error: " + appended.error().message);
+      }
+    }
+    return decoded;
+  }
+
+ private:
+  static Error invalid(std::string message) { return make_error(ErrorKind::invalid_data, std::move(message)); }
+  std::string width_text() const { return std::to_string(names_.size()); }
+
+  // {"input": value}, the signature's one input tensor by name.
+  static const rapidjson::Value* input_tensor(const rapidjson::Value& object) {
+    if (object.MemberCount() != 1) return nullptr;
+    const auto member = object.FindMember(kInputTensorName);
+    return member != object.MemberEnd() ? &member->value : nullptr;
+  }
+
+  Result<void> append_row(const rapidjson::Value& row, std::vector<float>& values) const {
+    if (row.Size() != names_.size()) {
+      return invalid("Encountered list at unexpected size: " + std::to_string(row.Size()) +
+                     " at level: 0 expected size: " + width_text() + " (the encoded inputs of model.json)");
+    }
+    for (rapidjson::SizeType column = 0; column < row.Size(); ++column) {
+      VGSALES_ASSIGN_OR_RETURN(float value, number(row[column], column));
+      values.push_back(value);
+    }
+    return {};
+  }
+
+  // Numbers arrive as their own text (the document keeps numbers as strings); read as a CSV cell is.
+  Result<float> number(const rapidjson::Value& value, std::size_t column) const {
+    if (value.IsBool()) return value.GetBool() ? 1.0f : 0.0f;
+    const std::string where = " (encoded input '" + names_[column] + "')";
+    if (!value.IsString()) {
+      return invalid("JSON Value: " + describe_json_value(value) + " Type: " + json_type_name(value) +
+                     " is not of expected type: float" + where);
+    }
+    double parsed = 0;
+    switch (parse_cell(std::string_view(value.GetString(), value.GetStringLength()), no_missing_values_, parsed)) {
+      case CellKind::number: return static_cast<float>(parsed);
+      case CellKind::non_finite:
+        return invalid("JSON Value: " + describe_json_value(value) + " is not a finite number" + where);
+      case CellKind::missing:
+      case CellKind::text: break;
+    }
+    return invalid("JSON Value: " + describe_json_value(value) + " is not a number" + where);
+  }
+
+  std::vector<std::string> names_;
+  MissingValueSet no_missing_values_;
+};
+
 }  // namespace
 
 int http_status_for(RestErrorKind kind) {
@@ -608,19 +709,32 @@ RestResponse RestHandler::predict(const std::string& model_name, const std::stri
   if (!doc.IsObject())
     return fail(RestErrorKind::invalid_argument, "JSON Value: " + describe_json_value(doc) + " Is not object");
   bool interval = false;
+  bool encoded = false;
   if (const auto signature = doc.FindMember("signature_name"); signature != doc.MemberEnd()) {
     if (!signature->value.IsString()) {
       return fail(RestErrorKind::invalid_argument, "'signature_name' key must be a string value.");
     }
     const std::string name(signature->value.GetString(), signature->value.GetStringLength());
     interval = name == kIntervalSignatureName && (*model)->predictor->has_interval();
+    encoded = name == kEncodedSignatureName;
     // `rows` is the SavedModel's name for the raw-row signature, which serving_default answers here.
-    if (!name.empty() && name != kServingSignatureName && name != "rows" && !interval) {
+    if (!name.empty() && name != kServingSignatureName && name != "rows" && !interval && !encoded) {
       return fail(RestErrorKind::invalid_argument, "Serving signature key \"" + name + "\" not found.");
     }
   }
 
   const Predictor& predictor = *(*model)->predictor;
+  if (encoded) {
+    auto rows = EncodedRequestDecoder(predictor.pipeline()).decode(doc);
+    if (!rows.ok()) return fail(rest_error_kind_for(rows.error()), rows.error().message);
+    std::vector<float> estimates(rows->rows);
+    predictor.predict_encoded(rows->values, EstimateSpans{estimates});
+    RestResponse response;
+    response.route = std::move(route);
+    response.instances = rows->rows;
+    response.body = encode_predictions(rows->columnar ? "outputs" : "predictions", estimates);
+    return response;
+  }
   auto decoded = RequestDecoder(predictor.pipeline()).decode(doc);
   if (!decoded.ok()) return fail(rest_error_kind_for(decoded.error()), decoded.error().message);
   const bool columnar = decoded->columnar;

@@ -62,6 +62,8 @@ struct RestHandlerOptions {
 inline constexpr const char* kServingSignatureName = "serving_default";
 // A model with a prediction interval also answers this signature: the mean, the median and the interval's bounds.
 inline constexpr const char* kIntervalSignatureName = "interval";
+// The SavedModel's packed signature: rows already in the encoded layout (model.json's `encoded_inputs`), one output.
+inline constexpr const char* kEncodedSignatureName = "encoded";
 // The single input tensor's name in the metadata and in columnar `{"inputs": {"input": ...}}` requests.
 inline constexpr const char* kInputTensorName = "input";
 

@@ -3,8 +3,9 @@
 For each model of engine_jobs (reference, real table, real table with an interval), the export folder is served by
 `vgsales serve`; the table's rows and the edge rows are posted as TF Serving's row format with named instances
 ({"instances": [{"Platform": "Wii", "Year": 2006, ...}]}, a missing number as null) and as the columnar format
-({"inputs": {"Platform": [...], ...}}), to serving_default, to `rows` and (with an interval) to `interval`. The answers
-must equal ONNX Runtime's on model.onnx fed the same raw columns, and `vgsales predict`, within 1e-5 relative.
+({"inputs": {"Platform": [...], ...}}), to serving_default, to `rows` and (with an interval) to `interval`; the rows'
+encoded layout, from the independent encoder tests/export/encoded_rows.py, goes to `encoded` in both formats. The
+answers must equal ONNX Runtime's on model.onnx fed the same raw columns, and `vgsales predict`, within 1e-5 relative.
 The metadata route must list the SavedModel's signatures: the same keys, inputs (name, dtype, shape) and outputs as
 saved_model.pb, read with TensorFlow's own SavedModel proto.
 """
@@ -119,6 +120,22 @@ def predict_all(report, server, model, columns, signature, columnar):
     return {name: np.array(values, dtype=np.float64) for name, values in outputs.items()}
 
 
+def predict_encoded_all(report, server, model, columnar):
+    """Every row's encoded layout (from tests/export/encoded_rows.py, the independent encoder) through the `encoded`
+    signature in batches; returns the estimates, or None after reporting an error."""
+    estimates = []
+    for start in range(0, len(model.encoded), BATCH_ROWS):
+        rows = [[float(value) for value in row] for row in model.encoded[start:start + BATCH_ROWS]]
+        body = {"inputs": {"input": rows}} if columnar else {"instances": rows}
+        body["signature_name"] = "encoded"
+        answer = server.post("/v1/models/vgsales:predict", body)
+        if not report.check("error" not in answer, f"{model.label}: encoded {'columnar' if columnar else 'row'} "
+                                                   f"request failed: {answer.get('error', '')[:300]}"):
+            return None
+        estimates.extend(value[0] for value in answer["outputs" if columnar else "predictions"])
+    return np.array(estimates, dtype=np.float64)
+
+
 def check_metadata(report, server, model):
     """The metadata route's signatures are saved_model.pb's: keys, input and output names, dtypes and shapes."""
     from tensorflow.core.protobuf import saved_model_pb2
@@ -172,6 +189,14 @@ def check_model(report, environment, model):
                                         "ONNX Runtime on model.onnx")
                     compare_predictions(report, f"{what} '{name}'", answers[name],
                                         model.expected_outputs[name], floor)
+        for columnar in (False, True):
+            estimates = predict_encoded_all(report, server, model, columnar)
+            if estimates is None:
+                continue
+            what = f"{model.label}: serve encoded {'columnar' if columnar else 'rows'}"
+            compare_predictions(report, what, estimates, exported[model.output_name], None,
+                                "ONNX Runtime on model.onnx")
+            compare_predictions(report, what, estimates, model.expected_outputs[model.output_name], None)
     finally:
         server.stop()
 

@@ -210,7 +210,7 @@ TEST_F(ServeRestHandlerTest, TheIntervalSignatureAnswersEveryEstimateByName) {
 
 // The metadata lists what saved_model_export.h writes for the kind of model: an all-numeric model keeps the packed
 // serving_default, both kinds have rows and encoded, and a model with an interval has an interval signature on raw
-// rows with four outputs. Requests may name `rows`, which serving_default's raw decoding answers.
+// rows with four outputs. Requests may name `rows`, which serving_default's raw decoding answers, and `encoded`.
 TEST_F(ServeRestHandlerTest, MetadataSignaturesFollowTheExportsForEachKindOfModel) {
   serve(testing::numeric_pipeline());
   predictor_->give_interval();
@@ -233,6 +233,72 @@ TEST_F(ServeRestHandlerTest, MetadataSignaturesFollowTheExportsForEachKindOfMode
   EXPECT_EQ(by_rows.body, predict(R"({"instances": [[1, 2]]})").body);
 }
 
+// `encoded`, listed in the metadata, takes rows already in the encoded layout and answers what `rows` answers for the
+// raw rows they encode. mixed_pipeline's layout: critic_rating, user_rating, genre=Action, genre=Sports, genre=other,
+// genre=missing, is_sequel.
+TEST_F(ServeRestHandlerTest, TheEncodedSignatureTakesRowsInTheEncodedLayout) {
+  serve(testing::mixed_pipeline());
+  ASSERT_EQ(predictor_->pipeline().encoded_width(), 7u);
+  const auto raw = predict(R"({"instances": [[1, 2, "Action", true], [0.5, 0.25, "Puzzle", false]]})");
+  ASSERT_EQ(raw.status, 200) << raw.body;
+  const auto rows = predict(R"({"signature_name": "encoded", "instances": [[1, 2, 1, 0, 0, 0, 1], )"
+                            R"({"input": [0.5, 0.25, 0, 0, 1, 0, false]}]})");
+  ASSERT_EQ(rows.status, 200) << rows.body;
+  EXPECT_EQ(rows.route, "predict");
+  EXPECT_EQ(rows.instances, 2u);
+  EXPECT_EQ(rows.body, raw.body);
+  const auto columns = predict(R"({"signature_name": "encoded", "inputs": [[1, 2, 1, 0, 0, 0, 1]]})");
+  ASSERT_EQ(columns.status, 200) << columns.body;
+  EXPECT_EQ(columns.body, R"({"outputs": [[104.0]]})");
+  const auto named = predict(R"({"signature_name": "encoded", "inputs": {"input": [[0.5, 0.25, 0, 0, 1, 0, 0]]}})");
+  ASSERT_EQ(named.status, 200) << named.body;
+  EXPECT_EQ(named.body, R"({"outputs": [[0.75]]})");
+  // A model with an interval: `encoded` still has the one output, as the SavedModel's encoded signature.
+  predictor_->give_interval();
+  EXPECT_EQ(predict(R"({"signature_name": "encoded", "instances": [[1, 2, 1, 0, 0, 0, 1]]})").body,
+            R"({"predictions": [[104.0]]})");
+}
+
+TEST_F(ServeRestHandlerTest, TheEncodedSignatureNamesTheBadValue) {
+  serve(testing::mixed_pipeline());
+  struct Case {
+    std::string body;
+    std::string error;
+  };
+  const std::vector<Case> cases = {
+      {R"({"instances": [[1, 2, "Action", true]]})",
+       "Failed to process element: 0 of 'instances' list. Error: Encountered list at unexpected size: 4 at level: 0 "
+       "expected size: 7 (the encoded inputs of model.json)"},
+      {R"({"instances": [[1, null, 1, 0, 0, 0, 1]]})",
+       "Failed to process element: 0 of 'instances' list. Error: JSON Value: null Type: Null is not of expected "
+       "type: float (encoded input 'user_rating')"},
+      {R"({"instances": [[1, 2, 1, 0, 0, 0, 1], [1, 2, "x", 0, 0, 0, 1]]})",
+       "Failed to process element: 1 of 'instances' list. Error: JSON Value: \"x\" is not a number (encoded input "
+       "'genre=Action')"},
+      {R"({"inputs": [[1e39, 2, 1, 0, 0, 0, 1]]})",
+       "Failed to process element: 0 of 'inputs' list. Error: JSON Value: \"1e39\" is not a finite number (encoded "
+       "input 'critic_rating')"},
+      {R"({"instances": [{"critic_rating": 1}]})",
+       "Failed to process element: 0 of 'instances' list. Error: Expecting a list of 7 encoded values or "
+       "{\"input\": [...]}"},
+      {R"({"inputs": {"critic_rating": [1]}})",
+       "'inputs' of the encoded signature must be a [N][7] list or {\"input\": [[...]]}"},
+      {R"({"instances": []})", "No values in 'instances' array"},
+      {R"({"instances": 3})", "Excepting 'instances' to be an list/array"},
+      {R"({"instances": [[1, 2, 1, 0, 0, 0, 1]], "inputs": [[1, 2, 1, 0, 0, 0, 1]]})",
+       "Not formatted correctly expecting only one of 'inputs' or 'instances' keys to exist"},
+      {R"({"rows": [[1]]})", "Missing 'inputs' or 'instances' key"},
+  };
+  for (const auto& [body, error] : cases) {
+    std::string request = body;
+    request.insert(1, R"("signature_name": "encoded", )");
+    const auto response = predict(request);
+    EXPECT_EQ(response.status, 400) << request;
+    EXPECT_EQ(error_of(response), error) << request;
+  }
+  EXPECT_EQ(predictor_->calls.load(), 0);
+}
+
 TEST_F(ServeRestHandlerTest, PredictWithAVersionInThePath) {
   serve(testing::numeric_pipeline());
   EXPECT_EQ(post("/v1/models/vgsales/versions/3:predict", R"({"instances": [[1, 2]]})").status, 200);
@@ -248,6 +314,7 @@ TEST_F(ServeRestHandlerTest, SignatureName) {
   serve(testing::numeric_pipeline());
   EXPECT_EQ(predict(R"({"signature_name": "serving_default", "instances": [[1, 2]]})").status, 200);
   EXPECT_EQ(predict(R"({"signature_name": "", "instances": [[1, 2]]})").status, 200);
+  EXPECT_EQ(predict(R"({"signature_name": "encoded", "instances": [[1, 2]]})").status, 200);
   const auto other = predict(R"({"signature_name": "classify_x", "instances": [[1, 2]]})");
   EXPECT_EQ(other.status, 400);
   EXPECT_EQ(error_of(other), "Serving signature key \"classify_x\" not found.");
