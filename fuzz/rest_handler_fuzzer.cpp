@@ -1,6 +1,7 @@
 // Fuzzes the REST handler over a whole request: the input is "METHOD TARGET\n" followed by the body, handed to
-// RestHandler::handle as the server would, for a model with categorical features (the cell path) and an
-// all-numeric one (the numeric path), both the fake predictor of tests/serve. Every request must get an answer
+// RestHandler::handle as the server would, for a model with categorical features (the cell path), an all-numeric
+// one (the numeric path) and an all-numeric one with a missing-value indicator (whose default signature also reads
+// the encoded layout), all the fake predictor of tests/serve. Every request must get an answer
 // with a valid status and a JSON body, never a crash. Inputs it once failed on are replayed by
 // tests/serve/rest_handler_test.cpp from tests/serve/fuzz_regressions/rest_handler_fuzzer/.
 #include <cstddef>
@@ -43,6 +44,7 @@ void check(const RestResponse& response) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const RestHandler mixed = make_handler(serve::testing::mixed_pipeline());
   static const RestHandler numeric = make_handler(serve::testing::numeric_pipeline());
+  static const RestHandler indicated = make_handler(serve::testing::numeric_pipeline_with_missing_indicator());
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const std::size_t line_end = input.find('\n');
   const std::string_view line = input.substr(0, line_end);
@@ -52,5 +54,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view target = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
   check(mixed.handle(RestRequest{method, target, body}));
   check(numeric.handle(RestRequest{method, target, body}));
+  check(indicated.handle(RestRequest{method, target, body}));
   return 0;
 }

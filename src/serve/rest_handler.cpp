@@ -472,6 +472,40 @@ class EncodedRequestDecoder {
   MissingValueSet no_missing_values_;
 };
 
+// The width of a request's first row (a list, or {"input": list}), 0 when it has none of those shapes.
+std::size_t first_row_width(const rapidjson::Value& doc) {
+  const auto list_width = [](const rapidjson::Value& value) -> std::size_t {
+    const rapidjson::Value* list = &value;
+    if (value.IsObject()) {
+      const auto input = value.FindMember(kInputTensorName);
+      if (value.MemberCount() != 1 || input == value.MemberEnd()) return 0;
+      list = &input->value;
+    }
+    return list->IsArray() ? list->Size() : 0;
+  };
+  if (const auto instances = doc.FindMember("instances"); instances != doc.MemberEnd()) {
+    return instances->value.IsArray() && !instances->value.Empty() ? list_width(instances->value[0]) : 0;
+  }
+  if (const auto inputs = doc.FindMember("inputs"); inputs != doc.MemberEnd()) {
+    const rapidjson::Value* rows = &inputs->value;
+    if (rows->IsObject()) {
+      const auto input = rows->FindMember(kInputTensorName);
+      if (rows->MemberCount() != 1 || input == rows->MemberEnd()) return 0;
+      rows = &input->value;
+    }
+    return rows->IsArray() && !rows->Empty() && (*rows)[0].IsArray() ? (*rows)[0].Size() : 0;
+  }
+  return 0;
+}
+
+// An all-numeric model's serving_default is the packed signature in its SavedModel and its metadata (input `input`,
+// [-1, F]). Raw rows (N values) and encoded rows are the same thing unless the model has missing-value indicators
+// (F > N); then a row of exactly F values can only be the encoded layout the metadata describes.
+bool default_request_is_encoded(const rapidjson::Value& doc, const FeaturePipeline& pipeline) {
+  if (!pipeline.all_numeric() || pipeline.encoded_width() == pipeline.features().size()) return false;
+  return first_row_width(doc) == pipeline.encoded_width();
+}
+
 }  // namespace
 
 int http_status_for(RestErrorKind kind) {
@@ -710,6 +744,7 @@ RestResponse RestHandler::predict(const std::string& model_name, const std::stri
     return fail(RestErrorKind::invalid_argument, "JSON Value: " + describe_json_value(doc) + " Is not object");
   bool interval = false;
   bool encoded = false;
+  bool named_default = true;  // no signature_name, an empty one or serving_default
   if (const auto signature = doc.FindMember("signature_name"); signature != doc.MemberEnd()) {
     if (!signature->value.IsString()) {
       return fail(RestErrorKind::invalid_argument, "'signature_name' key must be a string value.");
@@ -717,6 +752,7 @@ RestResponse RestHandler::predict(const std::string& model_name, const std::stri
     const std::string name(signature->value.GetString(), signature->value.GetStringLength());
     interval = name == kIntervalSignatureName && (*model)->predictor->has_interval();
     encoded = name == kEncodedSignatureName;
+    named_default = name.empty() || name == kServingSignatureName;
     // `rows` is the SavedModel's name for the raw-row signature, which serving_default answers here.
     if (!name.empty() && name != kServingSignatureName && name != "rows" && !interval && !encoded) {
       return fail(RestErrorKind::invalid_argument, "Serving signature key \"" + name + "\" not found.");
@@ -724,6 +760,7 @@ RestResponse RestHandler::predict(const std::string& model_name, const std::stri
   }
 
   const Predictor& predictor = *(*model)->predictor;
+  if (named_default && default_request_is_encoded(doc, predictor.pipeline())) encoded = true;
   if (encoded) {
     auto rows = EncodedRequestDecoder(predictor.pipeline()).decode(doc);
     if (!rows.ok()) return fail(rest_error_kind_for(rows.error()), rows.error().message);

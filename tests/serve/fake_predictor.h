@@ -72,6 +72,14 @@ inline FeaturePipeline numeric_pipeline() {
                          "total_earnings", MissingValueSet());
 }
 
+// numeric_pipeline with a missing-value indicator on critic_rating: 2 features, 3 encoded inputs.
+inline FeaturePipeline numeric_pipeline_with_missing_indicator() {
+  return FeaturePipeline(
+      {FeatureSpec{.name = "critic_rating", .type = ColumnType::numeric, .min = 1, .max = 5, .missing_indicator = true},
+       FeatureSpec{.name = "user_rating", .type = ColumnType::numeric, .min = 1, .max = 5}},
+      "total_earnings", MissingValueSet());
+}
+
 // A version folder for the fake loader: model.json marks it as a model, offset.txt gives its offset,
 // and a file named "broken" makes the load fail.
 inline void write_fake_version(const std::filesystem::path& directory, float offset, bool broken = false) {

@@ -259,6 +259,31 @@ TEST_F(ServeRestHandlerTest, TheEncodedSignatureTakesRowsInTheEncodedLayout) {
             R"({"predictions": [[104.0]]})");
 }
 
+// An all-numeric model with a missing-value indicator: its metadata's serving_default is the packed input of width
+// F = 3 (critic_rating, critic_rating_missing, user_rating), so serving_default reads a row of 3 values as encoded, as
+// TF Serving does with the SavedModel, and a row of the 2 features as raw cells; `rows` takes raw rows only.
+TEST_F(ServeRestHandlerTest, AnAllNumericDefaultTakesTheEncodedWidthItsMetadataShows) {
+  serve(testing::numeric_pipeline_with_missing_indicator());
+  ASSERT_EQ(predictor_->pipeline().encoded_width(), 3u);
+  const auto metadata = parse(get("/v1/models/vgsales/metadata").body);
+  EXPECT_STREQ(metadata["metadata"]["signature_def"]["signature_def"]["serving_default"]["inputs"]["input"]
+                       ["tensor_shape"]["dim"][1]["size"]
+                           .GetString(),
+               "3");
+  EXPECT_EQ(predict(R"({"instances": [[1, 2]]})").body, R"({"predictions": [[3.0]]})");
+  EXPECT_EQ(predict(R"({"instances": [[1, 0, 2], [4, 0, 5]]})").body, R"({"predictions": [[3.0], [9.0]]})");
+  EXPECT_EQ(predict(R"({"instances": [{"input": [1, 0, 2]}]})").body, R"({"predictions": [[3.0]]})");
+  EXPECT_EQ(predict(R"({"signature_name": "serving_default", "inputs": {"input": [[1, 0, 2]]}})").body,
+            R"({"outputs": [[3.0]]})");
+  EXPECT_EQ(predict(R"({"inputs": [[1, 0, 2]]})").body, R"({"outputs": [[3.0]]})");
+  const auto encoded_null = predict(R"({"instances": [[1, 0, null]]})");
+  EXPECT_EQ(encoded_null.status, 400);
+  EXPECT_NE(error_of(encoded_null).find("(encoded input 'user_rating')"), std::string::npos) << encoded_null.body;
+  const auto as_rows = predict(R"({"signature_name": "rows", "instances": [[1, 0, 2]]})");
+  EXPECT_EQ(as_rows.status, 400);
+  EXPECT_NE(error_of(as_rows).find("expected size: 2"), std::string::npos) << as_rows.body;
+}
+
 TEST_F(ServeRestHandlerTest, TheEncodedSignatureNamesTheBadValue) {
   serve(testing::mixed_pipeline());
   struct Case {
