@@ -183,12 +183,30 @@ Route parse_model_path(std::string_view path) {
   return route;
 }
 
-// One request decoded into raw cells, row-major [rows][features], pointing into the parsed document.
-struct DecodedRequest {
+// One request decoded, row-major [rows][width]: raw cells pointing into the parsed document (RawCell) for the raw-row
+// signatures, or numbers (float) for `encoded`.
+template <typename Cell>
+struct DecodedRows {
   bool columnar = false;
   std::size_t rows = 0;
-  std::vector<RawCell> cells;
+  std::vector<Cell> cells;
 };
+using DecodedRequest = DecodedRows<RawCell>;
+
+// The request's rows: its `instances` (row format) or its `inputs` (columnar), exactly one of them as TF Serving asks.
+Result<std::pair<const rapidjson::Value*, bool>> rows_and_columnar(const rapidjson::Value& doc) {
+  const auto instances = doc.FindMember("instances");
+  const auto inputs = doc.FindMember("inputs");
+  const bool has_instances = instances != doc.MemberEnd();
+  const bool has_inputs = inputs != doc.MemberEnd();
+  if (has_instances && has_inputs) {
+    return make_error(ErrorKind::invalid_data,
+                      "Not formatted correctly expecting only one of 'inputs' or 'instances' keys to exist");
+  }
+  if (has_instances) return std::pair{&instances->value, false};
+  if (has_inputs) return std::pair{&inputs->value, true};
+  return make_error(ErrorKind::invalid_data, "Missing 'inputs' or 'instances' key");
+}
 
 class RequestDecoder {
  public:
@@ -197,16 +215,8 @@ class RequestDecoder {
   }
 
   Result<DecodedRequest> decode(const rapidjson::Value& doc) const {
-    const auto instances = doc.FindMember("instances");
-    const auto inputs = doc.FindMember("inputs");
-    const bool has_instances = instances != doc.MemberEnd();
-    const bool has_inputs = inputs != doc.MemberEnd();
-    if (has_instances && has_inputs) {
-      return invalid("Not formatted correctly expecting only one of 'inputs' or 'instances' keys to exist");
-    }
-    if (has_instances) return decode_rows(instances->value);
-    if (has_inputs) return decode_columns(inputs->value);
-    return invalid("Missing 'inputs' or 'instances' key");
+    VGSALES_ASSIGN_OR_RETURN(const auto found, rows_and_columnar(doc));
+    return found.second ? decode_columns(*found.first) : decode_rows(*found.first);
   }
 
  private:
@@ -372,13 +382,6 @@ class RequestDecoder {
   std::unordered_map<std::string, std::size_t> index_;
 };
 
-// A request to the `encoded` signature: rows of the encoded layout, row-major [rows][encoded width].
-struct DecodedEncodedRequest {
-  bool columnar = false;
-  std::size_t rows = 0;
-  std::vector<float> values;
-};
-
 // The `encoded` signature's requests, as TF Serving takes them for the SavedModel's packed signature: rows as lists of
 // `width` numbers (`{"instances": [[...]]}`, `{"instances": [{"input": [...]}]}`) or columnar (`{"inputs": [[...]]}`,
 // `{"inputs": {"input": [[...]]}}`). Every value must be a finite number (true/false count as 1/0): the encoding has
@@ -388,18 +391,11 @@ class EncodedRequestDecoder {
   explicit EncodedRequestDecoder(const FeaturePipeline& pipeline)
       : names_(pipeline.encoded_names()), no_missing_values_(std::vector<std::string>{}) {}
 
-  Result<DecodedEncodedRequest> decode(const rapidjson::Value& doc) const {
-    const auto instances = doc.FindMember("instances");
-    const auto inputs = doc.FindMember("inputs");
-    const bool has_instances = instances != doc.MemberEnd();
-    const bool has_inputs = inputs != doc.MemberEnd();
-    if (has_instances && has_inputs) {
-      return invalid("Not formatted correctly expecting only one of 'inputs' or 'instances' keys to exist");
-    }
-    if (!has_instances && !has_inputs) return invalid("Missing 'inputs' or 'instances' key");
-    DecodedEncodedRequest decoded;
-    decoded.columnar = has_inputs;
-    const rapidjson::Value* rows = has_instances ? &instances->value : &inputs->value;
+  Result<DecodedRows<float>> decode(const rapidjson::Value& doc) const {
+    VGSALES_ASSIGN_OR_RETURN(const auto found, rows_and_columnar(doc));
+    DecodedRows<float> decoded;
+    decoded.columnar = found.second;
+    const rapidjson::Value* rows = found.first;
     if (decoded.columnar && rows->IsObject()) {
       rows = input_tensor(*rows);
       if (!rows)
@@ -410,12 +406,12 @@ class EncodedRequestDecoder {
     if (!rows->IsArray()) return invalid(std::string("Excepting '") + key + "' to be an list/array");
     if (rows->Empty()) return invalid(std::string("No values in '") + key + "' array");
     decoded.rows = rows->Size();
-    decoded.values.reserve(decoded.rows * names_.size());
+    decoded.cells.reserve(decoded.rows * names_.size());
     for (rapidjson::SizeType i = 0; i < rows->Size(); ++i) {
       const rapidjson::Value* row = &(*rows)[i];
       if (!decoded.columnar && row->IsObject()) row = input_tensor(*row);
       Result<void> appended = row && row->IsArray()
-                                  ? append_row(*row, decoded.values)
+                                  ? append_row(*row, decoded.cells)
                                   : invalid("Expecting a list of " + width_text() + " encoded values" +
                                             (decoded.columnar ? "" : " or {\"input\": [...]}"));
       if (!appended.ok()) {
@@ -765,7 +761,7 @@ RestResponse RestHandler::predict(const std::string& model_name, const std::stri
     auto rows = EncodedRequestDecoder(predictor.pipeline()).decode(doc);
     if (!rows.ok()) return fail(rest_error_kind_for(rows.error()), rows.error().message);
     std::vector<float> estimates(rows->rows);
-    predictor.predict_encoded(rows->values, EstimateSpans{estimates});
+    predictor.predict_encoded(rows->cells, EstimateSpans{estimates});
     RestResponse response;
     response.route = std::move(route);
     response.instances = rows->rows;
