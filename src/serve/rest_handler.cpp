@@ -208,6 +208,14 @@ Result<std::pair<const rapidjson::Value*, bool>> rows_and_columnar(const rapidjs
   return make_error(ErrorKind::invalid_data, "Missing 'inputs' or 'instances' key");
 }
 
+// The value of a single-key object {"input": value}, which names the one input tensor as TF Serving allows; null for
+// anything else.
+const rapidjson::Value* input_tensor(const rapidjson::Value& value) {
+  if (!value.IsObject() || value.MemberCount() != 1) return nullptr;
+  const auto member = value.FindMember(kInputTensorName);
+  return member != value.MemberEnd() ? &member->value : nullptr;
+}
+
 class RequestDecoder {
  public:
   explicit RequestDecoder(const FeaturePipeline& pipeline) : features_(pipeline.features()) {
@@ -281,11 +289,9 @@ class RequestDecoder {
     return {};
   }
 
-  // A single-key object {"input": [...]} names the one input tensor, as TF Serving allows.
+  // {"input": [...]}, unless the model has a feature named "input": then it is a row object by feature name.
   const rapidjson::Value* named_input(const rapidjson::Value& value) const {
-    if (!value.IsObject() || value.MemberCount() != 1 || index_.count(kInputTensorName) != 0) return nullptr;
-    const auto member = value.FindMember(kInputTensorName);
-    return member != value.MemberEnd() ? &member->value : nullptr;
+    return index_.count(kInputTensorName) != 0 ? nullptr : input_tensor(value);
   }
 
   Result<DecodedRequest> decode_rows(const rapidjson::Value& instances) const {
@@ -426,13 +432,6 @@ class EncodedRequestDecoder {
   static Error invalid(std::string message) { return make_error(ErrorKind::invalid_data, std::move(message)); }
   std::string width_text() const { return std::to_string(names_.size()); }
 
-  // {"input": value}, the signature's one input tensor by name.
-  static const rapidjson::Value* input_tensor(const rapidjson::Value& object) {
-    if (object.MemberCount() != 1) return nullptr;
-    const auto member = object.FindMember(kInputTensorName);
-    return member != object.MemberEnd() ? &member->value : nullptr;
-  }
-
   Result<void> append_row(const rapidjson::Value& row, std::vector<float>& values) const {
     if (row.Size() != names_.size()) {
       return invalid("Encountered list at unexpected size: " + std::to_string(row.Size()) +
@@ -468,30 +467,17 @@ class EncodedRequestDecoder {
   MissingValueSet no_missing_values_;
 };
 
-// The width of a request's first row (a list, or {"input": list}), 0 when it has none of those shapes.
+// The width of a request's first row (a list, or {"input": list} in the row format), 0 when it has none of those
+// shapes; the decoder then names what is wrong.
 std::size_t first_row_width(const rapidjson::Value& doc) {
-  const auto list_width = [](const rapidjson::Value& value) -> std::size_t {
-    const rapidjson::Value* list = &value;
-    if (value.IsObject()) {
-      const auto input = value.FindMember(kInputTensorName);
-      if (value.MemberCount() != 1 || input == value.MemberEnd()) return 0;
-      list = &input->value;
-    }
-    return list->IsArray() ? list->Size() : 0;
-  };
-  if (const auto instances = doc.FindMember("instances"); instances != doc.MemberEnd()) {
-    return instances->value.IsArray() && !instances->value.Empty() ? list_width(instances->value[0]) : 0;
-  }
-  if (const auto inputs = doc.FindMember("inputs"); inputs != doc.MemberEnd()) {
-    const rapidjson::Value* rows = &inputs->value;
-    if (rows->IsObject()) {
-      const auto input = rows->FindMember(kInputTensorName);
-      if (rows->MemberCount() != 1 || input == rows->MemberEnd()) return 0;
-      rows = &input->value;
-    }
-    return rows->IsArray() && !rows->Empty() && (*rows)[0].IsArray() ? (*rows)[0].Size() : 0;
-  }
-  return 0;
+  const auto found = rows_and_columnar(doc);
+  if (!found.ok()) return 0;
+  auto [rows, columnar] = *found;
+  if (columnar && rows->IsObject()) rows = input_tensor(*rows);
+  if (!rows || !rows->IsArray() || rows->Empty()) return 0;
+  const rapidjson::Value* first = &(*rows)[0];
+  if (!columnar && first->IsObject()) first = input_tensor(*first);
+  return first && first->IsArray() ? first->Size() : 0;
 }
 
 // An all-numeric model's serving_default is the packed signature in its SavedModel and its metadata (input `input`,
