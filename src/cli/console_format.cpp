@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "common/number_format.h"
 #include "common/target_units.h"
 #include "model/metrics.h"
 
@@ -14,18 +15,12 @@ namespace vgsales::cli {
 std::string with_thousands(double value, int decimals) {
   if (!std::isfinite(value)) return fmt::format("{}", value);
   if (decimals > 0 && std::abs(value) < 100) return fmt::format("{:.{}f}", value, std::max(decimals, 3));
-  std::string digits = fmt::format("{:.{}f}", std::abs(value), decimals);
-  const size_t point = digits.find('.');
-  size_t end = point == std::string::npos ? digits.size() : point;
-  for (long i = static_cast<long>(end) - 3; i > 0; i -= 3) digits.insert(static_cast<size_t>(i), ",");
-  return (value < 0 ? "-" : "") + digits;
+  return (value < 0 ? "-" : "") + group_thousands(fmt::format("{:.{}f}", std::abs(value), decimals));
 }
 
 std::string unit_prefix_for(const std::string& target) { return currency_prefix(target); }
 
-std::string target_amount(double value, const std::string& unit_prefix) {
-  return fmt::format("{}{}{}", value < 0 ? "-" : "", unit_prefix, format_significant(std::abs(value)));
-}
+std::string target_amount(double value, const std::string& unit_prefix) { return format_amount(value, unit_prefix); }
 
 std::string figure(double value) { return format_significant(value); }
 

@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "common/number_format.h"
+
 namespace vgsales::cli {
 
 namespace {
@@ -14,14 +16,7 @@ std::map<std::string, std::vector<FlagRow>>& registry() {
 
 }  // namespace
 
-std::string with_digit_groups(long long value) {
-  const bool negative = value < 0;
-  const unsigned long long magnitude = negative ? 0ULL - static_cast<unsigned long long>(value)
-                                                : static_cast<unsigned long long>(value);
-  std::string digits = std::to_string(magnitude);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<size_t>(i), ",");
-  return negative ? "-" + digits : digits;
-}
+std::string with_digit_groups(long long value) { return group_thousands(value); }
 
 std::string format_default(long long value) {
   // Bounds like INT64_MAX read better as what they mean.

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/number_format.h"  // format_significant, which the amounts below are written with
+
 namespace vgsales {
 
 // True for a target whose name says it is money: it contains "earning", "revenue", "dollar", "usd" or
@@ -19,11 +21,6 @@ std::string target_units_phrase(std::string_view target);
 
 // For a title in parentheses: "dollars" for money, else "target's own units".
 std::string target_unit_label(std::string_view target);
-
-// A number with at least `digits` significant digits whatever its magnitude, never rounding away integer
-// digits, with thousands separators: 2.045 -> "2.045", 1805.3 -> "1,805", 0.0123456 -> "0.01235",
-// 1234567.8 -> "1,234,568", 0 -> "0". Below 1e-4 and from 1e15 on, exponent form: "1.235e-05".
-std::string format_significant(double value, int digits = 4);
 
 // An amount in the target's units: "$1,805" for money, "1.287" otherwise; "-$12.35" when negative.
 std::string format_target_amount(double value, std::string_view target);

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "common/closest_name.h"
+#include "common/statistics.h"
 #include "data/csv_reader.h"
 
 namespace vgsales {
@@ -124,22 +125,6 @@ std::string quoted_value(std::string_view text) {
   std::string shown(text.substr(0, 64));
   if (text.size() > 64) shown += "...";
   return "'" + shown + "'";
-}
-
-double sample_skewness(std::span<const float> values) {
-  if (values.empty()) return 0;
-  double mean = 0;
-  for (float v : values) mean += v;
-  mean /= static_cast<double>(values.size());
-  double m2 = 0, m3 = 0;
-  for (float v : values) {
-    const double d = v - mean;
-    m2 += d * d;
-    m3 += d * d * d;
-  }
-  m2 /= static_cast<double>(values.size());
-  m3 /= static_cast<double>(values.size());
-  return m2 > 0 ? m3 / std::pow(m2, 1.5) : 0.0;
 }
 
 }  // namespace

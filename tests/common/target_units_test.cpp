@@ -1,4 +1,4 @@
-// The target's unit rule and the significant-digit formatting shared by the console and TensorBoard.
+// The target's unit rule shared by the console and TensorBoard (the digits themselves: number_format_test.cpp).
 #include "common/target_units.h"
 
 #include <gtest/gtest.h>
@@ -22,24 +22,6 @@ TEST(TargetUnits, PhrasesNameDollarsOnlyForMoney) {
   EXPECT_EQ(target_units_phrase("Global_Sales"), "in the target's units (Global_Sales)");
   EXPECT_EQ(target_unit_label("total_earnings"), "dollars");
   EXPECT_EQ(target_unit_label("Global_Sales"), "target's own units");
-}
-
-TEST(TargetUnits, FourSignificantDigitsAtAnyMagnitude) {
-  EXPECT_EQ(format_significant(2.045), "2.045");  // `evaluate` once printed this MSE as "2"
-  EXPECT_EQ(format_significant(1.287), "1.287");
-  EXPECT_EQ(format_significant(0.456), "0.4560");
-  EXPECT_EQ(format_significant(0.0123456), "0.01235");
-  EXPECT_EQ(format_significant(1805.3), "1,805");
-  EXPECT_EQ(format_significant(123456.7), "123,457");  // integer digits are never rounded away
-  EXPECT_EQ(format_significant(1234567.891), "1,234,568");
-  EXPECT_EQ(format_significant(12.5), "12.50");
-  EXPECT_EQ(format_significant(-3.14159), "-3.142");
-  EXPECT_EQ(format_significant(0), "0");
-  EXPECT_EQ(format_significant(9.99996), "10.00");  // rounding up adds a digit: still 4
-  EXPECT_EQ(format_significant(0.99996), "1.000");
-  EXPECT_EQ(format_significant(0.0000123456), "1.235e-05");
-  EXPECT_EQ(format_significant(2.5e16), "2.500e+16");
-  EXPECT_EQ(format_significant(2.045, 2), "2.0");
 }
 
 TEST(TargetUnits, AmountsCarryTheCurrencyOnlyForMoney) {
