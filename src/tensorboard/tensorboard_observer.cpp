@@ -303,25 +303,24 @@ std::string TensorBoardObserver::plot_description(const std::string& tag, const 
       target, target_units_phrase(target), rows, split, what, kDensityAbovePoints + 1, axis.reason);
 }
 
-void TensorBoardObserver::write_plot(const std::string& tag, const std::string& split, std::span<const float> actuals,
-                                     std::span<const float> predictions, long long step, const std::string& subtitle,
-                                     const IntervalBars& bars) {
+void TensorBoardObserver::write_plot(const PlotImage& image) {
   const std::string& target = info_.initial_network.target_name;
   const PlotLabels labels{.title = fmt::format("Predicted vs actual {}", target),
-                          .subtitle = subtitle,
+                          .subtitle = image.subtitle,
                           .target = target,
                           .unit_label = target_unit_label(target),
                           .value_prefix = currency_prefix(target),
-                          .rows_label = split + " rows"};
-  const ScatterPlot plot = plot_predicted_vs_actual(actuals, predictions, labels, 640, 640, bars);
+                          .rows_label = image.split + " rows"};
+  const ScatterPlot plot = plot_predicted_vs_actual(image.actuals, image.predictions, labels, 640, 640, image.bars);
   Result<std::string> png = encode_png(plot.image);
   if (!png.ok()) {
     give_up(png.error());
     return;
   }
-  const std::string description = plot_description(tag, split, actuals.size(), plot.axis);
+  const std::string description = plot_description(image.tag, image.split, image.actuals.size(), plot.axis);
   // The description goes with every image, not only the first (TensorFlow 2's writers do the same).
-  write(split, summary_of(make_image_value(tag, *png, plot.image.width, plot.image.height, description)), step,
+  write(image.split, summary_of(make_image_value(image.tag, *png, plot.image.width, plot.image.height, description)),
+        image.step,
         /*keep_metadata=*/true);
 }
 
@@ -379,8 +378,12 @@ void TensorBoardObserver::on_epoch_end(const EpochSummary& summary, const EpochD
       if (activations.value_size() > 0) write(evaluation, std::move(activations), step);
     }
     if (image_due(summary.epoch) && !detail->actuals.empty()) {
-      write_plot(kPredictionPlotTag, evaluation, detail->actuals, detail->predictions, summary.epoch,
-                 fmt::format("{} split · epoch {} of {}", evaluation, summary.epoch, info_.epochs));
+      write_plot({.tag = kPredictionPlotTag,
+                  .split = evaluation,
+                  .actuals = detail->actuals,
+                  .predictions = detail->predictions,
+                  .step = summary.epoch,
+                  .subtitle = fmt::format("{} split · epoch {} of {}", evaluation, summary.epoch, info_.epochs)});
     }
     remember_kept_candidate(summary, *detail);
   }
@@ -399,15 +402,25 @@ void TensorBoardObserver::on_train_end(const TrainingOutcome& outcome) {
     // The model as saved (every member at its kept epoch, calibrated), with its interval as a bar per row.
     const std::string interval =
         saved.lower.empty() ? "" : fmt::format(" with its {:g} % interval", 100 * saved.interval_level);
-    write_plot(kKeptPredictionPlotTag, saved.split, saved.actuals, saved.mean, outcome.epochs_run,
-               fmt::format("{} split · the saved model after {} epochs{}", saved.split, outcome.epochs_run, interval),
-               IntervalBars{saved.lower, saved.upper, saved.interval_level});
+    write_plot({.tag = kKeptPredictionPlotTag,
+                .split = saved.split,
+                .actuals = saved.actuals,
+                .predictions = saved.mean,
+                .bars = IntervalBars{saved.lower, saved.upper, saved.interval_level},
+                .step = outcome.epochs_run,
+                .subtitle = fmt::format("{} split · the saved model after {} epochs{}", saved.split, outcome.epochs_run,
+                                        interval)});
     kept_ = {};
   } else if (kept_.epoch > 0 && kept_.epoch == outcome.best_epoch) {
     const bool by_validation = info_.validation_rows > 0;
-    write_plot(kKeptPredictionPlotTag, kept_.split, kept_.actuals, kept_.predictions, kept_.epoch,
-               fmt::format("{} split · kept epoch {} of {} run ({}): the saved model", kept_.split, kept_.epoch,
-                           outcome.epochs_run, by_validation ? "lowest validation loss" : "the last epoch"));
+    write_plot({.tag = kKeptPredictionPlotTag,
+                .split = kept_.split,
+                .actuals = kept_.actuals,
+                .predictions = kept_.predictions,
+                .step = kept_.epoch,
+                .subtitle = fmt::format("{} split · kept epoch {} of {} run ({}): the saved model", kept_.split,
+                                        kept_.epoch, outcome.epochs_run,
+                                        by_validation ? "lowest validation loss" : "the last epoch")});
     kept_ = {};
   }
   const long long step = outcome.epochs_run;

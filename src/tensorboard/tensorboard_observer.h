@@ -63,9 +63,17 @@ class TensorBoardObserver final : public TrainingObserver {
   // The writer of `split` ("" = the run's own folder, which holds the hparams session); opened on first use.
   EventFileWriter* writer_for(const std::string& split);
   void write(const std::string& split, tensorflow::Summary summary, long long step, bool keep_metadata = false);
-  void write_plot(const std::string& tag, const std::string& split, std::span<const float> actuals,
-                  std::span<const float> predictions, long long step, const std::string& subtitle,
-                  const IntervalBars& bars = {});
+  // One predicted-vs-actual image: the rows drawn, and the tag, split and step it is logged under.
+  struct PlotImage {
+    std::string tag;
+    std::string split;
+    std::span<const float> actuals;
+    std::span<const float> predictions;
+    IntervalBars bars;  // none unless given
+    long long step = 0;
+    std::string subtitle;
+  };
+  void write_plot(const PlotImage& image);
   std::string plot_description(const std::string& tag, const std::string& split, std::size_t rows,
                                const AxisScaleChoice& axis) const;
   // Keeps the predictions of the epoch the trainer will keep, as far as this epoch tells.
