@@ -201,7 +201,7 @@ class GraphWriter {
   tensorflow::GraphDef graph_;
 };
 
-// torch::nn::Linear keeps weight as [out][in]; MatMul(x, kernel) wants kernel as [in][out].
+// A DenseLayer keeps weight as [out][in] (torch::nn::Linear's layout); MatMul(x, kernel) wants kernel as [in][out].
 std::vector<float> transposed_kernel(const DenseLayer& layer) {
   std::vector<float> kernel(layer.weight.size());
   for (std::int64_t out = 0; out < layer.output_size; ++out) {
@@ -314,13 +314,45 @@ std::string select_column(GraphWriter& writer, const std::string& scope, const s
   return writer.mat_mul(scope + "/select", output, matrix, {kBatch, 1});
 }
 
-// y * scale + offset, then expm1 for a log1p target, as the tensor `name`.
-void add_unscaling(GraphWriter& writer, const PortableNetwork& network, const std::string& scope,
-                   const std::string& scaled, float offset_value, const std::string& name, Expm1Spelling expm1) {
+// The accurate expm1 of `x` given Exp(x) - 1 as `exp_minus_one`: x (1 + x/2 (1 + x/3 (1 + ... x/6))) where
+// |x| < 0.1, else Exp - 1 (see add_unscaling).
+std::string add_accurate_expm1(GraphWriter& writer, const std::string& scope, const std::string& x,
+                               const std::string& one, const std::string& exp_minus_one) {
   const Shape column{kBatch, 1};
+  std::string series = one;
+  for (int k = 6; k >= 2; --k) {
+    const std::string term = fmt::format("{}/series_{}", scope, k);
+    const std::string& reciprocal = writer.float_constant(term + "/reciprocal", {1.0f / static_cast<float>(k)}, {});
+    const std::string& step = writer.float_op(term + "/Mul", "Mul", {x, reciprocal}, column);
+    const std::string& scaled = writer.float_op(term + "/Mul_1", "Mul", {step, series}, column);
+    series = writer.float_op(term + "/AddV2", "AddV2", {scaled, one}, column);
+  }
+  series = writer.float_op(scope + "/series", "Mul", {x, series}, column);
+  const std::string& magnitude = writer.float_op(scope + "/Abs", "Abs", {x}, column);
+  const std::string& bound = writer.float_constant(scope + "/series_bound", {0.1f}, {});
+  tensorflow::NodeDef& small =
+      writer.typed_op(scope + "/Less", "Less", {magnitude, bound}, column, tensorflow::DT_FLOAT);
+  return writer
+      .typed_op(scope + "/expm1", "SelectV2", {small.name(), series, exp_minus_one}, column, tensorflow::DT_FLOAT)
+      .name();
+}
+
+// One output of the graph in target units: the mean, or a shifted output (median, interval bound).
+struct UnscaledOutput {
+  std::string scope;   // "unscaling" or "unscaling_<suffix>"
+  std::string scaled;  // the [-1, 1] column it reads, in scaled units
+  float offset = 0;    // the output offset, which a shifted output has its own of
+  std::string name;    // the output tensor's node
+};
+
+// y * scale + offset, then expm1 for a log1p target, as the tensor `output.name`.
+void add_unscaling(GraphWriter& writer, const PortableNetwork& network, const UnscaledOutput& output,
+                   Expm1Spelling expm1) {
+  const Shape column{kBatch, 1};
+  const std::string& scope = output.scope;
   const std::string& output_scale = writer.float_constant(scope + "/scale", {network.output_scale}, {});
-  const std::string& stretched = writer.float_op(scope + "/Mul", "Mul", {scaled, output_scale}, column);
-  const std::string& output_offset = writer.float_constant(scope + "/offset", {offset_value}, {});
+  const std::string& stretched = writer.float_op(scope + "/Mul", "Mul", {output.scaled, output_scale}, column);
+  const std::string& output_offset = writer.float_constant(scope + "/offset", {output.offset}, {});
   std::string previous = writer.float_op(scope + "/AddV2", "AddV2", {stretched, output_offset}, column);
   if (network.target_transform == TargetTransform::log1p) {
     // No Expm1 op: OpenCV's TensorFlow importer (4.6) and ONNX have none. Exp then Sub 1 is what OpenCV runs; it
@@ -331,29 +363,10 @@ void add_unscaling(GraphWriter& writer, const PortableNetwork& network, const st
     const std::string& exponential = writer.float_op(scope + "/Exp", "Exp", {previous}, column);
     const std::string& one = writer.float_constant(scope + "/one", {1.0f}, {});
     const std::string& less_one = writer.float_op(scope + "/Sub", "Sub", {exponential, one}, column);
-    if (expm1 == Expm1Spelling::exp_minus_one) {
-      previous = less_one;
-    } else {
-      const std::string x = previous;
-      std::string series = one;
-      for (int k = 6; k >= 2; --k) {
-        const std::string term = fmt::format("{}/series_{}", scope, k);
-        const std::string& reciprocal = writer.float_constant(term + "/reciprocal", {1.0f / static_cast<float>(k)}, {});
-        const std::string& step = writer.float_op(term + "/Mul", "Mul", {x, reciprocal}, column);
-        const std::string& scaled = writer.float_op(term + "/Mul_1", "Mul", {step, series}, column);
-        series = writer.float_op(term + "/AddV2", "AddV2", {scaled, one}, column);
-      }
-      series = writer.float_op(scope + "/series", "Mul", {x, series}, column);
-      const std::string& magnitude = writer.float_op(scope + "/Abs", "Abs", {x}, column);
-      const std::string& bound = writer.float_constant(scope + "/series_bound", {0.1f}, {});
-      tensorflow::NodeDef& small =
-          writer.typed_op(scope + "/Less", "Less", {magnitude, bound}, column, tensorflow::DT_FLOAT);
-      previous =
-          writer.typed_op(scope + "/expm1", "SelectV2", {small.name(), series, less_one}, column, tensorflow::DT_FLOAT)
-              .name();
-    }
+    previous = expm1 == Expm1Spelling::exp_minus_one ? less_one
+                                                     : add_accurate_expm1(writer, scope, previous, one, less_one);
   }
-  writer.float_op(name, "Identity", {previous}, column);
+  writer.float_op(output.name, "Identity", {previous}, column);
 }
 
 InferenceNodes add_inference_nodes(GraphWriter& writer, const PortableNetwork& network, Parameters parameters,
@@ -372,8 +385,9 @@ InferenceNodes add_inference_nodes(GraphWriter& writer, const PortableNetwork& n
   // 4.6's TensorFlow importer turns Sub/Add/BiasAdd of a per-feature Const into its Shift layer, which
   // broadcasts along the batch axis and so runs only for a batch of one row, while MatMul + BiasAdd
   // becomes an InnerProduct that takes any batch. Multiplying by an identity is exact, so x - offset is
-  // rounded once, as in LibTorch; folding the offset into x * scale - offset * scale instead loses
-  // ~1e-6 of the scaled value to cancellation (e.g. a year 2006 against a minimum of 1980).
+  // rounded once, as in the trainer's and the predictor's (x - offset) * scale; folding the offset into
+  // x * scale - offset * scale instead loses ~1e-6 of the scaled value to cancellation (e.g. a year 2006
+  // against a minimum of 1980).
   std::vector<float> identity(static_cast<std::size_t>(width * width), 0.0f);
   std::vector<float> negated_offset(static_cast<std::size_t>(width));
   for (std::int64_t i = 0; i < width; ++i) {
@@ -412,22 +426,27 @@ InferenceNodes add_inference_nodes(GraphWriter& writer, const PortableNetwork& n
 
   // The mean reads column 0; each shifted output (median, interval bounds) its own column, with its own offset.
   const std::int64_t columns = network.output_columns();
-  add_unscaling(writer, network, "unscaling", select_column(writer, "unscaling", previous, columns, 0),
-                network.output_offset, network.output_name, expm1);
+  add_unscaling(writer, network,
+                {.scope = "unscaling",
+                 .scaled = select_column(writer, "unscaling", previous, columns, 0),
+                 .offset = network.output_offset,
+                 .name = network.output_name},
+                expm1);
   for (const ShiftedOutput& shifted : network.shifted_outputs) {
     const std::string scope = "unscaling_" + shifted.suffix;
-    add_unscaling(writer, network, scope, select_column(writer, scope, previous, columns, shifted.source_column),
-                  shifted.output_offset, shifted_output_name(network, shifted), expm1);
+    add_unscaling(writer, network,
+                  {.scope = scope,
+                   .scaled = select_column(writer, scope, previous, columns, shifted.source_column),
+                   .offset = shifted.output_offset,
+                   .name = shifted_output_name(network, shifted)},
+                  expm1);
   }
   return nodes;
 }
 
-// MSE on the scaled target, its gradient by hand (the ops TensorFlow's own gradients would emit), and Adam as
-// tf.compat.v1.train.AdamOptimizer builds it: one ApplyAdam per parameter on its variable and its `m` and `v`
-// slots, then beta1_power and beta2_power advanced, all grouped in `optimizer/step`; `init` assigns every
-// variable its initial value. TensorFlow imports and runs the graph (tests/engines/ checks the gradients
-// against its own); TensorBoard draws it.
-void add_training_nodes(GraphWriter& writer, const PortableNetwork& network, const InferenceNodes& nodes) {
+// The cost: the mean squared error of the scaled prediction against the `target` placeholder. Returns the error
+// (prediction - target), which the gradient starts from.
+std::string add_cost(GraphWriter& writer, const InferenceNodes& nodes) {
   const Shape column{kBatch, 1};
   const std::string& target = writer.placeholder(kGraphTargetNodeName, column);
   const std::string& error = writer.float_op("cost/Sub", "Sub", {nodes.scaled_prediction, target}, column);
@@ -437,9 +456,15 @@ void add_training_nodes(GraphWriter& writer, const PortableNetwork& network, con
   GraphWriter::set_type(mean, "T", tensorflow::DT_FLOAT);
   GraphWriter::set_type(mean, "Tidx", tensorflow::DT_INT32);
   (*mean.mutable_attr())["keep_dims"].set_b(false);
+  return error;
+}
 
-  // d mean((p - t)^2) / dp = 2 (p - t) / N
-  const std::string gradients = "optimizer/gradients";
+constexpr const char* kGradientScope = "optimizer/gradients";
+
+// d mean((p - t)^2) / dp = 2 (p - t) / N, the gradient at the scaled prediction.
+std::string add_cost_gradient(GraphWriter& writer, const std::string& error) {
+  const Shape column{kBatch, 1};
+  const std::string gradients = kGradientScope;
   const std::string& two = writer.float_constant(gradients + "/cost_grad/two", {2.0f}, {});
   const std::string& doubled = writer.float_op(gradients + "/cost_grad/Mul", "Mul", {error, two}, column);
   tensorflow::NodeDef& size = writer.add(gradients + "/cost_grad/Size", "Size", {error}, {Shape{}});
@@ -449,13 +474,20 @@ void add_training_nodes(GraphWriter& writer, const PortableNetwork& network, con
   GraphWriter::set_type(count, "SrcT", tensorflow::DT_INT32);
   GraphWriter::set_type(count, "DstT", tensorflow::DT_FLOAT);
   (*count.mutable_attr())["Truncate"].set_b(false);
-  std::string delta = writer.float_op(gradients + "/cost_grad/RealDiv", "RealDiv", {doubled, count.name()}, column);
+  return writer.float_op(gradients + "/cost_grad/RealDiv", "RealDiv", {doubled, count.name()}, column);
+}
 
-  struct ParameterGradient {
-    GraphWriter::Variable parameter;
-    std::string gradient;
-    Shape shape;
-  };
+struct ParameterGradient {
+  GraphWriter::Variable parameter;
+  std::string gradient;
+  Shape shape;
+};
+
+// Backpropagation from the output layer to the first: per layer the kernel's and the bias's gradient (in that
+// order, output layer first), then the gradient at the layer's input through the previous layer's ReLU.
+std::vector<ParameterGradient> add_parameter_gradients(GraphWriter& writer, const PortableNetwork& network,
+                                                       const InferenceNodes& nodes, std::string delta) {
+  const std::string gradients = kGradientScope;
   std::vector<ParameterGradient> parameter_gradients;
   for (std::size_t index = network.layers.size(); index-- > 0;) {
     const DenseLayer& layer = network.layers[index];
@@ -478,30 +510,40 @@ void add_training_nodes(GraphWriter& writer, const PortableNetwork& network, con
                               {delta, previous_scope + "/Relu"}, input_shape);
     }
   }
+  return parameter_gradients;
+}
 
+// Adam's hyperparameters as constants and its bias-correction powers as variables.
+struct AdamNodes {
+  std::string learning_rate, beta1, beta2, epsilon;
+  GraphWriter::Variable beta1_power, beta2_power;  // beta^t, starting at beta^1 for the first step
+};
+
+AdamNodes add_adam_settings(GraphWriter& writer) {
   // Adam's defaults (Kingma & Ba; torch.optim.Adam): the PortableNetwork does not carry training settings.
   constexpr float kBeta1 = 0.9f;
   constexpr float kBeta2 = 0.999f;
-  const std::string& learning_rate = writer.float_constant("optimizer/learning_rate", {0.001f}, {});
-  const std::string& beta1 = writer.float_constant("optimizer/beta1", {kBeta1}, {});
-  const std::string& beta2 = writer.float_constant("optimizer/beta2", {kBeta2}, {});
-  const std::string& epsilon = writer.float_constant("optimizer/epsilon", {1e-8f}, {});
-  // beta^t for the bias correction, starting at beta^1 for the first step.
-  const GraphWriter::Variable beta1_power = writer.variable("optimizer/beta1_power", {kBeta1}, {});
-  const GraphWriter::Variable beta2_power = writer.variable("optimizer/beta2_power", {kBeta2}, {});
-  std::vector<std::string> initializers;
-  for (std::size_t index = 0; index < nodes.kernels.size(); ++index) {
-    initializers.push_back(nodes.kernels[index].assign);
-    initializers.push_back(nodes.biases[index].assign);
-  }
-  initializers.push_back(beta1_power.assign);
-  initializers.push_back(beta2_power.assign);
+  AdamNodes adam;
+  adam.learning_rate = writer.float_constant("optimizer/learning_rate", {0.001f}, {});
+  adam.beta1 = writer.float_constant("optimizer/beta1", {kBeta1}, {});
+  adam.beta2 = writer.float_constant("optimizer/beta2", {kBeta2}, {});
+  adam.epsilon = writer.float_constant("optimizer/epsilon", {1e-8f}, {});
+  adam.beta1_power = writer.variable("optimizer/beta1_power", {kBeta1}, {});
+  adam.beta2_power = writer.variable("optimizer/beta2_power", {kBeta2}, {});
+  return adam;
+}
+
+// One ApplyAdam per parameter, first layer first, each on its variable and its zero-initialised `m` and `v` slots
+// (whose Assigns join `initializers`), run only once every gradient is ready. Returns the updates.
+std::vector<std::string> add_adam_updates(GraphWriter& writer, const AdamNodes& adam,
+                                          const std::vector<ParameterGradient>& parameter_gradients,
+                                          std::vector<std::string>& initializers) {
   // Every gradient is computed before any update (TF1's gate_gradients=GATE_GRAPH): an update writes its
   // variable in place, and a gradient still reading that variable would otherwise see the new value, so one
   // step would depend on the order TensorFlow happens to run the nodes in.
   std::vector<std::string> gradient_nodes;
   for (const ParameterGradient& parameter : parameter_gradients) gradient_nodes.push_back(parameter.gradient);
-  const std::string& gradients_ready = writer.group(gradients + "/ready", gradient_nodes);
+  const std::string& gradients_ready = writer.group(std::string(kGradientScope) + "/ready", gradient_nodes);
   std::vector<std::string> updates;
   for (auto it = parameter_gradients.rbegin(); it != parameter_gradients.rend(); ++it) {
     const std::string slot_scope = "optimizer/" + it->parameter.ref;
@@ -511,17 +553,39 @@ void add_training_nodes(GraphWriter& writer, const PortableNetwork& network, con
     initializers.push_back(second_moment.assign);
     tensorflow::NodeDef& update =
         writer.add(slot_scope + "/ApplyAdam", "ApplyAdam",
-                   {it->parameter.ref, first_moment.ref, second_moment.ref, beta1_power.read, beta2_power.read,
-                    learning_rate, beta1, beta2, epsilon, it->gradient, "^" + gradients_ready},
+                   {it->parameter.ref, first_moment.ref, second_moment.ref, adam.beta1_power.read,
+                    adam.beta2_power.read, adam.learning_rate, adam.beta1, adam.beta2, adam.epsilon, it->gradient,
+                    "^" + gradients_ready},
                    {it->shape});
     GraphWriter::set_type(update, "T", tensorflow::DT_FLOAT);
     (*update.mutable_attr())["use_locking"].set_b(false);
     (*update.mutable_attr())["use_nesterov"].set_b(false);
     updates.push_back(update.name());
   }
+  return updates;
+}
+
+// MSE on the scaled target, its gradient by hand (the ops TensorFlow's own gradients would emit), and Adam as
+// tf.compat.v1.train.AdamOptimizer builds it: one ApplyAdam per parameter on its variable and its `m` and `v`
+// slots, then beta1_power and beta2_power advanced, all grouped in `optimizer/step`; `init` assigns every
+// variable its initial value. TensorFlow imports and runs the graph (tests/engines/ checks the gradients
+// against its own); TensorBoard draws it.
+void add_training_nodes(GraphWriter& writer, const PortableNetwork& network, const InferenceNodes& nodes) {
+  const std::string error = add_cost(writer, nodes);
+  const std::string delta = add_cost_gradient(writer, error);
+  const std::vector<ParameterGradient> parameter_gradients = add_parameter_gradients(writer, network, nodes, delta);
+  const AdamNodes adam = add_adam_settings(writer);
+  std::vector<std::string> initializers;
+  for (std::size_t index = 0; index < nodes.kernels.size(); ++index) {
+    initializers.push_back(nodes.kernels[index].assign);
+    initializers.push_back(nodes.biases[index].assign);
+  }
+  initializers.push_back(adam.beta1_power.assign);
+  initializers.push_back(adam.beta2_power.assign);
+  const std::vector<std::string> updates = add_adam_updates(writer, adam, parameter_gradients, initializers);
   // After every update has read them, beta1_power *= beta1 and beta2_power *= beta2 (AdamOptimizer._finish).
   std::vector<std::string> step = updates;
-  for (const auto& [power, beta] : {std::pair{beta1_power, beta1}, std::pair{beta2_power, beta2}}) {
+  for (const auto& [power, beta] : {std::pair{adam.beta1_power, adam.beta1}, std::pair{adam.beta2_power, adam.beta2}}) {
     tensorflow::NodeDef& next = writer.add(power.ref + "/next", "Mul", {power.read, beta}, {Shape{}});
     GraphWriter::set_type(next, "T", tensorflow::DT_FLOAT);
     for (const std::string& update : updates) next.add_input("^" + update);

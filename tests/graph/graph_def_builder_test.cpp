@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "graph/graph_def_message.h"
-#include "graph/network_checks.h"
 #include "graph/synthetic_network.h"
 
 namespace vgsales {
@@ -515,50 +514,6 @@ TEST(GraphDefBuilderTest, InconsistentNetworkIsAnError) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::invalid_data);
   EXPECT_NE(result.error().message.find("layer 2 weight"), std::string::npos) << result.error().message;
-}
-
-TEST(NetworkChecksTest, RejectsEachKindOfInconsistency) {
-  const PortableNetwork good = make_synthetic_network(3, {4});
-  EXPECT_TRUE(check_portable_network(good).ok());
-  const auto rejected = [](PortableNetwork network, const std::string& fragment) {
-    const auto result = check_portable_network(network);
-    ASSERT_FALSE(result.ok()) << fragment;
-    EXPECT_NE(result.error().message.find(fragment), std::string::npos) << result.error().message;
-  };
-  PortableNetwork n = good;
-  n.input_scale.pop_back();
-  rejected(n, "input_scale");
-  n = good;
-  n.layers[0].input_size = 2;
-  rejected(n, "layer 1 takes 2 inputs");
-  n = good;
-  n.layers.pop_back();
-  rejected(n, "last layer has 4 outputs");
-  n = good;
-  n.layers[1].bias[0] = std::nanf("");
-  rejected(n, "layer 2 holds a non-finite");
-  n = good;
-  n.output_name = "total earnings";
-  rejected(n, "not a plain tensor name");
-  n = good;
-  n.output_name = "input";
-  rejected(n, "collides");
-  n = good;
-  n.layers.clear();
-  rejected(n, "no layers");
-  // A median head is a second column; a third is not.
-  n = testing::with_median_head_and_interval(good);
-  EXPECT_TRUE(check_portable_network(n).ok());
-  n.shifted_outputs[0].source_column = 2;
-  rejected(n, "reads column 2");
-  n = testing::with_median_head_and_interval(good);
-  n.shifted_outputs[1].output_offset = INFINITY;
-  rejected(n, "non-finite offset");
-  n = testing::with_median_head_and_interval(good);
-  n.layers.back().output_size = 3;
-  n.layers.back().bias.push_back(0.0f);
-  n.layers.back().weight.resize(n.layers.back().weight.size() + 4, 0.0f);
-  rejected(n, "last layer has 3 outputs");
 }
 
 }  // namespace
