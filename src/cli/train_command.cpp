@@ -64,7 +64,7 @@ void print_report(const TrainingJobReport& report, const std::string& unit, cons
                report.model_dir.string(), m.epochs_run, m.training_seconds);
 }
 
-// The printer's view of the run, completed with what the model's metadata says was kept.
+// The printer's view of the run, completed with how it ended and what the model's metadata says was kept.
 KeptEpochFacts kept_epoch_facts(const ProgressPrinter& progress, const TrainingJobReport& report) {
   const ModelMetadata& m = report.metadata;
   KeptEpochFacts facts = progress.facts();
