@@ -54,7 +54,7 @@ std::string describe_kept_member_epochs(const KeptEpochFacts& facts) {
   } else {
     text = fmt::format("Kept each of the {} members at the epoch of its lowest validation loss: epochs {} ({} run).",
                        count, epoch_list(facts.member_epochs), facts.epochs_run);
-    if (facts.status == "stopped_early")
+    if (facts.status == RunStatus::stopped_early)
       text += fmt::format(" Training stopped early: no member's validation loss improved for {} epochs.",
                           facts.early_stopping);
   }
@@ -94,7 +94,7 @@ std::string describe_kept_epoch(const KeptEpochFacts& facts) {
   }
   std::string text = fmt::format("Kept the weights of epoch {} of {} run: the lowest validation loss{}.",
                                  facts.kept_epoch, facts.epochs_run, loss);
-  if (facts.status == "stopped_early") {
+  if (facts.status == RunStatus::stopped_early) {
     text += fmt::format(" Training stopped early: the validation loss did not improve for {} epochs.",
                         facts.early_stopping);
   }

@@ -14,7 +14,7 @@ namespace vgsales::cli {
 // How training ended, as far as the summary needs it: from the model's metadata and from what the
 // progress printer saw (validation losses, an epoch cut short).
 struct KeptEpochFacts {
-  std::string status;  // completed, stopped_early, interrupted
+  RunStatus status = RunStatus::completed;
   int planned_epochs = 0;
   int epochs_run = 0;
   int kept_epoch = 0;

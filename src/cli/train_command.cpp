@@ -64,10 +64,11 @@ void print_report(const TrainingJobReport& report, const std::string& unit, cons
                report.model_dir.string(), m.epochs_run, m.training_seconds);
 }
 
-// The printer's view of the run, completed with what the model's metadata says was kept.
-KeptEpochFacts kept_epoch_facts(const ProgressPrinter& progress, const ModelMetadata& m) {
+// The printer's view of the run, completed with how it ended and what the model's metadata says was kept.
+KeptEpochFacts kept_epoch_facts(const ProgressPrinter& progress, const TrainingJobReport& report) {
+  const ModelMetadata& m = report.metadata;
   KeptEpochFacts facts = progress.facts();
-  facts.status = m.status;
+  facts.status = report.outcome.status;
   facts.planned_epochs = m.settings.epochs;
   facts.epochs_run = m.epochs_run;
   facts.kept_epoch = m.best_epoch;
@@ -151,7 +152,7 @@ void register_train_command(CLI::App& app, CommandAction& chosen) {
         };
       VGSALES_ASSIGN_OR_RETURN(auto extensions, open_train_extensions(options->extensions, hooks));
       VGSALES_ASSIGN_OR_RETURN(const TrainingJobReport report, run_training_job(job, hooks));
-      const KeptEpochFacts kept = kept_epoch_facts(progress, report.metadata);
+      const KeptEpochFacts kept = kept_epoch_facts(progress, report);
       print_report(report, unit, kept);
       if (report.interrupted)
         return make_error(ErrorKind::interrupted, describe_interruption(kept, report.model_dir.string()));

@@ -1,6 +1,9 @@
 // predict_csv / evaluate_csv / --row parsing.
 #include "model/model_evaluation.h"
 
+#include <optional>
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "common/closest_name.h"
@@ -114,74 +117,108 @@ Result<CsvEvaluation> evaluate_csv(const Predictor& predictor, const std::filesy
 
 namespace {
 
-// Splits --row into name=value parts; a value (or a whole part) may be double-quoted, with "" for a quote inside.
-Result<std::vector<std::pair<std::string, std::string>>> split_assignments(const std::string& text) {
-  std::vector<std::pair<std::string, std::string>> parts;
-  size_t i = 0;
-  auto read_quoted = [&](std::string& out) -> Result<void> {
-    const size_t opened = i++;
+using Assignment = std::pair<std::string, std::string>;
+
+// Reads --row left to right into name=value parts separated by commas; a value (or a whole part) may be
+// double-quoted, with "" for a quote inside. Blanks around names, values and commas are dropped; empty parts are
+// skipped.
+class AssignmentReader {
+ public:
+  explicit AssignmentReader(const std::string& text) : text_(text) {}
+
+  Result<std::vector<Assignment>> read_all() {
+    std::vector<Assignment> parts;
+    while (i_ < text_.size()) {
+      VGSALES_ASSIGN_OR_RETURN(std::optional<Assignment> part, read_part());
+      if (part) parts.push_back(std::move(*part));
+    }
+    return parts;
+  }
+
+ private:
+  bool at(char c) const { return i_ < text_.size() && text_[i_] == c; }
+  void skip_blanks() {
+    while (i_ < text_.size() && (text_[i_] == ' ' || text_[i_] == '\t')) ++i_;
+  }
+
+  // One part and the comma after it; nullopt for an empty part.
+  Result<std::optional<Assignment>> read_part() {
+    skip_blanks();
+    Assignment part;
+    if (at('"')) {
+      VGSALES_ASSIGN_OR_RETURN(part, read_quoted_part());
+    } else {
+      while (i_ < text_.size() && text_[i_] != '=' && text_[i_] != ',') part.first += text_[i_++];
+      if (!at('=')) {
+        if (std::string(trim_blanks(part.first)).empty()) {
+          ++i_;
+          return std::optional<Assignment>{};
+        }
+        return make_error(ErrorKind::usage, "--row: '" + std::string(trim_blanks(part.first)) + "' is not name=value");
+      }
+      ++i_;  // '='
+      VGSALES_TRY(read_value(part.second));
+    }
+    VGSALES_TRY(read_separator(part.first));
+    return std::optional<Assignment>{Assignment{std::string(trim_blanks(part.first)), std::move(part.second)}};
+  }
+
+  // A whole part in quotes: "name=value".
+  Result<Assignment> read_quoted_part() {
+    std::string part;
+    VGSALES_TRY(read_quoted(part));
+    const size_t equals = part.find('=');
+    if (equals == std::string::npos) return make_error(ErrorKind::usage, "--row: '" + part + "' is not name=value");
+    return Assignment{part.substr(0, equals), part.substr(equals + 1)};
+  }
+
+  // The value after '=', quoted or up to the next comma (then trimmed).
+  Result<void> read_value(std::string& value) {
+    skip_blanks();
+    if (at('"')) return read_quoted(value);
+    while (i_ < text_.size() && text_[i_] != ',') value += text_[i_++];
+    value = std::string(trim_blanks(value));
+    return {};
+  }
+
+  // Text from the opening quote at i_ to its closing quote, with "" read as one quote.
+  Result<void> read_quoted(std::string& out) {
+    const size_t opened = i_++;
     while (true) {
-      if (i >= text.size())
+      if (i_ >= text_.size())
         return make_error(ErrorKind::usage,
                           fmt::format("--row: the quote at character {} is never closed", opened + 1));
-      if (text[i] == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
+      if (text_[i_] == '"') {
+        if (i_ + 1 < text_.size() && text_[i_ + 1] == '"') {
           out += '"';
-          i += 2;
+          i_ += 2;
           continue;
         }
-        ++i;
+        ++i_;
         return {};
       }
-      out += text[i++];
+      out += text_[i_++];
     }
-  };
-  while (i < text.size()) {
-    std::string part;
-    bool quoted_part = false;
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-    if (i < text.size() && text[i] == '"') {
-      VGSALES_TRY(read_quoted(part));
-      quoted_part = true;
-    }
-    std::string name, value;
-    if (quoted_part) {
-      const size_t equals = part.find('=');
-      if (equals == std::string::npos) return make_error(ErrorKind::usage, "--row: '" + part + "' is not name=value");
-      name = part.substr(0, equals);
-      value = part.substr(equals + 1);
-    } else {
-      while (i < text.size() && text[i] != '=' && text[i] != ',') name += text[i++];
-      if (i >= text.size() || text[i] != '=') {
-        if (std::string(trim_blanks(name)).empty()) {
-          ++i;
-          continue;
-        }
-        return make_error(ErrorKind::usage, "--row: '" + std::string(trim_blanks(name)) + "' is not name=value");
-      }
-      ++i;  // '='
-      while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-      if (i < text.size() && text[i] == '"') {
-        VGSALES_TRY(read_quoted(value));
-      } else {
-        while (i < text.size() && text[i] != ',') value += text[i++];
-        value = std::string(trim_blanks(value));
-      }
-    }
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-    if (i < text.size() && text[i] != ',')
-      return make_error(ErrorKind::usage, fmt::format("--row: expected ',' after the value of '{}' at character {}",
-                                                      std::string(trim_blanks(name)), i + 1));
-    ++i;
-    parts.emplace_back(std::string(trim_blanks(name)), std::move(value));
   }
-  return parts;
-}
+
+  // The comma ending a part (or the end of the text).
+  Result<void> read_separator(const std::string& name) {
+    skip_blanks();
+    if (i_ < text_.size() && text_[i_] != ',')
+      return make_error(ErrorKind::usage, fmt::format("--row: expected ',' after the value of '{}' at character {}",
+                                                      std::string(trim_blanks(name)), i_ + 1));
+    ++i_;
+    return {};
+  }
+
+  const std::string& text_;
+  size_t i_ = 0;
+};
 
 }  // namespace
 
 Result<std::vector<std::string>> parse_row_assignment(const std::string& text, const FeaturePipeline& pipeline) {
-  VGSALES_ASSIGN_OR_RETURN(const auto parts, split_assignments(text));
+  VGSALES_ASSIGN_OR_RETURN(const auto parts, AssignmentReader(text).read_all());
   const auto& features = pipeline.features();
   std::vector<std::string> names;
   for (const auto& feature : features) names.push_back(feature.name);

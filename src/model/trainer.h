@@ -12,6 +12,7 @@
 #include "common/result.h"
 #include "data/feature_pipeline.h"
 #include "model/portable_network.h"
+#include "model/split_role.h"
 #include "model/training_checkpoint.h"
 #include "model/training_observer.h"
 #include "model/training_settings.h"
@@ -20,7 +21,7 @@ namespace vgsales {
 
 // One split's rows: encoded (unscaled) features and the target in its own units.
 struct SplitData {
-  std::string name;                 // "train", "validation", "test"
+  SplitRole role = SplitRole::train;
   const float* features = nullptr;  // row-major [rows][width]
   const float* targets = nullptr;   // [rows]
   size_t rows = 0;

@@ -13,6 +13,9 @@
 #include "data/feature_pipeline_json.h"
 #include "data/row_split.h"
 #include "data/table.h"
+#include "model/baselines.h"
+#include "model/calibration.h"
+#include "model/encoded_split.h"
 #include "model/metrics.h"
 #include "model/model_directory.h"
 #include "model/native_forward.h"
@@ -23,13 +26,6 @@ namespace vgsales {
 namespace fs = std::filesystem;
 
 namespace {
-
-struct EncodedSplit {
-  std::string name;
-  EncodedRows features;
-  std::vector<float> targets;
-  SplitData view() const { return SplitData{name, features.values.data(), targets.data(), features.rows}; }
-};
 
 // The parsed tables of one run, already split.
 struct SplitTables {
@@ -44,6 +40,15 @@ struct ResumeState {
   TrainingCheckpoint checkpoint;
 };
 
+// Every split encoded with the fitted pipeline: all the stages after encoding read.
+struct EncodedData {
+  FeaturePipeline pipeline;
+  EncodedSplit train;
+  std::vector<EncodedSplit> evaluations;  // validation and/or test
+  // The validation rows, which pick each member's epoch and calibrate the estimates (nullptr without them).
+  const EncodedSplit* holdout() const { return find_split(evaluations, SplitRole::validation); }
+};
+
 // Ends every observer that began, exactly once, on every path: success, error return or exception.
 class ObserverEndGuard {
  public:
@@ -52,7 +57,7 @@ class ObserverEndGuard {
   ObserverEndGuard& operator=(const ObserverEndGuard&) = delete;
   ~ObserverEndGuard() {
     TrainingOutcome failed;
-    failed.status = "failed";
+    failed.status = RunStatus::failed;
     finish(failed);
   }
   void began(TrainingObserver* observer) { begun_.push_back(observer); }
@@ -69,7 +74,7 @@ void tell(const TrainingJobHooks& hooks, const std::string& line) {
   if (hooks.notice) hooks.notice(line);
 }
 
-// Stage 0: the model a --resume continues, checked against the options.
+// Stage 1: the model a --resume continues, checked against the options.
 Result<std::optional<ResumeState>> read_resume_state(const TrainingJobOptions& options, TrainingSettings& settings) {
   if (options.resume_dir.empty()) return std::optional<ResumeState>{};
   VGSALES_ASSIGN_OR_RETURN(const LoadedModel model, load_model(options.resume_dir));
@@ -124,7 +129,7 @@ void tell_detected_delimiter(const Table& table, const TrainingJobHooks& hooks) 
     tell(hooks, detected_delimiter_notice(table.source, table.delimiter));
 }
 
-// Stage 1: the tables of every split. The validation split resolves "auto" here, where the row count is known.
+// Stage 2: the tables of every split. The validation split resolves "auto" here, where the row count is known.
 Result<SplitTables> load_split_tables(const TrainingJobOptions& options, const TableLoadOptions& load_options,
                                       TrainingSettings& settings, const TrainingJobHooks& hooks) {
   SplitTables tables;
@@ -159,15 +164,15 @@ Result<SplitTables> load_split_tables(const TrainingJobOptions& options, const T
   return tables;
 }
 
-Result<EncodedSplit> encode_split(const std::string& name, const Table& table, const FeaturePipeline& pipeline) {
+Result<EncodedSplit> encode_split(SplitRole role, const Table& table, const FeaturePipeline& pipeline) {
   EncodedSplit split;
-  split.name = name;
+  split.role = role;
   VGSALES_ASSIGN_OR_RETURN(split.features, pipeline.encode_table(table));
   VGSALES_ASSIGN_OR_RETURN(split.targets, read_target(table, pipeline.target()));
   return split;
 }
 
-// Stage 2: the feature pipeline, fitted on the training rows only (or kept from the resumed model), and the
+// Stage 3: the feature pipeline, fitted on the training rows only (or kept from the resumed model), and the
 // training rows encoded with it.
 Result<std::pair<FeaturePipeline, EncodedSplit>> fit_pipeline(const Table& train, const TrainingJobOptions& options,
                                                               const std::optional<ResumeState>& resumed,
@@ -175,7 +180,7 @@ Result<std::pair<FeaturePipeline, EncodedSplit>> fit_pipeline(const Table& train
                                                               const TrainingJobHooks& hooks) {
   if (resumed) {
     const FeaturePipeline& pipeline = resumed->metadata.pipeline;
-    VGSALES_ASSIGN_OR_RETURN(EncodedSplit encoded, encode_split("train", train, pipeline));
+    VGSALES_ASSIGN_OR_RETURN(EncodedSplit encoded, encode_split(SplitRole::train, train, pipeline));
     return std::pair{pipeline, std::move(encoded)};
   }
   PipelineFitOptions fit;
@@ -195,7 +200,7 @@ Result<std::pair<FeaturePipeline, EncodedSplit>> fit_pipeline(const Table& train
     fit.schema_types = std::move(schema.types);
   }
   VGSALES_ASSIGN_OR_RETURN(FeaturePipeline pipeline, fit_feature_encoding(train, fit));
-  VGSALES_ASSIGN_OR_RETURN(EncodedSplit encoded, encode_split("train", train, pipeline));
+  VGSALES_ASSIGN_OR_RETURN(EncodedSplit encoded, encode_split(SplitRole::train, train, pipeline));
 
   const TargetTransformChoice choice = choose_target_transform(encoded.targets);
   if (settings.target_transform == "auto") {
@@ -215,16 +220,16 @@ Result<std::pair<FeaturePipeline, EncodedSplit>> fit_pipeline(const Table& train
   return std::pair{std::move(pipeline), std::move(encoded)};
 }
 
-// Stage 3: the held-out splits, encoded with the fitted pipeline.
+// Stage 4: the held-out splits, encoded with the fitted pipeline.
 Result<std::vector<EncodedSplit>> encode_evaluation_splits(const SplitTables& tables, const FeaturePipeline& pipeline,
                                                            const TrainingJobHooks& hooks) {
   std::vector<EncodedSplit> evaluations;
   if (tables.validation) {
-    VGSALES_ASSIGN_OR_RETURN(EncodedSplit split, encode_split("validation", *tables.validation, pipeline));
+    VGSALES_ASSIGN_OR_RETURN(EncodedSplit split, encode_split(SplitRole::validation, *tables.validation, pipeline));
     evaluations.push_back(std::move(split));
   }
   if (tables.test) {
-    VGSALES_ASSIGN_OR_RETURN(EncodedSplit split, encode_split("test", *tables.test, pipeline));
+    VGSALES_ASSIGN_OR_RETURN(EncodedSplit split, encode_split(SplitRole::test, *tables.test, pipeline));
     if (split.features.unseen_categories > 0)
       tell(hooks, fmt::format("test rows: {} categorical values unseen in training fall into 'other'",
                               split.features.unseen_categories));
@@ -253,75 +258,6 @@ SplitMetrics measure(const PortableNetwork& network, const FeaturePipeline& pipe
   return metrics;
 }
 
-// A network fitted to log(1 + y) predicts roughly the conditional median of y, which sits below the mean for
-// long-tailed targets and costs RMSE on the blockbusters. Duan's smearing estimate scales exp() of the prediction
-// by the mean ratio (1 + y) / (1 + y_hat); since expm1(z + log s) = s * exp(z) - 1, it is a shift of the network's
-// output before expm1, which every export carries unchanged. Here, from residuals r = log1p(y) - z: log mean exp(r).
-float smearing_shift(std::span<const double> residuals) {
-  double sum = 0;
-  for (double r : residuals) sum += std::exp(r);
-  const double smearing = residuals.empty() ? 1.0 : sum / static_cast<double>(residuals.size());
-  return std::isfinite(smearing) && smearing > 0 ? static_cast<float>(std::log(smearing)) : 0.0f;
-}
-
-// The least-squares alternative: the factor c = exp(shift) minimising sum (c * exp(mu) - 1 - y)^2, the squared error
-// of the corrected estimate in the target's units, which is what RMSE and revenue totals weigh: Duan's factor weighs
-// every game alike, this one the big sellers most. Closed form: c = sum exp(mu) (1 + y) / sum exp(2 mu).
-std::optional<float> least_squares_shift(std::span<const double> means, std::span<const float> targets) {
-  double cross = 0, square = 0;
-  for (size_t i = 0; i < means.size(); ++i) {
-    const double base = std::exp(means[i]);
-    cross += base * (1.0 + static_cast<double>(targets[i]));
-    square += base * base;
-  }
-  const double factor = cross / square;
-  if (!(std::isfinite(factor) && factor > 0 && std::isfinite(square) && square > 0)) return std::nullopt;
-  return static_cast<float>(std::log(factor));
-}
-
-// The holdout's view of the ensemble, in the transformed target's space: t - mu per row, and the head's estimate.
-struct HoldoutResiduals {
-  std::vector<double> residuals;  // t_i - mu(x_i), mu = z0 * S + O
-  std::vector<double> head;       // z1 * S + O (empty without a median head)
-  std::vector<double> mean;       // mu(x_i)
-};
-
-HoldoutResiduals holdout_residuals(const PortableNetwork& network, const FeaturePipeline& pipeline,
-                                   const EncodedSplit& split) {
-  const NativeForward forward(network);
-  const size_t n = split.features.rows;
-  const auto columns = static_cast<size_t>(forward.output_columns());
-  std::vector<float> z(n * columns);
-  forward.predict_network_columns(split.features.values, n, z);
-  const double scale = pipeline.scaling().target_scale, offset = pipeline.scaling().target_offset;
-  const bool log1p = pipeline.target_transform() == TargetTransform::log1p;
-  HoldoutResiduals out;
-  for (size_t i = 0; i < n; ++i) {
-    const double t = log1p ? std::log1p(static_cast<double>(split.targets[i])) : split.targets[i];
-    const double mu = z[i * columns] * scale + offset;
-    out.mean.push_back(mu);
-    out.residuals.push_back(t - mu);
-    if (columns == 2) out.head.push_back(z[i * columns + 1] * scale + offset);
-  }
-  return out;
-}
-
-// The mean and linear baselines on the held-out split (test, else validation, else train): what the network must beat.
-std::map<std::string, SplitMetrics> measure_baselines(const EncodedSplit& train, const EncodedSplit& held_out) {
-  std::map<std::string, SplitMetrics> baselines;
-  double mean = 0;
-  for (float y : train.targets) mean += y;
-  mean /= static_cast<double>(train.targets.size());
-  const std::vector<float> constant(held_out.targets.size(), static_cast<float>(mean));
-  baselines["mean"] = compute_metrics(constant, held_out.targets);
-  const size_t width = train.features.width;
-  const LinearBaseline linear =
-      fit_linear_baseline(train.features.values.data(), train.targets.data(), train.features.rows, width);
-  baselines["linear"] =
-      compute_metrics(linear.predict(held_out.features.values.data(), held_out.features.rows, width), held_out.targets);
-  return baselines;
-}
-
 // A Markdown table of the layers, as `vgsales info` prints them.
 std::string describe_architecture(const PortableNetwork& network) {
   // One member's layers (an ensemble's members share them), then the ensemble.
@@ -338,166 +274,6 @@ std::string describe_architecture(const PortableNetwork& network) {
   if (network.stacks().size() > 1)
     text += fmt::format("| ensemble | {} members, averaged | |\n", network.stacks().size());
   return text + fmt::format("| total | | {} |\n", network.parameter_count());
-}
-
-TrainingRunInfo describe_run(const TrainingJobOptions& options, const TrainingSettings& settings,
-                             const FeaturePipeline& pipeline, const PortableNetwork& frame, const EncodedSplit& train,
-                             const std::vector<EncodedSplit>& evaluations, std::int64_t output_columns) {
-  TrainingRunInfo info;
-  info.train_file = options.train_file.string();
-  info.test_file = options.test_file.string();
-  info.train_rows = static_cast<long long>(train.features.rows);
-  for (const auto& split : evaluations)
-    (split.name == "test" ? info.test_rows : info.validation_rows) = static_cast<long long>(split.features.rows);
-  info.epochs = settings.epochs;
-  info.batch_size = settings.batch_size;
-  info.target_name = pipeline.target();
-  info.hyperparameters = {{"layers", format_layer_list(settings.hidden_layers)},
-                          {"learning_rate", settings.learning_rate},
-                          {"batch_size", static_cast<double>(settings.batch_size)},
-                          {"epochs", static_cast<double>(settings.epochs)},
-                          {"seed", static_cast<double>(settings.seed)},
-                          {"validation_split", settings.validation_split.value_or(0.0)},
-                          {"target_transform", settings.target_transform},
-                          // TensorBoard's HParams table shows the first five names in alphabetical order by
-                          // default; these names sort after layers and learning_rate, which runs differ in most.
-                          {"members", static_cast<double>(settings.members)},
-                          {"patience", static_cast<double>(settings.early_stopping)},
-                          {"prediction_interval", settings.interval},
-                          {"median", settings.median},
-                          {"mean_correction", settings.mean_correction},
-                          {"scaling", settings.input_scaling},
-                          {"min_category_rows", static_cast<double>(settings.min_category_rows)},
-                          {"max_categories", static_cast<double>(settings.max_categories)}};
-  info.schema_markdown = describe_features(pipeline);
-  info.initial_network = initialise_network(frame, settings, output_columns);
-  info.pipeline = pipeline;
-  return info;
-}
-
-ModelMetadata describe_model(const TrainingJobOptions& options, const TrainingSettings& settings,
-                             const FeaturePipeline& pipeline, const std::string& output_name) {
-  ModelMetadata metadata;
-  metadata.created = utc_timestamp_now();
-  metadata.pipeline = pipeline;
-  metadata.output_name = output_name;
-  metadata.settings = settings;
-  metadata.train_file = options.train_file.string();
-  metadata.test_file = options.test_file.string();
-  metadata.versions = {{"vgsales", kVgsalesVersion}};
-  return metadata;
-}
-
-// Stage 5: calibration on the holdout rows (bench/accuracy/RESEARCH.md): the mean's bias correction (Duan's
-// smearing factor for a log1p target), the median (the head, or the mean plus the residuals' median, whichever has
-// the lower holdout MAE under --median auto) and the split-conformal interval from the residuals' order statistics.
-// Without a holdout the mean is corrected on the training rows and the model has no median or interval.
-void calibrate(TrainerResult& result, ModelMetadata& metadata, const EncodedSplit& train, const EncodedSplit* holdout,
-               const TrainingJobHooks& hooks) {
-  const FeaturePipeline& pipeline = metadata.pipeline;
-  const bool log1p = pipeline.target_transform() == TargetTransform::log1p;
-  OutputShifts shifts;
-  std::vector<DenseStack> members;
-  for (const DenseStack* stack : result.network.stacks()) members.push_back(*stack);
-  const HoldoutResiduals fitted = holdout_residuals(result.network, pipeline, holdout ? *holdout : train);
-  if (log1p) {
-    const EncodedSplit& rows = holdout ? *holdout : train;
-    const float smearing = smearing_shift(fitted.residuals);
-    const std::optional<float> least_squares = least_squares_shift(fitted.mean, rows.targets);
-    const bool use_least_squares = metadata.settings.mean_correction == "least-squares" && least_squares;
-    shifts.mean = use_least_squares ? *least_squares : smearing;
-    const std::string other = use_least_squares ? fmt::format("the smearing factor {:.4g}", std::exp(smearing))
-                              : least_squares ? fmt::format("the least-squares factor {:.4g}", std::exp(*least_squares))
-                                              : std::string("no least-squares factor: the estimates overflow");
-    tell(hooks,
-         fmt::format("mean: {} factor {:.4g} on the {} {} rows ({}) (--mean-correction {})",
-                     use_least_squares ? "the least-squares" : "Duan's smearing", std::exp(shifts.mean),
-                     rows.targets.size(), holdout ? "holdout" : "training", other, metadata.settings.mean_correction));
-    if (!use_least_squares) metadata.settings.mean_correction = "smearing";
-  }
-
-  const auto [low, high] = holdout ? conformal_ranks(fitted.residuals.size(), metadata.settings.interval)
-                                   : std::pair<size_t, size_t>{0, 0};
-  if (metadata.settings.interval > 0 && low > 0) {
-    std::vector<double> sorted = fitted.residuals;
-    std::sort(sorted.begin(), sorted.end());
-    const size_t h = sorted.size();
-    const double median_residual = h % 2 ? sorted[h / 2] : (sorted[h / 2 - 1] + sorted[h / 2]) / 2;
-    auto to_units = [log1p](double t) { return log1p ? std::expm1(t) : t; };
-    double offset_error = 0, head_error = 0;
-    for (size_t i = 0; i < h; ++i) {
-      offset_error += std::abs(to_units(fitted.mean[i] + median_residual) - holdout->targets[i]);
-      if (!fitted.head.empty()) head_error += std::abs(to_units(fitted.head[i]) - holdout->targets[i]);
-    }
-    const std::string& asked = metadata.settings.median;
-    const bool use_head = !fitted.head.empty() && (asked == "head" || (asked == "auto" && head_error < offset_error));
-    if (asked == "auto" && !fitted.head.empty())
-      tell(hooks,
-           fmt::format("median: the {} (holdout MAE {:.4g}; the {} {:.4g}) (--median auto)",
-                       use_head ? "median head" : "mean plus the residuals' median",
-                       (use_head ? head_error : offset_error) / static_cast<double>(h), use_head ? "offset" : "head",
-                       (use_head ? offset_error : head_error) / static_cast<double>(h)));
-    metadata.settings.median = use_head ? "head" : "offset";
-    shifts.has_interval = true;
-    shifts.median_from_head = use_head;
-    shifts.median = use_head ? 0.0f : static_cast<float>(median_residual);
-    shifts.lower = static_cast<float>(sorted[low - 1]);
-    shifts.upper = static_cast<float>(sorted[high - 1]);
-    metadata.interval_level = metadata.settings.interval;
-    metadata.interval_calibration_rows = static_cast<long long>(h);
-    metadata.interval_calibration = fmt::format(
-        "split conformal: the sorted holdout residuals of the mean number {} and {} of {} (the rows that also picked "
-        "each member's epoch)",
-        low, high, h);
-  } else if (metadata.settings.interval > 0) {
-    tell(hooks, holdout ? fmt::format("interval: {} holdout rows are too few for a {:g}% interval; the model has none",
-                                      fitted.residuals.size(), 100 * metadata.settings.interval)
-                        : "interval: no holdout rows (--validation-split 0), so the model has no median or interval");
-  }
-  if (!shifts.median_from_head)
-    for (DenseStack& stack : members) {
-      // The median head was not chosen: keep only the mean's column.
-      DenseLayer& last = stack.back();
-      if (last.output_size == 2) {
-        last.weight.resize(static_cast<size_t>(last.input_size));
-        last.bias.resize(1);
-        last.output_size = 1;
-      }
-    }
-  metadata.shifts = shifts;
-  PortableNetwork network = network_frame(pipeline, metadata.output_name, shifts);
-  set_members(network, std::move(members));
-  result.network = std::move(network);
-}
-
-// The saved model's estimates on the split the last plot shows: test, else validation, else train.
-TrainingOutcome::SavedEstimates saved_estimates(const PortableNetwork& network, const ModelMetadata& metadata,
-                                                const EncodedSplit& train,
-                                                const std::vector<EncodedSplit>& evaluations) {
-  const EncodedSplit* shown = &train;
-  for (const auto& split : evaluations)
-    if (split.name == "test" || (split.name == "validation" && shown == &train)) shown = &split;
-  const NativeForward forward(network);
-  const size_t n = shown->features.rows;
-  TrainingOutcome::SavedEstimates saved;
-  saved.split = shown->name;
-  saved.actuals = shown->targets;
-  saved.mean.resize(n);
-  std::vector<float> median;
-  if (forward.has_interval()) {
-    median.resize(n), saved.lower.resize(n), saved.upper.resize(n);
-    saved.interval_level = metadata.interval_level;
-  }
-  forward.predict_estimates(shown->features.values, EstimateSpans{saved.mean, median, saved.lower, saved.upper});
-  return saved;
-}
-
-// The kept network's final errors, measured on exactly what is saved.
-void measure_final(TrainerResult& result, const ModelMetadata& metadata, const EncodedSplit& train,
-                   const std::vector<EncodedSplit>& evaluations) {
-  result.outcome.final_metrics["train"] = measure(result.network, metadata.pipeline, train);
-  for (const auto& split : evaluations)
-    result.outcome.final_metrics[split.name] = measure(result.network, metadata.pipeline, split);
 }
 
 // How the CSVs are read: missing-value spellings, and the columns that must stay numbers or stay exact text.
@@ -520,7 +296,210 @@ Result<TableLoadOptions> table_load_options(const TrainingJobOptions& options,
   return load;
 }
 
-// Stage 5: the model directory, filled beside `out_dir` and renamed into place in one step.
+// Stages 2 to 4: the rows of every split, encoded with the pipeline fitted on the training rows.
+Result<EncodedData> load_and_encode(const TrainingJobOptions& options, const std::optional<ResumeState>& resumed,
+                                    TrainingSettings& settings, const TrainingJobHooks& hooks) {
+  VGSALES_ASSIGN_OR_RETURN(const TableLoadOptions load_options, table_load_options(options, resumed));
+  VGSALES_ASSIGN_OR_RETURN(SplitTables tables, load_split_tables(options, load_options, settings, hooks));
+  VGSALES_ASSIGN_OR_RETURN(auto fitted, fit_pipeline(tables.train, options, resumed, settings, hooks));
+  EncodedData data{std::move(fitted.first), std::move(fitted.second), {}};
+  if (hooks.pipeline_ready) hooks.pipeline_ready(data.pipeline);
+  VGSALES_ASSIGN_OR_RETURN(data.evaluations, encode_evaluation_splits(tables, data.pipeline, hooks));
+  // The encoded floats are all training needs from here on: the parsed tables (for 10M rows as large as the
+  // features again, plus a line number per row) are freed on return.
+  return data;
+}
+
+std::string output_name_for(const TrainingJobOptions& options, const std::optional<ResumeState>& resumed) {
+  if (!options.output_name.empty()) return options.output_name;
+  return resumed ? resumed->metadata.output_name : default_output_name(options.target);
+}
+
+// Stage 5: the model's description before training: the settings, the pipeline, each split's rows and the
+// baselines on the held-out split (test, else validation, else train) that the network must beat.
+ModelMetadata describe_model(const TrainingJobOptions& options, const TrainingSettings& settings,
+                             const EncodedData& data, const std::string& output_name) {
+  ModelMetadata metadata;
+  metadata.created = utc_timestamp_now();
+  metadata.pipeline = data.pipeline;
+  metadata.output_name = output_name;
+  metadata.settings = settings;
+  metadata.train_file = options.train_file.string();
+  metadata.test_file = options.test_file.string();
+  metadata.versions = {{"vgsales", kVgsalesVersion}};
+  metadata.rows[split_role_name(SplitRole::train)] = static_cast<long long>(data.train.features.rows);
+  for (const auto& split : data.evaluations)
+    metadata.rows[split_role_name(split.role)] = static_cast<long long>(split.features.rows);
+  metadata.baselines = measure_baselines(data.train, data.evaluations.empty() ? data.train : data.evaluations.back());
+  return metadata;
+}
+
+// What the trainer needs: the settings, the network's frame, the rows, the checkpoint to resume from, and whether
+// to train a median head (only when an interval can be calibrated, and --median may choose the head).
+TrainerInputs trainer_inputs(const TrainingSettings& settings, const EncodedData& data,
+                             const std::optional<ResumeState>& resumed, const std::string& output_name,
+                             const TrainingJobHooks& hooks) {
+  const EncodedSplit* holdout = data.holdout();
+  const bool interval_possible = settings.interval > 0 && holdout &&
+                                 conformal_ranks(holdout->features.rows, settings.interval).first > 0;
+  TrainerInputs inputs;
+  inputs.settings = settings;
+  inputs.frame = network_frame(data.pipeline, output_name, OutputShifts{});
+  inputs.train = data.train.view();
+  for (const auto& split : data.evaluations) inputs.evaluations.push_back(split.view());
+  if (resumed) inputs.resume = resumed->checkpoint;
+  inputs.median_head = interval_possible && settings.median != "offset";
+  inputs.observers = hooks.observers;
+  inputs.stop_requested = hooks.stop_requested;
+  return inputs;
+}
+
+// The run as TensorBoard and the progress printer describe it before the first epoch.
+TrainingRunInfo describe_run(const TrainingJobOptions& options, const TrainerInputs& inputs, const EncodedData& data) {
+  const TrainingSettings& settings = inputs.settings;
+  const FeaturePipeline& pipeline = data.pipeline;
+  const std::int64_t output_columns = inputs.resume ? inputs.resume->output_columns : (inputs.median_head ? 2 : 1);
+  TrainingRunInfo info;
+  info.train_file = options.train_file.string();
+  info.test_file = options.test_file.string();
+  info.train_rows = static_cast<long long>(data.train.features.rows);
+  for (const auto& split : data.evaluations)
+    (split.role == SplitRole::test ? info.test_rows : info.validation_rows) =
+        static_cast<long long>(split.features.rows);
+  info.epochs = settings.epochs;
+  info.batch_size = settings.batch_size;
+  info.target_name = pipeline.target();
+  info.hyperparameters = {{"layers", format_layer_list(settings.hidden_layers)},
+                          {"learning_rate", settings.learning_rate},
+                          {"batch_size", static_cast<double>(settings.batch_size)},
+                          {"epochs", static_cast<double>(settings.epochs)},
+                          {"seed", static_cast<double>(settings.seed)},
+                          {"validation_split", settings.validation_split.value_or(0.0)},
+                          {"target_transform", settings.target_transform},
+                          // TensorBoard's HParams table shows the first five names in alphabetical order by
+                          // default; these names sort after layers and learning_rate, which runs differ in most.
+                          {"members", static_cast<double>(settings.members)},
+                          {"patience", static_cast<double>(settings.early_stopping)},
+                          {"prediction_interval", settings.interval},
+                          {"median", settings.median},
+                          {"mean_correction", settings.mean_correction},
+                          {"scaling", settings.input_scaling},
+                          {"min_category_rows", static_cast<double>(settings.min_category_rows)},
+                          {"max_categories", static_cast<double>(settings.max_categories)}};
+  info.schema_markdown = describe_features(pipeline);
+  info.initial_network = initialise_network(inputs.frame, settings, output_columns);
+  info.pipeline = pipeline;
+  return info;
+}
+
+// The hook before training and every observer's start; `end_guard` ends each observer that began.
+Result<void> begin_observers(TrainingRunInfo& info, const TrainingJobHooks& hooks, ObserverEndGuard& end_guard) {
+  if (hooks.before_training) VGSALES_TRY(hooks.before_training(info));
+  for (auto* observer : hooks.observers) {
+    VGSALES_TRY(observer->on_train_begin(info));
+    end_guard.began(observer);
+  }
+  return {};
+}
+
+// Stage 6: train, with every observer ended exactly once (by `end_guard`) whatever happens next.
+Result<TrainerResult> train_ensemble(const TrainingJobOptions& options, const ModelMetadata& metadata,
+                                     const EncodedData& data, const std::optional<ResumeState>& resumed,
+                                     const TrainingJobHooks& hooks, ObserverEndGuard& end_guard) {
+  const TrainerInputs inputs = trainer_inputs(metadata.settings, data, resumed, metadata.output_name, hooks);
+  TrainingRunInfo info = describe_run(options, inputs, data);
+  VGSALES_TRY(begin_observers(info, hooks, end_guard));
+  return train_network(inputs);
+}
+
+// The mean's correction, as the user reads it, and the setting it used.
+void announce_mean_correction(const MeanCorrection& mean, const Calibration& calibration, ModelMetadata& metadata,
+                              const TrainingJobHooks& hooks) {
+  const bool use_least_squares = mean.least_squares_chosen;
+  const float smearing = mean.smearing;
+  const std::optional<float>& least_squares = mean.least_squares;
+  const std::string other = use_least_squares ? fmt::format("the smearing factor {:.4g}", std::exp(smearing))
+                            : least_squares   ? fmt::format("the least-squares factor {:.4g}", std::exp(*least_squares))
+                                              : std::string("no least-squares factor: the estimates overflow");
+  tell(hooks, fmt::format("mean: {} factor {:.4g} on the {} {} rows ({}) (--mean-correction {})",
+                          use_least_squares ? "the least-squares" : "Duan's smearing", std::exp(mean.shift()),
+                          calibration.rows, calibration.held_out ? "holdout" : "training", other,
+                          metadata.settings.mean_correction));
+  if (!use_least_squares) metadata.settings.mean_correction = "smearing";
+}
+
+// The median's and the interval's calibration, as the user reads it and as model.json records it.
+void record_interval(const MedianChoice& median, const ConformalInterval& interval, ModelMetadata& metadata,
+                     const TrainingJobHooks& hooks) {
+  const std::string& asked = metadata.settings.median;
+  const bool use_head = median.head_chosen;
+  if (asked == "auto" && median.head_available)
+    tell(hooks, fmt::format("median: the {} (holdout MAE {:.4g}; the {} {:.4g}) (--median auto)",
+                            use_head ? "median head" : "mean plus the residuals' median",
+                            use_head ? median.head_mae : median.offset_mae, use_head ? "offset" : "head",
+                            use_head ? median.offset_mae : median.head_mae));
+  metadata.settings.median = use_head ? "head" : "offset";
+  metadata.interval_level = metadata.settings.interval;
+  metadata.interval_calibration_rows = static_cast<long long>(interval.rows);
+  metadata.interval_calibration = fmt::format(
+      "split conformal: the sorted holdout residuals of the mean number {} and {} of {} (the rows that also picked "
+      "each member's epoch)",
+      interval.low, interval.high, interval.rows);
+}
+
+// The network as saved: the calibrated shifts on its output, and without the median head's column unless the
+// median reads it.
+PortableNetwork calibrated_network(const PortableNetwork& trained, const ModelMetadata& metadata) {
+  std::vector<DenseStack> members;
+  for (const DenseStack* stack : trained.stacks()) members.push_back(*stack);
+  if (!metadata.shifts.median_from_head)
+    for (DenseStack& stack : members) {
+      DenseLayer& last = stack.back();
+      if (last.output_size == 2) {
+        last.weight.resize(static_cast<size_t>(last.input_size));
+        last.bias.resize(1);
+        last.output_size = 1;
+      }
+    }
+  PortableNetwork network = network_frame(metadata.pipeline, metadata.output_name, metadata.shifts);
+  set_members(network, std::move(members));
+  return network;
+}
+
+// Stage 7: calibration on the holdout rows (calibration.h): the mean's bias correction for a log1p target, the
+// median and the split-conformal interval; announced here, and applied to model.json's settings and the network.
+void calibrate(TrainerResult& result, ModelMetadata& metadata, const EncodedData& data, const TrainingJobHooks& hooks) {
+  const EncodedSplit* holdout = data.holdout();
+  const Calibration calibration = calibrate_estimates(result.network, metadata.pipeline, metadata.settings,
+                                                      holdout ? *holdout : data.train, holdout != nullptr);
+  if (calibration.mean) announce_mean_correction(*calibration.mean, calibration, metadata, hooks);
+  if (calibration.interval) {
+    record_interval(*calibration.median, *calibration.interval, metadata, hooks);
+  } else if (metadata.settings.interval > 0) {
+    tell(hooks, holdout ? fmt::format("interval: {} holdout rows are too few for a {:g}% interval; the model has none",
+                                      calibration.rows, 100 * metadata.settings.interval)
+                        : "interval: no holdout rows (--validation-split 0), so the model has no median or interval");
+  }
+  metadata.shifts = calibration.shifts;
+  result.network = calibrated_network(result.network, metadata);
+}
+
+// Stage 8: the saved network's final errors, measured on exactly what is saved, and how training went.
+void record_outcome(TrainerResult& result, ModelMetadata& metadata, const EncodedData& data) {
+  TrainingOutcome& outcome = result.outcome;
+  outcome.final_metrics[split_role_name(SplitRole::train)] = measure(result.network, metadata.pipeline, data.train);
+  for (const auto& split : data.evaluations)
+    outcome.final_metrics[split_role_name(split.role)] = measure(result.network, metadata.pipeline, split);
+  metadata.members = static_cast<int>(result.member_epochs.size());
+  metadata.epochs_run = outcome.epochs_run;
+  metadata.best_epoch = outcome.best_epoch;
+  metadata.member_epochs = result.member_epochs;
+  metadata.status = run_status_name(outcome.status);
+  metadata.training_seconds = outcome.training_seconds;
+  metadata.metrics = outcome.final_metrics;
+}
+
+// Stage 9: the model directory, filled beside `out_dir` and renamed into place in one step.
 Result<void> write_model_directory(const fs::path& out_dir, const ModelMetadata& metadata,
                                    const PortableNetwork& network, const TrainingCheckpoint& checkpoint) {
   VGSALES_ASSIGN_OR_RETURN(StagingDirectory staging, StagingDirectory::create_beside(out_dir));
@@ -530,130 +509,32 @@ Result<void> write_model_directory(const fs::path& out_dir, const ModelMetadata&
   return staging.commit();
 }
 
-}  // namespace
-
-std::pair<size_t, size_t> conformal_ranks(size_t h, double level) {
-  const double alpha = 1.0 - level;
-  const double rows = static_cast<double>(h) + 1.0;
-  // In floating point (h + 1) * 0.9 can land just above an integer, hence the tolerance.
-  const auto low = static_cast<size_t>(std::floor(rows * alpha / 2 + 1e-9));
-  const auto high = static_cast<size_t>(std::ceil(rows * (1 - alpha / 2) - 1e-9));
-  if (low < 1 || high > h || low > high) return {0, 0};
-  return {low, high};
+// The saved model's estimates on the split the last plot shows: test, else validation, else train.
+TrainingOutcome::SavedEstimates saved_estimates(const PortableNetwork& network, const ModelMetadata& metadata,
+                                                const EncodedData& data) {
+  const EncodedSplit* shown = &displayed_split(data.train, data.evaluations);
+  const NativeForward forward(network);
+  const size_t n = shown->features.rows;
+  TrainingOutcome::SavedEstimates saved;
+  saved.split = split_role_name(shown->role);
+  saved.actuals = shown->targets;
+  saved.mean.resize(n);
+  std::vector<float> median;
+  if (forward.has_interval()) {
+    median.resize(n), saved.lower.resize(n), saved.upper.resize(n);
+    saved.interval_level = metadata.interval_level;
+  }
+  forward.predict_estimates(shown->features.values, EstimateSpans{saved.mean, median, saved.lower, saved.upper});
+  return saved;
 }
 
-std::vector<float> LinearBaseline::predict(const float* features, size_t rows, size_t width) const {
-  std::vector<float> out(rows);
-  for (size_t r = 0; r < rows; ++r) {
-    double y = coefficients.back();
-    for (size_t c = 0; c < width; ++c) y += coefficients[c] * features[r * width + c];
-    out[r] = static_cast<float>(y);
-  }
-  return out;
-}
-
-LinearBaseline fit_linear_baseline(const float* features, const float* targets, size_t rows, size_t width) {
-  // Normal equations with a tiny ridge term, solved by Cholesky: one-hot columns are collinear
-  // (each group sums to one), and the ridge keeps the system positive definite.
-  const size_t n = width + 1;
-  std::vector<double> gram(n * n, 0.0), rhs(n, 0.0), x(n);
-  for (size_t r = 0; r < rows; ++r) {
-    for (size_t c = 0; c < width; ++c) x[c] = features[r * width + c];
-    x[width] = 1.0;
-    for (size_t i = 0; i < n; ++i) {
-      rhs[i] += x[i] * targets[r];
-      for (size_t j = 0; j <= i; ++j) gram[i * n + j] += x[i] * x[j];
-    }
-  }
-  double trace = 0;
-  for (size_t i = 0; i < n; ++i) trace += gram[i * n + i];
-  const double ridge = 1e-8 * trace / static_cast<double>(n) + 1e-12;
-  for (size_t i = 0; i < n; ++i) gram[i * n + i] += ridge;
-  std::vector<double> lower(n * n, 0.0);
-  for (size_t i = 0; i < n; ++i)
-    for (size_t j = 0; j <= i; ++j) {
-      double sum = gram[i * n + j];
-      for (size_t k = 0; k < j; ++k) sum -= lower[i * n + k] * lower[j * n + k];
-      lower[i * n + j] = i == j ? std::sqrt(std::max(sum, 1e-300)) : sum / lower[j * n + j];
-    }
-  std::vector<double> z(n), beta(n);
-  for (size_t i = 0; i < n; ++i) {
-    double sum = rhs[i];
-    for (size_t k = 0; k < i; ++k) sum -= lower[i * n + k] * z[k];
-    z[i] = sum / lower[i * n + i];
-  }
-  for (size_t i = n; i-- > 0;) {
-    double sum = z[i];
-    for (size_t k = i + 1; k < n; ++k) sum -= lower[k * n + i] * beta[k];
-    beta[i] = sum / lower[i * n + i];
-  }
-  return LinearBaseline{beta};
-}
-
-Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, const TrainingJobHooks& hooks) {
-  TrainingSettings settings = options.settings;
-  VGSALES_TRY(validate_settings(settings));
-  if (options.target.empty()) return make_error(ErrorKind::usage, "--target is required");
-  VGSALES_ASSIGN_OR_RETURN(const std::optional<ResumeState> resumed, read_resume_state(options, settings));
-
-  VGSALES_ASSIGN_OR_RETURN(const TableLoadOptions load_options, table_load_options(options, resumed));
-  VGSALES_ASSIGN_OR_RETURN(SplitTables tables, load_split_tables(options, load_options, settings, hooks));
-  VGSALES_ASSIGN_OR_RETURN(auto fitted, fit_pipeline(tables.train, options, resumed, settings, hooks));
-  const FeaturePipeline pipeline = std::move(fitted.first);
-  const EncodedSplit train = std::move(fitted.second);
-  if (hooks.pipeline_ready) hooks.pipeline_ready(pipeline);
-  VGSALES_ASSIGN_OR_RETURN(const std::vector<EncodedSplit> evaluations,
-                           encode_evaluation_splits(tables, pipeline, hooks));
-  // The encoded floats are all training needs from here on: free the parsed tables (for 10M rows they are as large
-  // as the features again, plus a line number per row).
-  tables = SplitTables{};
-
-  const std::string output_name = options.output_name.empty()
-                                      ? (resumed ? resumed->metadata.output_name : default_output_name(options.target))
-                                      : options.output_name;
-  ModelMetadata metadata = describe_model(options, settings, pipeline, output_name);
-  metadata.rows["train"] = static_cast<long long>(train.features.rows);
-  for (const auto& split : evaluations) metadata.rows[split.name] = static_cast<long long>(split.features.rows);
-  metadata.baselines = measure_baselines(train, evaluations.empty() ? train : evaluations.back());
-
-  // Stage 4: train, with every observer ended exactly once whatever happens next.
-  const EncodedSplit* holdout = nullptr;
-  for (const auto& split : evaluations)
-    if (split.name == "validation") holdout = &split;
-  const bool interval_possible = settings.interval > 0 && holdout &&
-                                 conformal_ranks(holdout->features.rows, settings.interval).first > 0;
-  TrainerInputs inputs;
-  inputs.settings = settings;
-  inputs.frame = network_frame(pipeline, output_name, OutputShifts{});
-  inputs.train = train.view();
-  for (const auto& split : evaluations) inputs.evaluations.push_back(split.view());
-  if (resumed) inputs.resume = resumed->checkpoint;
-  inputs.median_head = interval_possible && settings.median != "offset";
-  inputs.observers = hooks.observers;
-  inputs.stop_requested = hooks.stop_requested;
-  const std::int64_t output_columns = resumed ? resumed->checkpoint.output_columns : (inputs.median_head ? 2 : 1);
-  TrainingRunInfo info = describe_run(options, settings, pipeline, inputs.frame, train, evaluations, output_columns);
-  if (hooks.before_training) VGSALES_TRY(hooks.before_training(info));
-  ObserverEndGuard end_guard;
-  for (auto* observer : hooks.observers) {
-    VGSALES_TRY(observer->on_train_begin(info));
-    end_guard.began(observer);
-  }
-  VGSALES_ASSIGN_OR_RETURN(TrainerResult result, train_network(inputs));
-  metadata.members = static_cast<int>(result.member_epochs.size());
-  calibrate(result, metadata, train, holdout, hooks);
-  measure_final(result, metadata, train, evaluations);
-  metadata.epochs_run = result.outcome.epochs_run;
-  metadata.best_epoch = result.outcome.best_epoch;
-  metadata.member_epochs = result.member_epochs;
-  metadata.status = result.outcome.status;
-  metadata.training_seconds = result.outcome.training_seconds;
-  metadata.metrics = result.outcome.final_metrics;
-  VGSALES_TRY(write_model_directory(options.out_dir, metadata, result.network, result.checkpoint));
-
-  result.outcome.model_summary_markdown = describe_architecture(result.network);
-  result.outcome.saved_estimates = saved_estimates(result.network, metadata, train, evaluations);
-  result.outcome.estimates_markdown =
+// Stage 10: what the observers' end and the model card show: the architecture, the saved estimates and how they
+// were calibrated.
+void describe_outcome(TrainerResult& result, const ModelMetadata& metadata, const EncodedData& data) {
+  TrainingOutcome& outcome = result.outcome;
+  outcome.model_summary_markdown = describe_architecture(result.network);
+  outcome.saved_estimates = saved_estimates(result.network, metadata, data);
+  outcome.estimates_markdown =
       metadata.has_interval()
           ? fmt::format(
                 "**Estimates:** the mean ({}), the median ({}) and a {:g} % interval, calibrated on {} "
@@ -661,11 +542,28 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
                 describe_mean_shift(metadata), metadata.shifts.median_from_head ? "median head" : "mean plus an offset",
                 100 * metadata.interval_level, metadata.interval_calibration_rows, metadata.interval_calibration)
           : fmt::format("**Estimates:** the mean only ({}); no interval.", describe_mean_shift(metadata));
+}
+
+}  // namespace
+
+Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, const TrainingJobHooks& hooks) {
+  TrainingSettings settings = options.settings;
+  VGSALES_TRY(validate_settings(settings));
+  if (options.target.empty()) return make_error(ErrorKind::usage, "--target is required");
+  VGSALES_ASSIGN_OR_RETURN(const std::optional<ResumeState> resumed, read_resume_state(options, settings));
+  VGSALES_ASSIGN_OR_RETURN(const EncodedData data, load_and_encode(options, resumed, settings, hooks));
+  ModelMetadata metadata = describe_model(options, settings, data, output_name_for(options, resumed));
+  ObserverEndGuard end_guard;
+  VGSALES_ASSIGN_OR_RETURN(TrainerResult result, train_ensemble(options, metadata, data, resumed, hooks, end_guard));
+  calibrate(result, metadata, data, hooks);
+  record_outcome(result, metadata, data);
+  VGSALES_TRY(write_model_directory(options.out_dir, metadata, result.network, result.checkpoint));
+  describe_outcome(result, metadata, data);
   end_guard.finish(result.outcome);
   TrainingJobReport report;
   report.metadata = std::move(metadata);
   report.model_dir = options.out_dir;
-  report.interrupted = result.outcome.status == "interrupted";
+  report.interrupted = result.outcome.status == RunStatus::interrupted;
   report.outcome = std::move(result.outcome);
   return report;
 }

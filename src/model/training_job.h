@@ -1,12 +1,12 @@
-// `vgsales train` as one library call, in named stages: load the rows, fit the feature pipeline, split, train,
-// evaluate against the baselines, and write the model directory atomically.
+// `vgsales train` as one library call, in named stages: read what a --resume continues, load and split the rows, fit
+// the feature pipeline and encode every split, describe the model with its baselines, train, calibrate, measure,
+// and write the model directory atomically.
 #pragma once
 
 #include <atomic>
 #include <filesystem>
 #include <functional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -54,17 +54,5 @@ struct TrainingJobHooks {
 };
 
 Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, const TrainingJobHooks& hooks);
-
-// The order statistics split conformal prediction takes as a `level` interval's bounds from h sorted holdout
-// residuals (1-based): floor((h + 1) alpha / 2) and ceil((h + 1) (1 - alpha / 2)), alpha = 1 - level; {0, 0} when
-// h is too small for the level (fewer than 9 rows at 80 %).
-std::pair<size_t, size_t> conformal_ranks(size_t h, double level);
-
-// Least-squares linear regression on encoded features (the "linear" baseline).
-struct LinearBaseline {
-  std::vector<double> coefficients;  // per encoded input, then the intercept last
-  std::vector<float> predict(const float* features, size_t rows, size_t width) const;
-};
-LinearBaseline fit_linear_baseline(const float* features, const float* targets, size_t rows, size_t width);
 
 }  // namespace vgsales

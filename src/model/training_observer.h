@@ -9,6 +9,7 @@
 
 #include "common/result.h"
 #include "model/portable_network.h"
+#include "model/run_status.h"
 
 namespace vgsales {
 
@@ -73,7 +74,7 @@ struct EpochDetail {
 };
 
 struct TrainingOutcome {
-  std::string status;              // "completed", "stopped_early", "interrupted", "failed"
+  RunStatus status = RunStatus::completed;
   int epochs_run = 0;              // completed epochs
   int best_epoch = 0;              // the epoch whose weights the model keeps (an ensemble: the latest any member kept)
   std::vector<int> member_epochs;  // the epoch each member of the ensemble kept
@@ -103,8 +104,8 @@ class TrainingObserver {
   virtual void on_batch_end(int epoch, long long batch, long long batches, double running_loss) {}
   // `detail` is non-null exactly when wants_detail(epoch) returned true.
   virtual void on_epoch_end(const EpochSummary& summary, const EpochDetail* detail) {}
-  // Called exactly once for every on_train_begin that succeeded, also after an interruption or a failure (status
-  // "failed"), so observers can flush. The training job guarantees it with a scope guard.
+  // Called exactly once for every on_train_begin that succeeded, also after an interruption or a failure
+  // (RunStatus::failed), so observers can flush. The training job guarantees it with a scope guard.
   virtual void on_train_end(const TrainingOutcome& outcome) {}
 };
 

@@ -64,8 +64,9 @@ std::string model_card_markdown(const std::string& run_name, const TrainingRunIn
       for (size_t k = 0; k < outcome->member_epochs.size(); ++k)
         kept += (k ? ", " : " ") + std::to_string(outcome->member_epochs[k]);
     }
-    card += fmt::format("**Status:** {} after {} of {} epochs ({}), {:.1f} s of training.\n\n", outcome->status,
-                        outcome->epochs_run, info.epochs, kept, outcome->training_seconds);
+    card += fmt::format("**Status:** {} after {} of {} epochs ({}), {:.1f} s of training.\n\n",
+                        run_status_name(outcome->status), outcome->epochs_run, info.epochs, kept,
+                        outcome->training_seconds);
     if (!outcome->estimates_markdown.empty()) card += outcome->estimates_markdown + "\n\n";
   }
 

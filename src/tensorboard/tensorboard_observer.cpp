@@ -125,9 +125,13 @@ std::vector<hp::MetricInfo> session_metrics() {
   return metrics;
 }
 
-hp::Status session_status(const std::string& status) {
-  if (status == "completed" || status == "stopped_early") return hp::STATUS_SUCCESS;
-  if (status == "failed" || status == "interrupted") return hp::STATUS_FAILURE;
+hp::Status session_status(RunStatus status) {
+  switch (status) {
+    case RunStatus::completed:
+    case RunStatus::stopped_early: return hp::STATUS_SUCCESS;
+    case RunStatus::failed:
+    case RunStatus::interrupted: return hp::STATUS_FAILURE;
+  }
   return hp::STATUS_UNKNOWN;
 }
 

@@ -42,7 +42,7 @@ TEST(ProgressWording, ValidationNotesFollowKeras) {
             "val_loss improved from 0.00022412 to 0.00022408, keeping this epoch");
 }
 
-KeptEpochFacts facts(const std::string& status, int run, int kept, bool validation) {
+KeptEpochFacts facts(RunStatus status, int run, int kept, bool validation) {
   KeptEpochFacts f;
   f.status = status;
   f.planned_epochs = 50;
@@ -57,20 +57,20 @@ KeptEpochFacts facts(const std::string& status, int run, int kept, bool validati
 }
 
 TEST(ProgressWording, SummarySaysWhichEpochWasKeptAndWhy) {
-  EXPECT_EQ(describe_kept_epoch(facts("completed", 50, 2, true)),
+  EXPECT_EQ(describe_kept_epoch(facts(RunStatus::completed, 50, 2, true)),
             "Kept the weights of epoch 2 of 50 run: the lowest validation loss (0.01010).");
-  KeptEpochFacts early = facts("stopped_early", 12, 2, true);
+  KeptEpochFacts early = facts(RunStatus::stopped_early, 12, 2, true);
   early.early_stopping = 10;
   EXPECT_EQ(describe_kept_epoch(early),
             "Kept the weights of epoch 2 of 12 run: the lowest validation loss (0.01010). Training stopped early: the "
             "validation loss did not improve for 10 epochs.");
-  EXPECT_EQ(describe_kept_epoch(facts("completed", 50, 50, false)),
+  EXPECT_EQ(describe_kept_epoch(facts(RunStatus::completed, 50, 50, false)),
             "Kept the weights of the last epoch (50 of 50): with no validation split there is no earlier epoch to "
             "prefer.");
 }
 
 TEST(ProgressWording, CtrlCInTheMiddleOfAnEpochSaysWhatBecameOfIt) {
-  KeptEpochFacts discarded = facts("interrupted", 3, 2, true);
+  KeptEpochFacts discarded = facts(RunStatus::interrupted, 3, 2, true);
   discarded.partial_batches_done = 120;
   discarded.partial_batches = 374;
   EXPECT_EQ(describe_interruption(discarded, "models/m"),
@@ -79,14 +79,14 @@ TEST(ProgressWording, CtrlCInTheMiddleOfAnEpochSaysWhatBecameOfIt) {
   EXPECT_EQ(describe_kept_epoch(discarded),
             "Kept the weights of epoch 2 of 3 run: the lowest validation loss (0.01010). The partial epoch 3 (Ctrl-C "
             "cut it short after 120 of 374 batches) was discarded.");
-  KeptEpochFacts best_partial = facts("interrupted", 3, 3, true);
+  KeptEpochFacts best_partial = facts(RunStatus::interrupted, 3, 3, true);
   best_partial.partial_batches_done = 120;
   best_partial.partial_batches = 374;
   EXPECT_EQ(describe_kept_epoch(best_partial),
             "Kept the weights of epoch 3 as they stood when Ctrl-C cut it short after 120 of 374 batches: the lowest "
             "validation loss (0.01010).");
 
-  KeptEpochFacts kept = facts("interrupted", 3, 3, false);
+  KeptEpochFacts kept = facts(RunStatus::interrupted, 3, 3, false);
   kept.partial_batches_done = 120;
   kept.partial_batches = 374;
   EXPECT_EQ(describe_interruption(kept, "m"),
@@ -97,7 +97,7 @@ TEST(ProgressWording, CtrlCInTheMiddleOfAnEpochSaysWhatBecameOfIt) {
             "Kept the weights of epoch 3 as they stood when Ctrl-C cut it short after 120 of 374 batches: with no "
             "validation split the latest weights are kept.");
 
-  KeptEpochFacts between = facts("interrupted", 4, 4, false);  // Ctrl-C after the epoch's last batch
+  KeptEpochFacts between = facts(RunStatus::interrupted, 4, 4, false);  // Ctrl-C after the epoch's last batch
   EXPECT_EQ(describe_interruption(between, "m"), "interrupted after epoch 4: saved the model of epoch 4 to m");
   EXPECT_EQ(describe_kept_epoch(between),
             "Kept the weights of the last epoch run (4 of 50 planned): with no validation split there is no earlier "

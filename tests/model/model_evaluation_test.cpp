@@ -51,6 +51,26 @@ TEST(ModelEvaluation, RowValuesMayBeQuotedToHoldCommas) {
   EXPECT_NE(trailing.error().message.find("expected ','"), std::string::npos) << trailing.error().message;
 }
 
+// The reader's edges: empty parts are skipped, and each error says what is wrong and where.
+TEST(ModelEvaluation, RowAssignmentErrorsSayWhatAndWhere) {
+  const FeaturePipeline pipeline = rating_and_platform();
+  auto sparse = parse_row_assignment("rating=4,, platform=Wii ,publisher=EA,", pipeline);
+  ASSERT_TRUE(sparse.ok()) << sparse.error().message;
+  EXPECT_EQ(*sparse, (std::vector<std::string>{"4", "Wii", "EA"}));
+  auto bare = parse_row_assignment("rating=4, platform ,publisher=EA", pipeline);
+  ASSERT_FALSE(bare.ok());
+  EXPECT_EQ(bare.error().message, "--row: 'platform' is not name=value");
+  auto quoted_bare = parse_row_assignment(R"("platform",rating=4,publisher=EA)", pipeline);
+  ASSERT_FALSE(quoted_bare.ok());
+  EXPECT_EQ(quoted_bare.error().message, "--row: 'platform' is not name=value");
+  auto open = parse_row_assignment(R"(publisher="Take-Two, rating=1)", pipeline);
+  ASSERT_FALSE(open.ok());
+  EXPECT_EQ(open.error().message, "--row: the quote at character 11 is never closed");
+  auto trailing = parse_row_assignment(R"(publisher="EA"x,rating=1,platform=Wii)", pipeline);
+  ASSERT_FALSE(trailing.ok());
+  EXPECT_EQ(trailing.error().message, "--row: expected ',' after the value of 'publisher' at character 15");
+}
+
 struct Collected {
   CsvHeader header;
   std::vector<std::vector<std::string>> records;

@@ -18,9 +18,7 @@ namespace {
 
 struct SyntheticSplit {
   std::vector<float> features, targets;
-  SplitData view(const std::string& name) const {
-    return SplitData{name, features.data(), targets.data(), targets.size()};
-  }
+  SplitData view(SplitRole role) const { return SplitData{role, features.data(), targets.data(), targets.size()}; }
 };
 
 // y = 100 + 50 x0 - 30 x1 + 20 max(x2 - 0.5, 0) with a little noise: a shape a small ReLU network fits well.
@@ -58,8 +56,8 @@ TrainerInputs make_inputs(const SyntheticSplit& train, const SyntheticSplit& tes
   inputs.settings.members = 1;
   inputs.settings.early_stopping = 0;
   inputs.frame = make_frame();
-  inputs.train = train.view("train");
-  inputs.evaluations.push_back(test.view("test"));
+  inputs.train = train.view(SplitRole::train);
+  inputs.evaluations.push_back(test.view(SplitRole::test));
   return inputs;
 }
 
@@ -76,7 +74,7 @@ TEST(Trainer, LearnsASimpleFunction) {
   const SyntheticSplit train = make_split(500, 1), test = make_split(200, 2);
   auto result = train_network(make_inputs(train, test, 40));
   ASSERT_TRUE(result.ok()) << result.error().message;
-  EXPECT_EQ(result->outcome.status, "completed");
+  EXPECT_EQ(result->outcome.status, RunStatus::completed);
   EXPECT_EQ(result->outcome.epochs_run, 40);
   // The target spans about 80 units; a constant guess has an RMSE near 17.
   EXPECT_LT(result->outcome.final_metrics.at("test").rmse, 4.0);
@@ -154,7 +152,7 @@ TEST(Trainer, EachMemberTrainsAndStopsAsItsOwnSeedWouldAlone) {
   ensemble.settings.learning_rate = 0.05;
   ensemble.settings.early_stopping = 3;
   ensemble.settings.members = 3;
-  ensemble.evaluations.push_back(validation.view("validation"));
+  ensemble.evaluations.push_back(validation.view(SplitRole::validation));
   auto together = train_network(ensemble);
   ASSERT_TRUE(together.ok()) << together.error().message;
   ASSERT_EQ(together->network.members.size(), 3u);
@@ -332,7 +330,7 @@ TEST(Trainer, StopsAfterTheCurrentBatchWhenAskedTo) {
   inputs.observers.push_back(&observer);
   auto result = train_network(inputs);
   ASSERT_TRUE(result.ok());
-  EXPECT_EQ(result->outcome.status, "interrupted");
+  EXPECT_EQ(result->outcome.status, RunStatus::interrupted);
   EXPECT_EQ(observer.batches, 1);
   // The epoch cut short is discarded: not run, not reported, not kept.
   EXPECT_EQ(result->outcome.epochs_run, 0);
@@ -346,12 +344,12 @@ TEST(Trainer, EarlyStoppingKeepsTheBestValidationEpoch) {
   TrainerInputs inputs = make_inputs(train, test, 200);
   inputs.settings.learning_rate = 0.05;  // large enough to plateau quickly
   inputs.settings.early_stopping = 3;
-  inputs.evaluations.push_back(validation.view("validation"));
+  inputs.evaluations.push_back(validation.view(SplitRole::validation));
   RecordingObserver observer;
   inputs.observers.push_back(&observer);
   auto result = train_network(inputs);
   ASSERT_TRUE(result.ok());
-  EXPECT_EQ(result->outcome.status, "stopped_early");
+  EXPECT_EQ(result->outcome.status, RunStatus::stopped_early);
   EXPECT_LT(result->outcome.epochs_run, 200);
   double best = INFINITY;
   int best_epoch = 0;

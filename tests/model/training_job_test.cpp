@@ -312,15 +312,6 @@ TEST(TrainingJob, AutoHoldsOutAQuarterOfASmallTableToPickEpochsAndCalibrate) {
   EXPECT_TRUE(m.metrics.at("test").has_interval_metrics());
 }
 
-TEST(TrainingJob, ConformalRanksAreTheSplitConformalOrderStatistics) {
-  EXPECT_EQ(conformal_ranks(200, 0.8), (std::pair<size_t, size_t>{20, 181}));  // the reference job's holdout
-  EXPECT_EQ(conformal_ranks(1328, 0.8),
-            (std::pair<size_t, size_t>{132, 1197}));                      // a vgsales split's: 1329 x 0.9 = 1196.1
-  EXPECT_EQ(conformal_ranks(9, 0.8), (std::pair<size_t, size_t>{1, 9}));  // the fewest rows for 80 %
-  EXPECT_EQ(conformal_ranks(8, 0.8), (std::pair<size_t, size_t>{0, 0}));
-  EXPECT_EQ(conformal_ranks(99, 0.9), (std::pair<size_t, size_t>{5, 95}));  // (h + 1) * 0.95 is exactly 95
-}
-
 // The interval's promise, checked on rows the model never saw: about 80 % of fresh targets fall inside.
 TEST(TrainingJob, TheIntervalCoversAboutItsLevelOfFreshRows) {
   TemporaryDirectory dir;
@@ -367,7 +358,7 @@ class RecordingObserver final : public TrainingObserver {
     if (refuse_) return make_error(ErrorKind::io, "cannot open the log");
     return {};
   }
-  void on_train_end(const TrainingOutcome& outcome) override { ends.push_back(outcome.status); }
+  void on_train_end(const TrainingOutcome& outcome) override { ends.push_back(run_status_name(outcome.status)); }
   int begins = 0;
   std::vector<std::string> ends;
 

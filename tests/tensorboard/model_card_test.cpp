@@ -28,7 +28,7 @@ TEST(TensorboardModelCard, WhileTrainingItHasNoMetrics) {
 TEST(TensorboardModelCard, AtTheEndItHasStatusAndFinalMetrics) {
   const TrainingRunInfo info = testing::make_run_info(5);
   TrainingOutcome outcome;
-  outcome.status = "stopped_early";
+  outcome.status = RunStatus::stopped_early;
   outcome.epochs_run = 4;
   outcome.best_epoch = 2;
   outcome.final_metrics["test"] = testing::make_metrics(2, 0.15);
@@ -45,7 +45,7 @@ TEST(TensorboardModelCard, OtherTargetsKeepTheirUnitsAndMapeIsFlagged) {
   TrainingRunInfo info = testing::make_run_info(5);
   info.initial_network.target_name = "Global_Sales";
   TrainingOutcome outcome;
-  outcome.status = "completed";
+  outcome.status = RunStatus::completed;
   outcome.epochs_run = 5;
   outcome.best_epoch = 5;
   SplitMetrics metrics = testing::make_metrics(1, 1e-10);

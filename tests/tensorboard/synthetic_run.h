@@ -63,7 +63,7 @@ inline SplitMetrics make_metrics(int epoch, double factor) {
 
 // Runs `epochs` epochs (or stops after `stop_after`), feeding detail when the observer asks for it.
 inline void drive_run(TrainingObserver& observer, const TrainingRunInfo& info, int stop_after = -1,
-                      const std::string& status = "completed") {
+                      RunStatus status = RunStatus::completed) {
   const int last = stop_after > 0 ? stop_after : info.epochs;
   for (int epoch = 1; epoch <= last; ++epoch) {
     EpochSummary summary;

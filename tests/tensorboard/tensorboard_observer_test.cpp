@@ -135,7 +135,7 @@ TEST(TensorboardObserver, SessionRunHoldsHparamsStartAndEnd) {
   ASSERT_TRUE(observer);
   const TrainingRunInfo info = testing::make_run_info(3, /*with_validation=*/false);
   ASSERT_TRUE(observer->on_train_begin(info).ok());
-  testing::drive_run(*observer, info, 2, "interrupted");
+  testing::drive_run(*observer, info, 2, RunStatus::interrupted);
   Result<LogInventory> inventory = inventory_log_directory(directory / "logs");
   ASSERT_TRUE(inventory.ok());
   EXPECT_FALSE(inventory->has_problems());
@@ -177,7 +177,7 @@ TEST(TensorboardObserver, DefaultRunNameIsATimestampAndIsAnnounced) {
   ASSERT_EQ(notices.size(), 1u);
   EXPECT_NE(notices[0].find(tensorboard->run_directory().string()), std::string::npos) << notices[0];
   EXPECT_NE(notices[0].find("tensorboard --logdir"), std::string::npos);
-  observer->on_train_end(TrainingOutcome{.status = "failed"});
+  observer->on_train_end(TrainingOutcome{.status = RunStatus::failed});
 }
 
 TEST(TensorboardObserver, UnwritableLogDirectoryFailsBeforeTraining) {
@@ -196,7 +196,7 @@ TEST(TensorboardObserver, UnwritableLogDirectoryFailsBeforeTraining) {
   ASSERT_FALSE(begun.ok());
   EXPECT_NE(begun.error().message.find("late"), std::string::npos) << begun.error().message;
   EXPECT_FALSE(late->wants_detail(1));
-  late->on_train_end(TrainingOutcome{.status = "failed"});  // must not crash or write
+  late->on_train_end(TrainingOutcome{.status = RunStatus::failed});  // must not crash or write
 }
 
 TEST(TensorboardObserver, RejectsBadOptions) {
@@ -215,7 +215,7 @@ TEST(TensorboardObserver, ZeroFrequenciesTurnDetailOff) {
   ASSERT_TRUE(observer);
   ASSERT_TRUE(observer->on_train_begin(testing::make_run_info(4)).ok());
   for (int epoch = 1; epoch <= 4; ++epoch) EXPECT_FALSE(observer->wants_detail(epoch));
-  observer->on_train_end(TrainingOutcome{.status = "completed"});
+  observer->on_train_end(TrainingOutcome{.status = RunStatus::completed});
 }
 
 // Every event of a split folder's one event file, in order.
@@ -358,7 +358,7 @@ TEST(TensorboardObserver, TheKeptEpochGetsItsOwnPlot) {
     observer->on_epoch_end(summary, &detail);
   }
   TrainingOutcome outcome;
-  outcome.status = "completed";
+  outcome.status = RunStatus::completed;
   outcome.epochs_run = 6;
   outcome.best_epoch = 2;
   outcome.final_metrics["test"] = testing::make_metrics(2, 0.1);
