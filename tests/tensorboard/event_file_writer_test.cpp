@@ -9,6 +9,7 @@
 #include <string>
 
 #include "event_file_paths.h"
+#include "event_file_reading.h"
 #include "support/test_support.h"
 #include "tensorboard/summaries.h"
 

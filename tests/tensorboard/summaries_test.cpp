@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "event_file_paths.h"
+#include "event_file_reading.h"
 #include "support/test_support.h"
 #include "tensorboard/event_file_writer.h"
 
