@@ -318,7 +318,7 @@ Result<TrainerResult> train_network(const TrainerInputs& in) {
           scale_row(in.frame, train.features + row * width, own.x.data() + r * width);
           own.y[r] = scaled_target(train.targets[row], in.frame);
         }
-        const double loss = dense_mse_gradient(layout, member.parameters.data(), own.x.data(), own.y.data(), size,
+        const double loss = dense_mse_gradient(layout, member.parameters.data(), {own.x.data(), own.y.data(), size},
                                                own.workspace, own.gradient.data());
         fused_adam_step(member.parameters.data(), own.gradient.data(), own.gradient.size(), member.moments, adam);
         const std::lock_guard<std::mutex> lock(progress);
