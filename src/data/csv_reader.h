@@ -50,7 +50,6 @@ class CsvReader {
   Result<size_t> read_line_fields(int c, std::vector<std::string>& fields);
   // A quoted field's content after its opening quote, through the closing one; `column` (1-based) for the error.
   Result<void> read_quoted_field(std::string& field, size_t column);
-  void skip_byte_order_mark();
   int next_char() {
     if (position_ == end_ && !refill()) return -1;
     return static_cast<unsigned char>(buffer_[position_++]);
