@@ -16,7 +16,7 @@ void BM_Sgemm(benchmark::State& state) {
   std::vector<float> a(static_cast<size_t>(m * k), 0.5f), b(static_cast<size_t>(n * k), 0.25f),
       c(static_cast<size_t>(m * n));
   for (auto _ : state) {
-    gemm_row_major(false, true, m, n, k, 1.0f, a.data(), k, b.data(), k, 0.0f, c.data(), n);
+    gemm_row_major({m, n, k}, 1.0f, {a.data(), k}, {b.data(), k, true}, 0.0f, {c.data(), n});
     benchmark::DoNotOptimize(c.data());
   }
   state.counters["flops"] =

@@ -81,74 +81,80 @@ CsvReader::CsvReader(std::unique_ptr<std::FILE, FileCloser> file, std::string fi
     : file_(std::move(file)), file_name_(std::move(file_name)), buffer_(block_size) {}
 
 bool CsvReader::refill() {
-  bytes_before_buffer_ += static_cast<long long>(end_);
   position_ = 0;
   end_ = std::fread(buffer_.data(), 1, buffer_.size(), file_.get());
   return end_ > 0;
 }
 
+namespace {
+
+// The field at `index`, added when the record is longer than any before (fields keep their storage between records).
+std::string& field_at(std::vector<std::string>& fields, size_t index) {
+  if (index == fields.size()) fields.emplace_back();
+  return fields[index];
+}
+
+}  // namespace
+
 Result<bool> CsvReader::read_record(std::vector<std::string>& fields) {
-  const int delimiter = static_cast<unsigned char>(delimiter_);
   while (true) {
-    size_t count = 0;
-    auto field = [&]() -> std::string& {
-      if (count == fields.size()) fields.emplace_back();
-      return fields[count];
-    };
     record_line_ = line_;
-    int c = next_char();
+    const int c = next_char();
     if (c == -1) {
       fields.clear();
       return false;
     }
-    field().clear();
-    bool field_has_content = false;  // distinguishes a blank line from a line holding ""
-    bool any_content = false;
-    while (true) {
-      if (c == '"' && field().empty() && !field_has_content) {
-        // Quoted field: runs to the closing quote; "" inside is one quote; separators and line breaks are data.
-        const long long quote_line = line_;
-        field_has_content = any_content = true;
-        while (true) {
-          const int q = next_char();
-          if (q == -1)
-            return make_error(ErrorKind::invalid_data, file_name_ + ":" + std::to_string(quote_line) + ": column " +
-                                                           std::to_string(count + 1) +
-                                                           ": unterminated quoted field (missing closing \")");
-          if (q == '"') {
-            if (peek_char() == '"') {
-              next_char();
-              field().push_back('"');
-              continue;
-            }
-            break;
-          }
-          if (q == '\n') ++line_;
-          field().push_back(static_cast<char>(q));
-        }
-        c = next_char();
-        continue;
-      }
-      if (c == delimiter) {
-        ++count;
-        field().clear();
-        field_has_content = false;
-        any_content = true;
-        c = next_char();
-        continue;
-      }
-      if (c == '\r' || c == '\n' || c == -1) {
-        if (c == '\r' && peek_char() == '\n') next_char();
-        if (c != -1) ++line_;
-        break;
-      }
-      field().push_back(static_cast<char>(c));
-      field_has_content = any_content = true;
-      c = next_char();
-    }
-    if (!any_content) continue;  // a blank line
-    fields.resize(count + 1);
+    VGSALES_ASSIGN_OR_RETURN(const size_t count, read_line_fields(c, fields));
+    if (count == 0) continue;  // a blank line
+    fields.resize(count);
     return true;
+  }
+}
+
+Result<size_t> CsvReader::read_line_fields(int c, std::vector<std::string>& fields) {
+  const int delimiter = static_cast<unsigned char>(delimiter_);
+  size_t count = 0;
+  field_at(fields, count).clear();
+  bool field_has_content = false;  // distinguishes a blank line from a line holding ""
+  bool any_content = false;
+  while (true) {
+    std::string& field = field_at(fields, count);
+    if (c == '"' && field.empty() && !field_has_content) {
+      field_has_content = any_content = true;
+      VGSALES_TRY(read_quoted_field(field, count + 1));
+    } else if (c == delimiter) {
+      field_at(fields, ++count).clear();
+      field_has_content = false;
+      any_content = true;
+    } else if (c == '\r' || c == '\n' || c == -1) {
+      if (c == '\r' && peek_char() == '\n') next_char();
+      if (c != -1) ++line_;
+      return any_content ? count + 1 : 0;
+    } else {
+      field.push_back(static_cast<char>(c));
+      field_has_content = any_content = true;
+    }
+    c = next_char();
+  }
+}
+
+Result<void> CsvReader::read_quoted_field(std::string& field, size_t column) {
+  // Runs to the closing quote; "" inside is one quote; separators and line breaks are data.
+  const long long quote_line = line_;
+  while (true) {
+    const int q = next_char();
+    if (q == -1)
+      return make_error(ErrorKind::invalid_data, file_name_ + ":" + std::to_string(quote_line) + ": column " +
+                                                     std::to_string(column) +
+                                                     ": unterminated quoted field (missing closing \")");
+    if (q == '"') {
+      if (peek_char() != '"') return {};
+      next_char();
+      field.push_back('"');
+      continue;
+    }
+    if (q == '\n') ++line_;
+    field.push_back(static_cast<char>(q));
   }
 }
 

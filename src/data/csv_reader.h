@@ -34,8 +34,6 @@ class CsvReader {
   char delimiter() const { return delimiter_; }
   // Whether delimiter() was detected rather than given.
   bool delimiter_detected() const { return delimiter_detected_; }
-  // Bytes consumed so far (for throughput reports).
-  long long bytes_read() const { return bytes_before_buffer_ + static_cast<long long>(position_); }
 
  private:
   struct FileCloser {
@@ -48,7 +46,10 @@ class CsvReader {
   Result<void> start(char delimiter);
   Result<void> choose_delimiter(char requested);
   bool refill();
-  void skip_byte_order_mark();
+  // The fields of the line whose first character is `c`, through its line end: how many, 0 for a blank line.
+  Result<size_t> read_line_fields(int c, std::vector<std::string>& fields);
+  // A quoted field's content after its opening quote, through the closing one; `column` (1-based) for the error.
+  Result<void> read_quoted_field(std::string& field, size_t column);
   int next_char() {
     if (position_ == end_ && !refill()) return -1;
     return static_cast<unsigned char>(buffer_[position_++]);
@@ -63,7 +64,6 @@ class CsvReader {
   std::vector<char> buffer_;
   size_t position_ = 0;
   size_t end_ = 0;
-  long long bytes_before_buffer_ = 0;
   long long line_ = 1;
   long long record_line_ = 0;
   char delimiter_ = ',';

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <sstream>
 #include <unordered_set>
 
@@ -348,77 +349,144 @@ float FeaturePipeline::unscale_target(float scaled) const {
   return target_transform_ == TargetTransform::log1p ? std::expm1(y) : y;
 }
 
-Result<FeaturePipeline> fit_feature_encoding(const Table& training, const PipelineFitOptions& options) {
-  const auto target_index = training.find(options.target);
-  if (!target_index) return absent_column_error(training, "target column", options.target);
+namespace {
+
+using DroppedColumns = std::vector<std::pair<std::string, std::string>>;
+
+// The features fitted and the columns left out, with the reason.
+struct FittedFeatures {
+  std::vector<FeatureSpec> features;
+  DroppedColumns dropped;
+};
+
+// A column's type as inferred: ColumnType::identifier (with the reason) when it is left out.
+struct ColumnTypeDecision {
+  ColumnType type = ColumnType::numeric;
+  std::string dropped_because;
+};
+
+// One rule of column-type inference; `present` counts the column's non-missing cells.
+using ColumnTypeRule = std::optional<ColumnTypeDecision> (*)(const Column& column, long long present,
+                                                             const PipelineFitOptions& options);
+
+std::optional<ColumnTypeDecision> forced_categorical(const Column& column, long long,
+                                                     const PipelineFitOptions& options) {
+  if (!contains(options.categorical, column.name)) return std::nullopt;
+  return ColumnTypeDecision{ColumnType::categorical, {}};
+}
+
+std::optional<ColumnTypeDecision> forced_numeric(const Column& column, long long, const PipelineFitOptions& options) {
+  if (!contains(options.numeric, column.name)) return std::nullopt;
+  return ColumnTypeDecision{ColumnType::numeric, {}};
+}
+
+// Mostly text: a category, unless nearly every value is different (names, ids).
+std::optional<ColumnTypeDecision> mostly_text(const Column& column, long long present, const PipelineFitOptions&) {
+  if (!(present > 0 && column.text_cells * 2 >= present)) return std::nullopt;
+  const long long distinct = distinct_present(column);
+  if (present >= 20 && distinct * 2 > present)
+    return ColumnTypeDecision{ColumnType::identifier,
+                              fmt::format("identifier-like text ({} distinct values in {} rows)", distinct, present)};
+  return ColumnTypeDecision{ColumnType::categorical, {}};
+}
+
+// Mostly numbers: numeric. Stray text cells are errors (fit_feature names the first).
+std::optional<ColumnTypeDecision> mostly_numbers(const Column& column, long long present, const PipelineFitOptions&) {
+  return ColumnTypeDecision{only_zero_and_one(column) && present > 0 ? ColumnType::boolean : ColumnType::numeric, {}};
+}
+
+// The first rule that decides wins: --categorical, --numeric, then what the cells hold.
+constexpr ColumnTypeRule kColumnTypeRules[] = {forced_categorical, forced_numeric, mostly_text, mostly_numbers};
+
+ColumnTypeDecision infer_column_type(const Column& column, long long present, const PipelineFitOptions& options) {
+  for (const ColumnTypeRule rule : kColumnTypeRules)
+    if (auto decision = rule(column, present, options)) return *std::move(decision);
+  return {};
+}
+
+// The target and every column the options name must be in the header.
+Result<void> check_named_columns(const Table& training, const PipelineFitOptions& options) {
+  if (!training.find(options.target)) return absent_column_error(training, "target column", options.target);
   for (const auto& list : {options.features, options.drop, options.categorical, options.numeric})
     for (const auto& name : list)
       if (!training.find(name)) return absent_column_error(training, "column", name);
+  return {};
+}
 
-  std::vector<std::pair<std::string, std::string>> dropped;
-  std::vector<FeatureSpec> features;
-  if (!options.schema_types.empty()) {
-    for (const auto& [name, type] : options.schema_types) {
-      const auto index = training.find(name);
-      if (!index)
-        return make_error(ErrorKind::invalid_data,
-                          training.source + ": the schema names column '" + name + "', which the file lacks");
-      if (type == ColumnType::identifier) continue;
-      FeatureSpec spec;
-      spec.name = name;
-      spec.type = type;
-      VGSALES_TRY(fit_feature(training, training.columns[*index], spec, options));
-      features.push_back(std::move(spec));
-    }
-  } else {
-    std::vector<size_t> chosen;
-    if (!options.features.empty()) {
-      for (const auto& name : options.features) {
-        if (name == options.target)
-          return make_error(ErrorKind::usage, "the target '" + name + "' cannot also be a feature");
-        chosen.push_back(*training.find(name));
-      }
-    } else {
-      for (size_t i = 0; i < training.columns.size(); ++i) {
-        const std::string& name = training.columns[i].name;
-        if (i == *target_index) continue;
-        if (contains(options.drop, name)) {
-          dropped.emplace_back(name, "dropped by --drop");
-          continue;
-        }
-        chosen.push_back(i);
-      }
-    }
-    for (size_t index : chosen) {
-      const Column& column = training.columns[index];
-      FeatureSpec spec;
-      spec.name = column.name;
-      const long long present = static_cast<long long>(training.row_count()) - column.missing_cells;
-      if (contains(options.categorical, column.name)) {
-        spec.type = ColumnType::categorical;
-      } else if (contains(options.numeric, column.name)) {
-        spec.type = ColumnType::numeric;
-      } else if (present > 0 && column.text_cells * 2 >= present) {
-        // Mostly text: a category, unless nearly every value is different (names, ids).
-        const long long distinct = distinct_present(column);
-        if (present >= 20 && distinct * 2 > present) {
-          dropped.emplace_back(column.name,
-                               fmt::format("identifier-like text ({} distinct values in {} rows)", distinct, present));
-          continue;
-        }
-        spec.type = ColumnType::categorical;
-      } else {
-        // Mostly numbers: numeric. Stray text cells are errors (fit_feature names the first).
-        spec.type = only_zero_and_one(column) && present > 0 ? ColumnType::boolean : ColumnType::numeric;
-      }
-      VGSALES_TRY(fit_feature(training, column, spec, options));
-      features.push_back(std::move(spec));
-    }
+// --schema: the types given, identifier columns left out.
+Result<FittedFeatures> fit_schema_features(const Table& training, const PipelineFitOptions& options) {
+  FittedFeatures fitted;
+  for (const auto& [name, type] : options.schema_types) {
+    const auto index = training.find(name);
+    if (!index)
+      return make_error(ErrorKind::invalid_data,
+                        training.source + ": the schema names column '" + name + "', which the file lacks");
+    if (type == ColumnType::identifier) continue;
+    FeatureSpec spec;
+    spec.name = name;
+    spec.type = type;
+    VGSALES_TRY(fit_feature(training, training.columns[*index], spec, options));
+    fitted.features.push_back(std::move(spec));
   }
-  if (features.empty())
+  return fitted;
+}
+
+// The columns to infer types for: --features as listed, else every column but the target and the --drop ones.
+Result<std::vector<size_t>> candidate_columns(const Table& training, const PipelineFitOptions& options,
+                                              DroppedColumns& dropped) {
+  std::vector<size_t> chosen;
+  if (!options.features.empty()) {
+    for (const auto& name : options.features) {
+      if (name == options.target)
+        return make_error(ErrorKind::usage, "the target '" + name + "' cannot also be a feature");
+      chosen.push_back(*training.find(name));
+    }
+    return chosen;
+  }
+  const size_t target_index = *training.find(options.target);
+  for (size_t i = 0; i < training.columns.size(); ++i) {
+    const std::string& name = training.columns[i].name;
+    if (i == target_index) continue;
+    if (contains(options.drop, name)) {
+      dropped.emplace_back(name, "dropped by --drop");
+      continue;
+    }
+    chosen.push_back(i);
+  }
+  return chosen;
+}
+
+Result<FittedFeatures> fit_inferred_features(const Table& training, const PipelineFitOptions& options) {
+  FittedFeatures fitted;
+  VGSALES_ASSIGN_OR_RETURN(const std::vector<size_t> chosen, candidate_columns(training, options, fitted.dropped));
+  for (size_t index : chosen) {
+    const Column& column = training.columns[index];
+    const long long present = static_cast<long long>(training.row_count()) - column.missing_cells;
+    ColumnTypeDecision decision = infer_column_type(column, present, options);
+    if (decision.type == ColumnType::identifier) {
+      fitted.dropped.emplace_back(column.name, std::move(decision.dropped_because));
+      continue;
+    }
+    FeatureSpec spec;
+    spec.name = column.name;
+    spec.type = decision.type;
+    VGSALES_TRY(fit_feature(training, column, spec, options));
+    fitted.features.push_back(std::move(spec));
+  }
+  return fitted;
+}
+
+}  // namespace
+
+Result<FeaturePipeline> fit_feature_encoding(const Table& training, const PipelineFitOptions& options) {
+  VGSALES_TRY(check_named_columns(training, options));
+  VGSALES_ASSIGN_OR_RETURN(FittedFeatures fitted, options.schema_types.empty()
+                                                      ? fit_inferred_features(training, options)
+                                                      : fit_schema_features(training, options));
+  if (fitted.features.empty())
     return make_error(ErrorKind::invalid_data, training.source + ": no feature columns left to train on");
-  FeaturePipeline pipeline(std::move(features), options.target, options.missing_values);
-  pipeline.set_dropped(std::move(dropped));
+  FeaturePipeline pipeline(std::move(fitted.features), options.target, options.missing_values);
+  pipeline.set_dropped(std::move(fitted.dropped));
   return pipeline;
 }
 

@@ -102,7 +102,6 @@ class FeaturePipeline {
   void set_dropped(std::vector<std::pair<std::string, std::string>> dropped) { dropped_ = std::move(dropped); }
   TargetTransform target_transform() const { return target_transform_; }
   const PipelineScaling& scaling() const { return scaling_; }
-  bool scaling_fitted() const { return scaling_.input_offset.size() == encoded_width(); }
   void set_target_transform(TargetTransform transform) { target_transform_ = transform; }
   void set_scaling(PipelineScaling scaling) { scaling_ = std::move(scaling); }
 

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <functional>
+#include <memory>
 #include <unordered_set>
 
 #include "data/csv_reader.h"
@@ -81,16 +82,47 @@ Result<void> reread_text_exactly(Table& table, const CsvReaderFactory& open_read
   return {};
 }
 
-Result<Table> load_table_from(const CsvReaderFactory& open_reader, const TableLoadOptions& options) {
-  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, open_reader(options.delimiter));
+// How one column's cells are read while loading.
+struct ColumnReader {
+  // Declared numeric: a text cell is an error right away.
+  bool must_be_numeric = false;
+  // Present once the column keeps its cells' text: from the first row for a declared text column, from its first
+  // text cell otherwise.
+  std::unique_ptr<TextInterner> interner;
+};
+
+// What each column list of TableLoadOptions asks of the columns it names (names absent from the header are ignored).
+struct ColumnOption {
+  std::vector<std::string> TableLoadOptions::*names;
+  void (*apply)(ColumnReader& reader);
+};
+constexpr ColumnOption kColumnOptions[] = {
+    {&TableLoadOptions::numeric_columns, [](ColumnReader& reader) { reader.must_be_numeric = true; }},
+    // A text column keeps every cell's own text from the first row on.
+    {&TableLoadOptions::text_columns, [](ColumnReader& reader) { reader.interner = std::make_unique<TextInterner>(); }},
+};
+
+// One trimmed cell of the row being read, with where it stands for messages.
+struct CellSite {
+  Column& column;
+  ColumnReader& reader;
+  std::string_view cell;
+  long long line;
+  size_t row;  // the row's index in the table
+};
+
+Table table_read_by(const CsvReader& reader) {
   Table table;
   table.source = reader.file_name();
   table.delimiter = reader.delimiter();
   table.delimiter_detected = reader.delimiter_detected();
-  std::vector<std::string> fields;
+  return table;
+}
+
+// The header row: one column per name, every name present and distinct.
+Result<void> read_header(CsvReader& reader, std::vector<std::string>& fields, Table& table) {
   VGSALES_ASSIGN_OR_RETURN(const bool has_header, reader.read_record(fields));
   if (!has_header) return make_error(ErrorKind::invalid_data, table.source + ": empty file, expected a header row");
-
   std::unordered_set<std::string> seen;
   for (size_t i = 0; i < fields.size(); ++i) {
     std::string name(trim_blanks(fields[i]));
@@ -103,81 +135,117 @@ Result<Table> load_table_from(const CsvReaderFactory& open_reader, const TableLo
     column.name = std::move(name);
     table.columns.push_back(std::move(column));
   }
-  const size_t width = table.columns.size();
-  std::vector<bool> must_be_numeric(width, false);
-  for (const auto& name : options.numeric_columns)
-    if (auto index = table.find(name)) must_be_numeric[*index] = true;
-  std::vector<std::unique_ptr<TextInterner>> interners(width);
-  // A text column keeps every cell's own text from the first row on.
-  for (const auto& name : options.text_columns)
-    if (auto index = table.find(name)) interners[*index] = std::make_unique<TextInterner>();
+  return {};
+}
 
+std::vector<ColumnReader> column_readers(const Table& table, const TableLoadOptions& options) {
+  std::vector<ColumnReader> readers(table.columns.size());
+  for (const ColumnOption& option : kColumnOptions)
+    for (const auto& name : options.*option.names)
+      if (auto index = table.find(name)) option.apply(readers[*index]);
+  return readers;
+}
+
+Error cell_error(const Table& table, const CellSite& site, const char* problem) {
+  return make_error(ErrorKind::invalid_data, location(table.source, site.line, site.column.name) + ": value '" +
+                                                 std::string(site.cell) + "' " + problem);
+}
+
+void add_missing_cell(const CellSite& site) {
+  ++site.column.missing_cells;
+  site.column.numbers.push_back(std::numeric_limits<float>::quiet_NaN());
+  if (site.reader.interner) site.column.text_codes.push_back(-1);
+}
+
+void add_number_cell(const CellSite& site, double number) {
+  ++site.column.number_cells;
+  site.column.numbers.push_back(static_cast<float>(number));
+  if (site.reader.interner) site.column.text_codes.push_back(site.reader.interner->intern(site.column, site.cell));
+}
+
+// The column's first text cell when it had no interner: from now on it keeps its text; earlier rows get theirs
+// re-printed for now (and read again exactly at the end when any of them was a number).
+void start_keeping_text(const CellSite& site) {
+  Column& column = site.column;
+  site.reader.interner = std::make_unique<TextInterner>();
+  column.text_codes.reserve(column.numbers.capacity());
+  for (size_t r = 0; r < site.row; ++r) {
+    const bool is_number = !std::isnan(column.numbers[r]);
+    column.numbers_before_text = column.numbers_before_text || is_number;
+    column.text_codes.push_back(is_number ? site.reader.interner->intern(column, shortest_text(column.numbers[r]))
+                                          : -1);
+  }
+}
+
+Result<void> add_text_cell(const Table& table, const CellSite& site) {
+  Column& column = site.column;
+  if (site.reader.must_be_numeric) return cell_error(table, site, "is not a number");
+  if (column.text_cells++ == 0) {
+    column.first_text_line = site.line;
+    column.first_text_value = std::string(site.cell);
+    if (!site.reader.interner) start_keeping_text(site);
+  }
+  column.numbers.push_back(std::numeric_limits<float>::quiet_NaN());
+  column.text_codes.push_back(site.reader.interner->intern(column, site.cell));
+  return {};
+}
+
+Result<void> add_non_finite_cell(const Table& table, const CellSite& site) {
+  if (!site.reader.interner || site.reader.must_be_numeric) return cell_error(table, site, "is not a finite number");
+  // In a text column "inf" is just a word.
+  ++site.column.text_cells;
+  site.column.numbers.push_back(std::numeric_limits<float>::quiet_NaN());
+  site.column.text_codes.push_back(site.reader.interner->intern(site.column, site.cell));
+  return {};
+}
+
+Result<void> add_cell(const Table& table, const CellSite& site, const MissingValueSet& missing) {
+  double number = 0;
+  switch (parse_cell(site.cell, missing, number)) {
+    case CellKind::non_finite: return add_non_finite_cell(table, site);
+    case CellKind::missing: add_missing_cell(site); return {};
+    case CellKind::number: add_number_cell(site, number); return {};
+    case CellKind::text: return add_text_cell(table, site);
+  }
+  return {};
+}
+
+Result<void> add_row(Table& table, std::vector<ColumnReader>& readers, const std::vector<std::string>& fields,
+                     long long line, const MissingValueSet& missing) {
+  const size_t width = table.columns.size();
+  if (fields.size() != width)
+    return make_error(ErrorKind::invalid_data, table.source + ":" + std::to_string(line) + ": expected " +
+                                                   std::to_string(width) + " fields (as in the header" +
+                                                   unless_comma_split_at(table.delimiter) + ") but found " +
+                                                   std::to_string(fields.size()));
+  const size_t row = table.lines.size();
+  table.lines.push_back(line);
+  for (size_t c = 0; c < width; ++c)
+    VGSALES_TRY(add_cell(table, CellSite{table.columns[c], readers[c], trim_blanks(fields[c]), line, row}, missing));
+  return {};
+}
+
+// Every record after the header, each a row; at least one.
+Result<void> read_rows(CsvReader& reader, std::vector<std::string>& fields, std::vector<ColumnReader>& readers,
+                       const MissingValueSet& missing, Table& table) {
   while (true) {
     VGSALES_ASSIGN_OR_RETURN(const bool more, reader.read_record(fields));
     if (!more) break;
-    const long long line = reader.record_line();
-    if (fields.size() != width)
-      return make_error(ErrorKind::invalid_data, table.source + ":" + std::to_string(line) + ": expected " +
-                                                     std::to_string(width) + " fields (as in the header" +
-                                                     unless_comma_split_at(table.delimiter) + ") but found " +
-                                                     std::to_string(fields.size()));
-    const size_t row = table.lines.size();
-    table.lines.push_back(line);
-    for (size_t c = 0; c < width; ++c) {
-      Column& column = table.columns[c];
-      const std::string_view cell = trim_blanks(fields[c]);
-      double number = 0;
-      const CellKind kind = parse_cell(cell, options.missing_values, number);
-      switch (kind) {
-        case CellKind::non_finite:
-          if (interners[c] && !must_be_numeric[c]) {
-            // In a text column "inf" is just a word.
-            ++column.text_cells;
-            column.numbers.push_back(std::numeric_limits<float>::quiet_NaN());
-            column.text_codes.push_back(interners[c]->intern(column, cell));
-            break;
-          }
-          return make_error(ErrorKind::invalid_data, location(table.source, line, column.name) + ": value '" +
-                                                         std::string(cell) + "' is not a finite number");
-        case CellKind::missing:
-          ++column.missing_cells;
-          column.numbers.push_back(std::numeric_limits<float>::quiet_NaN());
-          if (interners[c]) column.text_codes.push_back(-1);
-          break;
-        case CellKind::number:
-          ++column.number_cells;
-          column.numbers.push_back(static_cast<float>(number));
-          if (interners[c]) column.text_codes.push_back(interners[c]->intern(column, cell));
-          break;
-        case CellKind::text:
-          if (must_be_numeric[c])
-            return make_error(ErrorKind::invalid_data, location(table.source, line, column.name) + ": value '" +
-                                                           std::string(cell) + "' is not a number");
-          if (column.text_cells++ == 0) {
-            column.first_text_line = line;
-            column.first_text_value = std::string(cell);
-            if (!interners[c]) {
-              // From now on this column keeps its text; earlier rows get theirs re-printed for now (and read
-              // again exactly at the end when any of them was a number).
-              interners[c] = std::make_unique<TextInterner>();
-              column.text_codes.reserve(column.numbers.capacity());
-              for (size_t r = 0; r < row; ++r) {
-                const bool is_number = !std::isnan(column.numbers[r]);
-                column.numbers_before_text = column.numbers_before_text || is_number;
-                column.text_codes.push_back(is_number ? interners[c]->intern(column, shortest_text(column.numbers[r]))
-                                                      : -1);
-              }
-            }
-          }
-          column.numbers.push_back(std::numeric_limits<float>::quiet_NaN());
-          column.text_codes.push_back(interners[c]->intern(column, cell));
-          break;
-      }
-    }
+    VGSALES_TRY(add_row(table, readers, fields, reader.record_line(), missing));
   }
   if (table.lines.empty()) return make_error(ErrorKind::invalid_data, table.source + ": no data rows after the header");
+  return {};
+}
+
+Result<Table> load_table_from(const CsvReaderFactory& open_reader, const TableLoadOptions& options) {
+  VGSALES_ASSIGN_OR_RETURN(CsvReader reader, open_reader(options.delimiter));
+  Table table = table_read_by(reader);
+  std::vector<std::string> fields;
+  VGSALES_TRY(read_header(reader, fields, table));
+  std::vector<ColumnReader> readers = column_readers(table, options);
+  VGSALES_TRY(read_rows(reader, fields, readers, options.missing_values, table));
   std::vector<size_t> reread;
-  for (size_t c = 0; c < width; ++c)
+  for (size_t c = 0; c < table.columns.size(); ++c)
     if (table.columns[c].numbers_before_text) reread.push_back(c);
   if (!reread.empty()) VGSALES_TRY(reread_text_exactly(table, open_reader, options.missing_values, reread));
   return table;

@@ -226,7 +226,7 @@ void EnsembleTrainer::train_member(Member& member, Scratch& own, EpochProgress& 
   shuffle_order(member.shuffler, own.order);
   for (std::int64_t b = 0; b < batches_ && !progress.stop.load(); ++b) {
     const std::int64_t size = gather_batch(b, own);
-    const double loss = dense_mse_gradient(layout_, member.parameters.data(), own.x.data(), own.y.data(), size,
+    const double loss = dense_mse_gradient(layout_, member.parameters.data(), {own.x.data(), own.y.data(), size},
                                            own.workspace, own.gradient.data());
     fused_adam_step(member.parameters.data(), own.gradient.data(), own.gradient.size(), member.moments, adam_);
     record_batch(progress, loss);

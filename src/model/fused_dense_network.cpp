@@ -40,18 +40,20 @@ const BlasEntryPoints& blas() {
   return entry_points;
 }
 
-void portable_gemm(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t n, std::int64_t k, float alpha,
-                   const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
-                   std::int64_t ldc) {
+// The same product without a BLAS, accumulated over k for each row of C.
+void portable_gemm(const GemmShape& shape, float alpha, const GemmOperand& a, const GemmOperand& b, float beta,
+                   const GemmOutput& c) {
+  const std::int64_t m = shape.m, n = shape.n, k = shape.k;
+  const std::int64_t lda = a.stride, ldb = b.stride, ldc = c.stride;
   for (std::int64_t i = 0; i < m; ++i) {
-    float* row = c + i * ldc;
+    float* row = c.data + i * ldc;
     for (std::int64_t j = 0; j < n; ++j) row[j] = beta == 0.0f ? 0.0f : beta * row[j];
     for (std::int64_t p = 0; p < k; ++p) {
-      const float a_ip = alpha * (transpose_a ? a[p * lda + i] : a[i * lda + p]);
-      if (transpose_b) {
-        for (std::int64_t j = 0; j < n; ++j) row[j] += a_ip * b[j * ldb + p];
+      const float a_ip = alpha * (a.transposed ? a.data[p * lda + i] : a.data[i * lda + p]);
+      if (b.transposed) {
+        for (std::int64_t j = 0; j < n; ++j) row[j] += a_ip * b.data[j * ldb + p];
       } else {
-        const float* b_row = b + p * ldb;
+        const float* b_row = b.data + p * ldb;
         for (std::int64_t j = 0; j < n; ++j) row[j] += a_ip * b_row[j];
       }
     }
@@ -60,17 +62,16 @@ void portable_gemm(bool transpose_a, bool transpose_b, std::int64_t m, std::int6
 
 }  // namespace
 
-void gemm_row_major(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t n, std::int64_t k, float alpha,
-                    const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
-                    std::int64_t ldc) {
-  if (m == 0 || n == 0) return;
+void gemm_row_major(const GemmShape& shape, float alpha, const GemmOperand& a, const GemmOperand& b, float beta,
+                    const GemmOutput& c) {
+  if (shape.m == 0 || shape.n == 0) return;
   if (const auto sgemm = blas().sgemm) {
-    sgemm(kCblasRowMajor, transpose_a ? kCblasTrans : kCblasNoTrans, transpose_b ? kCblasTrans : kCblasNoTrans,
-          static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), alpha, a, static_cast<int>(lda), b,
-          static_cast<int>(ldb), beta, c, static_cast<int>(ldc));
+    sgemm(kCblasRowMajor, a.transposed ? kCblasTrans : kCblasNoTrans, b.transposed ? kCblasTrans : kCblasNoTrans,
+          static_cast<int>(shape.m), static_cast<int>(shape.n), static_cast<int>(shape.k), alpha, a.data,
+          static_cast<int>(a.stride), b.data, static_cast<int>(b.stride), beta, c.data, static_cast<int>(c.stride));
     return;
   }
-  portable_gemm(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  portable_gemm(shape, alpha, a, b, beta, c);
 }
 
 void set_blas_threads(int threads) {
@@ -146,7 +147,7 @@ void dense_forward(const DenseStackLayout& layout, const float* parameters, cons
       }
     } else {
       for (std::int64_t r = 0; r < rows; ++r) std::copy(bias, bias + outputs, out + r * outputs);
-      gemm_row_major(false, true, rows, outputs, inputs, 1.0f, input, inputs, weight, inputs, 1.0f, out, outputs);
+      gemm_row_major({rows, outputs, inputs}, 1.0f, {input, inputs}, {weight, inputs, true}, 1.0f, {out, outputs});
     }
     if (l + 1 != layout.layer_count())
       for (std::int64_t i = 0; i < rows * outputs; ++i) out[i] = std::max(out[i], 0.0f);
@@ -154,8 +155,11 @@ void dense_forward(const DenseStackLayout& layout, const float* parameters, cons
   }
 }
 
-double dense_mse_gradient(const DenseStackLayout& layout, const float* parameters, const float* x, const float* y,
-                          std::int64_t rows, DenseStackWorkspace& workspace, float* gradient) {
+double dense_mse_gradient(const DenseStackLayout& layout, const float* parameters, const DenseBatch& batch,
+                          DenseStackWorkspace& workspace, float* gradient) {
+  const float* x = batch.x;
+  const float* y = batch.y;
+  const std::int64_t rows = batch.rows;
   dense_forward(layout, parameters, x, rows, workspace);
   const float* prediction = workspace.output();
   const std::int64_t columns = layout.outputs(layout.layer_count() - 1);
@@ -183,8 +187,8 @@ double dense_mse_gradient(const DenseStackLayout& layout, const float* parameter
     float* weight_gradient = gradient + layout.weight_offset(l);
     float* bias_gradient = gradient + layout.bias_offset(l);
     // dW = delta^T . input; db = column sums of delta.
-    gemm_row_major(true, false, outputs, inputs, rows, 1.0f, delta, outputs, input, inputs, 0.0f, weight_gradient,
-                   inputs);
+    gemm_row_major({outputs, inputs, rows}, 1.0f, {delta, outputs, true}, {input, inputs}, 0.0f,
+                   {weight_gradient, inputs});
     std::fill(bias_gradient, bias_gradient + outputs, 0.0f);
     for (std::int64_t r = 0; r < rows; ++r)
       for (std::int64_t o = 0; o < outputs; ++o) bias_gradient[o] += delta[r * outputs + o];
@@ -194,8 +198,7 @@ double dense_mse_gradient(const DenseStackLayout& layout, const float* parameter
     if (l + 1 == layout.layer_count() && columns == 2)
       for (std::int64_t r = 0; r < rows; ++r) delta[r * columns + 1] = 0.0f;
     // The previous layer's delta: (delta . W) where its ReLU was active (its output > 0).
-    gemm_row_major(false, false, rows, inputs, outputs, 1.0f, delta, outputs, weight, inputs, 0.0f, delta_previous,
-                   inputs);
+    gemm_row_major({rows, inputs, outputs}, 1.0f, {delta, outputs}, {weight, inputs}, 0.0f, {delta_previous, inputs});
     // A select, not a branch: the mask is data-dependent and a mispredicted branch per element costs more than
     // the GEMMs around it.
     for (std::int64_t i = 0; i < rows * inputs; ++i) delta_previous[i] = input[i] > 0.0f ? delta_previous[i] : 0.0f;

@@ -61,8 +61,13 @@ void dense_forward(const DenseStackLayout& layout, const float* parameters, cons
 // into `gradient` (parameter_count() floats, overwritten) and returns that loss, as torch::mse_loss would. With a
 // second output column (a median head), that column also learns the pinball loss at 0.5 against y, from the last
 // hidden layer detached (no gradient of it reaches the hidden layers).
-double dense_mse_gradient(const DenseStackLayout& layout, const float* parameters, const float* x, const float* y,
-                          std::int64_t rows, DenseStackWorkspace& workspace, float* gradient);
+struct DenseBatch {
+  const float* x;     // [rows][inputs(0)], already scaled
+  const float* y;     // [rows], the scaled target
+  std::int64_t rows;  // at most the workspace's capacity
+};
+double dense_mse_gradient(const DenseStackLayout& layout, const float* parameters, const DenseBatch& batch,
+                          DenseStackWorkspace& workspace, float* gradient);
 
 // Adam's moments for a flat parameter buffer.
 struct AdamMoments {
@@ -88,9 +93,24 @@ void set_blas_threads(int threads);
 // Whether GEMMs go through the system BLAS (else through the portable loops here).
 bool blas_available();
 
-// Row-major C[m][n] = alpha * op(A) * op(B) + beta * C; op transposes when the flag is set.
-void gemm_row_major(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t n, std::int64_t k, float alpha,
-                    const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
-                    std::int64_t ldc);
+// The sizes of a product C[m][n] = op(A)[m][k] * op(B)[k][n].
+struct GemmShape {
+  std::int64_t m, n, k;
+};
+// A row-major input matrix with its row stride (BLAS's leading dimension); op(A) is A transposed when `transposed`.
+struct GemmOperand {
+  const float* data;
+  std::int64_t stride;
+  bool transposed = false;
+};
+// The row-major output matrix with its row stride.
+struct GemmOutput {
+  float* data;
+  std::int64_t stride;
+};
+
+// Row-major C[m][n] = alpha * op(A) * op(B) + beta * C.
+void gemm_row_major(const GemmShape& shape, float alpha, const GemmOperand& a, const GemmOperand& b, float beta,
+                    const GemmOutput& c);
 
 }  // namespace vgsales

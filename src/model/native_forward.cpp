@@ -7,11 +7,21 @@ namespace vgsales {
 
 namespace {
 
+// One dense layer as the single-row path reads it: weights transposed, [inputs][outputs].
+struct RowLayer {
+  const float* weight_t;
+  const float* bias;
+  std::int64_t inputs, outputs;
+  bool relu;
+};
+
 // One row through one dense layer: the single-row path's hot loop. GCC emits an AVX2 clone (8 floats a step) and a
 // portable one, and picks one once at load time, so the binary still runs on CPUs without AVX2.
-__attribute__((target_clones("avx2", "default"))) void affine_row(const float* x, std::int64_t inputs,
-                                                                  const float* weight_t, const float* bias,
-                                                                  std::int64_t outputs, bool relu, float* out) {
+__attribute__((target_clones("avx2", "default"))) void affine_row(const float* x, const RowLayer& layer, float* out) {
+  const float* weight_t = layer.weight_t;
+  const float* bias = layer.bias;
+  const std::int64_t inputs = layer.inputs, outputs = layer.outputs;
+  const bool relu = layer.relu;
   std::copy(bias, bias + outputs, out);
   for (std::int64_t i = 0; i < inputs; ++i) {
     const float xi = x[i];
@@ -139,7 +149,7 @@ void NativeForward::predict_rows(const Stack& stack, const float* rows, size_t n
     const float* x = rows + r * input_width_;
     for (std::int64_t i = 0; i < input_width_; ++i) a[i] = (x[i] - offset_[i]) * scale_[i];
     for (const Layer& layer : stack.layers) {
-      affine_row(a, layer.inputs, layer.weight_t.data(), layer.bias.data(), layer.outputs, layer.relu, b);
+      affine_row(a, {layer.weight_t.data(), layer.bias.data(), layer.inputs, layer.outputs, layer.relu}, b);
       std::swap(a, b);
     }
     std::copy(a, a + columns_, out + r * columns_);

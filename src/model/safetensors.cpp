@@ -78,13 +78,107 @@ std::string serialize_safetensors(const SafetensorsFile& file) {
   return out;
 }
 
-Result<SafetensorsFile> parse_safetensors(std::string_view bytes, const std::string& source) {
+namespace {
+
+// The header's length from the first 8 bytes, checked to fit in the file.
+Result<std::uint64_t> read_header_size(std::string_view bytes, const std::string& source) {
   if (bytes.size() < 8) return damaged(source, "shorter than its 8-byte header length");
   std::uint64_t header_size = 0;
   std::memcpy(&header_size, bytes.data(), 8);
   if (header_size > kMaximumHeaderBytes || header_size > bytes.size() - 8)
     return damaged(source,
                    fmt::format("header length {} does not fit in the file's {} bytes", header_size, bytes.size()));
+  return header_size;
+}
+
+// "__metadata__": an object of strings.
+Result<void> read_metadata(const rapidjson::Value& value, SafetensorsFile& file, const std::string& source) {
+  if (!value.IsObject()) return damaged(source, "__metadata__ is not an object");
+  for (const auto& entry : value.GetObject()) {
+    if (!entry.value.IsString()) return damaged(source, "__metadata__ values must be strings");
+    file.metadata[entry.name.GetString()] = std::string(entry.value.GetString(), entry.value.GetStringLength());
+  }
+  return {};
+}
+
+// One tensor's entry: its name, its header object and the data section its offsets point into.
+struct TensorEntry {
+  const std::string& name;
+  const rapidjson::Value& value;
+  std::string_view data;
+  const std::string& source;
+  Error damaged(const std::string& what) const { return vgsales::damaged(source, "tensor '" + name + "' " + what); }
+};
+
+// An F32 entry with all three fields.
+Result<void> check_entry_fields(const TensorEntry& entry) {
+  const auto& value = entry.value;
+  if (!value.IsObject() || !value.HasMember("dtype") || !value.HasMember("shape") || !value.HasMember("data_offsets"))
+    return entry.damaged("lacks dtype, shape or data_offsets");
+  if (!value["dtype"].IsString() || std::string_view(value["dtype"].GetString()) != "F32")
+    return entry.damaged("is not F32");
+  return {};
+}
+
+Result<std::vector<std::int64_t>> read_shape(const TensorEntry& entry) {
+  if (!entry.value["shape"].IsArray()) return entry.damaged("has no shape list");
+  std::vector<std::int64_t> shape;
+  for (const auto& dimension : entry.value["shape"].GetArray()) {
+    if (!dimension.IsInt64() || dimension.GetInt64() < 0 || dimension.GetInt64() > (1LL << 40))
+      return entry.damaged("has a bad dimension");
+    shape.push_back(dimension.GetInt64());
+  }
+  return shape;
+}
+
+// The entry's [begin, end) byte range inside the data.
+Result<std::pair<std::uint64_t, std::uint64_t>> read_byte_range(const TensorEntry& entry) {
+  const auto& offsets = entry.value["data_offsets"];
+  if (!offsets.IsArray() || offsets.Size() != 2 || !offsets[0].IsUint64() || !offsets[1].IsUint64())
+    return entry.damaged("has bad data_offsets");
+  const std::uint64_t begin = offsets[0].GetUint64(), end = offsets[1].GetUint64();
+  if (begin > end || end > entry.data.size()) return entry.damaged("lies outside the data");
+  return std::pair{begin, end};
+}
+
+// Reads one tensor into `file` and its byte range into `ranges`.
+Result<void> read_tensor(const TensorEntry& entry, SafetensorsFile& file,
+                         std::vector<std::pair<std::uint64_t, std::uint64_t>>& ranges) {
+  VGSALES_TRY(check_entry_fields(entry));
+  FloatTensor tensor;
+  VGSALES_ASSIGN_OR_RETURN(tensor.shape, read_shape(entry));
+  VGSALES_ASSIGN_OR_RETURN(const auto range, read_byte_range(entry));
+  const auto [begin, end] = range;
+  const std::int64_t count = element_count(tensor.shape);
+  // Compared as a count of floats: count * 4 could wrap to the size of a small (or empty) range.
+  const std::uint64_t length = end - begin;
+  if (tensor.shape.size() > 8 || count < 0 || length % sizeof(float) != 0 ||
+      static_cast<std::uint64_t>(count) != length / sizeof(float))
+    return entry.damaged("has a shape that does not match its byte range");
+  tensor.values.resize(static_cast<size_t>(count));
+  if (count > 0) std::memcpy(tensor.values.data(), entry.data.data() + begin, static_cast<size_t>(end - begin));
+  ranges.emplace_back(begin, end);
+  file.tensors.emplace(entry.name, std::move(tensor));
+  return {};
+}
+
+// The ranges must tile the data exactly, as the format requires: no hidden bytes, no shared bytes.
+Result<void> check_ranges_tile(std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges, size_t data_size,
+                               const std::string& source) {
+  std::sort(ranges.begin(), ranges.end());
+  std::uint64_t covered = 0;
+  for (const auto& [begin, end] : ranges) {
+    if (begin != covered) return damaged(source, "tensor data has gaps or overlaps");
+    covered = end;
+  }
+  if (covered != data_size) return damaged(source, fmt::format("{} bytes after the last tensor", data_size - covered));
+  return {};
+}
+
+}  // namespace
+
+Result<SafetensorsFile> parse_safetensors(std::string_view bytes, const std::string& source) {
+  VGSALES_ASSIGN_OR_RETURN(const std::uint64_t header_size, read_header_size(bytes, source));
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseIterativeFlag>(bytes.data() + 8, static_cast<size_t>(header_size));
   if (doc.HasParseError() || !doc.IsObject()) return damaged(source, "the header is not a JSON object");
@@ -94,51 +188,10 @@ Result<SafetensorsFile> parse_safetensors(std::string_view bytes, const std::str
   std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
   for (const auto& member : doc.GetObject()) {
     const std::string name(member.name.GetString(), member.name.GetStringLength());
-    const auto& value = member.value;
-    if (name == "__metadata__") {
-      if (!value.IsObject()) return damaged(source, "__metadata__ is not an object");
-      for (const auto& entry : value.GetObject()) {
-        if (!entry.value.IsString()) return damaged(source, "__metadata__ values must be strings");
-        file.metadata[entry.name.GetString()] = std::string(entry.value.GetString(), entry.value.GetStringLength());
-      }
-      continue;
-    }
-    if (!value.IsObject() || !value.HasMember("dtype") || !value.HasMember("shape") || !value.HasMember("data_offsets"))
-      return damaged(source, "tensor '" + name + "' lacks dtype, shape or data_offsets");
-    if (!value["dtype"].IsString() || std::string_view(value["dtype"].GetString()) != "F32")
-      return damaged(source, "tensor '" + name + "' is not F32");
-    FloatTensor tensor;
-    if (!value["shape"].IsArray()) return damaged(source, "tensor '" + name + "' has no shape list");
-    for (const auto& dimension : value["shape"].GetArray()) {
-      if (!dimension.IsInt64() || dimension.GetInt64() < 0 || dimension.GetInt64() > (1LL << 40))
-        return damaged(source, "tensor '" + name + "' has a bad dimension");
-      tensor.shape.push_back(dimension.GetInt64());
-    }
-    const auto& offsets = value["data_offsets"];
-    if (!offsets.IsArray() || offsets.Size() != 2 || !offsets[0].IsUint64() || !offsets[1].IsUint64())
-      return damaged(source, "tensor '" + name + "' has bad data_offsets");
-    const std::uint64_t begin = offsets[0].GetUint64(), end = offsets[1].GetUint64();
-    if (begin > end || end > data.size()) return damaged(source, "tensor '" + name + "' lies outside the data");
-    const std::int64_t count = element_count(tensor.shape);
-    // Compared as a count of floats: count * 4 could wrap to the size of a small (or empty) range.
-    const std::uint64_t range = end - begin;
-    if (tensor.shape.size() > 8 || count < 0 || range % sizeof(float) != 0 ||
-        static_cast<std::uint64_t>(count) != range / sizeof(float))
-      return damaged(source, "tensor '" + name + "' has a shape that does not match its byte range");
-    tensor.values.resize(static_cast<size_t>(count));
-    if (count > 0) std::memcpy(tensor.values.data(), data.data() + begin, static_cast<size_t>(end - begin));
-    ranges.emplace_back(begin, end);
-    file.tensors.emplace(name, std::move(tensor));
+    if (name == "__metadata__") VGSALES_TRY(read_metadata(member.value, file, source));
+    else VGSALES_TRY(read_tensor(TensorEntry{name, member.value, data, source}, file, ranges));
   }
-  // The ranges must tile the data exactly, as the format requires: no hidden bytes, no shared bytes.
-  std::sort(ranges.begin(), ranges.end());
-  std::uint64_t covered = 0;
-  for (const auto& [begin, end] : ranges) {
-    if (begin != covered) return damaged(source, "tensor data has gaps or overlaps");
-    covered = end;
-  }
-  if (covered != data.size())
-    return damaged(source, fmt::format("{} bytes after the last tensor", data.size() - covered));
+  VGSALES_TRY(check_ranges_tile(std::move(ranges), data.size(), source));
   return file;
 }
 

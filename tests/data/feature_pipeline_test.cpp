@@ -5,7 +5,6 @@
 #include <cmath>
 
 #include "data/feature_pipeline.h"
-#include "data/feature_pipeline_json.h"
 #include "support/test_support.h"
 
 namespace vgsales {
@@ -83,6 +82,61 @@ TEST(FeaturePipeline, ErrorsForUnusableColumns) {
   auto no_target = fit_feature_encoding(load_text(dir, "a,b\n1,2\n"), PipelineFitOptions{.target = "y"});
   ASSERT_FALSE(no_target.ok());
   EXPECT_NE(no_target.error().message.find("no target column 'y'"), std::string::npos);
+}
+
+// --features picks and orders the columns (the target may not be one), --drop leaves columns out with a reason,
+// --numeric keeps a 0/1 column numeric, and names absent from the header are errors.
+TEST(FeaturePipeline, ColumnListsChooseTheFeatures) {
+  TemporaryDirectory dir;
+  const Table table = load_text(dir, "a,flag,p,y\n1,0,x,3\n2,1,z,4\n3,1,x,5\n");
+  auto listed = fit_feature_encoding(table, PipelineFitOptions{.target = "y", .features = {"p", "a"}});
+  ASSERT_TRUE(listed.ok()) << listed.error().message;
+  ASSERT_EQ(listed->features().size(), 2u);
+  EXPECT_EQ(listed->features()[0].name, "p");
+  EXPECT_EQ(listed->features()[1].name, "a");
+  EXPECT_TRUE(listed->dropped().empty());
+
+  auto dropped = fit_feature_encoding(table, PipelineFitOptions{.target = "y", .drop = {"p"}, .numeric = {"flag"}});
+  ASSERT_TRUE(dropped.ok()) << dropped.error().message;
+  ASSERT_EQ(dropped->features().size(), 2u);
+  EXPECT_EQ(dropped->features()[1].type, ColumnType::numeric);  // 0/1, but --numeric
+  ASSERT_EQ(dropped->dropped().size(), 1u);
+  EXPECT_EQ(dropped->dropped()[0], (std::pair<std::string, std::string>{"p", "dropped by --drop"}));
+
+  auto target_as_feature = fit_feature_encoding(table, PipelineFitOptions{.target = "y", .features = {"a", "y"}});
+  ASSERT_FALSE(target_as_feature.ok());
+  EXPECT_EQ(target_as_feature.error().kind, ErrorKind::usage);
+  EXPECT_EQ(target_as_feature.error().message, "the target 'y' cannot also be a feature");
+
+  auto absent = fit_feature_encoding(table, PipelineFitOptions{.target = "y", .categorical = {"q"}});
+  ASSERT_FALSE(absent.ok());
+  EXPECT_NE(absent.error().message.find("no column 'q' in the header"), std::string::npos) << absent.error().message;
+
+  auto nothing_left = fit_feature_encoding(table, PipelineFitOptions{.target = "y", .drop = {"a", "flag", "p"}});
+  ASSERT_FALSE(nothing_left.ok());
+  EXPECT_NE(nothing_left.error().message.find("t.csv: no feature columns left to train on"), std::string::npos);
+}
+
+// --schema: the given types replace inference, in the schema's order; identifier columns are left out.
+TEST(FeaturePipeline, SchemaTypesReplaceInference) {
+  TemporaryDirectory dir;
+  const Table table = load_text(dir, "a,flag,p,y\n1,0,x,3\n2,1,z,4\n3,1,x,5\n");
+  auto fitted = fit_feature_encoding(table, PipelineFitOptions{.target = "y",
+                                                               .schema_types = {{"flag", ColumnType::categorical},
+                                                                                {"p", ColumnType::identifier},
+                                                                                {"a", ColumnType::numeric}}});
+  ASSERT_TRUE(fitted.ok()) << fitted.error().message;
+  ASSERT_EQ(fitted->features().size(), 2u);
+  EXPECT_EQ(fitted->features()[0].name, "flag");
+  EXPECT_EQ(fitted->features()[0].type, ColumnType::categorical);
+  EXPECT_EQ(fitted->features()[0].categories, (std::vector<std::string>{"1", "0"}));
+  EXPECT_EQ(fitted->features()[1].name, "a");
+
+  auto lacking =
+      fit_feature_encoding(table, PipelineFitOptions{.target = "y", .schema_types = {{"b", ColumnType::numeric}}});
+  ASSERT_FALSE(lacking.ok());
+  EXPECT_NE(lacking.error().message.find("t.csv: the schema names column 'b', which the file lacks"), std::string::npos)
+      << lacking.error().message;
 }
 
 TEST(FeaturePipeline, TextTargetIsAnError) {
@@ -268,40 +322,6 @@ TEST(FeaturePipeline, BindingNamesTheMissingColumnsWithTheClosestMatch) {
   EXPECT_EQ(bound->ignored, (std::vector<std::string>{"extra"}));  // the target is not "ignored"
 }
 
-TEST(FeaturePipeline, JsonRoundTripKeepsEveryPart) {
-  TemporaryDirectory dir;
-  const Table train = load_text(dir, "p,s,y\n007,1,1\nB,3,2\n007,,3\nB,5,40\n1.10,2,5\n", "train.csv",
-                                TableLoadOptions{.text_columns = {"p"}});
-  auto fitted = fit_feature_encoding(train, PipelineFitOptions{.target = "y",
-                                                               .categorical = {"p"},
-                                                               .missing_values = MissingValueSet({"", "?"})});
-  ASSERT_TRUE(fitted.ok());
-  FeaturePipeline pipeline = *fitted;
-  auto encoded = pipeline.encode_table(train);
-  ASSERT_TRUE(encoded.ok());
-  pipeline.set_target_transform(TargetTransform::log1p);
-  const std::vector<float> targets = {1, 2, 3, 40, 5};
-  ASSERT_TRUE(fit_scaling(pipeline, *encoded, targets).ok());
-
-  rapidjson::StringBuffer buffer;
-  JsonWriter writer(buffer);
-  write_pipeline_json(writer, pipeline);
-  rapidjson::Document doc;
-  doc.Parse(buffer.GetString());
-  ASSERT_FALSE(doc.HasParseError());
-  auto read = read_pipeline_json(doc, JsonFieldReader("model.json"), "pipeline");
-  ASSERT_TRUE(read.ok()) << read.error().message;
-  EXPECT_EQ(read->encoded_names(), pipeline.encoded_names());
-  EXPECT_EQ(read->features()[0].categories, pipeline.features()[0].categories);
-  EXPECT_EQ(read->missing_values().spellings(), (std::vector<std::string>{"", "?"}));
-  EXPECT_EQ(read->target_transform(), TargetTransform::log1p);
-  EXPECT_EQ(read->scaling().input_offset, pipeline.scaling().input_offset);
-  EXPECT_EQ(read->scaling().input_scale, pipeline.scaling().input_scale);
-  EXPECT_FLOAT_EQ(read->scaling().target_offset, std::log1p(1.0f));
-  EXPECT_FLOAT_EQ(read->scale_target(40), 1.0f);
-  EXPECT_NEAR(read->unscale_target(read->scale_target(5)), 5.0f, 1e-4);
-}
-
 // A value needs min_category_rows training rows for its own input; the rest share "other" and are listed as rare.
 TEST(FeaturePipeline, CategoriesNeedTheirMinimumRows) {
   TemporaryDirectory dir;
@@ -349,29 +369,6 @@ TEST(FeaturePipeline, StandardScalingStandardisesOnlyNumericValues) {
   ASSERT_TRUE(fit_scaling(pipeline, *encoded, targets, InputScaling::minmax).ok());
   EXPECT_FLOAT_EQ(pipeline.scaling().input_offset[0], 1.0f);
   EXPECT_FLOAT_EQ(pipeline.scaling().input_scale[0], 0.5f);
-}
-
-TEST(FeaturePipeline, DamagedJsonIsRejectedNamingTheField) {
-  rapidjson::Document doc;
-  doc.Parse(R"({"features": [{"name": "p", "type": "categorical", "categories": ["a", "a"], "rare_categories": [],
-               "distinct_values": 2}], "missing_values": [""], "dropped_columns": [],
-               "input_scaling": {"method": "minmax", "offset": [0, 0, 0], "scale": [1, 1, 1]},
-               "target": {"name": "y", "transform": "none", "offset": 0, "scale": 1}})");
-  ASSERT_FALSE(doc.HasParseError());
-  auto read = read_pipeline_json(doc, JsonFieldReader("model.json"), "pipeline");
-  ASSERT_FALSE(read.ok());
-  EXPECT_NE(read.error().message.find("pipeline.features[0].categories': category 'a' is listed twice"),
-            std::string::npos)
-      << read.error().message;
-  doc.Parse(R"({"features": [{"name": "s", "type": "numeric", "min": 0, "max": 1, "fill_value": 0.5,
-               "missing_indicator": false}], "missing_values": [""], "dropped_columns": [],
-               "input_scaling": {"method": "standard", "offset": [0, 0], "scale": [1, 1]},
-               "target": {"name": "y", "transform": "none", "offset": 0, "scale": 1}})");
-  read = read_pipeline_json(doc, JsonFieldReader("model.json"), "pipeline");
-  ASSERT_FALSE(read.ok());
-  EXPECT_NE(read.error().message.find("has 2 offsets and 2 scales but the features encode to 1 inputs"),
-            std::string::npos)
-      << read.error().message;
 }
 
 }  // namespace

@@ -56,7 +56,7 @@ void expect_gradients_match(const std::vector<std::int64_t>& widths, std::int64_
   DenseStackWorkspace workspace(layout, rows);
   std::vector<float> gradient(layout.parameter_count(), 123.0f);  // stale values must be overwritten
   const double loss =
-      dense_mse_gradient(layout, parameters.data(), x.data(), y.data(), rows, workspace, gradient.data());
+      dense_mse_gradient(layout, parameters.data(), {x.data(), y.data(), rows}, workspace, gradient.data());
   const auto [expected_loss, expected_gradient] = autograd_gradient(layout, parameters, x, y, rows);
   EXPECT_NEAR(loss, expected_loss, 1e-6 * std::max(1.0, expected_loss));
   ASSERT_EQ(gradient.size(), expected_gradient.size());
@@ -123,8 +123,8 @@ TEST(FusedDenseNetwork, GemmMatchesAPlainLoopForEveryTransposition) {
       std::vector<float> a = random_values(static_cast<size_t>(m * k), 41),
                          b = random_values(static_cast<size_t>(k * n), 42);
       std::vector<float> c = random_values(static_cast<size_t>(m * n), 43), expected = c;
-      gemm_row_major(transpose_a, transpose_b, m, n, k, 0.5f, a.data(), transpose_a ? m : k, b.data(),
-                     transpose_b ? k : n, 2.0f, c.data(), n);
+      gemm_row_major({m, n, k}, 0.5f, {a.data(), transpose_a ? m : k, transpose_a},
+                     {b.data(), transpose_b ? k : n, transpose_b}, 2.0f, {c.data(), n});
       for (std::int64_t i = 0; i < m; ++i)
         for (std::int64_t j = 0; j < n; ++j) {
           float sum = 0;
