@@ -166,6 +166,39 @@ Result<RemoteModel> decode_model(const std::string& body) {
   return model;
 }
 
+// One interval prediction {"<out>": mean, "<out>_median": ..., "<out>_lower": ..., "<out>_upper": ...} appended to
+// `out`'s four lists.
+Result<void> read_interval_prediction(const rapidjson::Value& item, Predictions& out) {
+  if (!item.IsObject() || item.MemberCount() != 4)
+    return make_error(ErrorKind::invalid_data, "an interval prediction is not an object of four numbers");
+  int found = 0;
+  for (const auto& member : item.GetObject()) {
+    if (!member.value.IsNumber())
+      return make_error(ErrorKind::invalid_data, "an interval prediction holds a non-number");
+    const std::string_view name(member.name.GetString(), member.name.GetStringLength());
+    const auto value = static_cast<float>(member.value.GetDouble());
+    auto ends_with = [&name](std::string_view suffix) {
+      return name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
+    };
+    if (ends_with("_median")) out.median.push_back(value), found |= 2;
+    else if (ends_with("_lower")) out.lower.push_back(value), found |= 4;
+    else if (ends_with("_upper")) out.upper.push_back(value), found |= 8;
+    else out.values.push_back(value), found |= 1;
+  }
+  if (found != 15)
+    return make_error(ErrorKind::invalid_data, "an interval prediction lacks the mean, the median or a bound");
+  return {};
+}
+
+// One prediction, [v] or v, appended to `out.values`.
+Result<void> read_prediction(const rapidjson::Value& item, Predictions& out) {
+  const rapidjson::Value* number = &item;
+  if (item.IsArray() && item.Size() == 1) number = &item[0];
+  if (!number->IsNumber()) return make_error(ErrorKind::invalid_data, "a prediction is not a number or [number]");
+  out.values.push_back(static_cast<float>(number->GetDouble()));
+  return {};
+}
+
 // {"predictions": [[v], ...]} (or [v, ...]) -> values; with the interval signature each prediction is an object
 // {"<out>": mean, "<out>_median": ..., "<out>_lower": ..., "<out>_upper": ...}. `rows` must match.
 Result<void> decode_predictions(const std::string& body, std::size_t rows, bool interval, Predictions& out) {
@@ -183,33 +216,8 @@ Result<void> decode_predictions(const std::string& body, std::size_t rows, bool 
     return make_error(ErrorKind::invalid_data, "the server answered " + std::to_string(list.Size()) +
                                                    " predictions for " + std::to_string(rows) + " rows");
   }
-  for (const auto& item : list.GetArray()) {
-    if (interval) {
-      if (!item.IsObject() || item.MemberCount() != 4)
-        return make_error(ErrorKind::invalid_data, "an interval prediction is not an object of four numbers");
-      int found = 0;
-      for (const auto& member : item.GetObject()) {
-        if (!member.value.IsNumber())
-          return make_error(ErrorKind::invalid_data, "an interval prediction holds a non-number");
-        const std::string_view name(member.name.GetString(), member.name.GetStringLength());
-        const auto value = static_cast<float>(member.value.GetDouble());
-        auto ends_with = [&name](std::string_view suffix) {
-          return name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
-        };
-        if (ends_with("_median")) out.median.push_back(value), found |= 2;
-        else if (ends_with("_lower")) out.lower.push_back(value), found |= 4;
-        else if (ends_with("_upper")) out.upper.push_back(value), found |= 8;
-        else out.values.push_back(value), found |= 1;
-      }
-      if (found != 15)
-        return make_error(ErrorKind::invalid_data, "an interval prediction lacks the mean, the median or a bound");
-      continue;
-    }
-    const rapidjson::Value* number = &item;
-    if (item.IsArray() && item.Size() == 1) number = &item[0];
-    if (!number->IsNumber()) return make_error(ErrorKind::invalid_data, "a prediction is not a number or [number]");
-    out.values.push_back(static_cast<float>(number->GetDouble()));
-  }
+  for (const auto& item : list.GetArray())
+    VGSALES_TRY(interval ? read_interval_prediction(item, out) : read_prediction(item, out));
   return {};
 }
 
