@@ -14,6 +14,7 @@
 #include "data/csv_reader.h"
 #include "model/model_evaluation.h"
 #include "serve/rest_client.h"
+#include "serve/rest_response_encoder.h"
 
 namespace vgsales::cli {
 
@@ -62,13 +63,13 @@ class PredictionSink {
 };
 
 // CSV: the input's columns as read, then the mean (and the median and the interval's bounds for a model with an
-// interval); JSON: TF Serving's {"predictions": [[mean], ...]}.
+// interval); JSON: TF Serving's {"predictions": [[mean], ...]}, the server's encoder and number formatting.
 class PredictionWriter {
  public:
   PredictionWriter(PredictionSink& sink, std::string format, std::string column, bool interval)
       : sink_(sink), format_(std::move(format)), column_(std::move(column)), interval_(interval) {}
   Result<void> header(const std::vector<std::string>& names) {
-    if (format_ == "json") return sink_.write("{\"predictions\": [");
+    if (format_ == "json") return sink_.write(json_.begin());
     std::string line;
     for (const auto& name : names) line += csv_escape(name) + ",";
     line += csv_escape(column_);
@@ -77,13 +78,10 @@ class PredictionWriter {
     return sink_.write(line + "\n");
   }
   Result<void> rows(std::span<const std::vector<std::string>> records, const Predictions& predictions) {
-    std::string text;
     const std::vector<float>& mean = predictions.values;
+    if (format_ == "json") return sink_.write(json_.add(mean));
+    std::string text;
     for (size_t r = 0; r < mean.size(); ++r) {
-      if (format_ == "json") {
-        text += fmt::format("{}[{}]", written_++ ? ", " : "", mean[r]);
-        continue;
-      }
       for (const auto& field : records[r]) text += csv_escape(field) + ",";
       text += fmt::format("{}", mean[r]);
       if (interval_)
@@ -92,14 +90,14 @@ class PredictionWriter {
     }
     return sink_.write(text);
   }
-  Result<void> finish() { return format_ == "json" ? sink_.write("]}\n") : Result<void>{}; }
+  Result<void> finish() { return format_ == "json" ? sink_.write(json_.finish() + "\n") : Result<void>{}; }
 
  private:
   PredictionSink& sink_;
   std::string format_;
   std::string column_;
   bool interval_;
-  long long written_ = 0;
+  serve::PredictionListEncoder json_;
 };
 
 // Predictions go to stdout, so notices go to stderr.
@@ -129,7 +127,11 @@ Result<void> predict_row(const PredictOptions& o) {
   warn_unseen(predicted.unseen_categories);
   PredictionSink sink(o.output);
   return sink.run([&](PredictionSink& out) -> Result<void> {
-    if (o.format == "json") return out.write(fmt::format("{{\"predictions\": [[{}]]}}\n", predicted.values[0]));
+    if (o.format == "json") {
+      serve::PredictAnswer answer;
+      answer.predictions.values = predicted.values;
+      return out.write(serve::encode_predict_answer(answer) + "\n");
+    }
     if (!interval) return out.write(fmt::format("{}\n", predicted.values[0]));
     // One game: the mean first (what scripts read), then the median and the range, labelled.
     return out.write(fmt::format("{}\nmedian {}, {:g}% interval {} to {}\n", predicted.values[0], predicted.median[0],

@@ -95,57 +95,108 @@ std::string encode_batch(const std::vector<RemoteFeature>& features, std::span<c
   return buffer.GetString();
 }
 
+// The member `key` of `node` when it is an object holding one, else nullptr.
+const rapidjson::Value* member_of(const rapidjson::Value& node, const char* key) {
+  if (!node.IsObject()) return nullptr;
+  const auto found = node.FindMember(key);
+  return found != node.MemberEnd() ? &found->value : nullptr;
+}
+
+bool is_string_equal_to(const rapidjson::Value* value, std::string_view text) {
+  return value && value->IsString() && std::string_view(value->GetString(), value->GetStringLength()) == text;
+}
+
+// metadata.signature_def.signature_def: the signatures by name, or nullptr.
+const rapidjson::Value* signatures_of(const rapidjson::Value& meta) {
+  const rapidjson::Value* outer = member_of(meta, "signature_def");
+  return outer ? member_of(*outer, "signature_def") : nullptr;
+}
+
+// vgsales's own "features" list ({name, kind} each; kind "categorical" travels as text); empty when absent.
+std::vector<RemoteFeature> listed_features(const rapidjson::Value& meta) {
+  std::vector<RemoteFeature> features;
+  const rapidjson::Value* listed = member_of(meta, "features");
+  if (!listed || !listed->IsArray()) return features;
+  for (const auto& item : listed->GetArray()) {
+    const rapidjson::Value* name = member_of(item, "name");
+    if (!name || !name->IsString()) continue;
+    features.push_back({name->GetString(), !is_string_equal_to(member_of(item, "kind"), "categorical")});
+  }
+  return features;
+}
+
+// TF Serving: metadata.signature_def.signature_def.serving_default.inputs {name: {dtype, ...}}, DT_STRING as text;
+// the target is the first output's name when the metadata names none.
+Result<void> read_serving_default(const rapidjson::Value& meta, RemoteModel& model) {
+  const rapidjson::Value* signatures = signatures_of(meta);
+  const rapidjson::Value* serving = signatures ? member_of(*signatures, "serving_default") : nullptr;
+  if (!serving)
+    return make_error(ErrorKind::invalid_data, "the server's metadata names no features and no serving_default inputs");
+  const rapidjson::Value* outputs = member_of(*serving, "outputs");
+  if (model.target_name.empty() && outputs && outputs->IsObject() && outputs->MemberCount() > 0)
+    model.target_name = outputs->MemberBegin()->name.GetString();
+  const rapidjson::Value* inputs = member_of(*serving, "inputs");
+  if (!inputs || !inputs->IsObject())
+    return make_error(ErrorKind::invalid_data, "the server's serving_default signature lists no inputs");
+  for (const auto& input : inputs->GetObject()) {
+    const bool text = is_string_equal_to(member_of(input.value, "dtype"), "DT_STRING");
+    model.features.push_back({input.name.GetString(), !text});
+  }
+  if (model.features.empty())
+    return make_error(ErrorKind::invalid_data, "the server's serving_default signature has no inputs");
+  return {};
+}
+
 // The features in a metadata answer: vgsales's "features" list, else serving_default's named inputs.
 Result<RemoteModel> decode_model(const std::string& body) {
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
   if (doc.HasParseError() || !doc.IsObject())
     return make_error(ErrorKind::invalid_data, "the server's metadata is not a JSON object");
-  RemoteModel model;
-  std::vector<RemoteFeature>& features = model.features;
-  const auto metadata = doc.FindMember("metadata");
-  if (metadata == doc.MemberEnd() || !metadata->value.IsObject())
+  const rapidjson::Value* meta = member_of(doc, "metadata");
+  if (!meta || !meta->IsObject())
     return make_error(ErrorKind::invalid_data, "the server's metadata has no \"metadata\" object");
-  const auto& meta = metadata->value;
-  if (const auto signatures = meta.FindMember("signature_def");
-      signatures != meta.MemberEnd() && signatures->value.IsObject()) {
-    const auto inner = signatures->value.FindMember("signature_def");
-    model.has_interval = inner != signatures->value.MemberEnd() && inner->value.IsObject() &&
-                         inner->value.HasMember("interval");
-  }
-  if (const auto target = meta.FindMember("target_name"); target != meta.MemberEnd() && target->value.IsString())
-    model.target_name = target->value.GetString();
-  if (const auto listed = meta.FindMember("features"); listed != meta.MemberEnd() && listed->value.IsArray()) {
-    for (const auto& item : listed->value.GetArray()) {
-      if (!item.IsObject() || !item.HasMember("name") || !item["name"].IsString()) continue;
-      const bool categorical = item.HasMember("kind") && item["kind"].IsString() &&
-                               std::string_view(item["kind"].GetString()) == "categorical";
-      features.push_back({item["name"].GetString(), !categorical});
-    }
-    if (!features.empty()) return model;
-  }
-  // TF Serving: metadata.signature_def.signature_def.serving_default.inputs {name: {dtype, ...}}
-  const rapidjson::Value* node = &meta;
-  for (const char* key : {"signature_def", "signature_def", "serving_default"}) {
-    if (!node->IsObject() || !node->HasMember(key))
-      return make_error(ErrorKind::invalid_data,
-                        "the server's metadata names no features and no serving_default inputs");
-    node = &(*node)[key];
-  }
-  if (model.target_name.empty() && node->HasMember("outputs") && (*node)["outputs"].IsObject() &&
-      (*node)["outputs"].MemberCount() > 0)
-    model.target_name = (*node)["outputs"].MemberBegin()->name.GetString();
-  if (!node->HasMember("inputs") || !(*node)["inputs"].IsObject())
-    return make_error(ErrorKind::invalid_data, "the server's serving_default signature lists no inputs");
-  node = &(*node)["inputs"];
-  for (const auto& input : node->GetObject()) {
-    const bool text = input.value.IsObject() && input.value.HasMember("dtype") && input.value["dtype"].IsString() &&
-                      std::string_view(input.value["dtype"].GetString()) == "DT_STRING";
-    features.push_back({input.name.GetString(), !text});
-  }
-  if (features.empty())
-    return make_error(ErrorKind::invalid_data, "the server's serving_default signature has no inputs");
+  RemoteModel model;
+  const rapidjson::Value* signatures = signatures_of(*meta);
+  model.has_interval = signatures && member_of(*signatures, "interval");
+  if (const rapidjson::Value* target = member_of(*meta, "target_name"); target && target->IsString())
+    model.target_name = target->GetString();
+  model.features = listed_features(*meta);
+  if (model.features.empty()) VGSALES_TRY(read_serving_default(*meta, model));
   return model;
+}
+
+// One interval prediction {"<out>": mean, "<out>_median": ..., "<out>_lower": ..., "<out>_upper": ...} appended to
+// `out`'s four lists.
+Result<void> read_interval_prediction(const rapidjson::Value& item, Predictions& out) {
+  if (!item.IsObject() || item.MemberCount() != 4)
+    return make_error(ErrorKind::invalid_data, "an interval prediction is not an object of four numbers");
+  int found = 0;
+  for (const auto& member : item.GetObject()) {
+    if (!member.value.IsNumber())
+      return make_error(ErrorKind::invalid_data, "an interval prediction holds a non-number");
+    const std::string_view name(member.name.GetString(), member.name.GetStringLength());
+    const auto value = static_cast<float>(member.value.GetDouble());
+    auto ends_with = [&name](std::string_view suffix) {
+      return name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
+    };
+    if (ends_with("_median")) out.median.push_back(value), found |= 2;
+    else if (ends_with("_lower")) out.lower.push_back(value), found |= 4;
+    else if (ends_with("_upper")) out.upper.push_back(value), found |= 8;
+    else out.values.push_back(value), found |= 1;
+  }
+  if (found != 15)
+    return make_error(ErrorKind::invalid_data, "an interval prediction lacks the mean, the median or a bound");
+  return {};
+}
+
+// One prediction, [v] or v, appended to `out.values`.
+Result<void> read_prediction(const rapidjson::Value& item, Predictions& out) {
+  const rapidjson::Value* number = &item;
+  if (item.IsArray() && item.Size() == 1) number = &item[0];
+  if (!number->IsNumber()) return make_error(ErrorKind::invalid_data, "a prediction is not a number or [number]");
+  out.values.push_back(static_cast<float>(number->GetDouble()));
+  return {};
 }
 
 // {"predictions": [[v], ...]} (or [v, ...]) -> values; with the interval signature each prediction is an object
@@ -165,33 +216,8 @@ Result<void> decode_predictions(const std::string& body, std::size_t rows, bool 
     return make_error(ErrorKind::invalid_data, "the server answered " + std::to_string(list.Size()) +
                                                    " predictions for " + std::to_string(rows) + " rows");
   }
-  for (const auto& item : list.GetArray()) {
-    if (interval) {
-      if (!item.IsObject() || item.MemberCount() != 4)
-        return make_error(ErrorKind::invalid_data, "an interval prediction is not an object of four numbers");
-      int found = 0;
-      for (const auto& member : item.GetObject()) {
-        if (!member.value.IsNumber())
-          return make_error(ErrorKind::invalid_data, "an interval prediction holds a non-number");
-        const std::string_view name(member.name.GetString(), member.name.GetStringLength());
-        const auto value = static_cast<float>(member.value.GetDouble());
-        auto ends_with = [&name](std::string_view suffix) {
-          return name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
-        };
-        if (ends_with("_median")) out.median.push_back(value), found |= 2;
-        else if (ends_with("_lower")) out.lower.push_back(value), found |= 4;
-        else if (ends_with("_upper")) out.upper.push_back(value), found |= 8;
-        else out.values.push_back(value), found |= 1;
-      }
-      if (found != 15)
-        return make_error(ErrorKind::invalid_data, "an interval prediction lacks the mean, the median or a bound");
-      continue;
-    }
-    const rapidjson::Value* number = &item;
-    if (item.IsArray() && item.Size() == 1) number = &item[0];
-    if (!number->IsNumber()) return make_error(ErrorKind::invalid_data, "a prediction is not a number or [number]");
-    out.values.push_back(static_cast<float>(number->GetDouble()));
-  }
+  for (const auto& item : list.GetArray())
+    VGSALES_TRY(interval ? read_interval_prediction(item, out) : read_prediction(item, out));
   return {};
 }
 

@@ -1,5 +1,7 @@
 // The TF Serving REST API (docs/formats.md D) and the Vertex AI routes (docs/formats.md E) as a pure function of
-// (method, target, body) -> (status, body, content type): no sockets here, so tests call it directly.
+// (method, target, body) -> (status, body, content type): no sockets here, so tests call it directly. The REST
+// adapter: rest_router picks the operation, rest_request_decoder makes the request model, PredictionService answers
+// it and rest_response_encoder writes the JSON.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +13,8 @@
 #include <vector>
 
 #include "common/result.h"
+#include "serve/prediction_service.h"
+#include "serve/rest_router.h"
 #include "serve/version_manager.h"
 
 namespace vgsales::serve {
@@ -49,27 +53,13 @@ struct RestResponse {
 // `{"error": "<message>"}` with the status for `kind`, as TF Serving answers every failure.
 RestResponse make_error_response(RestErrorKind kind, std::string_view message, std::string route = "other");
 
-struct RestHandlerOptions {
-  std::string model_name;
-  // Vertex AI routes (AIP_HEALTH_ROUTE, AIP_PREDICT_ROUTE); empty when not running under Vertex.
-  std::string vertex_health_route;
-  std::string vertex_predict_route;
-  // The web page at GET / and its assets under /ui/ (serve --no-ui turns it off: those paths are then 404).
-  bool serve_ui = false;
-};
-
-// The name TF Serving gives the only signature; requests naming another get a 400.
-inline constexpr const char* kServingSignatureName = "serving_default";
-// A model with a prediction interval also answers this signature: the mean, the median and the interval's bounds.
-inline constexpr const char* kIntervalSignatureName = "interval";
-// The SavedModel's packed signature: rows already in the encoded layout (model.json's `encoded_inputs`), one output.
-inline constexpr const char* kEncodedSignatureName = "encoded";
-// The single input tensor's name in the metadata and in columnar `{"inputs": {"input": ...}}` requests.
-inline constexpr const char* kInputTensorName = "input";
+// The model's name and the optional routes (Vertex AI's, the web page: serve --no-ui turns it off, those paths are
+// then 404).
+using RestHandlerOptions = RestRoutes;
 
 class RestHandler {
  public:
-  using ModelSource = std::function<std::shared_ptr<const ServedModel>()>;
+  using ModelSource = PredictionService::ModelSource;
   using MetricsSource = std::function<std::string()>;
 
   RestHandler(RestHandlerOptions options, ModelSource current_model, MetricsSource metrics_text);
@@ -79,17 +69,15 @@ class RestHandler {
 
  private:
   RestResponse dispatch(const RestRequest& request) const;
-  RestResponse model_status(const std::string& version_text) const;
-  RestResponse web_page(std::string_view method, std::string_view path) const;
-  RestResponse model_metadata(const std::string& model_name, const std::string& version_text) const;
-  RestResponse predict(const std::string& model_name, const std::string& version_text, std::string_view body,
-                       std::string route) const;
-  // The live model if it is `model_name` and (when given) version `version_text`; else not_found.
-  Result<std::shared_ptr<const ServedModel>> find_model(const std::string& model_name,
-                                                        const std::string& version_text) const;
+  RestResponse health() const;
+  RestResponse metrics() const;
+  RestResponse web_page(std::string_view path) const;
+  RestResponse model_status(const ModelSpec& model) const;
+  RestResponse model_metadata(const ModelSpec& model) const;
+  RestResponse predict(const ModelSpec& model, std::string_view body, std::string label) const;
 
-  RestHandlerOptions options_;
-  ModelSource current_model_;
+  RestRoutes routes_;
+  PredictionService service_;
   MetricsSource metrics_text_;
 };
 
