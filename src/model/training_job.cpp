@@ -82,7 +82,7 @@ Result<std::optional<ResumeState>> read_resume_state(const TrainingJobOptions& o
     return make_error(ErrorKind::usage,
                       "--target " + options.target + " differs from the resumed model's " + resumed.target());
   settings.hidden_layers = resumed.settings.hidden_layers;
-  settings.target_transform = target_transform_name(resumed.pipeline.target_transform());
+  settings.target_transform = target_transform_setting(resumed.pipeline.target_transform());
   settings.input_scaling = resumed.settings.input_scaling;
   VGSALES_ASSIGN_OR_RETURN(TrainingCheckpoint checkpoint, read_checkpoint(options.resume_dir));
   settings.members = static_cast<int>(checkpoint.members.size());
@@ -198,20 +198,20 @@ Result<std::pair<FeaturePipeline, EncodedSplit>> fit_pipeline(const Table& train
   VGSALES_ASSIGN_OR_RETURN(EncodedSplit encoded, encode_split("train", train, pipeline));
 
   const TargetTransformChoice choice = choose_target_transform(encoded.targets);
-  if (settings.target_transform == "auto") {
-    settings.target_transform = target_transform_name(choice.transform);
+  if (settings.target_transform == TargetTransformSetting::automatic) {
+    settings.target_transform = target_transform_setting(choice.transform);
     if (choice.transform == TargetTransform::log1p)
       tell(hooks, fmt::format("target: {} is strongly right-skewed (skewness {:.1f}), so the network fits log1p({}) "
                               "(--target-transform auto; pass none to fit it raw)",
                               options.target, choice.skewness, options.target));
-  } else if (settings.target_transform == "none" && choice.strongly_skewed) {
+  } else if (settings.target_transform == TargetTransformSetting::none && choice.strongly_skewed) {
     tell(hooks, fmt::format("hint: the target is strongly right-skewed (skewness {:.1f}); "
                             "--target-transform log1p often fits such targets better",
                             choice.skewness));
   }
-  pipeline.set_target_transform(settings.target_transform == "log1p" ? TargetTransform::log1p : TargetTransform::none);
-  VGSALES_TRY(fit_scaling(pipeline, encoded.features, encoded.targets,
-                          settings.input_scaling == "minmax" ? InputScaling::minmax : InputScaling::standard));
+  pipeline.set_target_transform(settings.target_transform == TargetTransformSetting::log1p ? TargetTransform::log1p
+                                                                                           : TargetTransform::none);
+  VGSALES_TRY(fit_scaling(pipeline, encoded.features, encoded.targets, settings.input_scaling));
   return std::pair{std::move(pipeline), std::move(encoded)};
 }
 
@@ -352,23 +352,7 @@ TrainingRunInfo describe_run(const TrainingJobOptions& options, const TrainingSe
   info.epochs = settings.epochs;
   info.batch_size = settings.batch_size;
   info.target_name = pipeline.target();
-  info.hyperparameters = {{"layers", format_layer_list(settings.hidden_layers)},
-                          {"learning_rate", settings.learning_rate},
-                          {"batch_size", static_cast<double>(settings.batch_size)},
-                          {"epochs", static_cast<double>(settings.epochs)},
-                          {"seed", static_cast<double>(settings.seed)},
-                          {"validation_split", settings.validation_split.value_or(0.0)},
-                          {"target_transform", settings.target_transform},
-                          // TensorBoard's HParams table shows the first five names in alphabetical order by
-                          // default; these names sort after layers and learning_rate, which runs differ in most.
-                          {"members", static_cast<double>(settings.members)},
-                          {"patience", static_cast<double>(settings.early_stopping)},
-                          {"prediction_interval", settings.interval},
-                          {"median", settings.median},
-                          {"mean_correction", settings.mean_correction},
-                          {"scaling", settings.input_scaling},
-                          {"min_category_rows", static_cast<double>(settings.min_category_rows)},
-                          {"max_categories", static_cast<double>(settings.max_categories)}};
+  info.hyperparameters = hyperparameters_of(settings);
   info.schema_markdown = describe_features(pipeline);
   info.initial_network = initialise_network(frame, settings, output_columns);
   info.pipeline = pipeline;
@@ -404,16 +388,16 @@ void calibrate(TrainerResult& result, ModelMetadata& metadata, const EncodedSpli
     const EncodedSplit& rows = holdout ? *holdout : train;
     const float smearing = smearing_shift(fitted.residuals);
     const std::optional<float> least_squares = least_squares_shift(fitted.mean, rows.targets);
-    const bool use_least_squares = metadata.settings.mean_correction == "least-squares" && least_squares;
+    const bool use_least_squares = metadata.settings.mean_correction == MeanCorrection::least_squares && least_squares;
     shifts.mean = use_least_squares ? *least_squares : smearing;
     const std::string other = use_least_squares ? fmt::format("the smearing factor {:.4g}", std::exp(smearing))
                               : least_squares ? fmt::format("the least-squares factor {:.4g}", std::exp(*least_squares))
                                               : std::string("no least-squares factor: the estimates overflow");
-    tell(hooks,
-         fmt::format("mean: {} factor {:.4g} on the {} {} rows ({}) (--mean-correction {})",
-                     use_least_squares ? "the least-squares" : "Duan's smearing", std::exp(shifts.mean),
-                     rows.targets.size(), holdout ? "holdout" : "training", other, metadata.settings.mean_correction));
-    if (!use_least_squares) metadata.settings.mean_correction = "smearing";
+    tell(hooks, fmt::format("mean: {} factor {:.4g} on the {} {} rows ({}) (--mean-correction {})",
+                            use_least_squares ? "the least-squares" : "Duan's smearing", std::exp(shifts.mean),
+                            rows.targets.size(), holdout ? "holdout" : "training", other,
+                            choice_name(metadata.settings.mean_correction)));
+    if (!use_least_squares) metadata.settings.mean_correction = MeanCorrection::smearing;
   }
 
   const auto [low, high] = holdout ? conformal_ranks(fitted.residuals.size(), metadata.settings.interval)
@@ -429,15 +413,16 @@ void calibrate(TrainerResult& result, ModelMetadata& metadata, const EncodedSpli
       offset_error += std::abs(to_units(fitted.mean[i] + median_residual) - holdout->targets[i]);
       if (!fitted.head.empty()) head_error += std::abs(to_units(fitted.head[i]) - holdout->targets[i]);
     }
-    const std::string& asked = metadata.settings.median;
-    const bool use_head = !fitted.head.empty() && (asked == "head" || (asked == "auto" && head_error < offset_error));
-    if (asked == "auto" && !fitted.head.empty())
+    const MedianSetting asked = metadata.settings.median;
+    const bool use_head = !fitted.head.empty() && (asked == MedianSetting::head ||
+                                                   (asked == MedianSetting::automatic && head_error < offset_error));
+    if (asked == MedianSetting::automatic && !fitted.head.empty())
       tell(hooks,
            fmt::format("median: the {} (holdout MAE {:.4g}; the {} {:.4g}) (--median auto)",
                        use_head ? "median head" : "mean plus the residuals' median",
                        (use_head ? head_error : offset_error) / static_cast<double>(h), use_head ? "offset" : "head",
                        (use_head ? offset_error : head_error) / static_cast<double>(h)));
-    metadata.settings.median = use_head ? "head" : "offset";
+    metadata.settings.median = use_head ? MedianSetting::head : MedianSetting::offset;
     shifts.has_interval = true;
     shifts.median_from_head = use_head;
     shifts.median = use_head ? 0.0f : static_cast<float>(median_residual);
@@ -628,7 +613,7 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
   inputs.train = train.view();
   for (const auto& split : evaluations) inputs.evaluations.push_back(split.view());
   if (resumed) inputs.resume = resumed->checkpoint;
-  inputs.median_head = interval_possible && settings.median != "offset";
+  inputs.median_head = interval_possible && settings.median != MedianSetting::offset;
   inputs.observers = hooks.observers;
   inputs.stop_requested = hooks.stop_requested;
   const std::int64_t output_columns = resumed ? resumed->checkpoint.output_columns : (inputs.median_head ? 2 : 1);
@@ -644,7 +629,7 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
   calibrate(result, metadata, train, holdout, hooks);
   measure_final(result, metadata, train, evaluations);
   metadata.epochs_run = result.outcome.epochs_run;
-  metadata.best_epoch = result.outcome.best_epoch;
+  metadata.kept_epoch = result.outcome.kept_epoch;
   metadata.member_epochs = result.member_epochs;
   metadata.status = result.outcome.status;
   metadata.training_seconds = result.outcome.training_seconds;

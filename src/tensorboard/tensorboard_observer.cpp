@@ -403,7 +403,7 @@ void TensorBoardObserver::on_train_end(const TrainingOutcome& outcome) {
                fmt::format("{} split · the saved model after {} epochs{}", saved.split, outcome.epochs_run, interval),
                IntervalBars{saved.lower, saved.upper, saved.interval_level});
     kept_ = {};
-  } else if (kept_.epoch > 0 && kept_.epoch == outcome.best_epoch) {
+  } else if (kept_.epoch > 0 && kept_.epoch == outcome.kept_epoch) {
     const bool by_validation = info_.validation_rows > 0;
     write_plot(kKeptPredictionPlotTag, kept_.split, kept_.actuals, kept_.predictions, kept_.epoch,
                fmt::format("{} split · kept epoch {} of {} run ({}): the saved model", kept_.split, kept_.epoch,
