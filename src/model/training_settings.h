@@ -124,11 +124,14 @@ struct SettingDeclaration {
   // The value models saved before the setting existed used, when model.json lacks it (empty: required).
   std::string when_absent;
   std::function<SettingValue(const TrainingSettings&)> value;
-  std::function<std::string(const TrainingSettings&)> flag_text;             // as the flag takes it
-  std::function<Result<void>(TrainingSettings&, const std::string&)> parse;  // errors name the flag
-  std::function<Result<void>(TrainingSettings&, const rapidjson::Value&, const JsonFieldReader&,
-                             const std::string&)>
-      read_json;  // from model.json's "training" object at the path given; errors name the field
+  // Set only where the flag takes text (!numeric): the text as the flag takes it, and its parser (errors name the
+  // flag).
+  std::function<std::string(const TrainingSettings&)> flag_text;
+  std::function<Result<void>(TrainingSettings&, const std::string&)> parse;
+  // Set only for in_training_section: reads the value from model.json's "training" object at the path given (errors
+  // name the field).
+  std::function<Result<void>(TrainingSettings&, const rapidjson::Value&, const JsonFieldReader&, const std::string&)>
+      read_json;
 };
 
 // Every setting: the numeric ones, then layers, validation_split and the choices (model.json's order).
