@@ -22,7 +22,7 @@ void print_report(const TrainingJobReport& report, const std::string& unit, cons
   // that is why its errors differ from the kept epoch's line.
   const std::string weights = m.member_epochs.size() > 1
                                   ? fmt::format("{} members at their kept epochs", m.member_epochs.size())
-                                  : fmt::format("the weights of epoch {}", m.best_epoch);
+                                  : fmt::format("the weights of epoch {}", m.kept_epoch);
   fmt::print("\n{}\nErrors of the saved model ({}{}), {}:\n", describe_kept_epoch(kept), weights,
              m.pipeline.target_transform() == TargetTransform::log1p ? ", with the log1p bias correction" : "",
              target_units_phrase(m.target()));
@@ -60,7 +60,7 @@ void print_report(const TrainingJobReport& report, const std::string& unit, cons
     fmt::print("Saved the ensemble of {} members to {} ({} epochs run in {:.2f} s)\n", m.member_epochs.size(),
                report.model_dir.string(), m.epochs_run, m.training_seconds);
   else
-    fmt::print("Saved the model of epoch {} to {} ({} epochs run in {:.2f} s)\n", m.best_epoch,
+    fmt::print("Saved the model of epoch {} to {} ({} epochs run in {:.2f} s)\n", m.kept_epoch,
                report.model_dir.string(), m.epochs_run, m.training_seconds);
 }
 
@@ -71,93 +71,109 @@ KeptEpochFacts kept_epoch_facts(const ProgressPrinter& progress, const TrainingJ
   facts.status = report.outcome.status;
   facts.planned_epochs = m.settings.epochs;
   facts.epochs_run = m.epochs_run;
-  facts.kept_epoch = m.best_epoch;
+  facts.kept_epoch = m.kept_epoch;
   facts.member_epochs = m.member_epochs;
   facts.early_stopping = m.settings.early_stopping;
   return facts;
 }
 
-}  // namespace
+struct TrainOptions {
+  TrainingJobOptions job;
+  std::string train, test, out, resume, schema, delimiter = "auto";
+  // Each setting whose flag takes text (--layers, --median, ...): its declaration and the flag's text.
+  std::vector<std::pair<const SettingDeclaration*, std::string>> text_settings;
+  bool quiet = false;
+  TrainExtensionOptions extensions;
+};
 
-void register_train_command(CLI::App& app, CommandAction& chosen) {
-  struct Options {
-    TrainingJobOptions job;
-    std::string train, test, out, resume, schema, delimiter = "auto";
-    std::vector<std::string> text_settings;  // one per text_training_settings() entry
-    bool quiet = false;
-    TrainExtensionOptions extensions;
-  };
-  auto options = std::make_shared<Options>();
-  CLI::App* command = app.add_subcommand("train", "Train a network on a CSV of past games and save a model directory");
-  FlagTable flags(command);
-  TrainingJobOptions& job = options->job;
-  flags.required("--train", "FILE", options->train, "training CSV (header row required)");
-  flags.described("--test", "FILE", options->test, "none", "test CSV, evaluated every epoch, never used for fitting");
-  flags.required("--target", "COLUMN", job.target, "column to predict (any position)");
-  flags.described("--out", "DIR", options->out, "required (defaults to `--resume`'s)",
-                  "model directory to write (replaced only once the new model is complete)");
-  TrainingSettings& s = job.settings;
-  const std::vector<TextSetting>& text_settings = text_training_settings();
-  options->text_settings.resize(text_settings.size());
-  for (size_t i = 0; i < text_settings.size(); ++i) {
-    const TextSetting& setting = text_settings[i];
-    options->text_settings[i] = setting.format(s);
-    flags.option(setting.flag, setting.value_name, options->text_settings[i], setting.help);
-  }
-#define VGSALES_ADD_SETTING_FLAG(type, field, flag, fallback, low, high, help)                           \
+// Every training setting from its one declaration: those whose flag takes text first, then the typed, bounded
+// numbers (the README's order).
+void add_setting_flags(FlagTable& flags, TrainOptions& options) {
+  TrainingSettings& s = options.job.settings;
+  for (const SettingDeclaration& setting : training_setting_declarations())
+    if (!setting.numeric) options.text_settings.emplace_back(&setting, setting.flag_text(s));
+  // Bound only now: CLI11 keeps a reference to each text, and the vector no longer grows.
+  for (auto& [setting, text] : options.text_settings)
+    flags.option(setting->flag, setting->value_name, text, setting->help);
+#define VGSALES_ADD_SETTING_FLAG(type, field, flag, fallback, low, high, hparam, help)                   \
   flags.bounded<type>(flag, std::is_floating_point_v<type> ? "F" : "N", s.field, static_cast<type>(low), \
                       static_cast<type>(high), help);
   VGSALES_TRAINING_SETTINGS(VGSALES_ADD_SETTING_FLAG)
 #undef VGSALES_ADD_SETTING_FLAG
+}
+
+// Which columns, how they are read, and what the output is called.
+void add_column_flags(FlagTable& flags, TrainOptions& options) {
+  TrainingJobOptions& job = options.job;
   flags.list("--features", "a,b,c", job.features, "all but the target", "feature columns, in this order");
   flags.list("--drop", "x,y", job.drop, "none", "columns to leave out");
   flags.list("--categorical", "x,y", job.categorical, "inferred", "columns to treat as categories");
   flags.list("--numeric", "x,y", job.numeric, "inferred", "columns to treat as numbers");
-  flags.described("--schema", "FILE.json", options->schema, "inferred",
+  flags.described("--schema", "FILE.json", options.schema, "inferred",
                   "column types as in model.json's pipeline features ([{\"name\": ..., \"type\": ...}])");
   flags.list("--na-values", "a,b", job.na_values, "`,NA,N/A,NaN,null,tbd`",
              "spellings of a missing value (case-insensitive); the model keeps them for predict and serve");
-  add_delimiter_flag(flags, options->delimiter);
+  add_delimiter_flag(flags, options.delimiter);
   flags.described("--output-name", "NAME", job.output_name, "target without `total_`",
                   "the output's name in exports and the REST API (`earnings`)");
+}
+
+// The parsed flags into the job's options; errors name the flag.
+Result<void> complete_job_options(TrainOptions& options, const CLI::App& command) {
+  TrainingJobOptions& job = options.job;
+  for (const auto& [setting, text] : options.text_settings) VGSALES_TRY(setting->parse(job.settings, text));
+  job.layers_given = command.count("--layers") > 0;
+  job.train_file = options.train;
+  job.test_file = options.test;
+  job.resume_dir = options.resume;
+  job.schema_file = options.schema;
+  job.delimiter = delimiter_from_flag(options.delimiter);
+  if (options.out.empty() && options.resume.empty())
+    return make_error(ErrorKind::usage, "--out is required (the model directory to write)");
+  job.out_dir = options.out.empty() ? options.resume : options.out;
+  return {};
+}
+
+Result<void> run_train(TrainOptions& options, const CLI::App& command) {
+  VGSALES_TRY(complete_job_options(options, command));
+  const std::string unit = unit_prefix_for(options.job.target);
+  ProgressPrinter progress(unit, options.quiet);
+  TrainingJobHooks hooks;
+  hooks.observers.push_back(&progress);
+  hooks.stop_requested = install_stop_handler();
+  hooks.notice = [](const std::string& line) { fmt::print("{}\n", line); };
+  if (!options.quiet)
+    hooks.pipeline_ready = [](const FeaturePipeline& pipeline) {
+      fmt::print("Features:\n{}\n", describe_features(pipeline));
+    };
+  VGSALES_ASSIGN_OR_RETURN(auto extensions, open_train_extensions(options.extensions, hooks));
+  VGSALES_ASSIGN_OR_RETURN(const TrainingJobReport report, run_training_job(options.job, hooks));
+  const KeptEpochFacts kept = kept_epoch_facts(progress, report);
+  print_report(report, unit, kept);
+  if (report.interrupted)
+    return make_error(ErrorKind::interrupted, describe_interruption(kept, report.model_dir.string()));
+  return {};
+}
+
+}  // namespace
+
+void register_train_command(CLI::App& app, CommandAction& chosen) {
+  auto options = std::make_shared<TrainOptions>();
+  CLI::App* command = app.add_subcommand("train", "Train a network on a CSV of past games and save a model directory");
+  FlagTable flags(command);
+  flags.required("--train", "FILE", options->train, "training CSV (header row required)");
+  flags.described("--test", "FILE", options->test, "none", "test CSV, evaluated every epoch, never used for fitting");
+  flags.required("--target", "COLUMN", options->job.target, "column to predict (any position)");
+  flags.described("--out", "DIR", options->out, "required (defaults to `--resume`'s)",
+                  "model directory to write (replaced only once the new model is complete)");
+  add_setting_flags(flags, *options);
+  add_column_flags(flags, *options);
   flags.described("--resume", "DIR", options->resume, "none",
                   "continue from DIR's checkpoint (the kept epoch's weights and Adam state) up to `--epochs`");
   flags.flag("--quiet", options->quiet, "print only errors and the final summary");
   add_train_extension_flags(flags, options->extensions);
   command->callback([options, command, &chosen] {
-    chosen = [options, command]() -> Result<void> {
-      TrainingJobOptions& job = options->job;
-      const std::vector<TextSetting>& text_settings = text_training_settings();
-      for (size_t i = 0; i < text_settings.size(); ++i)
-        VGSALES_TRY(text_settings[i].parse(job.settings, options->text_settings[i]));
-      job.layers_given = command->count("--layers") > 0;
-      job.train_file = options->train;
-      job.test_file = options->test;
-      job.resume_dir = options->resume;
-      job.schema_file = options->schema;
-      job.delimiter = delimiter_from_flag(options->delimiter);
-      if (options->out.empty() && options->resume.empty())
-        return make_error(ErrorKind::usage, "--out is required (the model directory to write)");
-      job.out_dir = options->out.empty() ? options->resume : options->out;
-      const std::string unit = unit_prefix_for(job.target);
-
-      ProgressPrinter progress(unit, options->quiet);
-      TrainingJobHooks hooks;
-      hooks.observers.push_back(&progress);
-      hooks.stop_requested = install_stop_handler();
-      hooks.notice = [](const std::string& line) { fmt::print("{}\n", line); };
-      if (!options->quiet)
-        hooks.pipeline_ready = [](const FeaturePipeline& pipeline) {
-          fmt::print("Features:\n{}\n", describe_features(pipeline));
-        };
-      VGSALES_ASSIGN_OR_RETURN(auto extensions, open_train_extensions(options->extensions, hooks));
-      VGSALES_ASSIGN_OR_RETURN(const TrainingJobReport report, run_training_job(job, hooks));
-      const KeptEpochFacts kept = kept_epoch_facts(progress, report);
-      print_report(report, unit, kept);
-      if (report.interrupted)
-        return make_error(ErrorKind::interrupted, describe_interruption(kept, report.model_dir.string()));
-      return {};
-    };
+    chosen = [options, command]() -> Result<void> { return run_train(*options, *command); };
   });
 }
 

@@ -67,12 +67,12 @@ std::pair<size_t, size_t> conformal_ranks(size_t h, double level) {
 
 namespace {
 
-MeanCorrection correct_mean(const HoldoutResiduals& fitted, const EncodedSplit& rows,
-                            const TrainingSettings& settings) {
-  MeanCorrection correction;
+MeanShiftFit correct_mean(const HoldoutResiduals& fitted, const EncodedSplit& rows, const TrainingSettings& settings) {
+  MeanShiftFit correction;
   correction.smearing = smearing_shift(fitted.residuals);
   correction.least_squares = least_squares_shift(fitted.mean, rows.targets);
-  correction.least_squares_chosen = settings.mean_correction == "least-squares" && correction.least_squares;
+  correction.least_squares_chosen = settings.mean_correction == MeanCorrection::least_squares &&
+                                    correction.least_squares;
   return correction;
 }
 
@@ -89,9 +89,10 @@ MedianChoice choose_median(const HoldoutResiduals& fitted, const std::vector<dou
     offset_error += std::abs(to_units(fitted.mean[i] + choice.median_residual) - rows.targets[i]);
     if (!fitted.head.empty()) head_error += std::abs(to_units(fitted.head[i]) - rows.targets[i]);
   }
-  const std::string& asked = settings.median;
+  const MedianSetting asked = settings.median;
   choice.head_available = !fitted.head.empty();
-  choice.head_chosen = !fitted.head.empty() && (asked == "head" || (asked == "auto" && head_error < offset_error));
+  choice.head_chosen = !fitted.head.empty() && (asked == MedianSetting::head ||
+                                                (asked == MedianSetting::automatic && head_error < offset_error));
   choice.offset_mae = offset_error / static_cast<double>(h);
   choice.head_mae = head_error / static_cast<double>(h);
   return choice;

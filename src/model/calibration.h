@@ -40,7 +40,7 @@ HoldoutResiduals holdout_residuals(const PortableNetwork& network, const Feature
                                    const EncodedSplit& split);
 
 // The mean's correction of a log1p target: both candidate shifts and the one chosen.
-struct MeanCorrection {
+struct MeanShiftFit {
   float smearing = 0.0f;
   std::optional<float> least_squares;  // nullopt: the estimates overflow
   bool least_squares_chosen = false;   // asked for and available; else the smearing shift
@@ -65,7 +65,7 @@ struct Calibration {
   OutputShifts shifts;
   size_t rows = 0;                            // the rows calibrated on
   bool held_out = false;                      // they are the holdout (else the training rows, for want of one)
-  std::optional<MeanCorrection> mean;         // a log1p target only
+  std::optional<MeanShiftFit> mean;           // a log1p target only
   std::optional<MedianChoice> median;         // with an interval only
   std::optional<ConformalInterval> interval;  // a holdout with enough rows for --interval only
 };

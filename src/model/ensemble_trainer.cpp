@@ -373,7 +373,7 @@ TrainerResult EnsembleTrainer::finish() {
     result.member_epochs.push_back(member.kept_epoch);
     result.checkpoint.members.push_back(MemberCheckpoint{member.kept, member.kept_moments, member.kept_epoch});
   }
-  outcome.best_epoch = *std::max_element(result.member_epochs.begin(), result.member_epochs.end());
+  outcome.kept_epoch = *std::max_element(result.member_epochs.begin(), result.member_epochs.end());
   outcome.member_epochs = result.member_epochs;
   result.network = in_.frame;
   set_members(result.network, std::move(stacks));

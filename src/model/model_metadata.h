@@ -13,13 +13,16 @@
 
 namespace vgsales {
 
-// model.json's format: 2 since the feature pipeline and the LibTorch-free weights file (1 kept the weights only in
+// model.json's format, the one this vgsales writes: 3 since the kept epoch is `kept_epoch` (2 called it
+// `best_epoch`; 2 brought the feature pipeline and the LibTorch-free weights file, 1 kept the weights only in
 // TorchScript).
-inline constexpr int kModelFormatVersion = 2;
+inline constexpr int kModelFormatVersion = 3;
+// The oldest format this vgsales still reads.
+inline constexpr int kOldestReadableModelFormatVersion = 2;
 
 struct ModelMetadata {
-  int format_version = kModelFormatVersion;
-  std::string created;       // ISO 8601 UTC
+  int format_version = kModelFormatVersion;  // the format the file was read from (writing always writes the newest)
+  std::string created;                       // ISO 8601 UTC
   FeaturePipeline pipeline;  // raw row -> encoded inputs, their scaling, the target's transform and scaling
   std::string output_name;   // the output tensor's name in exports and the REST metadata
   int members = 1;           // networks in the ensemble (their mean is the model's output)
@@ -38,7 +41,7 @@ struct ModelMetadata {
   std::string test_file;
   std::map<std::string, long long> rows;  // per split
   int epochs_run = 0;
-  int best_epoch = 0;              // the latest epoch any member kept
+  int kept_epoch = 0;              // the latest epoch any member kept
   std::vector<int> member_epochs;  // the epoch each member kept
   std::string status;              // completed, stopped_early, interrupted
   double training_seconds = 0;

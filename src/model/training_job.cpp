@@ -87,7 +87,7 @@ Result<std::optional<ResumeState>> read_resume_state(const TrainingJobOptions& o
     return make_error(ErrorKind::usage,
                       "--target " + options.target + " differs from the resumed model's " + resumed.target());
   settings.hidden_layers = resumed.settings.hidden_layers;
-  settings.target_transform = target_transform_name(resumed.pipeline.target_transform());
+  settings.target_transform = target_transform_setting(resumed.pipeline.target_transform());
   settings.input_scaling = resumed.settings.input_scaling;
   VGSALES_ASSIGN_OR_RETURN(TrainingCheckpoint checkpoint, read_checkpoint(options.resume_dir));
   settings.members = static_cast<int>(checkpoint.members.size());
@@ -203,20 +203,20 @@ Result<std::pair<FeaturePipeline, EncodedSplit>> fit_pipeline(const Table& train
   VGSALES_ASSIGN_OR_RETURN(EncodedSplit encoded, encode_split(SplitRole::train, train, pipeline));
 
   const TargetTransformChoice choice = choose_target_transform(encoded.targets);
-  if (settings.target_transform == "auto") {
-    settings.target_transform = target_transform_name(choice.transform);
+  if (settings.target_transform == TargetTransformSetting::automatic) {
+    settings.target_transform = target_transform_setting(choice.transform);
     if (choice.transform == TargetTransform::log1p)
       tell(hooks, fmt::format("target: {} is strongly right-skewed (skewness {:.1f}), so the network fits log1p({}) "
                               "(--target-transform auto; pass none to fit it raw)",
                               options.target, choice.skewness, options.target));
-  } else if (settings.target_transform == "none" && choice.strongly_skewed) {
+  } else if (settings.target_transform == TargetTransformSetting::none && choice.strongly_skewed) {
     tell(hooks, fmt::format("hint: the target is strongly right-skewed (skewness {:.1f}); "
                             "--target-transform log1p often fits such targets better",
                             choice.skewness));
   }
-  pipeline.set_target_transform(settings.target_transform == "log1p" ? TargetTransform::log1p : TargetTransform::none);
-  VGSALES_TRY(fit_scaling(pipeline, encoded.features, encoded.targets,
-                          settings.input_scaling == "minmax" ? InputScaling::minmax : InputScaling::standard));
+  pipeline.set_target_transform(settings.target_transform == TargetTransformSetting::log1p ? TargetTransform::log1p
+                                                                                           : TargetTransform::none);
+  VGSALES_TRY(fit_scaling(pipeline, encoded.features, encoded.targets, settings.input_scaling));
   return std::pair{std::move(pipeline), std::move(encoded)};
 }
 
@@ -348,7 +348,7 @@ TrainerInputs trainer_inputs(const TrainingSettings& settings, const EncodedData
   inputs.train = data.train.view();
   for (const auto& split : data.evaluations) inputs.evaluations.push_back(split.view());
   if (resumed) inputs.resume = resumed->checkpoint;
-  inputs.median_head = interval_possible && settings.median != "offset";
+  inputs.median_head = interval_possible && settings.median != MedianSetting::offset;
   inputs.observers = hooks.observers;
   inputs.stop_requested = hooks.stop_requested;
   return inputs;
@@ -369,23 +369,7 @@ TrainingRunInfo describe_run(const TrainingJobOptions& options, const TrainerInp
   info.epochs = settings.epochs;
   info.batch_size = settings.batch_size;
   info.target_name = pipeline.target();
-  info.hyperparameters = {{"layers", format_layer_list(settings.hidden_layers)},
-                          {"learning_rate", settings.learning_rate},
-                          {"batch_size", static_cast<double>(settings.batch_size)},
-                          {"epochs", static_cast<double>(settings.epochs)},
-                          {"seed", static_cast<double>(settings.seed)},
-                          {"validation_split", settings.validation_split.value_or(0.0)},
-                          {"target_transform", settings.target_transform},
-                          // TensorBoard's HParams table shows the first five names in alphabetical order by
-                          // default; these names sort after layers and learning_rate, which runs differ in most.
-                          {"members", static_cast<double>(settings.members)},
-                          {"patience", static_cast<double>(settings.early_stopping)},
-                          {"prediction_interval", settings.interval},
-                          {"median", settings.median},
-                          {"mean_correction", settings.mean_correction},
-                          {"scaling", settings.input_scaling},
-                          {"min_category_rows", static_cast<double>(settings.min_category_rows)},
-                          {"max_categories", static_cast<double>(settings.max_categories)}};
+  info.hyperparameters = hyperparameters_of(settings);
   info.schema_markdown = describe_features(pipeline);
   info.initial_network = initialise_network(inputs.frame, settings, output_columns);
   info.pipeline = pipeline;
@@ -413,7 +397,7 @@ Result<TrainerResult> train_ensemble(const TrainingJobOptions& options, const Mo
 }
 
 // The mean's correction, as the user reads it, and the setting it used.
-void announce_mean_correction(const MeanCorrection& mean, const Calibration& calibration, ModelMetadata& metadata,
+void announce_mean_correction(const MeanShiftFit& mean, const Calibration& calibration, ModelMetadata& metadata,
                               const TrainingJobHooks& hooks) {
   const bool use_least_squares = mean.least_squares_chosen;
   const float smearing = mean.smearing;
@@ -424,21 +408,21 @@ void announce_mean_correction(const MeanCorrection& mean, const Calibration& cal
   tell(hooks, fmt::format("mean: {} factor {:.4g} on the {} {} rows ({}) (--mean-correction {})",
                           use_least_squares ? "the least-squares" : "Duan's smearing", std::exp(mean.shift()),
                           calibration.rows, calibration.held_out ? "holdout" : "training", other,
-                          metadata.settings.mean_correction));
-  if (!use_least_squares) metadata.settings.mean_correction = "smearing";
+                          choice_name(metadata.settings.mean_correction)));
+  if (!use_least_squares) metadata.settings.mean_correction = MeanCorrection::smearing;
 }
 
 // The median's and the interval's calibration, as the user reads it and as model.json records it.
 void record_interval(const MedianChoice& median, const ConformalInterval& interval, ModelMetadata& metadata,
                      const TrainingJobHooks& hooks) {
-  const std::string& asked = metadata.settings.median;
+  const MedianSetting asked = metadata.settings.median;
   const bool use_head = median.head_chosen;
-  if (asked == "auto" && median.head_available)
+  if (asked == MedianSetting::automatic && median.head_available)
     tell(hooks, fmt::format("median: the {} (holdout MAE {:.4g}; the {} {:.4g}) (--median auto)",
                             use_head ? "median head" : "mean plus the residuals' median",
                             use_head ? median.head_mae : median.offset_mae, use_head ? "offset" : "head",
                             use_head ? median.offset_mae : median.head_mae));
-  metadata.settings.median = use_head ? "head" : "offset";
+  metadata.settings.median = use_head ? MedianSetting::head : MedianSetting::offset;
   metadata.interval_level = metadata.settings.interval;
   metadata.interval_calibration_rows = static_cast<long long>(interval.rows);
   metadata.interval_calibration = fmt::format(
@@ -492,7 +476,7 @@ void record_outcome(TrainerResult& result, ModelMetadata& metadata, const Encode
     outcome.final_metrics[split_role_name(split.role)] = measure(result.network, metadata.pipeline, split);
   metadata.members = static_cast<int>(result.member_epochs.size());
   metadata.epochs_run = outcome.epochs_run;
-  metadata.best_epoch = outcome.best_epoch;
+  metadata.kept_epoch = outcome.kept_epoch;
   metadata.member_epochs = result.member_epochs;
   metadata.status = run_status_name(outcome.status);
   metadata.training_seconds = outcome.training_seconds;

@@ -76,7 +76,7 @@ struct EpochDetail {
 struct TrainingOutcome {
   RunStatus status = RunStatus::completed;
   int epochs_run = 0;              // completed epochs
-  int best_epoch = 0;              // the epoch whose weights the model keeps (an ensemble: the latest any member kept)
+  int kept_epoch = 0;              // the epoch whose weights the model keeps (an ensemble: the latest any member kept)
   std::vector<int> member_epochs;  // the epoch each member of the ensemble kept
   std::string estimates_markdown;  // how the mean, median and interval were calibrated (set by the training job)
   // The saved model's estimates on one held-out split (test, else validation, else train), set by the training job

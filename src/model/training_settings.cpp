@@ -1,9 +1,10 @@
-// Parsing, validation and the JSON form of training settings.
+// The settings' declarations and name tables, parsing, validation and their JSON form.
 #include "model/training_settings.h"
 
 #include <algorithm>
 #include <charconv>
 #include <type_traits>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -51,68 +52,201 @@ Result<std::optional<double>> parse_validation_split(const std::string& text) {
 
 namespace {
 
-// A setting that takes one word of a fixed list, such as --median auto|head|offset.
-TextSetting choice_setting(const char* flag, const char* json_key, std::string TrainingSettings::*field,
-                           std::vector<std::string> choices, const char* help) {
-  std::string value_name, spelled;
-  for (size_t i = 0; i < choices.size(); ++i) {
-    value_name += (i ? "|" : "") + choices[i];
-    spelled += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
+// "auto|none|log1p" as --help shows the choices, or "auto, none or log1p" as an error spells them.
+template <class Choice>
+std::string listed_choices(bool spelled) {
+  const auto names = choice_names(Choice{});
+  std::string text;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) text += !spelled ? "|" : i + 1 == names.size() ? " or " : ", ";
+    text += names[i].name;
   }
-  return TextSetting{flag,
-                     json_key,
-                     value_name,
-                     help,
-                     [flag = std::string(flag), field, choices, spelled](TrainingSettings& s,
-                                                                         const std::string& text) -> Result<void> {
-                       if (std::find(choices.begin(), choices.end(), text) == choices.end())
-                         return make_error(ErrorKind::usage, flag + ": '" + text + "' is not " + spelled);
-                       s.*field = text;
-                       return {};
-                     },
-                     [field](const TrainingSettings& s) { return s.*field; }};
+  return text;
+}
+
+template <class Choice>
+Result<Choice> parse_choice(const std::string& flag, const std::string& text) {
+  if (const std::optional<Choice> value = choice_from_name<Choice>(text)) return *value;
+  return make_error(ErrorKind::usage, flag + ": '" + text + "' is not " + listed_choices<Choice>(true));
+}
+
+// The words every declaration starts from.
+struct SettingText {
+  const char* key;
+  const char* flag;
+  const char* hparam;
+  const char* help;
+};
+
+SettingDeclaration declared(const SettingText& text, std::string value_name) {
+  SettingDeclaration declaration;
+  declaration.key = text.key;
+  declaration.flag = text.flag;
+  declaration.hparam = text.hparam;
+  declaration.value_name = std::move(value_name);
+  declaration.help = text.help;
+  return declaration;
+}
+
+// A number with bounds; model.json's value is checked against them, naming the field.
+template <class T>
+SettingDeclaration numeric_setting(const SettingText& text, T TrainingSettings::*field, T low, T high) {
+  SettingDeclaration declaration = declared(text, std::is_floating_point_v<T> ? "F" : "N");
+  declaration.numeric = true;
+  declaration.value = [field](const TrainingSettings& s) -> SettingValue {
+    if constexpr (std::is_floating_point_v<T>) return static_cast<double>(s.*field);
+    else return static_cast<std::int64_t>(s.*field);
+  };
+  declaration.read_json = [field, low, high, key = declaration.key](TrainingSettings& s, const rapidjson::Value& object,
+                                                                    const JsonFieldReader& r,
+                                                                    const std::string& path) -> Result<void> {
+    const std::string at = path + "." + key;
+    if constexpr (std::is_integral_v<T>) {
+      VGSALES_ASSIGN_OR_RETURN(const long long value, r.integer(object, key.c_str(), at));
+      if (!(value >= static_cast<long long>(low) && value <= static_cast<long long>(high)))
+        return r.invalid(at, fmt::format("{} is outside {} to {}", value, low, high));
+      s.*field = static_cast<T>(value);
+    } else {
+      VGSALES_ASSIGN_OR_RETURN(const double value, r.number(object, key.c_str(), at));
+      if (!(value >= static_cast<double>(low) && value <= static_cast<double>(high)))
+        return r.invalid(at, fmt::format("{} is outside {} to {}", value, low, high));
+      s.*field = static_cast<T>(value);
+    }
+    return {};
+  };
+  return declaration;
+}
+
+// One word of a closed list, such as --median auto|head|offset; model.json's word is refused as the flag would
+// refuse it, naming the file and the section.
+template <class Choice>
+SettingDeclaration choice_setting(const SettingText& text, Choice TrainingSettings::*field) {
+  SettingDeclaration declaration = declared(text, listed_choices<Choice>(false));
+  declaration.value = [field](const TrainingSettings& s) { return SettingValue{std::string(choice_name(s.*field))}; };
+  declaration.flag_text = [field](const TrainingSettings& s) { return std::string(choice_name(s.*field)); };
+  declaration.parse = [field, flag = declaration.flag](TrainingSettings& s, const std::string& word) -> Result<void> {
+    VGSALES_ASSIGN_OR_RETURN(s.*field, parse_choice<Choice>(flag, word));
+    return {};
+  };
+  declaration.read_json = [parse = declaration.parse,
+                           key = declaration.key](TrainingSettings& s, const rapidjson::Value& object,
+                                                  const JsonFieldReader& r, const std::string& path) -> Result<void> {
+    VGSALES_ASSIGN_OR_RETURN(const std::string word, r.string(object, key.c_str(), path + "." + key));
+    if (Result<void> parsed = parse(s, word); !parsed.ok()) return r.invalid(path, parsed.error().message);
+    return {};
+  };
+  return declaration;
+}
+
+SettingDeclaration layers_setting() {
+  SettingDeclaration declaration = declared({"layers", "--layers", "layers", "hidden layer widths"}, "50,100,50");
+  declaration.in_training_section = false;
+  declaration.value = [](const TrainingSettings& s) { return SettingValue{format_layer_list(s.hidden_layers)}; };
+  declaration.flag_text = [](const TrainingSettings& s) { return format_layer_list(s.hidden_layers); };
+  declaration.parse = [](TrainingSettings& s, const std::string& text) -> Result<void> {
+    VGSALES_ASSIGN_OR_RETURN(s.hidden_layers, parse_layer_list(text));
+    return {};
+  };
+  return declaration;
+}
+
+SettingDeclaration validation_split_setting() {
+  SettingDeclaration declaration = declared(
+      {"validation_split", "--validation-split", "validation_split",
+       "fraction of the training rows held out to pick each member's epoch and calibrate the interval; auto is "
+       "10 %, but at least 200 rows and at most 25 %; 0 trains on every row (no interval)"},
+      "auto|F");
+  // Saved models record what was used, never "auto".
+  declaration.value = [](const TrainingSettings& s) { return SettingValue{s.validation_split.value_or(0.0)}; };
+  declaration.flag_text = [](const TrainingSettings& s) {
+    return s.validation_split ? fmt::format("{:g}", *s.validation_split) : std::string("auto");
+  };
+  declaration.parse = [](TrainingSettings& s, const std::string& text) -> Result<void> {
+    VGSALES_ASSIGN_OR_RETURN(s.validation_split, parse_validation_split(text));
+    return {};
+  };
+  declaration.read_json = [](TrainingSettings& s, const rapidjson::Value& object, const JsonFieldReader& r,
+                             const std::string& path) -> Result<void> {
+    VGSALES_ASSIGN_OR_RETURN(const double fraction, r.number(object, "validation_split", path + ".validation_split"));
+    s.validation_split = fraction;  // its range is checked with the others, in validate_settings
+    return {};
+  };
+  return declaration;
+}
+
+std::vector<SettingDeclaration> declare_training_settings() {
+  std::vector<SettingDeclaration> settings;
+#define VGSALES_DECLARE_NUMERIC(type, field, flag, fallback, low, high, hparam, help)              \
+  settings.push_back(numeric_setting<type>({#field, flag, hparam, help}, &TrainingSettings::field, \
+                                           static_cast<type>(low), static_cast<type>(high)));
+  VGSALES_TRAINING_SETTINGS(VGSALES_DECLARE_NUMERIC)
+#undef VGSALES_DECLARE_NUMERIC
+  settings.push_back(layers_setting());
+  settings.push_back(validation_split_setting());
+#define VGSALES_DECLARE_CHOICE(type, field, flag, fallback, hparam, help) \
+  settings.push_back(choice_setting<type>({#field, flag, hparam, help}, &TrainingSettings::field));
+  VGSALES_CHOICE_SETTINGS(VGSALES_DECLARE_CHOICE)
+#undef VGSALES_DECLARE_CHOICE
+  // Models saved before --mean-correction existed were corrected by smearing.
+  for (SettingDeclaration& setting : settings)
+    if (setting.flag == "--mean-correction") setting.when_absent = choice_name(MeanCorrection::smearing);
+  return settings;
+}
+
+// A record's value as `info` prints it.
+std::string value_text(const SettingValue& value) {
+  return std::visit(
+      [](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, double>) return fmt::format("{:g}", v);
+        else if constexpr (std::is_same_v<T, std::string>) return v;
+        else return fmt::format("{}", v);
+      },
+      value);
 }
 
 }  // namespace
 
-const std::vector<TextSetting>& text_training_settings() {
-  static const std::vector<TextSetting> settings{
-      {"--layers", "", "50,100,50", "hidden layer widths",
-       [](TrainingSettings& s, const std::string& text) -> Result<void> {
-         VGSALES_ASSIGN_OR_RETURN(s.hidden_layers, parse_layer_list(text));
-         return {};
-       },
-       [](const TrainingSettings& s) { return format_layer_list(s.hidden_layers); }},
-      {"--validation-split", "validation_split", "auto|F",
-       "fraction of the training rows held out to pick each member's epoch and calibrate the interval; auto is "
-       "10 %, but at least 200 rows and at most 25 %; 0 trains on every row (no interval)",
-       [](TrainingSettings& s, const std::string& text) -> Result<void> {
-         VGSALES_ASSIGN_OR_RETURN(s.validation_split, parse_validation_split(text));
-         return {};
-       },
-       [](const TrainingSettings& s) {
-         return s.validation_split ? fmt::format("{:g}", *s.validation_split) : std::string("auto");
-       }},
-      choice_setting("--target-transform", "target_transform", &TrainingSettings::target_transform,
-                     {"auto", "none", "log1p"},
-                     "fit log(1+y) for long-tailed targets; `auto` picks `log1p` for a non-negative target with "
-                     "skewness above 2, else `none`; metrics stay in the target's units"),
-      choice_setting("--input-scaling", "input_scaling", &TrainingSettings::input_scaling, {"standard", "minmax"},
-                     "standard: numeric columns to z-scores (0/1 and one-hot inputs stay 0/1); minmax: every input "
-                     "to 0..1"),
-      choice_setting("--median", "median", &TrainingSettings::median, {"auto", "head", "offset"},
-                     "how the median is estimated: a median head (pinball loss) or the mean plus the holdout "
-                     "residuals' median; auto keeps the one with the lower holdout MAE"),
-      choice_setting("--mean-correction", "mean_correction", &TrainingSettings::mean_correction,
-                     {"least-squares", "smearing"},
-                     "a log1p model's correction from the median to the mean: the factor with the least squared "
-                     "error on the holdout rows in the target's units, or Duan's smearing factor"),
-  };
+std::span<const ChoiceName<TargetTransformSetting>> choice_names(TargetTransformSetting) {
+  // none and log1p as the pipeline's transform spells them, so model.json's two records of it agree.
+  static const ChoiceName<TargetTransformSetting> names[] = {{TargetTransformSetting::automatic, "auto"},
+                                                             {TargetTransformSetting::none,
+                                                              target_transform_name(TargetTransform::none)},
+                                                             {TargetTransformSetting::log1p,
+                                                              target_transform_name(TargetTransform::log1p)}};
+  return names;
+}
+
+std::span<const ChoiceName<InputScaling>> choice_names(InputScaling) {
+  static const ChoiceName<InputScaling> names[] = {{InputScaling::standard, input_scaling_name(InputScaling::standard)},
+                                                   {InputScaling::minmax, input_scaling_name(InputScaling::minmax)}};
+  return names;
+}
+
+std::span<const ChoiceName<MedianSetting>> choice_names(MedianSetting) {
+  static const ChoiceName<MedianSetting> names[] = {{MedianSetting::automatic, "auto"},
+                                                    {MedianSetting::head, "head"},
+                                                    {MedianSetting::offset, "offset"}};
+  return names;
+}
+
+std::span<const ChoiceName<MeanCorrection>> choice_names(MeanCorrection) {
+  static const ChoiceName<MeanCorrection> names[] = {{MeanCorrection::least_squares, "least-squares"},
+                                                     {MeanCorrection::smearing, "smearing"}};
+  return names;
+}
+
+TargetTransformSetting target_transform_setting(TargetTransform transform) {
+  return transform == TargetTransform::log1p ? TargetTransformSetting::log1p : TargetTransformSetting::none;
+}
+
+const std::vector<SettingDeclaration>& training_setting_declarations() {
+  static const std::vector<SettingDeclaration> settings = declare_training_settings();
   return settings;
 }
 
 Result<void> validate_settings(const TrainingSettings& settings) {
-#define VGSALES_CHECK_SETTING(type, field, flag, fallback, low, high, help)                     \
+#define VGSALES_CHECK_SETTING(type, field, flag, fallback, low, high, hparam, help)             \
   if (!(settings.field >= static_cast<type>(low) && settings.field <= static_cast<type>(high))) \
     return make_error(ErrorKind::usage,                                                         \
                       fmt::format("{} must be between {} and {} (got {})", flag, low, high, settings.field));
@@ -125,66 +259,57 @@ Result<void> validate_settings(const TrainingSettings& settings) {
     return make_error(ErrorKind::usage, fmt::format("--interval must be 0 (none) or a level from 0.5 to 0.99 (got {})",
                                                     settings.interval));
   if (settings.hidden_layers.empty()) return make_error(ErrorKind::usage, "--layers needs at least one layer");
-  // Each text setting as its own flag would take it: the choice lists (--median auto|head|offset, ...) live once,
-  // in text_training_settings(), and a model.json naming no choice of them is refused like the flag.
-  for (const TextSetting& setting : text_training_settings()) {
-    TrainingSettings scratch = settings;
-    VGSALES_TRY(setting.parse(scratch, setting.format(settings)));
-  }
   return {};
 }
 
 void write_settings_json(JsonWriter& w, const TrainingSettings& settings) {
-#define VGSALES_WRITE_SETTING(type, field, flag, fallback, low, high, help) \
-  w.Key(#field);                                                            \
-  if constexpr (std::is_same_v<type, double>) w.Double(settings.field);     \
-  else w.Int64(static_cast<std::int64_t>(settings.field));
-  VGSALES_TRAINING_SETTINGS(VGSALES_WRITE_SETTING)
-#undef VGSALES_WRITE_SETTING
-  // Saved models record what was used, never "auto".
-  w.Key("validation_split");
-  w.Double(settings.validation_split.value_or(0.0));
-  w.Key("target_transform");
-  write_json_string(w, settings.target_transform);
-  w.Key("input_scaling");
-  write_json_string(w, settings.input_scaling);
-  w.Key("median");
-  write_json_string(w, settings.median);
-  w.Key("mean_correction");
-  write_json_string(w, settings.mean_correction);
+  for (const SettingDeclaration& setting : training_setting_declarations()) {
+    if (!setting.in_training_section) continue;
+    w.Key(setting.key.c_str());
+    std::visit(
+        [&w](const auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, double>) w.Double(v);
+          else if constexpr (std::is_same_v<T, std::string>) write_json_string(w, v);
+          else w.Int64(v);
+        },
+        setting.value(settings));
+  }
 }
 
 Result<void> read_settings_json(const rapidjson::Value& object, const JsonFieldReader& r, const std::string& path,
                                 TrainingSettings& settings) {
-#define VGSALES_READ_SETTING(type, field, flag, fallback, low, high, help)                            \
-  {                                                                                                   \
-    if constexpr (std::is_integral_v<type>) {                                                         \
-      VGSALES_ASSIGN_OR_RETURN(const long long value, r.integer(object, #field, path + "." #field));  \
-      if (!(value >= static_cast<long long>(low) && value <= static_cast<long long>(high)))           \
-        return r.invalid(path + "." #field, fmt::format("{} is outside {} to {}", value, low, high)); \
-      settings.field = static_cast<type>(value);                                                      \
-    } else {                                                                                          \
-      VGSALES_ASSIGN_OR_RETURN(const double value, r.number(object, #field, path + "." #field));      \
-      if (!(value >= static_cast<double>(low) && value <= static_cast<double>(high)))                 \
-        return r.invalid(path + "." #field, fmt::format("{} is outside {} to {}", value, low, high)); \
-      settings.field = static_cast<type>(value);                                                      \
-    }                                                                                                 \
-  }
-  VGSALES_TRAINING_SETTINGS(VGSALES_READ_SETTING)
-#undef VGSALES_READ_SETTING
-  VGSALES_ASSIGN_OR_RETURN(const double validation, r.number(object, "validation_split", path + ".validation_split"));
-  settings.validation_split = validation;
-  VGSALES_ASSIGN_OR_RETURN(settings.target_transform, r.string(object, "target_transform", path + ".target_transform"));
-  VGSALES_ASSIGN_OR_RETURN(settings.input_scaling, r.string(object, "input_scaling", path + ".input_scaling"));
-  VGSALES_ASSIGN_OR_RETURN(settings.median, r.string(object, "median", path + ".median"));
-  // Models saved before the setting existed were corrected by smearing.
-  settings.mean_correction = "smearing";
-  if (object.HasMember("mean_correction")) {
-    VGSALES_ASSIGN_OR_RETURN(settings.mean_correction, r.string(object, "mean_correction", path + ".mean_correction"));
+  for (const SettingDeclaration& setting : training_setting_declarations()) {
+    if (!setting.in_training_section) continue;
+    if (!setting.when_absent.empty() && !object.HasMember(setting.key.c_str())) {
+      VGSALES_TRY(setting.parse(settings, setting.when_absent));
+      continue;
+    }
+    VGSALES_TRY(setting.read_json(settings, object, r, path));
   }
   // The same rules as the flags, but a file's error names the file and the section, not a flag nobody gave.
   if (Result<void> valid = validate_settings(settings); !valid.ok()) return r.invalid(path, valid.error().message);
   return {};
+}
+
+std::vector<std::pair<std::string, HyperparameterValue>> hyperparameters_of(const TrainingSettings& settings) {
+  std::vector<std::pair<std::string, HyperparameterValue>> hyperparameters;
+  for (const SettingDeclaration& setting : training_setting_declarations()) {
+    if (setting.hparam.empty()) continue;
+    const SettingValue value = setting.value(settings);
+    if (const auto* word = std::get_if<std::string>(&value)) hyperparameters.emplace_back(setting.hparam, *word);
+    else if (const auto* whole = std::get_if<std::int64_t>(&value))
+      hyperparameters.emplace_back(setting.hparam, static_cast<double>(*whole));
+    else hyperparameters.emplace_back(setting.hparam, std::get<double>(value));
+  }
+  return hyperparameters;
+}
+
+std::string describe_settings(const TrainingSettings& settings) {
+  std::string text;
+  for (const SettingDeclaration& setting : training_setting_declarations())
+    text += (text.empty() ? "" : " ") + setting.key + "=" + value_text(setting.value(settings));
+  return text;
 }
 
 }  // namespace vgsales

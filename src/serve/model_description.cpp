@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <string>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "common/target_units.h"
@@ -69,25 +70,22 @@ void write_training(MetadataWriter& writer, const ModelMetadata& metadata) {
   writer.Key("epochs_run");
   writer.Int(metadata.epochs_run);
   writer.Key("kept_epoch");
-  writer.Int(metadata.best_epoch);
+  writer.Int(metadata.kept_epoch);
   write_key_string(writer, "status", metadata.status);
   write_key_number(writer, "seconds", metadata.training_seconds);
   writer.Key("layers");
   writer.StartArray();
   for (int width : metadata.settings.hidden_layers) writer.Int(width);
   writer.EndArray();
-  // Every numeric setting from its one declaration (training_settings.h), as model.json's "training" has them.
-#define VGSALES_WRITE_SETTING(type, field, flag, fallback, low, high, help)                    \
-  writer.Key(#field);                                                                          \
-  if constexpr (std::is_floating_point_v<type>) write_number(writer, metadata.settings.field); \
-  else writer.Int64(static_cast<std::int64_t>(metadata.settings.field));
-  VGSALES_TRAINING_SETTINGS(VGSALES_WRITE_SETTING)
-#undef VGSALES_WRITE_SETTING
-  write_key_number(writer, "validation_split", metadata.settings.validation_split.value_or(0.0));
-  write_key_string(writer, "target_transform", metadata.settings.target_transform);
-  write_key_string(writer, "input_scaling", metadata.settings.input_scaling);
-  write_key_string(writer, "median", metadata.settings.median);
-  write_key_string(writer, "mean_correction", metadata.settings.mean_correction);
+  // Every other setting from its one declaration (training_settings.h), as model.json's "training" has them.
+  for (const SettingDeclaration& setting : training_setting_declarations()) {
+    if (!setting.in_training_section) continue;
+    write_key(writer, setting.key);
+    const SettingValue value = setting.value(metadata.settings);
+    if (const auto* word = std::get_if<std::string>(&value)) write_string(writer, *word);
+    else if (const auto* whole = std::get_if<std::int64_t>(&value)) writer.Int64(*whole);
+    else write_number(writer, std::get<double>(value));
+  }
   writer.EndObject();
 }
 

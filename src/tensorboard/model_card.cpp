@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <filesystem>
+#include <map>
 #include <type_traits>
 
 #include "common/target_units.h"
@@ -38,6 +39,67 @@ std::string file_name(const std::string& path) {
   return path.empty() ? std::string("-") : std::filesystem::path(path).filename().string();
 }
 
+// The status line: training, or how it ended and which epochs the model keeps.
+std::string status_section(const TrainingRunInfo& info, const TrainingOutcome* outcome) {
+  if (outcome == nullptr) return fmt::format("**Status:** training ({} epochs planned).\n\n", info.epochs);
+  std::string kept = fmt::format("kept epoch {}", outcome->kept_epoch);
+  if (outcome->member_epochs.size() > 1) {
+    kept = "members kept epochs";
+    for (size_t k = 0; k < outcome->member_epochs.size(); ++k)
+      kept += (k ? ", " : " ") + std::to_string(outcome->member_epochs[k]);
+  }
+  std::string text = fmt::format("**Status:** {} after {} of {} epochs ({}), {:.1f} s of training.\n\n",
+                                 run_status_name(outcome->status), outcome->epochs_run, info.epochs, kept,
+                                 outcome->training_seconds);
+  if (!outcome->estimates_markdown.empty()) text += outcome->estimates_markdown + "\n\n";
+  return text;
+}
+
+std::string data_section(const TrainingRunInfo& info) {
+  const PortableNetwork& network = info.initial_network;
+  std::string text = "## Data\n\n| split | file | rows |\n|---|---|---|\n";
+  text += fmt::format("| train | {} | {} |\n", file_name(info.train_file), info.train_rows);
+  if (info.validation_rows > 0)
+    text += fmt::format("| validation | held out of {} | {} |\n", file_name(info.train_file), info.validation_rows);
+  if (info.test_rows > 0) text += fmt::format("| test | {} | {} |\n", file_name(info.test_file), info.test_rows);
+  text += fmt::format("\nTarget: `{}` (model output `{}`{}).\n\n", network.target_name, network.output_name,
+                      network.target_transform == TargetTransform::log1p ? ", trained on log1p of the target" : "");
+  return text;
+}
+
+std::string settings_section(const TrainingRunInfo& info) {
+  std::string text = "\n## Settings\n\n| setting | value |\n|---|---|\n";
+  for (const auto& [name, value] : info.hyperparameters)
+    text += fmt::format("| {} | {} |\n", name, hyperparameter_text(value));
+  return text;
+}
+
+std::string final_metrics_section(const std::string& target_name, const std::map<std::string, SplitMetrics>& metrics) {
+  std::string text =
+      fmt::format("\n## Final metrics (errors {}, loss on the scaled target)\n\n", target_units_phrase(target_name));
+  text +=
+      "| split | rows | loss | RMSE | MAE | MAPE % | R² | median MAE | coverage "
+      "|\n|---|---|---|---|---|---|---|---|---|\n";
+  for (const char* split : {"train", "validation", "test"}) {
+    const auto found = metrics.find(split);
+    if (found == metrics.end()) continue;
+    const SplitMetrics& m = found->second;
+    const std::string mape = mape_is_meaningful(m) ? fmt::format("{:.2f}", m.mape) : std::string("not shown*");
+    const bool interval = m.has_interval_metrics();
+    text += fmt::format("| {} | {} | {:.6f} | {} | {} | {} | {:.4f} | {} | {} |\n", split, m.rows, m.loss,
+                        format_target_amount(m.rmse, target_name), format_target_amount(m.mae, target_name), mape, m.r2,
+                        interval ? format_target_amount(m.median_mae, target_name) : "-",
+                        interval ? fmt::format("{:.1f} %", 100 * m.coverage) : "-");
+  }
+  if (text.find("not shown*") != std::string::npos) {
+    text += fmt::format(
+        "\n\\* MAPE not shown: over {:g} % of the targets are near zero (0 or below {:g} % of the "
+        "mean absolute target), where a percentage error says little.\n",
+        100 * kMapeMaxNearZeroShare, 100 * kNearZeroTargetFraction);
+  }
+  return text;
+}
+
 }  // namespace
 
 std::string hyperparameter_text(const HyperparameterValue& value) {
@@ -53,73 +115,20 @@ std::string hyperparameter_text(const HyperparameterValue& value) {
 
 std::string model_card_markdown(const std::string& run_name, const TrainingRunInfo& info,
                                 const TrainingOutcome* outcome) {
-  const PortableNetwork& network = info.initial_network;
   std::string card = fmt::format("# vgsales model card: {}\n\n", run_name);
-  if (outcome == nullptr) {
-    card += fmt::format("**Status:** training ({} epochs planned).\n\n", info.epochs);
-  } else {
-    std::string kept = fmt::format("best epoch {}", outcome->best_epoch);
-    if (outcome->member_epochs.size() > 1) {
-      kept = "members kept epochs";
-      for (size_t k = 0; k < outcome->member_epochs.size(); ++k)
-        kept += (k ? ", " : " ") + std::to_string(outcome->member_epochs[k]);
-    }
-    card += fmt::format("**Status:** {} after {} of {} epochs ({}), {:.1f} s of training.\n\n",
-                        run_status_name(outcome->status), outcome->epochs_run, info.epochs, kept,
-                        outcome->training_seconds);
-    if (!outcome->estimates_markdown.empty()) card += outcome->estimates_markdown + "\n\n";
-  }
-
-  card += "## Data\n\n| split | file | rows |\n|---|---|---|\n";
-  card += fmt::format("| train | {} | {} |\n", file_name(info.train_file), info.train_rows);
-  if (info.validation_rows > 0) {
-    card += fmt::format("| validation | held out of {} | {} |\n", file_name(info.train_file), info.validation_rows);
-  }
-  if (info.test_rows > 0) card += fmt::format("| test | {} | {} |\n", file_name(info.test_file), info.test_rows);
-  card += fmt::format("\nTarget: `{}` (model output `{}`{}).\n\n", network.target_name, network.output_name,
-                      network.target_transform == TargetTransform::log1p ? ", trained on log1p of the target" : "");
-
+  card += status_section(info, outcome);
+  card += data_section(info);
   card += "## Schema\n\n";
   card += info.schema_markdown.empty() ? std::string("(not given)\n") : info.schema_markdown + "\n";
-
   card += "\n## Architecture\n\n";
-  card += architecture_table(network);
+  card += architecture_table(info.initial_network);
   // The trainer's own summary, when it says more than the schema above.
   if (outcome != nullptr && !outcome->model_summary_markdown.empty() &&
-      outcome->model_summary_markdown != info.schema_markdown) {
+      outcome->model_summary_markdown != info.schema_markdown)
     card += "\n" + outcome->model_summary_markdown + "\n";
-  }
-
-  card += "\n## Settings\n\n| setting | value |\n|---|---|\n";
-  for (const auto& [name, value] : info.hyperparameters) {
-    card += fmt::format("| {} | {} |\n", name, hyperparameter_text(value));
-  }
-
-  if (outcome != nullptr && !outcome->final_metrics.empty()) {
-    card += fmt::format("\n## Final metrics (errors {}, loss on the scaled target)\n\n",
-                        target_units_phrase(network.target_name));
-    card +=
-        "| split | rows | loss | RMSE | MAE | MAPE % | R² | median MAE | coverage "
-        "|\n|---|---|---|---|---|---|---|---|---|\n";
-    for (const char* split : {"train", "validation", "test"}) {
-      const auto found = outcome->final_metrics.find(split);
-      if (found == outcome->final_metrics.end()) continue;
-      const SplitMetrics& m = found->second;
-      const std::string mape = mape_is_meaningful(m) ? fmt::format("{:.2f}", m.mape) : std::string("not shown*");
-      const bool interval = m.has_interval_metrics();
-      card += fmt::format("| {} | {} | {:.6f} | {} | {} | {} | {:.4f} | {} | {} |\n", split, m.rows, m.loss,
-                          format_target_amount(m.rmse, network.target_name),
-                          format_target_amount(m.mae, network.target_name), mape, m.r2,
-                          interval ? format_target_amount(m.median_mae, network.target_name) : "-",
-                          interval ? fmt::format("{:.1f} %", 100 * m.coverage) : "-");
-    }
-    if (card.find("not shown*") != std::string::npos) {
-      card += fmt::format(
-          "\n\\* MAPE not shown: over {:g} % of the targets are near zero (0 or below {:g} % of the "
-          "mean absolute target), where a percentage error says little.\n",
-          100 * kMapeMaxNearZeroShare, 100 * kNearZeroTargetFraction);
-    }
-  }
+  card += settings_section(info);
+  if (outcome != nullptr && !outcome->final_metrics.empty())
+    card += final_metrics_section(info.initial_network.target_name, outcome->final_metrics);
   return card;
 }
 

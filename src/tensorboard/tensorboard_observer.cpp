@@ -415,7 +415,7 @@ void TensorBoardObserver::on_train_end(const TrainingOutcome& outcome) {
                 .subtitle = fmt::format("{} split · the saved model after {} epochs{}", saved.split, outcome.epochs_run,
                                         interval)});
     kept_ = {};
-  } else if (kept_.epoch > 0 && kept_.epoch == outcome.best_epoch) {
+  } else if (kept_.epoch > 0 && kept_.epoch == outcome.kept_epoch) {
     const bool by_validation = info_.validation_rows > 0;
     write_plot({.tag = kKeptPredictionPlotTag,
                 .split = kept_.split,

@@ -61,6 +61,15 @@ TEST(Commands, SynthTrainPredictEvaluateInfo) {
   const bool head = info.out.find("(Dense: mean, median)") != std::string::npos;
   EXPECT_NE(info.out.find(head ? "Total params: 630" : "Total params: 605"), std::string::npos) << info.out;
   EXPECT_NE(info.out.find("ensemble (x5, averaged)"), std::string::npos) << info.out;
+  // Every setting from the settings' one list, as used: auto resolved, the median's source as chosen.
+  EXPECT_NE(info.out.find("5 members, kept epochs "), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("\nSettings: epochs=20 batch_size=32 learning_rate=0.001 seed=42 threads=1 "),
+            std::string::npos)
+      << info.out;
+  EXPECT_NE(info.out.find(" layers=8,4 validation_split=0.25 target_transform=none input_scaling=standard median="),
+            std::string::npos)
+      << info.out;
+  EXPECT_EQ(info.out.find("median=auto"), std::string::npos) << info.out;
 
   const auto row =
       run_vgsales("predict --model " + q(dir / "model") +

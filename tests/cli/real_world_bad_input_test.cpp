@@ -100,7 +100,7 @@ TEST(Interrupt, CtrlCSavesTheModelAndExits130) {
     return match.size() > 1 ? std::stoi(match[1]) : -1;
   };
   const int epochs_run = json_int("epochs_run");
-  const int kept = json_int("best_epoch");
+  const int kept = json_int("kept_epoch");
   std::smatch match;
   if (std::regex_search(err, match, std::regex(R"(interrupted in epoch (\d+) after (\d+) of (\d+) batches: )"))) {
     EXPECT_EQ(std::stoi(match[1]), epochs_run) << err;

@@ -64,7 +64,7 @@ TEST(TrainingPrintout, EpochLinesMarkTheKeptEpochAndTheSummarySaysWhy) {
                                    " --early-stopping 0 --no-logs");
   ASSERT_EQ(trained.exit_code, 0) << trained.err;
   const auto json = read_model_json(dir / "model");
-  const int kept = json["training"]["best_epoch"].GetInt();
+  const int kept = json["training"]["kept_epoch"].GetInt();
   const auto lines = epoch_lines(trained.out);
   ASSERT_EQ(lines.size(), 12u) << trained.out;
   EXPECT_NE(lines.at(1).find("val_loss improved from inf to "), std::string::npos) << lines.at(1);

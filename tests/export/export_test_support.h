@@ -45,7 +45,7 @@ inline std::filesystem::path write_synthetic_model_directory(const std::filesyst
   metadata.settings.hidden_layers.clear();
   for (size_t i = 0; i + 1 < network.layers.size(); ++i)
     metadata.settings.hidden_layers.push_back(static_cast<int>(network.layers[i].output_size));
-  metadata.settings.target_transform = target_transform_name(network.target_transform);
+  metadata.settings.target_transform = target_transform_setting(network.target_transform);
   metadata.settings.validation_split = 0.0;
   metadata.versions["vgsales"] = "test";
   std::filesystem::create_directories(dir);

@@ -120,7 +120,7 @@ TEST(Calibration, TheMedianHeadIsChosenWhenAskedOrWhenItsHoldoutErrorIsLower) {
   EXPECT_DOUBLE_EQ(automatic.median->offset_mae, 3.0);
   EXPECT_FALSE(automatic.shifts.median_from_head);
 
-  settings.median = "head";
+  settings.median = MedianSetting::head;
   const Calibration head = calibrate_estimates(model.network, model.pipeline, settings, ten_holdout_rows(), true);
   EXPECT_TRUE(head.median->head_chosen);
   EXPECT_TRUE(head.shifts.median_from_head);
@@ -143,7 +143,7 @@ TEST(Calibration, TrainingRowsCorrectTheMeanButGiveNoInterval) {
   EXPECT_FALSE(least.median.has_value());
   EXPECT_FALSE(least.shifts.has_interval);
 
-  settings.mean_correction = "smearing";
+  settings.mean_correction = MeanCorrection::smearing;
   const Calibration smearing = calibrate_estimates(model.network, model.pipeline, settings, rows, false);
   EXPECT_FALSE(smearing.mean->least_squares_chosen);
   EXPECT_EQ(smearing.shifts.mean, smearing.mean->smearing);

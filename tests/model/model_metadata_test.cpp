@@ -1,7 +1,13 @@
-// Tests for src/model/model_metadata.cpp: round trip and field-naming errors.
+// Tests for src/model/model_metadata.cpp: round trip, field-naming errors and reading the older format 2.
 #include <gtest/gtest.h>
 
 #include "model/model_metadata.h"
+
+#include <filesystem>
+
+#include "model/model_evaluation.h"
+#include "model/predictor.h"
+#include "support/test_support.h"
 
 namespace vgsales {
 namespace {
@@ -29,6 +35,7 @@ ModelMetadata sample() {
   m.members = 3;
   m.shifts = OutputShifts{.mean = 0.25f, .median = -0.1f, .has_interval = true, .lower = -0.9f, .upper = 1.2f};
   m.member_epochs = {4, 7, 6};
+  m.kept_epoch = 7;
   m.interval_level = 0.8;
   m.interval_calibration_rows = 1200;
   m.interval_calibration = "test";
@@ -37,7 +44,7 @@ ModelMetadata sample() {
   m.settings.epochs = 7;
   m.settings.seed = (1LL << 60) + 1;  // beyond a double's exact integers
   m.settings.validation_split = 0.1;
-  m.settings.target_transform = "log1p";
+  m.settings.target_transform = TargetTransformSetting::log1p;
   m.metrics["test"] = SplitMetrics{.loss = 0.1, .mse = 4, .rmse = 2, .mae = 1.5, .mape = 3, .r2 = 0.9, .rows = 400};
   m.baselines["mean"] = SplitMetrics{.rmse = 40000, .rows = 400};
   m.versions["vgsales"] = "0.2.0";
@@ -56,7 +63,7 @@ TEST(ModelMetadata, RoundTripsThroughJson) {
   EXPECT_TRUE(features[0].missing_indicator);
   EXPECT_EQ(parsed->settings.validation_split.value_or(-1), 0.1);
   EXPECT_EQ(parsed->pipeline.target_transform(), TargetTransform::log1p);
-  EXPECT_EQ(parsed->settings.target_transform, "log1p");
+  EXPECT_EQ(parsed->settings.target_transform, TargetTransformSetting::log1p);
   EXPECT_EQ(parsed->settings.hidden_layers, (std::vector<int>{5, 3}));
   EXPECT_DOUBLE_EQ(parsed->settings.learning_rate, 0.01);
   EXPECT_EQ(parsed->settings.epochs, 7);
@@ -71,6 +78,8 @@ TEST(ModelMetadata, RoundTripsThroughJson) {
   EXPECT_DOUBLE_EQ(parsed->metrics.at("test").loss, 0.1);
   EXPECT_EQ(parsed->output_name, "earnings");
   EXPECT_EQ(parsed->member_epochs, (std::vector<int>{4, 7, 6}));
+  EXPECT_EQ(parsed->kept_epoch, 7);
+  EXPECT_EQ(parsed->format_version, kModelFormatVersion);
   EXPECT_FALSE(parsed->shifts.median_from_head);
   EXPECT_EQ(parsed->output_width(), 1);
   EXPECT_EQ(metadata_to_json(*parsed), json);
@@ -83,8 +92,54 @@ TEST(ModelMetadata, RoundTripsThroughJson) {
   EXPECT_EQ(head->output_width(), 2);
   // Keys other tools rely on.
   for (const char* key : {"\"pipeline\"", "\"features\"", "\"metrics\"", "\"input_scaling\"", "\"network\"",
-                          "\"versions\"", "\"created\"", "\"encoded_inputs\""})
+                          "\"versions\"", "\"created\"", "\"encoded_inputs\"", "\"kept_epoch\": 7",
+                          "\"format_version\": 3", "\"median\": \"auto\"", "\"mean_correction\": \"least-squares\""})
     EXPECT_NE(json.find(key), std::string::npos) << key;
+  EXPECT_EQ(json.find("best_epoch"), std::string::npos);
+}
+
+// Format 2 (vgsales before the kept epoch had one name) called it best_epoch: such a model.json still reads, and is
+// written back as format 3.
+TEST(ModelMetadata, ReadsFormatVersion2) {
+  std::string json = metadata_to_json(sample());
+  json.replace(json.find("\"format_version\": 3"), 19, "\"format_version\": 2");
+  json.replace(json.find("\"kept_epoch\""), 12, "\"best_epoch\"");
+  auto parsed = metadata_from_json(json, "model.json");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->format_version, 2);
+  EXPECT_EQ(parsed->kept_epoch, 7);
+  EXPECT_EQ(metadata_to_json(*parsed), metadata_to_json(sample()));
+}
+
+// A model directory written by vgsales 0.2.0 (format 2: `vgsales train` on data/synthetic_sales_training.csv with
+// --members 2 --epochs 3 --layers 8,4) loads and predicts what that vgsales predicted for data/synthetic_new_games.csv.
+TEST(ModelMetadata, AFormatVersion2ModelDirectoryLoadsAndPredictsAsBefore) {
+  const std::filesystem::path dir = testing::source_dir() / "tests" / "model" / "format_versions" / "v2";
+  auto predictor = load_predictor(dir);
+  ASSERT_TRUE(predictor.ok()) << predictor.error().message;
+  const ModelMetadata& m = (*predictor)->metadata();
+  EXPECT_EQ(m.format_version, 2);
+  EXPECT_EQ(m.kept_epoch, 3);
+  EXPECT_EQ(m.member_epochs, (std::vector<int>{3, 3}));
+  EXPECT_EQ(m.settings.median, MedianSetting::offset);
+  std::vector<float> mean, median, lower, upper;
+  CsvPredictionHandlers handlers;
+  handlers.on_batch = [&](const CsvPredictionBatch& batch) -> Result<void> {
+    const Predictions& p = batch.predictions;
+    mean.insert(mean.end(), p.values.begin(), p.values.end());
+    median.insert(median.end(), p.median.begin(), p.median.end());
+    lower.insert(lower.end(), p.lower.begin(), p.lower.end());
+    upper.insert(upper.end(), p.upper.begin(), p.upper.end());
+    return {};
+  };
+  auto summary = predict_csv(**predictor, testing::source_dir() / "data" / "synthetic_new_games.csv", {}, handlers,
+                             kDetectDelimiter, true);
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  // `vgsales predict --format csv` of that vgsales, digit for digit.
+  EXPECT_EQ(mean, (std::vector<float>{118325.28f, 64296.535f, 94259.84f}));
+  EXPECT_EQ(median, (std::vector<float>{149718.19f, 95689.45f, 125652.76f}));
+  EXPECT_EQ(lower, (std::vector<float>{100840.69f, 46811.945f, 76775.25f}));
+  EXPECT_EQ(upper, (std::vector<float>{212852.19f, 158823.44f, 188786.75f}));
 }
 
 TEST(ModelMetadata, NamesTheFieldThatIsMissingOrWrong) {
@@ -102,7 +157,14 @@ TEST(ModelMetadata, NamesTheFieldThatIsMissingOrWrong) {
       {with("\"scale\": [", "\"scalX\": ["), "pipeline.input_scaling.scale"},
       {with("\"mean_shift\"", "\"mean_shifX\""), "network.mean_shift"},
       {with("\"epochs\": 7", "\"epochs\": -7"), "training.epochs"},
-      {with("\"format_version\": 2", "\"format_version\": 1"), "format_version 1 is not 2"},
+      {with("\"format_version\": 3", "\"format_version\": 1"), "format_version 1 is not 2"},
+      {with("\"format_version\": 3", "\"format_version\": 1"), "(an older model: retrain it with `vgsales train`)"},
+      {with("\"format_version\": 3", "\"format_version\": 4"), "format_version 4 is not 2 or 3"},
+      {with("\"format_version\": 3", "\"format_version\": 4"), "(a newer model: upgrade vgsales)"},
+      // Format 3 names the kept epoch kept_epoch; best_epoch is format 2's name, not accepted beside it.
+      {with("\"kept_epoch\"", "\"best_epoch\""), "training.kept_epoch"},
+      {with("\"format_version\": 3", "\"format_version\": 2"), "training.best_epoch"},
+      {with("\"median_source\": \"offset\"", "\"median_source\": \"auto\""), "network.median_source"},
       {with("\"rmse\": 2.0", "\"rmse\": \"two\""), "metrics.test.rmse"},
       {with("\"input_width\": 6", "\"input_width\": 7"), "network.input_width"},
   };

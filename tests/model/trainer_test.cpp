@@ -166,7 +166,7 @@ TEST(Trainer, EachMemberTrainsAndStopsAsItsOwnSeedWouldAlone) {
     PortableNetwork member = together->network;
     member.layers = together->network.members[k];
     EXPECT_EQ(all_weights(member), all_weights(single->network)) << "member " << k;
-    EXPECT_EQ(together->member_epochs[k], single->outcome.best_epoch) << "member " << k;
+    EXPECT_EQ(together->member_epochs[k], single->outcome.kept_epoch) << "member " << k;
   }
   EXPECT_NE(together->network.members[0][0].weight, together->network.members[1][0].weight);
 }
@@ -356,7 +356,7 @@ TEST(Trainer, EarlyStoppingKeepsTheBestValidationEpoch) {
   for (const auto& summary : observer.epochs)
     if (summary.splits.at("validation").loss < best)
       best = summary.splits.at("validation").loss, best_epoch = summary.epoch;
-  EXPECT_EQ(result->outcome.best_epoch, best_epoch);
+  EXPECT_EQ(result->outcome.kept_epoch, best_epoch);
   EXPECT_NEAR(result->outcome.final_metrics.at("validation").loss, best, 1e-12);
 }
 

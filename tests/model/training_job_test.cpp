@@ -94,7 +94,7 @@ TEST(TrainingJob, AnInterruptedRunSavesTheModelSoFar) {
   EXPECT_EQ(report->metadata.status, "interrupted");
   // The epoch cut short is discarded, not reported as run: the model is the one before it (here, untrained).
   EXPECT_EQ(report->metadata.epochs_run, 0);
-  EXPECT_EQ(report->metadata.best_epoch, 0);
+  EXPECT_EQ(report->metadata.kept_epoch, 0);
   EXPECT_EQ(report->outcome.discarded_epoch, 1);
   EXPECT_EQ(report->outcome.discarded_batches, 1);
   EXPECT_TRUE(load_predictor(dir / "model").ok());
@@ -164,7 +164,7 @@ TEST(TrainingJob, Log1pTargetTransformRoundTrips) {
   options.out_dir = dir / "model";
   options.target = "total_earnings";
   options.settings.epochs = 30;
-  options.settings.target_transform = "log1p";
+  options.settings.target_transform = TargetTransformSetting::log1p;
   auto report = run_training_job(options, {});
   ASSERT_TRUE(report.ok()) << report.error().message;
   // Metrics are in dollars, not in log units: the error is far above 1 and far below the target's size.
@@ -258,7 +258,7 @@ TEST(TrainingJob, TheLeastSquaresMeanCorrectionHasTheLeastHoldoutSquaredError) {
     options.out_dir = dir / correction;
     options.settings.epochs = 3;
     options.settings.members = 1;
-    options.settings.mean_correction = correction;
+    options.settings.mean_correction = *choice_from_name<MeanCorrection>(correction);
     TrainingJobHooks hooks;
     hooks.notice = [&, correction](const std::string& line) { notices[correction] += line + "\n"; };
     auto report = run_training_job(options, hooks);
@@ -280,7 +280,7 @@ TEST(TrainingJob, TheLeastSquaresMeanCorrectionHasTheLeastHoldoutSquaredError) {
 
   auto reloaded = read_model_metadata(dir / "least-squares");
   ASSERT_TRUE(reloaded.ok()) << reloaded.error().message;
-  EXPECT_EQ(reloaded->settings.mean_correction, "least-squares");
+  EXPECT_EQ(reloaded->settings.mean_correction, MeanCorrection::least_squares);
   std::string text = testing::read_text_file(dir / "least-squares" / "model.json");
   const std::string key = "\"mean_correction\": \"least-squares\",";
   const size_t at = text.find(key);
@@ -288,7 +288,7 @@ TEST(TrainingJob, TheLeastSquaresMeanCorrectionHasTheLeastHoldoutSquaredError) {
   text.erase(at, key.size());
   auto older = metadata_from_json(text, "model.json");
   ASSERT_TRUE(older.ok()) << older.error().message;
-  EXPECT_EQ(older->settings.mean_correction, "smearing");
+  EXPECT_EQ(older->settings.mean_correction, MeanCorrection::smearing);
 }
 
 TEST(TrainingJob, AutoHoldsOutAQuarterOfASmallTableToPickEpochsAndCalibrate) {
@@ -307,8 +307,9 @@ TEST(TrainingJob, AutoHoldsOutAQuarterOfASmallTableToPickEpochsAndCalibrate) {
   EXPECT_LT(m.shifts.lower, m.shifts.upper);
   EXPECT_EQ(m.shifts.mean, 0.0f);  // an untransformed target's mean needs no correction
   // The median's source is recorded as chosen, never "auto".
-  EXPECT_TRUE(m.settings.median == "head" || m.settings.median == "offset") << m.settings.median;
-  EXPECT_EQ(m.shifts.median_from_head, m.settings.median == "head");
+  EXPECT_TRUE(m.settings.median == MedianSetting::head || m.settings.median == MedianSetting::offset)
+      << choice_name(m.settings.median);
+  EXPECT_EQ(m.shifts.median_from_head, m.settings.median == MedianSetting::head);
   EXPECT_TRUE(m.metrics.at("test").has_interval_metrics());
 }
 
@@ -336,7 +337,7 @@ TEST(TrainingJob, TheIntervalCoversAboutItsLevelOfFreshRows) {
 TEST(TrainingJob, ExplicitSettingsOverrideAuto) {
   TemporaryDirectory dir;
   TrainingJobOptions options = long_tailed_job(dir);
-  options.settings.target_transform = "none";
+  options.settings.target_transform = TargetTransformSetting::none;
   options.settings.validation_split = 0.0;
   std::string notices;
   TrainingJobHooks hooks;
@@ -414,7 +415,7 @@ TEST(TrainingJob, ResumeAfterEarlyStoppingContinuesFromTheKeptEpochAndItsOptimiz
   options.out_dir = dir / "full";
   auto full = run_training_job(options, {});
   ASSERT_TRUE(full.ok()) << full.error().message;
-  const int kept = full->metadata.best_epoch;
+  const int kept = full->metadata.kept_epoch;
   ASSERT_GT(kept, 0);
   // The checkpoint holds the kept epoch, not the last one run.
   auto checkpoint = read_checkpoint(dir / "full");
@@ -434,7 +435,7 @@ TEST(TrainingJob, ResumeAfterEarlyStoppingContinuesFromTheKeptEpochAndItsOptimiz
   ASSERT_TRUE(straight.ok()) << straight.error().message;
   const auto a = predict_rows(dir / "resumed", kRows), b = predict_rows(dir / "straight", kRows);
   // The straight run keeps its best epoch too, so compare only when it kept the last one as the resumed run did.
-  if (straight->metadata.best_epoch == kept + 1 && resumed->metadata.best_epoch == kept + 1) EXPECT_EQ(a, b);
+  if (straight->metadata.kept_epoch == kept + 1 && resumed->metadata.kept_epoch == kept + 1) EXPECT_EQ(a, b);
   EXPECT_EQ(resumed->metadata.epochs_run, kept + 1);
 }
 

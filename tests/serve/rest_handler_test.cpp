@@ -573,15 +573,15 @@ ModelMetadata trained_metadata(FeaturePipeline pipeline) {
   metadata.train_file = "games.csv";
   metadata.rows = {{"train", 900}, {"validation", 100}, {"test", 400}};
   metadata.epochs_run = 12;
-  metadata.best_epoch = 9;
+  metadata.kept_epoch = 9;
   metadata.status = "stopped_early";
   metadata.training_seconds = 1.5;
   metadata.settings.hidden_layers = {8, 4};
   metadata.settings.learning_rate = 0.01;
   metadata.settings.batch_size = 16;
   metadata.settings.validation_split = 0.1;
-  metadata.settings.target_transform = "log1p";
-  metadata.settings.mean_correction = "smearing";
+  metadata.settings.target_transform = TargetTransformSetting::log1p;
+  metadata.settings.mean_correction = MeanCorrection::smearing;
   metadata.metrics["test"] = SplitMetrics{.rmse = 1805.5, .mae = 1200.25, .mape = 3.5, .r2 = 0.75, .rows = 400};
   metadata.metrics["train"] = SplitMetrics{.rmse = 1500, .mae = 1000, .mape = NAN, .r2 = 0.8, .rows = 900};
   metadata.baselines["mean"] = SplitMetrics{.rmse = 46971, .mae = 36018, .mape = 40, .r2 = -0.004, .rows = 400};

@@ -30,11 +30,11 @@ TEST(TensorboardModelCard, AtTheEndItHasStatusAndFinalMetrics) {
   TrainingOutcome outcome;
   outcome.status = RunStatus::stopped_early;
   outcome.epochs_run = 4;
-  outcome.best_epoch = 2;
+  outcome.kept_epoch = 2;
   outcome.final_metrics["test"] = testing::make_metrics(2, 0.15);
   outcome.model_summary_markdown = info.schema_markdown;  // said nothing new: not repeated
   const std::string card = model_card_markdown("run-x", info, &outcome);
-  EXPECT_NE(card.find("stopped_early after 4 of 5 epochs (best epoch 2)"), std::string::npos) << card;
+  EXPECT_NE(card.find("stopped_early after 4 of 5 epochs (kept epoch 2)"), std::string::npos) << card;
   EXPECT_NE(card.find("## Final metrics (errors in dollars, loss on the scaled target)"), std::string::npos) << card;
   EXPECT_NE(card.find("| test | 400 | 0.075000 | $8,660 | $6,928 | 0.00 |"), std::string::npos) << card;
   EXPECT_EQ(card.find("critic_rating"), card.rfind("critic_rating"));
@@ -47,7 +47,7 @@ TEST(TensorboardModelCard, OtherTargetsKeepTheirUnitsAndMapeIsFlagged) {
   TrainingOutcome outcome;
   outcome.status = RunStatus::completed;
   outcome.epochs_run = 5;
-  outcome.best_epoch = 5;
+  outcome.kept_epoch = 5;
   SplitMetrics metrics = testing::make_metrics(1, 1e-10);
   metrics.rmse = 1.2873;
   metrics.mae = 0.45601;

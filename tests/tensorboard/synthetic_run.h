@@ -91,7 +91,7 @@ inline void drive_run(TrainingObserver& observer, const TrainingRunInfo& info, i
   TrainingOutcome outcome;
   outcome.status = status;
   outcome.epochs_run = last;
-  outcome.best_epoch = last;
+  outcome.kept_epoch = last;
   outcome.final_metrics["train"] = make_metrics(last, 0.1);
   outcome.final_metrics["test"] = make_metrics(last, 0.15);
   outcome.training_seconds = 0.5 * last;

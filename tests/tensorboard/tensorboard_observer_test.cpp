@@ -360,7 +360,7 @@ TEST(TensorboardObserver, TheKeptEpochGetsItsOwnPlot) {
   TrainingOutcome outcome;
   outcome.status = RunStatus::completed;
   outcome.epochs_run = 6;
-  outcome.best_epoch = 2;
+  outcome.kept_epoch = 2;
   outcome.final_metrics["test"] = testing::make_metrics(2, 0.1);
   observer->on_train_end(outcome);
 
