@@ -34,6 +34,8 @@ test_packages=(
   chromium              # real-browser tests: TensorBoard's page (tests/engines) and ours (tests/web)
   hyperfine             # whole-process start-up times in bench/startup.sh
   clang-format          # the house style (.clang-format), applied and checked by scripts/format.sh
+  groff-base            # renders the generated man pages with warnings on (tests/docs/man_pages_test.py)
+  zsh                   # drives the generated zsh completion in a pseudo-terminal (tests/docs/shell_completion_test.sh)
 )
 
 packages=("${build_packages[@]}")
