@@ -96,10 +96,16 @@ def read_commands(vgsales):
 
 # --- the site's command pages -------------------------------------------------------------------------------
 
+def markdown_cell(text):
+    """A table cell for Python-Markdown (MkDocs): a bar is literal inside a code span, escaped outside one."""
+    return "".join(part if part.startswith("`") else part.replace("|", "\\|")
+                   for part in re.split(r"(`[^`]*`)", text))
+
+
 def command_page(command, version):
     table = "\n".join(["| flag | default | meaning |", "|---|---|---|"] + [
-        "| `{}` | {} | {} |".format(" ".join(filter(None, [f.name, f.value])).replace("|", "\\|"),
-                                    f.default.replace("|", "\\|"), f.meaning.replace("|", "\\|"))
+        "| {} | {} | {} |".format(markdown_cell("`" + " ".join(filter(None, [f.name, f.value])) + "`"),
+                                  markdown_cell(f.default), markdown_cell(f.meaning))
         for f in command.flags])
     return f"""# vgsales {command.name}
 
