@@ -6,8 +6,11 @@ single warning, and show every option and positional `vgsales COMMAND --help` sh
 the flag declarations give (`vgsales --flag-table COMMAND`: --help itself prints no defaults). vgsales.1 must render
 likewise and name every command's page.
 
+MAN1_DIR is the build's (build/cli-docs/man1, plain pages) or an installed one (share/man/man1, pages gzipped).
+
 Usage: man_pages_test.py VGSALES MAN1_DIR
 """
+import gzip
 import os
 import re
 import subprocess
@@ -26,10 +29,21 @@ def run(*args):
     return subprocess.run(args, check=True, text=True, stdout=subprocess.PIPE).stdout
 
 
+def page_path(man1, name):
+    """NAME.1 in MAN1_DIR, or NAME.1.gz as installed; None when neither exists."""
+    for candidate in (os.path.join(man1, name + ".1"), os.path.join(man1, name + ".1.gz")):
+        if os.path.exists(candidate):
+            return candidate
+    return None
+
+
 def render(path):
     """The page as plain text on wide lines (no wrapping), and groff's warnings."""
-    result = subprocess.run(["groff", "-ww", "-man", "-Tutf8", "-rLL=2000n", "-P-c", "-P-b", "-P-u", "-P-o", path],
-                            text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        source = f.read()
+    result = subprocess.run(["groff", "-ww", "-man", "-Tutf8", "-rLL=2000n", "-P-c", "-P-b", "-P-u", "-P-o"],
+                            input=source, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     return result.stdout, result.stderr.strip(), result.returncode
 
 
@@ -73,15 +87,19 @@ def main():
     commands = re.findall(r"\n  ([a-z][a-z0-9_-]*) {2,}", top[top.index("Subcommands:"):])
     check(len(commands) >= 8, f"vgsales --help lists only {commands}")
 
-    text, warnings, status = render(os.path.join(man1, "vgsales.1"))
+    top_page = page_path(man1, "vgsales")
+    if top_page is None:
+        print(f"FAIL: no vgsales.1 in {man1}")
+        return 1
+    text, warnings, status = render(top_page)
     check(status == 0 and not warnings, f"vgsales.1: groff -ww: exit {status}: {warnings}")
     for command in commands:
         check(f"vgsales-{command}(1)" in text, f"vgsales.1 does not point to vgsales-{command}(1)")
 
     for command in commands:
-        page = os.path.join(man1, f"vgsales-{command}.1")
-        if not os.path.exists(page):
-            check(False, f"no man page {page}")
+        page = page_path(man1, f"vgsales-{command}")
+        if page is None:
+            check(False, f"no man page vgsales-{command}.1 in {man1}")
             continue
         text, warnings, status = render(page)
         check(status == 0 and not warnings, f"vgsales-{command}.1: groff -ww: exit {status}: {warnings}")
