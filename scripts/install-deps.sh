@@ -19,6 +19,7 @@ build_packages=(
   fonts-dejavu-core     # the plot's text face (DejaVu Sans), also needed at run time
   libgtest-dev libgmock-dev libbenchmark-dev
   file                  # CPack's Debian packages: dpkg-shlibdeps (from build-essential's dpkg-dev) and file(1)
+  python3               # writes the man pages, shell completions and command pages at build time (cmake/cli_docs.cmake)
 )
 # Node.js and npm build the web page the server compiles in (scripts/build-web.sh). Debian's, unless the machine
 # already has both (a newer Node.js from elsewhere ships its own npm, which Debian's npm package would clash with).
@@ -34,6 +35,8 @@ test_packages=(
   chromium              # real-browser tests: TensorBoard's page (tests/engines) and ours (tests/web)
   hyperfine             # whole-process start-up times in bench/startup.sh
   clang-format          # the house style (.clang-format), applied and checked by scripts/format.sh
+  groff-base            # renders the generated man pages with warnings on (tests/docs/man_pages_test.py)
+  zsh                   # drives the generated zsh completion in a pseudo-terminal (tests/docs/shell_completion_test.sh)
 )
 
 packages=("${build_packages[@]}")

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Runs every shell example of README.md and docs/*.md as written, in order, and fails on the first that fails.
+"""Runs every shell example of README.md and docs/ (its subfolders too) as written, in order, and fails on the first that fails.
 
 The convention (also stated in README.md):
   * a fenced block opened with ```sh is an example to run; other fences (output, file layouts, formulas) are not;
@@ -142,7 +142,8 @@ def main():
         print(f"reference data {shared} is absent; skipping the documentation examples")
         return SKIP
 
-    documents = ["README.md"] + sorted(os.path.relpath(p, source) for p in glob.glob(os.path.join(source, "docs", "*.md")))
+    documents = ["README.md"] + sorted(os.path.relpath(p, source)
+                                       for p in glob.glob(os.path.join(source, "docs", "**", "*.md"), recursive=True))
     blocks = [b for name in documents for b in read_blocks(os.path.join(source, name), name)]
     runnable = [b for b in blocks if b.skip_reason is None]
     print(f"{len(blocks)} sh examples in {len(documents)} documents; {len(runnable)} to run")

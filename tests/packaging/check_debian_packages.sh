@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Debian packages CPack builds (cmake/packaging.cmake), checked as a user would meet them: their metadata and
-# contents with dpkg-deb, an install and removal with dpkg into a scratch root, and the extracted program run from
-# there (--version, synth, train, predict, and export --format torchscript with the plugin found where the package
-# put it, and refused with a hint when only the vgsales package is installed).
+# contents with dpkg-deb (the man pages and shell completions among them), an install and removal with dpkg into a
+# scratch root, the installed man pages against the installed program, and the extracted program run from there
+# (--version, synth, train, predict, and export --format torchscript with the plugin found where the package put it,
+# and refused with a hint when only the vgsales package is installed).
 # Usage: check_debian_packages.sh PACKAGE_DIR VERSION
 set -euo pipefail
 packages=${1:?usage: check_debian_packages.sh PACKAGE_DIR VERSION}
@@ -45,6 +46,12 @@ check "vgsales installs the program in /usr/bin" "yes" "$(grep -qx './usr/bin/vg
 check "vgsales installs the docs in /usr/share/doc/vgsales" "yes" \
   "$(grep -qx './usr/share/doc/vgsales/README.md' <<<"$main_files" && echo yes || echo no)"
 check "vgsales holds no shared object" "" "$(grep '\.so' <<<"$main_files" || true)"
+# The completions generated from the flag declarations (cmake/cli_docs.cmake), where bash-completion and zsh look
+# (the man pages are checked below, one per command the installed program lists).
+check "vgsales installs bash completion" "yes" \
+  "$(grep -qx './usr/share/bash-completion/completions/vgsales' <<<"$main_files" && echo yes || echo no)"
+check "vgsales installs zsh completion" "yes" \
+  "$(grep -qx './usr/share/zsh/vendor-completions/_vgsales' <<<"$main_files" && echo yes || echo no)"
 check "vgsales-torchscript holds only the plugin, in /usr/lib/vgsales" "./usr/lib/vgsales/libvgsales_torchscript.so" "$plugin_files"
 
 # --- dpkg into a scratch root: registered, listed and removed cleanly ----------------------------------------
@@ -65,6 +72,22 @@ check "dpkg registers both packages" "ii vgsales ii vgsales-torchscript" \
   "$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${db:Status-Abbrev}${Package}\n' | sed 's/ *$//;s/  */ /g' | sort | paste -sd' ')"
 vgsales="$root/usr/bin/vgsales"
 check "the installed program runs" "vgsales $version" "$("$vgsales" --version)"
+# The package (dpkg-deb --contents above) holds vgsales(1) and a man page for every command the installed program
+# lists, in /usr/share/man/man1 where man-db looks; installed, each shows every flag of `vgsales COMMAND --help`
+# with its default and renders with groff -ww silently (tests/docs/man_pages_test.py).
+installed_commands=$("$vgsales" --help | sed -n '/^Subcommands:/,$p' | sed -nE 's/^  ([a-z][a-z0-9_-]*) {2,}.*/\1/p')
+for page in vgsales $(sed 's/^/vgsales-/' <<<"$installed_commands"); do
+  check "vgsales holds the man page $page(1)" "yes" \
+    "$(grep -qx "./usr/share/man/man1/$page.1.gz" <<<"$main_files" && echo yes || echo no)"
+done
+if /usr/bin/python3 "$(dirname "$0")/../docs/man_pages_test.py" "$vgsales" "$root/usr/share/man/man1" >"$work/man.log" 2>&1; then
+  check "the installed man pages show every flag of --help with its default, groff -ww silent" "0" "0"
+else
+  cat "$work/man.log"
+  check "the installed man pages show every flag of --help with its default, groff -ww silent" "0" "1"
+fi
+check "man vgsales-train reads the installed page" "yes" \
+  "$(MANPAGER=cat MANWIDTH=200 man -l "$root/usr/share/man/man1/vgsales-train.1.gz" 2>/dev/null | grep -q -- '--target-transform auto|none|log1p' && echo yes || echo no)"
 check "the installed program links no LibTorch" "" "$(ldd "$vgsales" | grep -Ei 'torch|opencv|Qt|gdal' || true)"
 
 # --- the installed program at work, with the plugin from its installed place ----------------------------------
