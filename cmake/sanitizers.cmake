@@ -25,7 +25,8 @@ endif()
 
 if(VGSALES_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
-    message(FATAL_ERROR "VGSALES_FUZZ needs clang (libFuzzer): configure with CXX=clang++ (scripts/build-sanitize.sh does)")
+    message(FATAL_ERROR
+            "VGSALES_FUZZ needs clang (libFuzzer): configure with CXX=clang++ (scripts/build-sanitize.sh does)")
   endif()
   # Coverage instrumentation for every target; only the fuzzers link libFuzzer itself (fuzz/CMakeLists.txt), and
   # the sanitizer runtime gives the tests the coverage callbacks' empty defaults.

@@ -9,7 +9,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
 check() {  # name expected actual
-  if [[ "$2" == "$3" ]]; then echo "ok: $1"; else echo "FAIL: $1: expected [$2], got [$3]"; failures=$((failures + 1)); fi
+  if [[ "$2" == "$3" ]]; then
+    echo "ok: $1"
+  else
+    echo "FAIL: $1: expected [$2], got [$3]"
+    failures=$((failures + 1))
+  fi
 }
 status=0
 bash "$CHECK" "$work" >/dev/null 2>&1 || status=$?
@@ -18,8 +23,8 @@ if ((status == 77)); then
   exit 77
 fi
 
-# function_text NAME PARAMETERS BODY_LINES BRANCHES: a C++ function of 2 + BODY_LINES lines (its signature and closing brace
-# included) with BRANCHES if statements (cyclomatic complexity BRANCHES + 1).
+# function_text NAME PARAMETERS BODY_LINES BRANCHES: a C++ function of 2 + BODY_LINES lines (its signature and
+# closing brace included) with BRANCHES if statements (cyclomatic complexity BRANCHES + 1).
 function_text() {
   local name=$1 parameters=$2 body_lines=$3 branches=$4 i
   local list="int p1"
