@@ -4,57 +4,11 @@
 # Debian's chromium) and the Keras benchmark peer, at the exact versions of tests/engines/requirements.txt.
 #   scripts/install-checkers.sh [LINK]     default build/checkers-venv (where CMake looks for it)
 #
-# The environment itself lives in a cache outside the work tree, in a folder named by the hash of the requirements
-# and the interpreter, and LINK points to it. It is 1.9 GB and takes minutes to unpack, so a second run, another
-# clone or a CI run on the same machine reuses it at once; a changed requirements file gets a new folder.
-# Cache: VGSALES_CHECKERS_CACHE, default ~/.cache/vgsales (wheels/ and checkers-<hash>/).
+# The environment itself lives in a cache outside the work tree (scripts/install-venv.sh), in a folder named by the
+# hash of the requirements and the interpreter, and LINK points to it. It is 1.9 GB and takes minutes to unpack, so
+# a second run, another clone or a CI run on the same machine reuses it at once; a changed requirements file gets a
+# new folder. Cache: VGSALES_CHECKERS_CACHE, default ~/.cache/vgsales (wheels/ and checkers-<hash>/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-requirements=tests/engines/requirements.txt
-link=${1:-build/checkers-venv}
-cache=${VGSALES_CHECKERS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vgsales}
-system_python=/usr/bin/python3  # Debian's interpreter; python3-venv provides its venv module
-
-[[ -x $system_python ]] || { echo "install-checkers: needs $system_python (scripts/install-deps.sh --test)" >&2; exit 1; }
-hash=$({ cat "$requirements"; "$system_python" --version; } | sha256sum | cut -c1-16)
-venv=$cache/checkers-$hash
-stamp=$venv/vgsales-ready  # written last: a folder without it is an interrupted install
-
-link_venv() {
-  mkdir -p "$(dirname "$link")"
-  if [[ -e $link || -L $link ]] && ! [[ -L $link && $(readlink "$link") == "$venv" ]]; then rm -rf "$link"; fi
-  [[ -L $link ]] || ln -s "$venv" "$link"
-}
-
-mkdir -p "$cache"
-# One installer at a time per cache: clones building side by side wait for the first instead of racing it.
-exec 9>"$cache/install.lock"
-flock 9
-if [[ -f $stamp && -x $venv/bin/python ]]; then
-  link_venv
-  echo "checkers: reusing $venv"
-  exit 0
-fi
-
-started=$SECONDS
-echo "checkers: building $venv from $requirements"
-rm -rf "$venv"
-"$system_python" -m venv "$venv"
-pip=("$venv/bin/python" -m pip --disable-pip-version-check --quiet)
-wheels=$cache/wheels
-mkdir -p "$wheels"
-# Every package is pinned, dependencies included, so --no-deps installs exactly the list. Wheels come from the
-# cache when they are all there, else they are downloaded into it first.
-if ! "${pip[@]}" install --no-index --find-links "$wheels" --no-deps -r "$requirements" 2>/dev/null; then
-  "${pip[@]}" download --no-deps --dest "$wheels" -r "$requirements"
-  "${pip[@]}" install --no-index --find-links "$wheels" --no-deps -r "$requirements"
-fi
-"${pip[@]}" check  # the pins must satisfy every package's own requirements
-touch "$stamp"
-link_venv
-echo "checkers: ready in $((SECONDS - started)) s: $("$venv/bin/python" - <<'PY'
-from importlib.metadata import version
-print(", ".join(f"{name} {version(name)}" for name in ("tensorflow-cpu", "tensorboard", "onnxruntime", "playwright")))
-PY
-)"
+exec scripts/install-venv.sh checkers tests/engines/requirements.txt "${1:-build/checkers-venv}" \
+  tensorflow-cpu tensorboard onnxruntime playwright

@@ -6,8 +6,8 @@ set -euo pipefail
 
 build_packages=(
   build-essential cmake ccache pkg-config
-  libtorch-dev          # the network, training and TorchScript (model.pt)
-  libopenblas0-pthread  # an optimised BLAS for LibTorch: the default reference BLAS trains 4x slower
+  libtorch-dev          # the TorchScript export plugin (model.pt) and the tests that compare with LibTorch
+  libopenblas0-pthread  # an optimised BLAS, loaded at run time: the default reference BLAS trains 4x slower
   libprotobuf-dev protobuf-compiler  # TensorBoard events, GraphDef/SavedModel, ONNX from our .proto files
   libcli11-dev          # command-line parsing
   libfmt-dev            # formatting

@@ -1,4 +1,4 @@
-// The flag registry behind `vgsales --flag-table` and the README's tables.
+// The flag registry behind `vgsales --flag-table`, from which the command pages, man pages and completions are made.
 #include "cli/flag_table.h"
 
 #include <cmath>

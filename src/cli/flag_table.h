@@ -1,6 +1,6 @@
 // Every flag of a command declared once: FlagTable registers it with CLI11 (default, bounds, help) and keeps the row
-// the README's flag table shows, so `vgsales --flag-table COMMAND` prints exactly what the parser takes and a test
-// compares it with the README.
+// its flag table shows, so `vgsales --flag-table COMMAND` prints exactly what the parser takes: the command pages of
+// the documentation site, the man pages and the shell completions are generated from it at build time.
 #pragma once
 
 #include <CLI/CLI.hpp>

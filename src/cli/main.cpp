@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   register_export_command(app, chosen);
   register_serve_command(app, chosen);
   register_logs_command(app, chosen);
-  // Not in --help: prints a command's flag table exactly as README.md holds it (the README test compares them).
+  // Not in --help: prints a command's flag table, the source of the generated command pages, man pages and completions.
   if (argc == 3 && std::string_view(argv[1]) == "--flag-table") {
     std::fputs(flag_table_markdown(argv[2]).c_str(), stdout);
     return flag_tables().count(argv[2]) ? kExitOk : kExitUsage;

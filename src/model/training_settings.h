@@ -1,6 +1,6 @@
 // Every training setting, declared once: the CLI flags, their bounds, defaults and help, model.json's "training"
-// section, the REST metadata, TensorBoard's HParams, `vgsales info` and the README's flag table all come from the two
-// lists below, through training_setting_declarations().
+// section, the REST metadata, TensorBoard's HParams, `vgsales info` and the command pages, man pages and completions
+// (generated from `vgsales --flag-table`) all come from the two lists below, through training_setting_declarations().
 #pragma once
 
 #include <cstddef>
