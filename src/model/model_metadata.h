@@ -26,8 +26,9 @@ struct ModelMetadata {
   FeaturePipeline pipeline;  // raw row -> encoded inputs, their scaling, the target's transform and scaling
   std::string output_name;   // the output tensor's name in exports and the REST metadata
   int members = 1;           // networks in the ensemble (their mean is the model's output)
-  // Added to the network's output before the target transform is undone: log of Duan's smearing factor for a log1p
-  // model (so predictions estimate the mean), 0 otherwise; and the median's and the interval bounds' offsets.
+  // Added to the network's output before the target transform is undone: for a log1p model the log of the mean's
+  // correction factor (least-squares or Duan's smearing: --mean-correction), so predictions estimate the mean, 0
+  // otherwise; and the median's and the interval bounds' offsets.
   OutputShifts shifts;
   // The interval's nominal level (e.g. 0.8) and how it was calibrated; level 0 when the model has none.
   double interval_level = 0;

@@ -57,8 +57,9 @@ struct PortableNetwork {
   std::int64_t parameter_count() const;
 };
 
-// Shifts added to the network's output before the target transform is undone: the mean's bias correction (log of
-// Duan's smearing factor for a log1p model), and the median's and the interval bounds' calibrated offsets.
+// Shifts added to the network's output before the target transform is undone: the mean's bias correction (for a log1p
+// model the log of the least-squares factor, or of Duan's smearing factor: --mean-correction), and the median's and the
+// interval bounds' calibrated offsets.
 struct OutputShifts {
   float mean = 0.0f;
   float median = 0.0f;

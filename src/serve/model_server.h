@@ -14,7 +14,7 @@ namespace vgsales::serve {
 
 // Every setting of the server, with its default; the CLI flags are declared from these fields.
 struct ModelServerOptions {
-  std::string model_base_path;   // BASE/<version>/model.pt..., or a plain model directory (version 1)
+  std::string model_base_path;   // BASE/<version>/model.json..., or a plain model directory (version 1)
   std::string model_name;        // the NAME in /v1/models/NAME
   std::string host = "0.0.0.0";  // TF Serving and Vertex AI listen on every interface
   int port = 8501;               // TF Serving's REST port; 0 picks a free one
