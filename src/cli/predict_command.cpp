@@ -2,9 +2,13 @@
 // a model server. Output CSVs echo every cell exactly as read.
 #include <fmt/format.h>
 
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "cli/command.h"
 #include "cli/delimiter_flag.h"
@@ -20,9 +24,27 @@ namespace vgsales::cli {
 
 namespace {
 
+// --format, a closed choice with one name table: the flag's check and the writers read it.
+enum class PredictionFormat { csv, json };
+constexpr std::array<std::pair<PredictionFormat, std::string_view>, 2> kPredictionFormatNames{
+    {{PredictionFormat::csv, "csv"}, {PredictionFormat::json, "json"}}};
+
+PredictionFormat prediction_format_named(std::string_view name) {
+  for (const auto& [format, format_name] : kPredictionFormatNames)
+    if (format_name == name) return format;
+  return PredictionFormat::csv;  // unreachable: the flag's check admits only the names above
+}
+
+std::vector<std::string> prediction_format_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : kPredictionFormatNames) names.emplace_back(entry.second);
+  return names;
+}
+
 struct PredictOptions {
-  std::string model, input, output, format = "csv", row, server, model_name = "model", delimiter = "auto";
+  std::string model, input, output, format_name = "csv", row, server, model_name = "model", delimiter = "auto";
   std::vector<std::string> na_values;
+  PredictionFormat format() const { return prediction_format_named(format_name); }
 };
 
 std::string csv_escape(const std::string& field) {
@@ -66,10 +88,10 @@ class PredictionSink {
 // interval); JSON: TF Serving's {"predictions": [[mean], ...]}, the server's encoder and number formatting.
 class PredictionWriter {
  public:
-  PredictionWriter(PredictionSink& sink, std::string format, std::string column, bool interval)
-      : sink_(sink), format_(std::move(format)), column_(std::move(column)), interval_(interval) {}
+  PredictionWriter(PredictionSink& sink, PredictionFormat format, std::string column, bool interval)
+      : sink_(sink), format_(format), column_(std::move(column)), interval_(interval) {}
   Result<void> header(const std::vector<std::string>& names) {
-    if (format_ == "json") return sink_.write(json_.begin());
+    if (format_ == PredictionFormat::json) return sink_.write(json_.begin());
     std::string line;
     for (const auto& name : names) line += csv_escape(name) + ",";
     line += csv_escape(column_);
@@ -79,7 +101,7 @@ class PredictionWriter {
   }
   Result<void> rows(std::span<const std::vector<std::string>> records, const Predictions& predictions) {
     const std::vector<float>& mean = predictions.values;
-    if (format_ == "json") return sink_.write(json_.add(mean));
+    if (format_ == PredictionFormat::json) return sink_.write(json_.add(mean));
     std::string text;
     for (size_t r = 0; r < mean.size(); ++r) {
       for (const auto& field : records[r]) text += csv_escape(field) + ",";
@@ -90,11 +112,13 @@ class PredictionWriter {
     }
     return sink_.write(text);
   }
-  Result<void> finish() { return format_ == "json" ? sink_.write(json_.finish() + "\n") : Result<void>{}; }
+  Result<void> finish() {
+    return format_ == PredictionFormat::json ? sink_.write(json_.finish() + "\n") : Result<void>{};
+  }
 
  private:
   PredictionSink& sink_;
-  std::string format_;
+  PredictionFormat format_;
   std::string column_;
   bool interval_;
   serve::PredictionListEncoder json_;
@@ -120,14 +144,14 @@ Result<void> predict_row(const PredictOptions& o) {
   VGSALES_ASSIGN_OR_RETURN(const std::vector<std::string> texts, parse_row_assignment(o.row, predictor->pipeline()));
   std::vector<RawCell> cells;
   for (const auto& text : texts) cells.push_back(RawCell::of_text(text));
-  const bool interval = predictor->has_interval() && o.format == "csv";
+  const bool interval = predictor->has_interval() && o.format() == PredictionFormat::csv;
   VGSALES_ASSIGN_OR_RETURN(const Predictions predicted,
                            predictor->predict(
                                cells, [](size_t) { return std::string("--row"); }, interval));
   warn_unseen(predicted.unseen_categories);
   PredictionSink sink(o.output);
   return sink.run([&](PredictionSink& out) -> Result<void> {
-    if (o.format == "json") {
+    if (o.format() == PredictionFormat::json) {
       serve::PredictAnswer answer;
       answer.predictions.values = predicted.values;
       return out.write(serve::encode_predict_answer(answer) + "\n");
@@ -144,8 +168,8 @@ Result<void> predict_file(const PredictOptions& o) {
   PredictionSink sink(o.output);
   long long unseen = 0;
   VGSALES_TRY(sink.run([&](PredictionSink& out) -> Result<void> {
-    const bool interval = predictor->has_interval() && o.format == "csv";
-    PredictionWriter writer(out, o.format, prediction_column(predictor->pipeline().target()), interval);
+    const bool interval = predictor->has_interval() && o.format() == PredictionFormat::csv;
+    PredictionWriter writer(out, o.format(), prediction_column(predictor->pipeline().target()), interval);
     CsvPredictionHandlers handlers;
     handlers.on_header = [&](const CsvHeader& header) {
       tell_detected_delimiter(o.input, header.detected_delimiter);
@@ -179,7 +203,7 @@ Result<void> predict_file_remotely(const PredictOptions& o) {
   PredictionSink sink(o.output);
   return sink.run([&](PredictionSink& out) -> Result<void> {
     // The server's interval signature, when it has one, so the file has the columns a local predict writes.
-    PredictionWriter writer(out, o.format, prediction_column(model.target_name), model.has_interval);
+    PredictionWriter writer(out, o.format(), prediction_column(model.target_name), model.has_interval);
     std::vector<size_t> source;
     CsvBatchHandlers handlers;
     handlers.on_detected_delimiter = [&](char delimiter) { tell_detected_delimiter(o.input, delimiter); };
@@ -229,10 +253,10 @@ void register_predict_command(CLI::App& app, CommandAction& chosen) {
   input->excludes(row);
   flags.described("--output", "FILE", options->output, "stdout", "write here instead (atomically)");
   flags
-      .option("--format", "csv|json", options->format,
+      .option("--format", "csv|json", options->format_name,
               "csv: the input's cells as read plus `predicted_<target>`; json: TF Serving's `{\"predictions\": [[v], "
               "...]}`")
-      ->check(CLI::IsMember({"csv", "json"}));
+      ->check(CLI::IsMember(prediction_format_names()));
   flags.list("--na-values", "a,b", options->na_values, "the model's own",
              "extra spellings of a missing value (the model's own always apply)");
   add_delimiter_flag(flags, options->delimiter);
