@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds a Python virtual environment from Debian's /usr/bin/python3 holding exactly the pinned packages of a
 # requirements file (every dependency pinned too, so --no-deps installs the whole list), and checks it with
-# `pip check`. scripts/install-checkers.sh and scripts/install-lint.sh are its two uses.
+# `pip check`. scripts/install-checkers.sh, scripts/install-lint.sh and scripts/install-docs.sh are its uses.
 #   scripts/install-venv.sh NAME REQUIREMENTS LINK [PACKAGE...]    PACKAGEs: named with their versions when built
 #
 # The environment lives in a cache outside the work tree, in a folder named NAME-<hash of the requirements and the
