@@ -6,6 +6,7 @@
 
 #include "data/feature_pipeline.h"
 #include "support/test_support.h"
+#include "table_fixtures.h"
 
 namespace vgsales {
 namespace {
@@ -13,12 +14,7 @@ namespace {
 using testing::TemporaryDirectory;
 using testing::write_text_file;
 
-Table load_text(const TemporaryDirectory& dir, const std::string& text, const std::string& name = "t.csv",
-                const TableLoadOptions& options = {}) {
-  auto table = load_table(write_text_file(dir / name, text), options);
-  EXPECT_TRUE(table.ok()) << table.error().message;
-  return std::move(table).value();
-}
+using testing::load_text;
 
 std::string games_csv(int rows) {
   // platform: 3 values; name: unique; flag: 0/1; score: numeric with one missing.
