@@ -111,14 +111,20 @@ TEST(ModelMetadata, ReadsFormatVersion2) {
   EXPECT_EQ(metadata_to_json(*parsed), metadata_to_json(sample()));
 }
 
-// A model directory written by vgsales 0.2.0 (format 2: `vgsales train` on data/synthetic_sales_training.csv with
-// --members 2 --epochs 3 --layers 8,4) loads and predicts what that vgsales predicted for data/synthetic_new_games.csv.
-TEST(ModelMetadata, AFormatVersion2ModelDirectoryLoadsAndPredictsAsBefore) {
-  const std::filesystem::path dir = testing::source_dir() / "tests" / "model" / "format_versions" / "v2";
+// Model directories written by earlier vgsales versions, one per format (`vgsales train` on
+// data/synthetic_sales_training.csv with --members 2 --epochs 3 --layers 8,4): each loads and predicts what the vgsales
+// that wrote it predicted for data/synthetic_new_games.csv (`vgsales predict --format csv` of that vgsales, digit for
+// digit). Formats 2 and 3 differ in model.json only, so the two directories predict the same numbers.
+class OlderModelDirectory : public ::testing::TestWithParam<int> {};
+
+TEST_P(OlderModelDirectory, LoadsAndPredictsAsBefore) {
+  const int version = GetParam();
+  const std::filesystem::path dir = testing::source_dir() / "tests" / "model" / "format_versions" /
+                                    ("v" + std::to_string(version));
   auto predictor = load_predictor(dir);
   ASSERT_TRUE(predictor.ok()) << predictor.error().message;
   const ModelMetadata& m = (*predictor)->metadata();
-  EXPECT_EQ(m.format_version, 2);
+  EXPECT_EQ(m.format_version, version);
   EXPECT_EQ(m.kept_epoch, 3);
   EXPECT_EQ(m.member_epochs, (std::vector<int>{3, 3}));
   EXPECT_EQ(m.settings.median, MedianSetting::offset);
@@ -135,12 +141,14 @@ TEST(ModelMetadata, AFormatVersion2ModelDirectoryLoadsAndPredictsAsBefore) {
   auto summary = predict_csv(**predictor, testing::source_dir() / "data" / "synthetic_new_games.csv", {}, handlers,
                              kDetectDelimiter, true);
   ASSERT_TRUE(summary.ok()) << summary.error().message;
-  // `vgsales predict --format csv` of that vgsales, digit for digit.
   EXPECT_EQ(mean, (std::vector<float>{118325.28f, 64296.535f, 94259.84f}));
   EXPECT_EQ(median, (std::vector<float>{149718.19f, 95689.45f, 125652.76f}));
   EXPECT_EQ(lower, (std::vector<float>{100840.69f, 46811.945f, 76775.25f}));
   EXPECT_EQ(upper, (std::vector<float>{212852.19f, 158823.44f, 188786.75f}));
 }
+
+INSTANTIATE_TEST_SUITE_P(EveryOlderFormat, OlderModelDirectory, ::testing::Values(2, 3),
+                         [](const auto& info) { return "format" + std::to_string(info.param); });
 
 TEST(ModelMetadata, NamesTheFieldThatIsMissingOrWrong) {
   auto not_json = metadata_from_json("{ nope", "m/model.json");
