@@ -18,9 +18,9 @@ std::string with_thousands(double value, int decimals) {
   return (value < 0 ? "-" : "") + group_thousands(fmt::format("{:.{}f}", std::abs(value), decimals));
 }
 
-std::string unit_prefix_for(const std::string& target) { return currency_prefix(target); }
+std::string target_amount(double value, const TargetUnits& units) { return units.amount(value); }
 
-std::string target_amount(double value, const std::string& unit_prefix) { return format_amount(value, unit_prefix); }
+std::string target_quantity(double value, const TargetUnits& units) { return units.quantity(value); }
 
 std::string figure(double value) { return format_significant(value); }
 

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "common/target_units.h"
 #include "model/training_observer.h"
 
 namespace vgsales::cli {
@@ -11,11 +12,11 @@ namespace vgsales::cli {
 // 1234567.891 -> "1,234,567.9" (decimals kept for small values). For counts and parameter totals.
 std::string with_thousands(double value, int decimals = 1);
 
-// "$" for targets that look like money (the rule of common/target_units.h), else "".
-std::string unit_prefix_for(const std::string& target);
-
-// A value in the target's units with at least 4 significant digits: "$1,805", "1.287", "0.4560".
-std::string target_amount(double value, const std::string& unit_prefix);
+// A value in the target's units with at least 4 significant digits, for table cells under a heading that names the
+// units: "$1,805", "1.287", "0.4560".
+std::string target_amount(double value, const TargetUnits& units);
+// The same with the units' words, for sentences: "$1,805", "0.4560 million copies".
+std::string target_quantity(double value, const TargetUnits& units);
 
 // A plain figure (MSE, loss) with at least 4 significant digits: 2.045 stays "2.045", not "2".
 std::string figure(double value);

@@ -51,11 +51,11 @@ void register_evaluate_command(CLI::App& app, CommandAction& chosen) {
         return {};
       }
       const std::string& target = predictor->pipeline().target();
-      const std::string unit = unit_prefix_for(target);
+      const TargetUnits unit = predictor->metadata().target_units();
       fmt::print("{} rows of {} (target {}, errors {})\n", with_thousands(static_cast<double>(m.rows), 0),
-                 options->data, target, target_units_phrase(target));
+                 options->data, target, unit.phrase());
       // MSE is in squared units, so it gets no currency sign; every figure keeps 4 significant digits.
-      fmt::print("  RMSE  {}\n  MAE   {}\n  MSE   {}\n", target_amount(m.rmse, unit), target_amount(m.mae, unit),
+      fmt::print("  RMSE  {}\n  MAE   {}\n  MSE   {}\n", target_quantity(m.rmse, unit), target_quantity(m.mae, unit),
                  figure(m.mse));
       if (auto reason = mape_hidden_reason(m)) {
         fmt::print("  MAPE  {}\n", *reason);
@@ -65,7 +65,7 @@ void register_evaluate_command(CLI::App& app, CommandAction& chosen) {
       fmt::print("  R²    {:.4f}\n", m.r2);
       if (m.has_interval_metrics())
         fmt::print("  median MAE  {}\n  interval    {:.1f}% of the rows inside, mean width {}\n",
-                   target_amount(m.median_mae, unit), 100 * m.coverage, target_amount(m.mean_interval_width, unit));
+                   target_quantity(m.median_mae, unit), 100 * m.coverage, target_quantity(m.mean_interval_width, unit));
       return {};
     };
   });

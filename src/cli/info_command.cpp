@@ -36,7 +36,9 @@ void print_layers(const ModelMetadata& m, const PortableNetwork& network) {
   if (network.stacks().size() > 1)
     fmt::print(" {:<28}{:<22}{:>12}\n", fmt::format("ensemble (x{}, averaged)", network.stacks().size()), "(None, 1)",
                "");
-  fmt::print(" {:<28}{:<22}{:>12}\n{}\n", "unscaling (fixed)", "(None, 1)", 0, kDoubleRule);
+  fmt::print(" {:<28}{:<22}{:>12}\n", "unscaling (fixed)", "(None, 1)", 0);
+  if (network.clips_output()) fmt::print(" {:<28}{:<22}{:>12}\n", "target_range (clip)", "(None, 1)", 0);
+  fmt::print("{}\n", kDoubleRule);
   fmt::print("Total params: {}\nTrainable params: {}\nNon-trainable params: 0\n{}\n\n",
              with_thousands(static_cast<double>(network.parameter_count()), 0),
              with_thousands(static_cast<double>(network.parameter_count()), 0), kRule);
@@ -51,6 +53,12 @@ void print_training(const ModelMetadata& m) {
   }
   fmt::print("Training: {} epochs run, {}, status {}, {:.2f}s\nSettings: {}\n", m.epochs_run, kept, m.status,
              m.training_seconds, describe_settings(m.settings));
+  const TargetUnits units = m.target_units();
+  const TargetRange& range = m.pipeline.target_range();
+  fmt::print("Target: {}{}, {}; {}\n", units.name(), units.name() == m.target() ? "" : " (" + m.target() + ")",
+             units.units.empty() ? "no units given" : "in " + units.units,
+             range.bounded() ? "every estimate, median and bound is clipped to " + describe_target_range(range)
+                             : "estimates are not clipped (no target range)");
   if (m.has_interval())
     fmt::print("Estimates: mean ({}), median by {}, {:g}% interval ({})\n", describe_mean_shift(m),
                m.shifts.median_from_head ? "the median head" : "offset", 100 * m.interval_level,
@@ -62,7 +70,8 @@ void print_training(const ModelMetadata& m) {
 }
 
 void print_metrics(const ModelMetadata& m) {
-  const std::string unit = unit_prefix_for(m.target());
+  const TargetUnits unit = m.target_units();
+  fmt::print("Errors {}:\n", unit.phrase());
   fmt::print(
       "| split | rows | RMSE | MAE | MAPE | R² | median MAE | coverage | mean width |\n"
       "|---|---|---|---|---|---|---|---|---|\n");

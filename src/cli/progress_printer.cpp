@@ -122,8 +122,8 @@ std::string describe_interruption(const KeptEpochFacts& facts, const std::string
                      model_dir);
 }
 
-ProgressPrinter::ProgressPrinter(std::string unit_prefix, bool quiet)
-    : unit_prefix_(std::move(unit_prefix)), quiet_(quiet), terminal_(::isatty(STDOUT_FILENO) == 1) {}
+ProgressPrinter::ProgressPrinter(TargetUnits units, bool quiet)
+    : units_(std::move(units)), quiet_(quiet), terminal_(::isatty(STDOUT_FILENO) == 1) {}
 
 Result<void> ProgressPrinter::on_train_begin(const TrainingRunInfo& info) {
   epochs_ = info.epochs;
@@ -177,13 +177,13 @@ void ProgressPrinter::on_epoch_end(const EpochSummary& summary, const EpochDetai
   if (partial) line += fmt::format(" - interrupted after {}/{} batches", batches_done_, batches_);
   line += fmt::format(" - {:.2f}s", summary.seconds);
   const auto& train = summary.splits.at("train");
-  line += fmt::format(" - loss: {} - rmse: {}", figure(train.loss), target_amount(train.rmse, unit_prefix_));
+  line += fmt::format(" - loss: {} - rmse: {}", figure(train.loss), target_amount(train.rmse, units_));
   for (const char* split : {"validation", "test"}) {
     auto found = summary.splits.find(split);
     if (found == summary.splits.end()) continue;
     const std::string prefix = std::string(split) == "validation" ? "val" : "test";
     line += fmt::format(" - {}_loss: {} - {}_rmse: {}", prefix, figure(found->second.loss), prefix,
-                        target_amount(found->second.rmse, unit_prefix_));
+                        target_amount(found->second.rmse, units_));
   }
   if (!note.empty()) line += " - " + note;
   if (terminal_) fmt::print("\r\033[K");  // replace the bar with the epoch's line

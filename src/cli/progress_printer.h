@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/target_units.h"
 #include "model/training_observer.h"
 
 namespace vgsales::cli {
@@ -44,7 +45,7 @@ std::string describe_interruption(const KeptEpochFacts& facts, const std::string
 
 class ProgressPrinter final : public TrainingObserver {
  public:
-  ProgressPrinter(std::string unit_prefix, bool quiet);
+  ProgressPrinter(TargetUnits units, bool quiet);
   Result<void> on_train_begin(const TrainingRunInfo& info) override;
   void on_batch_end(int epoch, long long batch, long long batches, double running_loss) override;
   void on_epoch_end(const EpochSummary& summary, const EpochDetail* detail) override;
@@ -54,7 +55,7 @@ class ProgressPrinter final : public TrainingObserver {
   KeptEpochFacts facts() const { return facts_; }
 
  private:
-  std::string unit_prefix_;
+  TargetUnits units_;
   bool quiet_;
   bool terminal_;
   int epochs_ = 0;

@@ -15,7 +15,7 @@ namespace vgsales::cli {
 
 namespace {
 
-void print_report(const TrainingJobReport& report, const std::string& unit, const KeptEpochFacts& kept) {
+void print_report(const TrainingJobReport& report, const TargetUnits& unit, const KeptEpochFacts& kept) {
   const ModelMetadata& m = report.metadata;
   // The last epoch line shows the last epoch's weights; the model holds the kept epoch's, and so does the table.
   // A log1p model's saved output also carries the retransformation-bias correction, applied after training:
@@ -25,7 +25,7 @@ void print_report(const TrainingJobReport& report, const std::string& unit, cons
                                   : fmt::format("the weights of epoch {}", m.kept_epoch);
   fmt::print("\n{}\nErrors of the saved model ({}{}), {}:\n", describe_kept_epoch(kept), weights,
              m.pipeline.target_transform() == TargetTransform::log1p ? ", with the log1p bias correction" : "",
-             target_units_phrase(m.target()));
+             unit.phrase());
   fmt::print("| split | rows | RMSE | MAE | MAPE | R² |\n|---|---|---|---|---|---|\n");
   std::vector<std::string> mape_notes;
   for (const auto& [split, metrics] : m.metrics) {
@@ -42,9 +42,9 @@ void print_report(const TrainingJobReport& report, const std::string& unit, cons
     const auto& linear = m.baselines.at("linear");
     const auto& network = m.metrics.at(held_out);
     fmt::print("\nOn the {} split, RMSE / MAE: network {} / {} · linear baseline {} / {} · mean baseline {} / {}\n",
-               held_out, target_amount(network.rmse, unit), target_amount(network.mae, unit),
-               target_amount(linear.rmse, unit), target_amount(linear.mae, unit), target_amount(mean.rmse, unit),
-               target_amount(mean.mae, unit));
+               held_out, target_amount(network.rmse, unit), target_quantity(network.mae, unit),
+               target_amount(linear.rmse, unit), target_quantity(linear.mae, unit), target_amount(mean.rmse, unit),
+               target_quantity(mean.mae, unit));
   }
   if (m.has_interval()) {
     const std::string held_out = m.metrics.count("test") ? "test" : "validation";
@@ -52,8 +52,8 @@ void print_report(const TrainingJobReport& report, const std::string& unit, cons
     fmt::print(
         "Median and {:g}% interval on the {} split: median MAE {}, {:.1f}% of the rows inside, mean width {} "
         "(calibrated on {} validation rows; median by {})\n",
-        100 * m.interval_level, held_out, target_amount(metrics.median_mae, unit), 100 * metrics.coverage,
-        target_amount(metrics.mean_interval_width, unit), m.interval_calibration_rows,
+        100 * m.interval_level, held_out, target_quantity(metrics.median_mae, unit), 100 * metrics.coverage,
+        target_quantity(metrics.mean_interval_width, unit), m.interval_calibration_rows,
         m.shifts.median_from_head ? "the median head" : "offset");
   }
   if (m.member_epochs.size() > 1)
@@ -136,7 +136,7 @@ Result<void> complete_job_options(TrainOptions& options, const CLI::App& command
 
 Result<void> run_train(TrainOptions& options, const CLI::App& command) {
   VGSALES_TRY(complete_job_options(options, command));
-  const std::string unit = unit_prefix_for(options.job.target);
+  const TargetUnits unit = target_units_of(options.job.target, options.job.settings);
   ProgressPrinter progress(unit, options.quiet);
   TrainingJobHooks hooks;
   hooks.observers.push_back(&progress);

@@ -1,4 +1,5 @@
-// The money rule: a name test, since a CSV header is all we know about a target's unit.
+// The money rule (a name test, since a CSV header is all we know of a target without --target-units) and the
+// wording of amounts.
 #include "common/target_units.h"
 
 #include <algorithm>
@@ -16,18 +17,30 @@ bool target_is_money(std::string_view target) {
   return false;
 }
 
-std::string currency_prefix(std::string_view target) { return target_is_money(target) ? "$" : ""; }
-
-std::string target_units_phrase(std::string_view target) {
-  return target_is_money(target) ? std::string("in dollars") : fmt::format("in the target's units ({})", target);
+std::string resolve_target_units(std::string_view target, const std::string& setting) {
+  if (setting != "auto") return setting;
+  return target_is_money(target) ? kMoneyUnits : "";
 }
 
-std::string target_unit_label(std::string_view target) {
-  return target_is_money(target) ? "dollars" : "target's own units";
+Result<void> check_target_display_text(std::string_view flag, std::string_view text) {
+  constexpr size_t kMaximumBytes = 64;
+  if (text.size() > kMaximumBytes)
+    return make_error(ErrorKind::usage, fmt::format("{}: '{}' is longer than {} bytes", flag, text, kMaximumBytes));
+  for (const unsigned char c : text)
+    if (c < 0x20 || c == 0x7f)
+      return make_error(ErrorKind::usage, fmt::format("{}: the text has a control character (byte {})", flag, int{c}));
+  return {};
 }
 
-std::string format_target_amount(double value, std::string_view target) {
-  return format_amount(value, currency_prefix(target));
+TargetUnits TargetUnits::of_column(std::string_view column) {
+  return TargetUnits{std::string(column), "", resolve_target_units(column, "auto")};
 }
+
+std::string TargetUnits::phrase() const {
+  if (!units.empty()) return "in " + units;
+  return fmt::format("in the target's units ({})", column);
+}
+
+std::string TargetUnits::unit_label() const { return units.empty() ? "target's own units" : units; }
 
 }  // namespace vgsales

@@ -14,6 +14,7 @@
 #include "common/result.h"
 #include "data/cell_parsing.h"
 #include "data/table.h"
+#include "data/target_range.h"
 
 namespace vgsales {
 
@@ -104,6 +105,9 @@ class FeaturePipeline {
   const PipelineScaling& scaling() const { return scaling_; }
   void set_target_transform(TargetTransform transform) { target_transform_ = transform; }
   void set_scaling(PipelineScaling scaling) { scaling_ = std::move(scaling); }
+  // The values the target can take: every output is clipped to it (unbounded for models before format 4).
+  const TargetRange& target_range() const { return target_range_; }
+  void set_target_range(TargetRange range) { target_range_ = range; }
 
   size_t encoded_width() const { return encoded_width_; }
   std::vector<std::string> encoded_names() const;
@@ -141,6 +145,7 @@ class FeaturePipeline {
   std::vector<std::pair<std::string, std::string>> dropped_;
   TargetTransform target_transform_ = TargetTransform::none;
   PipelineScaling scaling_;
+  TargetRange target_range_;
   // Derived once from features_: encoded layout and the category lookups.
   size_t encoded_width_ = 0;
   std::vector<size_t> encoded_offsets_;

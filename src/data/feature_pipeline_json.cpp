@@ -1,6 +1,7 @@
 // model.json's "pipeline" object, written and read strictly.
 #include "data/feature_pipeline_json.h"
 
+#include <tuple>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -8,6 +9,41 @@
 #include "common/atomic_file.h"
 
 namespace vgsales {
+
+namespace {
+
+// "range": {"min": 0.0, "max": null}: null for an open side (JSON has no infinity).
+void write_target_range(JsonWriter& w, const TargetRange& range) {
+  w.Key("range");
+  w.StartObject();
+  for (const auto& [key, bounded, value] :
+       {std::tuple{"min", range.has_min(), range.min}, std::tuple{"max", range.has_max(), range.max}}) {
+    w.Key(key);
+    if (bounded) w.Double(value);
+    else w.Null();
+  }
+  w.EndObject();
+}
+
+// Format 4's target range; a pipeline without one (formats 2 and 3) is unbounded.
+Result<TargetRange> read_target_range(const rapidjson::Value& target, const JsonFieldReader& r,
+                                      const std::string& path) {
+  TargetRange range;
+  if (!target.HasMember("range")) return range;
+  VGSALES_ASSIGN_OR_RETURN(const rapidjson::Value* object, r.object(target, "range", path));
+  VGSALES_ASSIGN_OR_RETURN(const rapidjson::Value* min, r.member(*object, "min", path + ".min"));
+  VGSALES_ASSIGN_OR_RETURN(const rapidjson::Value* max, r.member(*object, "max", path + ".max"));
+  if (!min->IsNull()) {
+    VGSALES_ASSIGN_OR_RETURN(range.min, r.number(*object, "min", path + ".min"));
+  }
+  if (!max->IsNull()) {
+    VGSALES_ASSIGN_OR_RETURN(range.max, r.number(*object, "max", path + ".max"));
+  }
+  if (!(range.min < range.max)) return r.invalid(path, "its min is not below its max");
+  return range;
+}
+
+}  // namespace
 
 void write_pipeline_json(JsonWriter& w, const FeaturePipeline& pipeline) {
   w.StartObject();
@@ -76,6 +112,7 @@ void write_pipeline_json(JsonWriter& w, const FeaturePipeline& pipeline) {
   w.Double(pipeline.scaling().target_offset);
   w.Key("scale");
   w.Double(pipeline.scaling().target_scale);
+  write_target_range(w, pipeline.target_range());
   w.EndObject();
   w.EndObject();
 }
@@ -133,6 +170,8 @@ Result<FeaturePipeline> read_pipeline_json(const rapidjson::Value& object, const
   if (transform != "none" && transform != "log1p")
     return r.invalid(path + ".target.transform", "'" + transform + "' is not none or log1p");
   pipeline.set_target_transform(transform == "log1p" ? TargetTransform::log1p : TargetTransform::none);
+  VGSALES_ASSIGN_OR_RETURN(const TargetRange range, read_target_range(*target, r, path + ".target.range"));
+  pipeline.set_target_range(range);
 
   PipelineScaling scaling;
   VGSALES_ASSIGN_OR_RETURN(const rapidjson::Value* inputs, r.object(object, "input_scaling", path + ".input_scaling"));

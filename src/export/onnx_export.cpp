@@ -28,6 +28,9 @@ const std::map<std::string, std::string>& onnx_op_for_tensorflow_op() {
       {"Abs", "Abs"},
       {"Less", "Less"},
       {"SelectV2", "Where"},
+      // The clip to the target's range (Max-13 and Min-13 broadcast the scalar bound).
+      {"Maximum", "Max"},
+      {"Minimum", "Min"},
   };
   return ops;
 }
@@ -184,7 +187,7 @@ Result<onnx::ModelProto> build_onnx_model(const PortableNetwork& network, const 
   // OpenCV cannot read anyway, gets the accurate expm1.
   VGSALES_ASSIGN_OR_RETURN(const tensorflow::GraphDef graph_def,
                            build_graph_def(network, GraphPurpose::inference, nullptr,
-                                           raw_features ? Expm1Spelling::accurate : Expm1Spelling::exp_minus_one));
+                                           raw_features ? GraphOpSet::accurate : GraphOpSet::opencv_readable));
   if (raw_features) {
     if (!pipeline_fits_network_width(*raw_features, network.input_width()))
       return make_error(ErrorKind::invalid_data,

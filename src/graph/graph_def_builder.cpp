@@ -340,14 +340,49 @@ std::string add_accurate_expm1(GraphWriter& writer, const std::string& scope, co
 // One output of the graph in target units: the mean, or a shifted output (median, interval bound).
 struct UnscaledOutput {
   std::string scope;   // "unscaling" or "unscaling_<suffix>"
+  std::string role;    // "mean", or the shifted output's suffix: its scope under target_range/
   std::string scaled;  // the [-1, 1] column it reads, in scaled units
   float offset = 0;    // the output offset, which a shifted output has its own of
   std::string name;    // the output tensor's node
 };
 
-// y * scale + offset, then expm1 for a log1p target, as the tensor `output.name`.
-void add_unscaling(GraphWriter& writer, const PortableNetwork& network, const UnscaledOutput& output,
-                   Expm1Spelling expm1) {
+// max(x, bound) (`at_least`) or min(x, bound) as `scope`/..., in the op set asked for: Relu(x) for max(x, 0) in
+// both (exact, and every engine has it); Maximum / Minimum with the bound in the accurate set; Relu arithmetic in the
+// OpenCV-readable one, Relu(x - bound) + bound and -Relu(-(x - bound)) + bound, exact but for the rounding of
+// x - bound (constants always the right operand, as OpenCV's importers want them).
+std::string add_bound(GraphWriter& writer, const std::string& scope, const std::string& x, float bound, bool at_least,
+                      GraphOpSet ops) {
+  const Shape column{kBatch, 1};
+  if (at_least && bound == 0.0f) return writer.float_op(scope + "/Relu", "Relu", {x}, column);
+  const std::string constant = writer.float_constant(scope + "/bound", {bound}, {});
+  if (ops == GraphOpSet::accurate)
+    return writer.float_op(scope + (at_least ? "/Maximum" : "/Minimum"), at_least ? "Maximum" : "Minimum",
+                           {x, constant}, column);
+  std::string gap = writer.float_op(scope + "/Sub", "Sub", {x, constant}, column);
+  if (at_least) {
+    const std::string excess = writer.float_op(scope + "/Relu", "Relu", {gap}, column);
+    return writer.float_op(scope + "/AddV2", "AddV2", {excess, constant}, column);
+  }
+  const std::string minus_one = writer.float_constant(scope + "/minus_one", {-1.0f}, {});
+  gap = writer.float_op(scope + "/Neg", "Mul", {gap, minus_one}, column);
+  const std::string shortfall = writer.float_op(scope + "/Relu", "Relu", {gap}, column);
+  const std::string negated = writer.float_op(scope + "/Mul", "Mul", {shortfall, minus_one}, column);
+  return writer.float_op(scope + "/AddV2", "AddV2", {negated, constant}, column);
+}
+
+// The clip of an output to the target's range, in its own scope so TensorBoard's graph shows it: the minimum first,
+// then the maximum (NativeForward's order); nothing for an open side.
+std::string add_target_range_clip(GraphWriter& writer, const PortableNetwork& network, const std::string& scope,
+                                  std::string previous, GraphOpSet ops) {
+  if (network.clips_below())
+    previous = add_bound(writer, scope + "/at_least", previous, network.output_min, /*at_least=*/true, ops);
+  if (network.clips_above())
+    previous = add_bound(writer, scope + "/at_most", previous, network.output_max, /*at_least=*/false, ops);
+  return previous;
+}
+
+// y * scale + offset, then expm1 for a log1p target and the clip to the target's range, as the tensor `output.name`.
+void add_unscaling(GraphWriter& writer, const PortableNetwork& network, const UnscaledOutput& output, GraphOpSet ops) {
   const Shape column{kBatch, 1};
   const std::string& scope = output.scope;
   const std::string& output_scale = writer.float_constant(scope + "/scale", {network.output_scale}, {});
@@ -363,14 +398,15 @@ void add_unscaling(GraphWriter& writer, const PortableNetwork& network, const Un
     const std::string& exponential = writer.float_op(scope + "/Exp", "Exp", {previous}, column);
     const std::string& one = writer.float_constant(scope + "/one", {1.0f}, {});
     const std::string& less_one = writer.float_op(scope + "/Sub", "Sub", {exponential, one}, column);
-    previous = expm1 == Expm1Spelling::exp_minus_one ? less_one
-                                                     : add_accurate_expm1(writer, scope, previous, one, less_one);
+    previous = ops == GraphOpSet::opencv_readable ? less_one
+                                                  : add_accurate_expm1(writer, scope, previous, one, less_one);
   }
+  previous = add_target_range_clip(writer, network, "target_range/" + output.role, previous, ops);
   writer.float_op(output.name, "Identity", {previous}, column);
 }
 
 InferenceNodes add_inference_nodes(GraphWriter& writer, const PortableNetwork& network, Parameters parameters,
-                                   const FeaturePipeline* raw_features, Expm1Spelling expm1) {
+                                   const FeaturePipeline* raw_features, GraphOpSet ops) {
   const std::int64_t width = network.input_width();
   InferenceNodes nodes;
   std::string input;
@@ -428,18 +464,20 @@ InferenceNodes add_inference_nodes(GraphWriter& writer, const PortableNetwork& n
   const std::int64_t columns = network.output_columns();
   add_unscaling(writer, network,
                 {.scope = "unscaling",
+                 .role = "mean",
                  .scaled = select_column(writer, "unscaling", previous, columns, 0),
                  .offset = network.output_offset,
                  .name = network.output_name},
-                expm1);
+                ops);
   for (const ShiftedOutput& shifted : network.shifted_outputs) {
     const std::string scope = "unscaling_" + shifted.suffix;
     add_unscaling(writer, network,
                   {.scope = scope,
+                   .role = shifted.suffix,
                    .scaled = select_column(writer, scope, previous, columns, shifted.source_column),
                    .offset = shifted.output_offset,
                    .name = shifted_output_name(network, shifted)},
-                  expm1);
+                  ops);
   }
   return nodes;
 }
@@ -618,7 +656,7 @@ std::vector<std::string> graph_raw_input_names(const PortableNetwork& network, c
 }
 
 Result<tensorflow::GraphDef> build_graph_def(const PortableNetwork& network, GraphPurpose purpose,
-                                             const FeaturePipeline* raw_features, std::optional<Expm1Spelling> expm1) {
+                                             const FeaturePipeline* raw_features, std::optional<GraphOpSet> ops) {
   VGSALES_TRY(check_portable_network(network));
   if (raw_features && !pipeline_fits_network_width(*raw_features, network.input_width()))
     return make_error(ErrorKind::invalid_data,
@@ -633,7 +671,7 @@ Result<tensorflow::GraphDef> build_graph_def(const PortableNetwork& network, Gra
       add_inference_nodes(writer, network,
                           purpose == GraphPurpose::training ? Parameters::variables : Parameters::constants,
                           raw_features,
-                          expm1.value_or(raw_features ? Expm1Spelling::accurate : Expm1Spelling::exp_minus_one));
+                          ops.value_or(raw_features ? GraphOpSet::accurate : GraphOpSet::opencv_readable));
   if (purpose == GraphPurpose::training) add_training_nodes(writer, network, nodes);
   return std::move(writer).take();
 }

@@ -35,16 +35,18 @@ std::string serialize_deterministically(const google::protobuf::MessageLite& mes
 // The scope of the raw inputs' encoding (graph_def_builder.h).
 inline constexpr const char* kGraphPreprocessingScope = "preprocessing";
 
-// How a log1p model's graph undoes the transform: Exp - 1, which OpenCV runs (the packed graphs' default), or
-// the accurate form, a Taylor series near zero chosen by Abs, Less and SelectV2 (the raw-row graphs' default; see
-// graph_def_builder.cpp).
-enum class Expm1Spelling { exp_minus_one, accurate };
+// The ops a graph's output stage uses (see graph_def_builder.cpp). opencv_readable, the packed graphs' default: Exp - 1
+// undoes a log1p transform, and the clip to a target range with a bound other than 0 is Relu arithmetic (exact up to
+// the bound's rounding), since OpenCV 4.6 reads neither SelectV2 nor Maximum/Minimum with a constant. accurate, the
+// raw-row graphs' default: a Taylor series near zero chosen by Abs, Less and SelectV2 for expm1, and exact
+// Maximum/Minimum. Both clip at a bound of 0 with Relu, which is exact.
+enum class GraphOpSet { opencv_readable, accurate };
 
 // The GraphDef; the output tensor is "<network.output_name>:0", float32 [-1, 1], and each shifted output's
 // "<output_name>_<suffix>:0". With `raw_features`, raw inputs as graph_raw_input_names() names them.
 Result<tensorflow::GraphDef> build_graph_def(const PortableNetwork& network, GraphPurpose purpose,
                                              const FeaturePipeline* raw_features = nullptr,
-                                             std::optional<Expm1Spelling> expm1 = std::nullopt);
+                                             std::optional<GraphOpSet> ops = std::nullopt);
 
 // The Placeholder node of each raw feature, in the pipeline's feature order (raw_input_encoding.h's rule).
 std::vector<std::string> graph_raw_input_names(const PortableNetwork& network, const FeaturePipeline& pipeline);

@@ -83,7 +83,10 @@ MedianChoice choose_median(const HoldoutResiduals& fitted, const std::vector<dou
   const size_t h = sorted.size();
   MedianChoice choice;
   choice.median_residual = h % 2 ? sorted[h / 2] : (sorted[h / 2 - 1] + sorted[h / 2]) / 2;
-  auto to_units = [log1p](double t) { return log1p ? std::expm1(t) : t; };
+  // As the model will answer: back in the target's units, clipped to its range.
+  const TargetRange range = settings.target_range.kind == TargetRangeSetting::Kind::fixed ? settings.target_range.range
+                                                                                          : TargetRange{};
+  auto to_units = [log1p, range](double t) { return range.clip(log1p ? std::expm1(t) : t); };
   double offset_error = 0, head_error = 0;
   for (size_t i = 0; i < h; ++i) {
     offset_error += std::abs(to_units(fitted.mean[i] + choice.median_residual) - rows.targets[i]);

@@ -28,9 +28,11 @@ void scale_row(const PortableNetwork& frame, const float* raw, float* out) {
   for (size_t i = 0; i < width; ++i) out[i] = (raw[i] - frame.input_offset[i]) * frame.input_scale[i];
 }
 
+// NativeForward's mapping, clip to the target's range included, so each epoch's errors are the saved model's kind.
 float to_target_units(float scaled, const PortableNetwork& frame) {
   const float y = scaled * frame.output_scale + frame.output_offset;
-  return frame.target_transform == TargetTransform::log1p ? std::expm1(y) : y;
+  const float target = frame.target_transform == TargetTransform::log1p ? std::expm1(y) : y;
+  return std::min(std::max(target, frame.output_min), frame.output_max);
 }
 
 }  // namespace

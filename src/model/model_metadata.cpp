@@ -166,14 +166,14 @@ Result<std::map<std::string, SplitMetrics>> read_metrics_group(const rapidjson::
   return out;
 }
 
-// The format this vgsales reads (2 or 3); anything else is refused with what to do about it.
+// The formats this vgsales reads (2 to 4); anything else is refused with what to do about it.
 Result<int> read_format_version(const rapidjson::Value& doc, const JsonFieldReader& r) {
   VGSALES_ASSIGN_OR_RETURN(const std::string format, r.string(doc, "format", "format"));
   if (format != "vgsales-model") return r.invalid("format", "'" + format + "' is not vgsales-model");
   VGSALES_ASSIGN_OR_RETURN(const long long version, r.integer(doc, "format_version", "format_version"));
   if (version >= kOldestReadableModelFormatVersion && version <= kModelFormatVersion) return static_cast<int>(version);
   return make_error(ErrorKind::invalid_data,
-                    fmt::format("{}: format_version {} is not {} or {}, the model formats this vgsales reads{}",
+                    fmt::format("{}: format_version {} is not {} to {}, the model formats this vgsales reads{}",
                                 r.source(), version, kOldestReadableModelFormatVersion, kModelFormatVersion,
                                 version < kOldestReadableModelFormatVersion
                                     ? " (an older model: retrain it with `vgsales train`)"
@@ -269,6 +269,12 @@ Result<void> read_training(const rapidjson::Value& doc, const JsonFieldReader& r
   VGSALES_TRY(read_settings_json(*training, r, "training", m.settings));
   m.settings.hidden_layers = layers;
   m.settings.target_transform = target_transform_setting(m.pipeline.target_transform());
+  const TargetRange& range = m.pipeline.target_range();
+  m.settings.target_range = range.bounded() ? TargetRangeSetting{TargetRangeSetting::Kind::fixed, range}
+                                            : TargetRangeSetting{TargetRangeSetting::Kind::none, {}};
+  // Formats 2 and 3 had no units or label: the money rule and the column's name, as they showed.
+  m.settings.target_units = resolve_target_units(m.target(), m.settings.target_units);
+  if (m.settings.target_label.empty()) m.settings.target_label = m.target();
   VGSALES_ASSIGN_OR_RETURN(m.train_file, r.string(*training, "train_file", "training.train_file"));
   VGSALES_ASSIGN_OR_RETURN(m.test_file, r.string(*training, "test_file", "training.test_file"));
   VGSALES_ASSIGN_OR_RETURN(m.rows, read_rows(*training, r));

@@ -13,10 +13,11 @@
 
 namespace vgsales {
 
-// model.json's format, the one this vgsales writes: 3 since the kept epoch is `kept_epoch` (2 called it
-// `best_epoch`; 2 brought the feature pipeline and the LibTorch-free weights file, 1 kept the weights only in
-// TorchScript).
-inline constexpr int kModelFormatVersion = 3;
+// model.json's format, the one this vgsales writes: 4 since the target has a range every output is clipped to
+// (pipeline.target.range), units and a label (training.target_range, target_units, target_label); 3 named the kept
+// epoch `kept_epoch` (2 called it `best_epoch`; 2 brought the feature pipeline and the LibTorch-free weights file, 1
+// kept the weights only in TorchScript). Formats 2 and 3 load as unbounded, with the money rule's units.
+inline constexpr int kModelFormatVersion = 4;
 // The oldest format this vgsales still reads.
 inline constexpr int kOldestReadableModelFormatVersion = 2;
 
@@ -51,6 +52,7 @@ struct ModelMetadata {
   std::map<std::string, std::string> versions;    // vgsales, ...
 
   const std::string& target() const { return pipeline.target(); }
+  TargetUnits target_units() const { return target_units_of(target(), settings); }
 };
 
 std::string metadata_to_json(const ModelMetadata& metadata);

@@ -41,7 +41,9 @@ NativeForward::NativeForward(const PortableNetwork& network)
       output_scale_(network.output_scale),
       output_offset_(network.output_offset),
       columns_(network.output_columns()),
-      expm1_(network.target_transform == TargetTransform::log1p) {
+      expm1_(network.target_transform == TargetTransform::log1p),
+      output_min_(network.output_min),
+      output_max_(network.output_max) {
   for (const DenseStack* dense_stack : network.stacks()) {
     PortableNetwork single;
     single.input_names = network.input_names;

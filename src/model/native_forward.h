@@ -3,6 +3,7 @@
 // each member and averages their outputs (cheaper than the fused form, whose blocks are mostly zeros).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <span>
 #include <vector>
@@ -56,9 +57,11 @@ class NativeForward {
   void predict_mean_units(const float* rows, size_t n, float* out) const;
   void predict_rows(const Stack& stack, const float* rows, size_t n, float* out) const;
   void predict_tiles(const Stack& stack, const float* rows, size_t n, float* out) const;
+  // The exports' order of operations: scale, shift, expm1, then the clip to the target's range (a max, then a min).
   float to_target(float z, float offset) const {
     const float value = z * output_scale_ + offset;
-    return expm1_ ? std::expm1(value) : value;
+    const float target = expm1_ ? std::expm1(value) : value;
+    return std::min(std::max(target, output_min_), output_max_);
   }
 
   std::int64_t input_width_;
@@ -69,6 +72,7 @@ class NativeForward {
   std::vector<float> shifts_;                // the shifted outputs' offsets: median, lower, upper
   std::vector<std::int64_t> shift_columns_;  // the column each reads
   bool expm1_;
+  float output_min_, output_max_;
 };
 
 }  // namespace vgsales

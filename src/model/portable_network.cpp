@@ -15,6 +15,9 @@ PortableNetwork network_frame(const FeaturePipeline& pipeline, const std::string
   const float offset = pipeline.scaling().target_offset;
   frame.output_offset = offset + shifts.mean;
   frame.target_transform = pipeline.target_transform();
+  const TargetRange& range = pipeline.target_range();
+  if (range.has_min()) frame.output_min = static_cast<float>(range.min);
+  if (range.has_max()) frame.output_max = static_cast<float>(range.max);
   if (shifts.has_interval)
     frame.shifted_outputs = {{"median", offset + shifts.median, shifts.median_from_head ? 1 : 0},
                              {"lower", offset + shifts.lower, 0},

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -29,7 +30,7 @@ struct ShiftedOutput {
 };
 
 // encoded inputs --(x - input_offset) * input_scale--> layers --(y * output_scale + output_offset)-->
-// [expm1 if target_transform == log1p] --> the target in its own units.
+// [expm1 if target_transform == log1p] --clipped to [output_min, output_max]--> the target in its own units.
 // An ensemble of K networks is one network here: `members` holds the K stacks, and `layers` is the same function as
 // one dense stack (the members side by side, block-diagonal inside, their outputs averaged by the last layer), so
 // every exporter and graph builder that walks `layers` carries the whole ensemble unchanged.
@@ -46,6 +47,13 @@ struct PortableNetwork {
   float output_scale = 1.0f;        // the pipeline's target scale
   float output_offset = 0.0f;       // the pipeline's target offset, plus the mean's bias correction (OutputShifts)
   TargetTransform target_transform = TargetTransform::none;
+  // The target's range (the pipeline's): every output, shifted ones too, is clipped to it; infinite sides clip
+  // nothing, and an unbounded range adds no operation to any graph.
+  float output_min = -std::numeric_limits<float>::infinity();
+  float output_max = std::numeric_limits<float>::infinity();
+  bool clips_output() const { return output_min > -std::numeric_limits<float>::infinity() || clips_above(); }
+  bool clips_above() const { return output_max < std::numeric_limits<float>::infinity(); }
+  bool clips_below() const { return output_min > -std::numeric_limits<float>::infinity(); }
   std::vector<ShiftedOutput> shifted_outputs;  // median and interval bounds, when the model has an interval
 
   std::int64_t input_width() const { return static_cast<std::int64_t>(input_names.size()); }

@@ -172,6 +172,22 @@ Result<EncodedSplit> encode_split(SplitRole role, const Table& table, const Feat
   return split;
 }
 
+// The target's range (--target-range auto learns it here), units and label, recorded as resolved.
+void resolve_target_description(FeaturePipeline& pipeline, std::span<const float> targets, TrainingSettings& settings,
+                                const TrainingJobHooks& hooks) {
+  const bool automatic = settings.target_range.kind == TargetRangeSetting::Kind::automatic;
+  const TargetRange range = resolve_target_range(settings.target_range, targets);
+  pipeline.set_target_range(range);
+  settings.target_range = range.bounded() ? TargetRangeSetting{TargetRangeSetting::Kind::fixed, range}
+                                          : TargetRangeSetting{TargetRangeSetting::Kind::none, {}};
+  if (automatic && range.bounded())
+    tell(hooks, fmt::format("target: every training value of {} is {}, so every estimate, median and interval bound "
+                            "is clipped to that (--target-range auto; pass none to keep the network's raw outputs)",
+                            pipeline.target(), describe_target_range(range)));
+  settings.target_units = resolve_target_units(pipeline.target(), settings.target_units);
+  if (settings.target_label.empty()) settings.target_label = pipeline.target();
+}
+
 // Stage 3: the feature pipeline, fitted on the training rows only (or kept from the resumed model), and the
 // training rows encoded with it.
 Result<std::pair<FeaturePipeline, EncodedSplit>> fit_pipeline(const Table& train, const TrainingJobOptions& options,
@@ -217,6 +233,7 @@ Result<std::pair<FeaturePipeline, EncodedSplit>> fit_pipeline(const Table& train
   pipeline.set_target_transform(settings.target_transform == TargetTransformSetting::log1p ? TargetTransform::log1p
                                                                                            : TargetTransform::none);
   VGSALES_TRY(fit_scaling(pipeline, encoded.features, encoded.targets, settings.input_scaling));
+  resolve_target_description(pipeline, encoded.targets, settings, hooks);
   return std::pair{std::move(pipeline), std::move(encoded)};
 }
 
@@ -369,6 +386,7 @@ TrainingRunInfo describe_run(const TrainingJobOptions& options, const TrainerInp
   info.epochs = settings.epochs;
   info.batch_size = settings.batch_size;
   info.target_name = pipeline.target();
+  info.target_units = target_units_of(pipeline.target(), settings);
   info.hyperparameters = hyperparameters_of(settings);
   info.schema_markdown = describe_features(pipeline);
   info.initial_network = initialise_network(inputs.frame, settings, output_columns);

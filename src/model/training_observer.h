@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/target_units.h"
 #include "model/portable_network.h"
 #include "model/run_status.h"
 
@@ -35,7 +36,8 @@ using HyperparameterValue = std::variant<double, std::string, bool>;
 
 struct TrainingRunInfo {
   std::string run_name;
-  std::string target_name;  // the column predicted, e.g. "total_earnings"
+  std::string target_name;   // the column predicted, e.g. "total_earnings"
+  TargetUnits target_units;  // its label and units
   std::string train_file;
   std::string test_file;  // empty when there is none
   long long train_rows = 0;

@@ -174,6 +174,62 @@ SettingDeclaration validation_split_setting() {
   return declaration;
 }
 
+// A setting the flag takes as text, kept in model.json's "training" section as a string.
+SettingDeclaration text_setting(const SettingText& text, std::string value_name,
+                                std::function<std::string(const TrainingSettings&)> flag_text,
+                                std::function<Result<void>(TrainingSettings&, const std::string&)> parse) {
+  SettingDeclaration declaration = declared(text, std::move(value_name));
+  declaration.value = [flag_text](const TrainingSettings& s) { return SettingValue{flag_text(s)}; };
+  declaration.flag_text = std::move(flag_text);
+  declaration.parse = std::move(parse);
+  declaration.read_json = [parse = declaration.parse,
+                           key = declaration.key](TrainingSettings& s, const rapidjson::Value& object,
+                                                  const JsonFieldReader& r, const std::string& path) -> Result<void> {
+    VGSALES_ASSIGN_OR_RETURN(const std::string word, r.string(object, key.c_str(), path + "." + key));
+    if (Result<void> parsed = parse(s, word); !parsed.ok()) return r.invalid(path, parsed.error().message);
+    return {};
+  };
+  return declaration;
+}
+
+// --target-range, --target-units and --target-label. Models saved before them (formats 2 and 3) clip nothing and
+// keep the money rule for their units.
+std::vector<SettingDeclaration> target_settings() {
+  std::vector<SettingDeclaration> settings;
+  settings.push_back(text_setting(
+      {"target_range", "--target-range", "target_range",
+       "values the target can take; every estimate, median and bound is clipped to them: auto is at least 0 when "
+       "every training value is, none clips nothing, MIN,MAX fixes them (an empty side is open: 0, is at least 0)"},
+      "auto|none|MIN,MAX", [](const TrainingSettings& s) { return format_target_range_setting(s.target_range); },
+      [](TrainingSettings& s, const std::string& text) -> Result<void> {
+        VGSALES_ASSIGN_OR_RETURN(s.target_range, parse_target_range_setting(text));
+        return {};
+      }));
+  settings.back().when_absent = "none";
+  settings.push_back(text_setting(
+      {"target_units", "--target-units", "",
+       "the target's units, shown beside every amount (e.g. \"million copies\"); auto is dollars for a target "
+       "named like money (earnings, revenue, income, usd, dollars), else none"},
+      "auto|TEXT", [](const TrainingSettings& s) { return s.target_units; },
+      [](TrainingSettings& s, const std::string& text) -> Result<void> {
+        VGSALES_TRY(check_target_display_text("--target-units", text));
+        s.target_units = text;
+        return {};
+      }));
+  settings.back().when_absent = "auto";
+  settings.push_back(text_setting(
+      {"target_label", "--target-label", "",
+       "the target's name for people (e.g. \"Worldwide sales\"); the column's name when not given"},
+      "TEXT", [](const TrainingSettings& s) { return s.target_label; },
+      [](TrainingSettings& s, const std::string& text) -> Result<void> {
+        VGSALES_TRY(check_target_display_text("--target-label", text));
+        s.target_label = text;
+        return {};
+      }));
+  settings.back().when_absent = "";
+  return settings;
+}
+
 std::vector<SettingDeclaration> declare_training_settings() {
   std::vector<SettingDeclaration> settings;
 #define VGSALES_DECLARE_NUMERIC(type, field, flag, fallback, low, high, hparam, help)              \
@@ -187,6 +243,7 @@ std::vector<SettingDeclaration> declare_training_settings() {
   settings.push_back(choice_setting<type>({#field, flag, hparam, help}, &TrainingSettings::field));
   VGSALES_CHOICE_SETTINGS(VGSALES_DECLARE_CHOICE)
 #undef VGSALES_DECLARE_CHOICE
+  for (SettingDeclaration& setting : target_settings()) settings.push_back(std::move(setting));
   // Models saved before --mean-correction existed were corrected by smearing.
   for (SettingDeclaration& setting : settings)
     if (setting.flag == "--mean-correction") setting.when_absent = choice_name(MeanCorrection::smearing);
@@ -281,8 +338,8 @@ Result<void> read_settings_json(const rapidjson::Value& object, const JsonFieldR
                                 TrainingSettings& settings) {
   for (const SettingDeclaration& setting : training_setting_declarations()) {
     if (!setting.in_training_section) continue;
-    if (!setting.when_absent.empty() && !object.HasMember(setting.key.c_str())) {
-      VGSALES_TRY(setting.parse(settings, setting.when_absent));
+    if (setting.when_absent && !object.HasMember(setting.key.c_str())) {
+      VGSALES_TRY(setting.parse(settings, *setting.when_absent));
       continue;
     }
     VGSALES_TRY(setting.read_json(settings, object, r, path));
@@ -303,6 +360,10 @@ std::vector<std::pair<std::string, HyperparameterValue>> hyperparameters_of(cons
     else hyperparameters.emplace_back(setting.hparam, std::get<double>(value));
   }
   return hyperparameters;
+}
+
+TargetUnits target_units_of(const std::string& target, const TrainingSettings& settings) {
+  return TargetUnits{target, settings.target_label, resolve_target_units(target, settings.target_units)};
 }
 
 std::string describe_settings(const TrainingSettings& settings) {

@@ -16,7 +16,9 @@
 
 #include "common/json_fields.h"
 #include "common/result.h"
+#include "common/target_units.h"
 #include "data/feature_pipeline.h"
+#include "data/target_range.h"
 #include "model/training_observer.h"
 
 namespace vgsales {
@@ -76,6 +78,12 @@ struct TrainingSettings {
 #define VGSALES_DECLARE_CHOICE(type, field, flag, fallback, hparam, help) type field = fallback;
   VGSALES_CHOICE_SETTINGS(VGSALES_DECLARE_CHOICE)
 #undef VGSALES_DECLARE_CHOICE
+  // --target-range, --target-units, --target-label: as given until training resolves them (a saved model records
+  // the range it clips to, "none" when unbounded, the units, "" when unknown, and the label, the column's name when
+  // none was given).
+  TargetRangeSetting target_range;
+  std::string target_units = "auto";
+  std::string target_label;
 };
 
 // One choice and the word flags, model.json, the REST metadata, HParams and `info` spell it with.
@@ -121,8 +129,8 @@ struct SettingDeclaration {
   std::string help;
   bool numeric = false;             // a typed, bounded flag (else the flag's text goes through `parse`)
   bool in_training_section = true;  // false for layers: model.json keeps them as network.hidden_layers
-  // The value models saved before the setting existed used, when model.json lacks it (empty: required).
-  std::string when_absent;
+  // The value models saved before the setting existed used, when model.json lacks it (nullopt: required).
+  std::optional<std::string> when_absent;
   std::function<SettingValue(const TrainingSettings&)> value;
   // Set only where the flag takes text (!numeric): the text as the flag takes it, and its parser (errors name the
   // flag).
@@ -166,6 +174,9 @@ Result<void> read_settings_json(const rapidjson::Value& object, const JsonFieldR
 
 // The settings TensorBoard's HParams tab and the model card show, in declaration order (numbers as doubles).
 std::vector<std::pair<std::string, HyperparameterValue>> hyperparameters_of(const TrainingSettings& settings);
+
+// The target's label and units as these settings give them (auto resolved by the money rule).
+TargetUnits target_units_of(const std::string& target, const TrainingSettings& settings);
 
 // "epochs=50 batch_size=32 ... layers=50,100,50 ... median=head": every setting as `info` prints it.
 std::string describe_settings(const TrainingSettings& settings);

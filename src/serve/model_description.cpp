@@ -197,13 +197,31 @@ void write_feature_descriptions(MetadataWriter& writer, const FeaturePipeline& p
   writer.EndArray();
 }
 
+// "target_range": {"min": 0, "max": null}, null for an open side, as model.json writes it.
+void write_target_range(MetadataWriter& writer, const TargetRange& range) {
+  writer.Key("target_range");
+  writer.StartObject();
+  writer.Key("min");
+  if (range.has_min()) write_number(writer, range.min);
+  else writer.Null();
+  writer.Key("max");
+  if (range.has_max()) write_number(writer, range.max);
+  else writer.Null();
+  writer.EndObject();
+}
+
 void write_model_card(MetadataWriter& writer, const ModelMetadata& metadata, long long version) {
   const std::string& target = metadata.target();
   writer.Key("model_card");
   writer.StartObject();
   write_key_string(writer, "target_name", target);
   write_key_string(writer, "output_name", metadata.output_name.empty() ? "output" : metadata.output_name);
-  write_key_string(writer, "target_unit", currency_prefix(target));
+  const TargetUnits units = metadata.target_units();
+  // target_unit is the amounts' prefix ("$" or ""), as before target_units existed; target_units their words.
+  write_key_string(writer, "target_unit", units.prefix());
+  write_key_string(writer, "target_units", units.units);
+  write_key_string(writer, "target_label", units.name());
+  write_target_range(writer, metadata.pipeline.target_range());
   write_key_string(writer, "created", metadata.created);
   writer.Key("version");
   writer.Int64(version);

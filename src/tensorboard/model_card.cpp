@@ -62,8 +62,17 @@ std::string data_section(const TrainingRunInfo& info) {
   if (info.validation_rows > 0)
     text += fmt::format("| validation | held out of {} | {} |\n", file_name(info.train_file), info.validation_rows);
   if (info.test_rows > 0) text += fmt::format("| test | {} | {} |\n", file_name(info.test_file), info.test_rows);
-  text += fmt::format("\nTarget: `{}` (model output `{}`{}).\n\n", network.target_name, network.output_name,
+  const TargetUnits& units = info.target_units;
+  text += fmt::format("\nTarget: `{}`{}{} (model output `{}`{}).\n\n", network.target_name,
+                      units.label.empty() || units.label == network.target_name ? "" : ", " + units.label,
+                      units.units.empty() ? "" : ", in " + units.units, network.output_name,
                       network.target_transform == TargetTransform::log1p ? ", trained on log1p of the target" : "");
+  const TargetRange& range = info.pipeline.target_range();
+  text += range.bounded() ? fmt::format(
+                                "Every estimate, median and interval bound is clipped to the target's range: "
+                                "{}.\n\n",
+                                describe_target_range(range))
+                          : std::string("Estimates are not clipped (no target range).\n\n");
   return text;
 }
 
@@ -74,9 +83,8 @@ std::string settings_section(const TrainingRunInfo& info) {
   return text;
 }
 
-std::string final_metrics_section(const std::string& target_name, const std::map<std::string, SplitMetrics>& metrics) {
-  std::string text =
-      fmt::format("\n## Final metrics (errors {}, loss on the scaled target)\n\n", target_units_phrase(target_name));
+std::string final_metrics_section(const TargetUnits& units, const std::map<std::string, SplitMetrics>& metrics) {
+  std::string text = fmt::format("\n## Final metrics (errors {}, loss on the scaled target)\n\n", units.phrase());
   text +=
       "| split | rows | loss | RMSE | MAE | MAPE % | R² | median MAE | coverage "
       "|\n|---|---|---|---|---|---|---|---|---|\n";
@@ -87,8 +95,8 @@ std::string final_metrics_section(const std::string& target_name, const std::map
     const std::string mape = mape_is_meaningful(m) ? fmt::format("{:.2f}", m.mape) : std::string("not shown*");
     const bool interval = m.has_interval_metrics();
     text += fmt::format("| {} | {} | {:.6f} | {} | {} | {} | {:.4f} | {} | {} |\n", split, m.rows, m.loss,
-                        format_target_amount(m.rmse, target_name), format_target_amount(m.mae, target_name), mape, m.r2,
-                        interval ? format_target_amount(m.median_mae, target_name) : "-",
+                        units.amount(m.rmse), units.amount(m.mae), mape, m.r2,
+                        interval ? units.amount(m.median_mae) : "-",
                         interval ? fmt::format("{:.1f} %", 100 * m.coverage) : "-");
   }
   if (text.find("not shown*") != std::string::npos) {
@@ -128,7 +136,7 @@ std::string model_card_markdown(const std::string& run_name, const TrainingRunIn
     card += "\n" + outcome->model_summary_markdown + "\n";
   card += settings_section(info);
   if (outcome != nullptr && !outcome->final_metrics.empty())
-    card += final_metrics_section(info.initial_network.target_name, outcome->final_metrics);
+    card += final_metrics_section(info.target_units, outcome->final_metrics);
   return card;
 }
 

@@ -86,7 +86,7 @@ std::vector<std::string> split_names(const TrainingRunInfo& info) {
 }
 
 // One chart puts every split's loss side by side, one the errors in the target's units.
-::tensorboard::Layout dashboard_layout(const std::string& target_name) {
+::tensorboard::Layout dashboard_layout(const TargetUnits& units) {
   ::tensorboard::Layout layout;
   auto* loss = layout.add_category();
   loss->set_title("vgsales: loss and error by split");
@@ -94,7 +94,7 @@ std::vector<std::string> split_names(const TrainingRunInfo& info) {
   loss_chart->set_title("loss (scaled MSE): train vs validation vs test");
   loss_chart->mutable_multiline()->add_tag(fmt::format("^{}$", kLossTag));
   auto* error_chart = loss->add_chart();
-  error_chart->set_title(fmt::format("{}: RMSE and MAE {}", target_name, target_units_phrase(target_name)));
+  error_chart->set_title(fmt::format("{}: RMSE and MAE {}", units.name(), units.phrase()));
   error_chart->mutable_multiline()->add_tag(fmt::format("^{}$", kRmseTag));
   error_chart->mutable_multiline()->add_tag(fmt::format("^{}$", kMaeTag));
   auto* speed = layout.add_category();
@@ -227,8 +227,7 @@ Result<void> TensorBoardObserver::start_run(const TrainingRunInfo& info) {
   } else {
     std::fprintf(stderr, "vgsales: warning: no graph for TensorBoard: %s\n", graph_bytes.error().message.c_str());
   }
-  VGSALES_TRY(train.write_summary(
-      summary_of(make_custom_scalars_value(dashboard_layout(info.initial_network.target_name))), 0, now));
+  VGSALES_TRY(train.write_summary(summary_of(make_custom_scalars_value(dashboard_layout(info.target_units))), 0, now));
   VGSALES_TRY(train.write_summary(
       summary_of(make_text_value(kModelCardTag, model_card_markdown(run_directory_.filename().string(), info, nullptr),
                                  "data, schema, architecture, settings and final metrics of this run")),
@@ -289,7 +288,7 @@ void TensorBoardObserver::write(const std::string& split, tensorflow::Summary su
 
 std::string TensorBoardObserver::plot_description(const std::string& tag, const std::string& split, std::size_t rows,
                                                   const AxisScaleChoice& axis) const {
-  const std::string& target = info_.initial_network.target_name;
+  const TargetUnits& units = info_.target_units;
   // Nothing here may change from one step to the next: TensorBoard shows the first image's description
   // beside every step. What does change (the epoch, the axes' range) is drawn in the image itself.
   const std::string what =
@@ -304,16 +303,16 @@ std::string TensorBoardObserver::plot_description(const std::string& tag, const 
       "Predicted (y) against actual (x) {} {}, on the {} {} rows, {}. One dot per row ({} and more rows are drawn as "
       "a density, darker where more rows fall); the red line y = x is where a perfect prediction lies, and dots "
       "below it are under-estimates. {} The title of each image names its epoch.",
-      target, target_units_phrase(target), rows, split, what, kDensityAbovePoints + 1, axis.reason);
+      units.name(), units.phrase(), rows, split, what, kDensityAbovePoints + 1, axis.reason);
 }
 
 void TensorBoardObserver::write_plot(const PlotImage& image) {
-  const std::string& target = info_.initial_network.target_name;
-  const PlotLabels labels{.title = fmt::format("Predicted vs actual {}", target),
+  const TargetUnits& units = info_.target_units;
+  const PlotLabels labels{.title = fmt::format("Predicted vs actual {}", units.name()),
                           .subtitle = image.subtitle,
-                          .target = target,
-                          .unit_label = target_unit_label(target),
-                          .value_prefix = currency_prefix(target),
+                          .target = units.name(),
+                          .unit_label = units.unit_label(),
+                          .value_prefix = units.prefix(),
                           .rows_label = image.split + " rows"};
   const ScatterPlot plot = plot_predicted_vs_actual(image.actuals, image.predictions, labels, 640, 640, image.bars);
   Result<std::string> png = encode_png(plot.image);
@@ -357,7 +356,7 @@ void TensorBoardObserver::on_epoch_end(const EpochSummary& summary, const EpochD
   for (const auto& [split, metrics] : summary.splits) {
     tensorflow::Summary scalars;
     *scalars.add_value() = make_scalar_value(kLossTag, metrics.loss, "mean squared error on the scaled target");
-    const std::string units = target_units_phrase(info_.initial_network.target_name);
+    const std::string units = info_.target_units.phrase();
     *scalars.add_value() = make_scalar_value(kRmseTag, metrics.rmse, "root mean squared error " + units);
     *scalars.add_value() = make_scalar_value(kMaeTag, metrics.mae, "mean absolute error " + units);
     write(split, std::move(scalars), step);

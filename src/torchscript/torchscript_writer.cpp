@@ -28,9 +28,13 @@ std::string column_of(const PortableNetwork& network, std::int64_t column) {
   return network.output_columns() == 1 ? "h" : fmt::format("h[:, {0}:{1}]", column, column + 1);
 }
 
+// Back in the target's units and clipped to its range (the output_min / output_max buffers), as NativeForward does.
 std::string unscaled(const PortableNetwork& network, const std::string& offset, std::int64_t column) {
-  const std::string y = fmt::format("{} * self.output_scale + {}", column_of(network, column), offset);
-  return network.target_transform == TargetTransform::log1p ? "torch.expm1(" + y + ")" : y;
+  std::string y = fmt::format("{} * self.output_scale + {}", column_of(network, column), offset);
+  if (network.target_transform == TargetTransform::log1p) y = "torch.expm1(" + y + ")";
+  if (network.clips_below()) y = "torch.maximum(" + y + ", self.output_min)";
+  if (network.clips_above()) y = "torch.minimum(" + y + ", self.output_max)";
+  return y;
 }
 
 // TorchScript source of every method; the attribute names are part of what Python users see. Feature names live in
@@ -126,6 +130,8 @@ Result<void> write_torchscript_model(const PortableNetwork& network, const Featu
     }
     module.register_buffer("output_scale", torch::tensor(network.output_scale));
     module.register_buffer("output_offset", torch::tensor(network.output_offset));
+    if (network.clips_below()) module.register_buffer("output_min", torch::tensor(network.output_min));
+    if (network.clips_above()) module.register_buffer("output_max", torch::tensor(network.output_max));
     for (size_t k = 0; k < network.shifted_outputs.size(); ++k)
       module.register_buffer(fmt::format("shifted_offset_{}", k),
                              torch::tensor(network.shifted_outputs[k].output_offset));

@@ -8,14 +8,17 @@ namespace vgsales::cli {
 namespace {
 
 TEST(ConsoleFormat, AmountsKeepFourSignificantDigits) {
-  EXPECT_EQ(target_amount(1805.26, "$"), "$1,805");
-  EXPECT_EQ(target_amount(1.2873, ""), "1.287");
-  EXPECT_EQ(target_amount(0.45601, ""), "0.4560");
-  EXPECT_EQ(target_amount(-12.346, "$"), "-$12.35");
+  const TargetUnits money = TargetUnits::of_column("total_earnings");
+  const TargetUnits unknown = TargetUnits::of_column("Global_Sales");
+  const TargetUnits sales{"Global_Sales", "Worldwide sales", "million copies"};
+  EXPECT_EQ(target_amount(1805.26, money), "$1,805");
+  EXPECT_EQ(target_amount(1.2873, unknown), "1.287");
+  EXPECT_EQ(target_amount(0.45601, sales), "0.4560");
+  EXPECT_EQ(target_amount(-12.346, money), "-$12.35");
+  EXPECT_EQ(target_quantity(0.45601, sales), "0.4560 million copies");
+  EXPECT_EQ(target_quantity(1805.26, money), "$1,805");
   EXPECT_EQ(figure(2.045), "2.045");
   EXPECT_EQ(figure(3258025.4), "3,258,025");
-  EXPECT_EQ(unit_prefix_for("total_earnings"), "$");
-  EXPECT_EQ(unit_prefix_for("Global_Sales"), "");
 }
 
 TEST(ConsoleFormat, MapeIsHiddenWhenTargetsAreNearZero) {

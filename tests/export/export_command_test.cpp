@@ -70,6 +70,13 @@ class ExportEndToEndTest : public ::testing::Test {
         vgsales("train --train " + shell_quote(csv().string()) + " --target total_earnings --layers 8 --epochs 4 " +
                 "--target-transform log1p --quiet --out " + shell_quote(log1p_model_dir().string()));
     ASSERT_EQ(train_log1p.exit_code, 0) << train_log1p.err;
+    // A fixed range with two bounds other than 0 adds the clip's Maximum/Minimum (raw-row graphs) and its Relu
+    // arithmetic (the packed graphs OpenCV reads) to every export.
+    const CommandOutput train_bounded = vgsales("train --train " + shell_quote(csv().string()) +
+                                                " --target total_earnings --layers 8 --epochs 4 --target-range " +
+                                                std::to_string(kBoundedMin) + "," + std::to_string(kBoundedMax) +
+                                                " --quiet --out " + shell_quote(bounded_model_dir().string()));
+    ASSERT_EQ(train_bounded.exit_code, 0) << train_bounded.err;
   }
   static void TearDownTestSuite() {
     delete root_;
@@ -78,6 +85,8 @@ class ExportEndToEndTest : public ::testing::Test {
   static fs::path csv() { return *root_ / "sales.csv"; }
   static fs::path model_dir() { return *root_ / "model"; }
   static fs::path log1p_model_dir() { return *root_ / "model_log1p"; }
+  static fs::path bounded_model_dir() { return *root_ / "model_bounded"; }
+  static constexpr int kBoundedMin = 55000, kBoundedMax = 95000;
   static TemporaryDirectory* root_;
 };
 TemporaryDirectory* ExportEndToEndTest::root_ = nullptr;
@@ -154,6 +163,25 @@ TEST_F(ExportEndToEndTest, EveryEngineAgreesWithPredict) {
 
 TEST_F(ExportEndToEndTest, EveryEngineAgreesWithPredictForALog1pTarget) {
   expect_engines_agree_with_predict(log1p_model_dir(), csv(), 300, 1.0);
+}
+
+// Every estimate lies in the fixed range, some on each bound, and every engine clips like predict.
+TEST_F(ExportEndToEndTest, EveryEngineClipsToAFixedTargetRangeLikePredict) {
+  const CommandOutput predicted = vgsales("predict --model " + shell_quote(bounded_model_dir().string()) + " --input " +
+                                          shell_quote(csv().string()) + " --format json");
+  ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+  const std::vector<double> estimates = numbers_in(predicted.out);
+  ASSERT_EQ(estimates.size(), 300u);
+  std::size_t at_min = 0, at_max = 0;
+  for (double estimate : estimates) {
+    EXPECT_GE(estimate, kBoundedMin);
+    EXPECT_LE(estimate, kBoundedMax);
+    at_min += estimate == kBoundedMin ? 1 : 0;
+    at_max += estimate == kBoundedMax ? 1 : 0;
+  }
+  EXPECT_GT(at_min, 0u) << "no estimate reached the minimum: the range does not test the clip";
+  EXPECT_GT(at_max, 0u) << "no estimate reached the maximum: the range does not test the clip";
+  expect_engines_agree_with_predict(bounded_model_dir(), csv(), 300, 1.0);
 }
 
 // The real vgsales table: categorical Platform / Genre / Publisher (one-hot in the exports' input) and a

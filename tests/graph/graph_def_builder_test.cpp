@@ -57,6 +57,8 @@ const std::map<std::string, std::vector<std::string>>& required_attrs() {
       {"ReluGrad", {"T"}},
       {"Identity", {"T"}},
       {"Sub", {"T"}},
+      {"Maximum", {"T"}},
+      {"Minimum", {"T"}},
       {"Mul", {"T"}},
       {"AddV2", {"T"}},
       {"Exp", {"T"}},
@@ -169,6 +171,8 @@ Matrix evaluate(const tensorflow::GraphDef& graph, const Matrix& input, const st
     else if (op == "Sub") out = broadcast(in(0), in(1), [](double a, double b) { return a - b; });
     else if (op == "Mul") out = broadcast(in(0), in(1), [](double a, double b) { return a * b; });
     else if (op == "AddV2" || op == "BiasAdd") out = broadcast(in(0), in(1), [](double a, double b) { return a + b; });
+    else if (op == "Maximum") out = broadcast(in(0), in(1), [](double a, double b) { return std::max(a, b); });
+    else if (op == "Minimum") out = broadcast(in(0), in(1), [](double a, double b) { return std::min(a, b); });
     else if (op == "Relu" || op == "Exp" || op == "Identity" || op == "Abs") {
       out = in(0);
       for (double& v : out.values)
@@ -453,7 +457,7 @@ TEST(GraphDefBuilderTest, RawInputNamesAreValidNodeNamesApartFromTheGraphsOwn) {
 
 TEST(GraphDefBuilderTest, MedianHeadAndShiftedOutputsReadTheirColumnsWithTheirOffsets) {
   for (TargetTransform transform : {TargetTransform::none, TargetTransform::log1p}) {
-    for (Expm1Spelling expm1 : {Expm1Spelling::exp_minus_one, Expm1Spelling::accurate}) {
+    for (GraphOpSet expm1 : {GraphOpSet::opencv_readable, GraphOpSet::accurate}) {
       const PortableNetwork network = with_median_head_and_interval(make_synthetic_network(4, {6}, transform));
       auto built = build_graph_def(network, GraphPurpose::inference, nullptr, expm1);
       ASSERT_TRUE(built.ok()) << built.error().message;
@@ -473,6 +477,53 @@ TEST(GraphDefBuilderTest, MedianHeadAndShiftedOutputsReadTheirColumnsWithTheirOf
       }
     }
   }
+}
+
+// Every output is clipped to the target's range in the target_range/<output> scope: Relu for a bound of 0 in both op
+// sets, Maximum/Minimum in the accurate set, Relu arithmetic in the OpenCV-readable one; no scope when unbounded.
+TEST(GraphDefBuilderTest, OutputsAreClippedToTheTargetRangeInTheirOwnScope) {
+  struct Case {
+    float min, max;
+    GraphOpSet ops;
+    std::vector<std::string> nodes;  // under target_range/mean/
+  };
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  const std::vector<Case> cases = {
+      {0.0f, kInf, GraphOpSet::accurate, {"at_least/Relu"}},
+      {0.0f, kInf, GraphOpSet::opencv_readable, {"at_least/Relu"}},
+      {-0.5f, 0.75f, GraphOpSet::accurate, {"at_least/Maximum", "at_most/Minimum"}},
+      {-0.5f, 0.75f, GraphOpSet::opencv_readable, {"at_least/Relu", "at_least/AddV2", "at_most/Relu", "at_most/AddV2"}},
+  };
+  for (const Case& c : cases) {
+    PortableNetwork network = with_median_head_and_interval(make_synthetic_network(4, {6}));
+    network.output_min = c.min;
+    network.output_max = c.max;
+    auto built = build_graph_def(network, GraphPurpose::inference, nullptr, c.ops);
+    ASSERT_TRUE(built.ok()) << built.error().message;
+    expect_well_formed(built.value());
+    const auto nodes = index_nodes(built.value());
+    for (const std::string& node : c.nodes) EXPECT_TRUE(nodes.contains("target_range/mean/" + node)) << node;
+    for (const char* shifted : {"median", "lower", "upper"})
+      EXPECT_TRUE(nodes.contains(std::string("target_range/") + shifted + "/at_least/" +
+                                 (c.min == 0.0f                   ? "Relu"
+                                  : c.ops == GraphOpSet::accurate ? "Maximum"
+                                                                  : "AddV2")));
+    const auto rows = make_feature_rows(network, 40);
+    const Matrix batch = rows_to_matrix(rows);
+    const Matrix output = evaluate(built.value(), batch, "earnings");
+    size_t clipped = 0;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const double expected = reference_output(network, rows[r], 0, network.output_offset);
+      EXPECT_GE(output.values[r], c.min);
+      EXPECT_LE(output.values[r], c.max);
+      EXPECT_NEAR(output.values[r], expected, 1e-6 * std::max(1.0, std::abs(expected))) << "row " << r;
+      clipped += expected == c.min || expected == c.max ? 1 : 0;
+    }
+    EXPECT_GT(clipped, 0u) << "the rows should reach a bound, or the test shows nothing";
+  }
+  auto unbounded = build_graph_def(make_synthetic_network(4, {6}), GraphPurpose::inference);
+  ASSERT_TRUE(unbounded.ok());
+  for (const auto& node : unbounded->node()) EXPECT_FALSE(node.name().starts_with("target_range/")) << node.name();
 }
 
 // TensorBoard's graph (the training graph) shows the raw inputs' encoding in its own box when given the pipeline;

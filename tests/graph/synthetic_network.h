@@ -154,7 +154,8 @@ inline std::vector<double> reference_columns(const PortableNetwork& network, con
 inline double reference_output(const PortableNetwork& network, const std::vector<float>& row, std::int64_t column,
                                double offset) {
   const double y = reference_columns(network, row)[column] * network.output_scale + offset;
-  return network.target_transform == TargetTransform::log1p ? std::expm1(y) : y;
+  const double target = network.target_transform == TargetTransform::log1p ? std::expm1(y) : y;
+  return std::min(std::max(target, static_cast<double>(network.output_min)), static_cast<double>(network.output_max));
 }
 
 }  // namespace vgsales::testing

@@ -45,6 +45,11 @@ ModelMetadata sample() {
   m.settings.seed = (1LL << 60) + 1;  // beyond a double's exact integers
   m.settings.validation_split = 0.1;
   m.settings.target_transform = TargetTransformSetting::log1p;
+  // As training resolves them: the pipeline's range, the units and the label.
+  m.pipeline.set_target_range(TargetRange{.min = 0});
+  m.settings.target_range = {TargetRangeSetting::Kind::fixed, TargetRange{.min = 0}};
+  m.settings.target_units = "dollars";
+  m.settings.target_label = "Earnings";
   m.metrics["test"] = SplitMetrics{.loss = 0.1, .mse = 4, .rmse = 2, .mae = 1.5, .mape = 3, .r2 = 0.9, .rows = 400};
   m.baselines["mean"] = SplitMetrics{.rmse = 40000, .rows = 400};
   m.versions["vgsales"] = "0.2.0";
@@ -91,18 +96,47 @@ TEST(ModelMetadata, RoundTripsThroughJson) {
   EXPECT_TRUE(head->shifts.median_from_head);
   EXPECT_EQ(head->output_width(), 2);
   // Keys other tools rely on.
-  for (const char* key : {"\"pipeline\"", "\"features\"", "\"metrics\"", "\"input_scaling\"", "\"network\"",
-                          "\"versions\"", "\"created\"", "\"encoded_inputs\"", "\"kept_epoch\": 7",
-                          "\"format_version\": 3", "\"median\": \"auto\"", "\"mean_correction\": \"least-squares\""})
+  for (const char* key :
+       {"\"pipeline\"", "\"features\"", "\"metrics\"", "\"input_scaling\"", "\"network\"", "\"versions\"",
+        "\"created\"", "\"encoded_inputs\"", "\"kept_epoch\": 7", "\"format_version\": 4", "\"median\": \"auto\"",
+        "\"mean_correction\": \"least-squares\"", "\"target_range\": \"0,inf\"", "\"target_units\": \"dollars\"",
+        "\"target_label\": \"Earnings\"", "\"range\": {\n        \"min\": 0.0,\n        \"max\": null"})
     EXPECT_NE(json.find(key), std::string::npos) << key;
   EXPECT_EQ(json.find("best_epoch"), std::string::npos);
+  EXPECT_EQ(parsed->pipeline.target_range(), TargetRange{.min = 0});
+  EXPECT_EQ(parsed->target_units().quantity(1805.3), "$1,805");
+  EXPECT_EQ(parsed->target_units().name(), "Earnings");
+}
+
+// Format 3 had no target range, units or label: it reads as unbounded, with the money rule's units and the column's
+// name, and writes back as format 4 with them resolved.
+TEST(ModelMetadata, ReadsFormatVersion3AsUnboundedWithTheMoneyRule) {
+  ModelMetadata format3 = sample();
+  format3.pipeline.set_target_range({});
+  std::string json = metadata_to_json(format3);
+  json.replace(json.find("\"format_version\": 4"), 19, "\"format_version\": 3");
+  for (const char* key : {"target_range", "target_units", "target_label"}) {
+    const size_t at = json.find(std::string("    \"") + key + "\"");
+    ASSERT_NE(at, std::string::npos) << key;
+    json.erase(at, json.find('\n', at) + 1 - at);
+  }
+  const size_t range = json.find(",\n      \"range\"");
+  ASSERT_NE(range, std::string::npos);
+  json.erase(range, json.find('}', range) + 1 - range);
+  auto parsed = metadata_from_json(json, "model.json");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message << "\n" << json;
+  EXPECT_EQ(parsed->format_version, 3);
+  EXPECT_FALSE(parsed->pipeline.target_range().bounded());
+  EXPECT_EQ(parsed->settings.target_range.kind, TargetRangeSetting::Kind::none);
+  EXPECT_EQ(parsed->settings.target_units, "dollars");
+  EXPECT_EQ(parsed->settings.target_label, "total_earnings");
 }
 
 // Format 2 (vgsales before the kept epoch had one name) called it best_epoch: such a model.json still reads, and is
 // written back as format 3.
 TEST(ModelMetadata, ReadsFormatVersion2) {
   std::string json = metadata_to_json(sample());
-  json.replace(json.find("\"format_version\": 3"), 19, "\"format_version\": 2");
+  json.replace(json.find("\"format_version\": 4"), 19, "\"format_version\": 2");
   json.replace(json.find("\"kept_epoch\""), 12, "\"best_epoch\"");
   auto parsed = metadata_from_json(json, "model.json");
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
@@ -165,13 +199,16 @@ TEST(ModelMetadata, NamesTheFieldThatIsMissingOrWrong) {
       {with("\"scale\": [", "\"scalX\": ["), "pipeline.input_scaling.scale"},
       {with("\"mean_shift\"", "\"mean_shifX\""), "network.mean_shift"},
       {with("\"epochs\": 7", "\"epochs\": -7"), "training.epochs"},
-      {with("\"format_version\": 3", "\"format_version\": 1"), "format_version 1 is not 2"},
-      {with("\"format_version\": 3", "\"format_version\": 1"), "(an older model: retrain it with `vgsales train`)"},
-      {with("\"format_version\": 3", "\"format_version\": 4"), "format_version 4 is not 2 or 3"},
-      {with("\"format_version\": 3", "\"format_version\": 4"), "(a newer model: upgrade vgsales)"},
+      {with("\"format_version\": 4", "\"format_version\": 1"), "format_version 1 is not 2 to 4"},
+      {with("\"format_version\": 4", "\"format_version\": 1"), "(an older model: retrain it with `vgsales train`)"},
+      {with("\"format_version\": 4", "\"format_version\": 5"), "format_version 5 is not 2 to 4"},
+      {with("\"format_version\": 4", "\"format_version\": 5"), "(a newer model: upgrade vgsales)"},
       // Format 3 names the kept epoch kept_epoch; best_epoch is format 2's name, not accepted beside it.
       {with("\"kept_epoch\"", "\"best_epoch\""), "training.kept_epoch"},
-      {with("\"format_version\": 3", "\"format_version\": 2"), "training.best_epoch"},
+      {with("\"format_version\": 4", "\"format_version\": 2"), "training.best_epoch"},
+      {with("\"target_range\": \"0,inf\"", "\"target_range\": \"0;9\""), "'training': --target-range: '0;9'"},
+      {with("\"target_units\": \"dollars\"", "\"target_units\": 7"), "training.target_units"},
+      {with("\"max\": null", "\"max\": -1.0"), "pipeline.target.range"},
       {with("\"median_source\": \"offset\"", "\"median_source\": \"auto\""), "network.median_source"},
       {with("\"rmse\": 2.0", "\"rmse\": \"two\""), "metrics.test.rmse"},
       {with("\"input_width\": 6", "\"input_width\": 7"), "network.input_width"},

@@ -118,14 +118,17 @@ TEST(TrainingSettings, OneListDeclaresEverySetting) {
     keys.push_back(setting.key);
     if (!setting.numeric) text_flags.push_back(setting.flag);
   }
-  EXPECT_EQ(keys, (std::vector<std::string>{"epochs", "batch_size", "learning_rate", "seed", "threads",
-                                            "early_stopping", "test_split", "members", "interval", "min_category_rows",
-                                            "max_categories", "layers", "validation_split", "target_transform",
-                                            "input_scaling", "median", "mean_correction"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"epochs",           "batch_size",        "learning_rate",  "seed",
+                                      "threads",          "early_stopping",    "test_split",     "members",
+                                      "interval",         "min_category_rows", "max_categories", "layers",
+                                      "validation_split", "target_transform",  "input_scaling",  "median",
+                                      "mean_correction",  "target_range",      "target_units",   "target_label"}));
   EXPECT_EQ(text_flags, (std::vector<std::string>{"--layers", "--validation-split", "--target-transform",
-                                                  "--input-scaling", "--median", "--mean-correction"}));
+                                                  "--input-scaling", "--median", "--mean-correction", "--target-range",
+                                                  "--target-units", "--target-label"}));
   EXPECT_FALSE(declaration("layers").in_training_section);
-  EXPECT_EQ(declaration("mean_correction").when_absent, "smearing");
+  EXPECT_EQ(declaration("mean_correction").when_absent, std::optional<std::string>("smearing"));
 }
 
 TEST(TrainingSettings, HyperparametersAndInfoComeFromTheDeclarations) {
@@ -136,10 +139,10 @@ TEST(TrainingSettings, HyperparametersAndInfoComeFromTheDeclarations) {
   std::vector<std::string> names;
   for (const auto& [name, value] : hyperparameters) names.push_back(name);
   // TensorBoard's names (patience, prediction_interval, scaling); threads and test_split are not logged.
-  EXPECT_EQ(names,
-            (std::vector<std::string>{"epochs", "batch_size", "learning_rate", "seed", "patience", "members",
-                                      "prediction_interval", "min_category_rows", "max_categories", "layers",
-                                      "validation_split", "target_transform", "scaling", "median", "mean_correction"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"epochs", "batch_size", "learning_rate", "seed", "patience", "members",
+                                             "prediction_interval", "min_category_rows", "max_categories", "layers",
+                                             "validation_split", "target_transform", "scaling", "median",
+                                             "mean_correction", "target_range"}));
   const std::map<std::string, HyperparameterValue> by_name(hyperparameters.begin(), hyperparameters.end());
   EXPECT_EQ(by_name.at("layers"), HyperparameterValue(std::string("50,100,50")));
   EXPECT_EQ(by_name.at("batch_size"), HyperparameterValue(32.0));
@@ -149,7 +152,8 @@ TEST(TrainingSettings, HyperparametersAndInfoComeFromTheDeclarations) {
   EXPECT_EQ(describe_settings(settings),
             "epochs=50 batch_size=32 learning_rate=0.001 seed=42 threads=1 early_stopping=10 test_split=0 members=5 "
             "interval=0.8 min_category_rows=10 max_categories=1000 layers=50,100,50 validation_split=0.2 "
-            "target_transform=log1p input_scaling=standard median=auto mean_correction=least-squares");
+            "target_transform=log1p input_scaling=standard median=auto mean_correction=least-squares target_range=auto "
+            "target_units=auto target_label=");
 }
 
 // model.json's "training" section: written and read back through the declarations; a file from before

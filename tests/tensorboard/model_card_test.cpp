@@ -44,6 +44,7 @@ TEST(TensorboardModelCard, AtTheEndItHasStatusAndFinalMetrics) {
 TEST(TensorboardModelCard, OtherTargetsKeepTheirUnitsAndMapeIsFlagged) {
   TrainingRunInfo info = testing::make_run_info(5);
   info.initial_network.target_name = "Global_Sales";
+  info.target_units = TargetUnits::of_column("Global_Sales");
   TrainingOutcome outcome;
   outcome.status = RunStatus::completed;
   outcome.epochs_run = 5;

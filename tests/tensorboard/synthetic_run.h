@@ -47,6 +47,8 @@ inline TrainingRunInfo make_run_info(int epochs, bool with_validation = true) {
                           {"shuffle", true}};
   info.schema_markdown = "| column | type |\n|---|---|\n| critic_rating | float |\n";
   info.initial_network = make_small_network();
+  info.target_name = info.initial_network.target_name;
+  info.target_units = TargetUnits::of_column(info.target_name);
   return info;
 }
 

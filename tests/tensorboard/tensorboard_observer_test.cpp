@@ -253,6 +253,7 @@ TEST(TensorboardObserver, UnitsAreDollarsOnlyForMoneyTargets) {
     ASSERT_TRUE(observer);
     TrainingRunInfo info = testing::make_run_info(2);
     info.initial_network.target_name = target;
+    info.target_units = TargetUnits::of_column(target);
     ASSERT_TRUE(observer->on_train_begin(info).ok());
     testing::drive_run(*observer, info);
     const std::string units = target == "Global_Sales" ? "in the target's units (Global_Sales)" : "in dollars";
