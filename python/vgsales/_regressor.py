@@ -219,7 +219,8 @@ class SalesRegressor(RegressorMixin, BaseEstimator):
         return [by_name[name] for name in self.features_]
 
     def _estimates(self, X, with_interval):
-        return self._model.predict(self._feature_columns(X), with_interval)
+        columns = self._feature_columns(X)  # checks that the model is fitted first
+        return self._model.predict(columns, with_interval)
 
     def predict(self, X):
         """The estimate of the mean for each row, in the target's units (`vgsales predict`'s predicted_ column)."""
