@@ -72,6 +72,15 @@ def test_dataframes_keep_categories_and_missing_cells():
     assert np.all(lower <= median) and np.all(median <= upper)
 
 
+def test_an_array_predicts_by_position_with_a_model_fitted_on_a_dataframe():
+    X = games()[0][["year", "price"]]
+    y = games()[1]
+    model = vgsales.SalesRegressor(**FAST).fit(X, y)
+    with pytest.warns(UserWarning, match="feature names"):
+        by_position = model.predict(X.to_numpy())
+    np.testing.assert_array_equal(by_position, model.predict(X))
+
+
 def test_bad_data_is_a_value_error_naming_column_and_row():
     X, y = games()
     X.loc[3, "price"] = np.inf

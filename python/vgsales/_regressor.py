@@ -210,9 +210,11 @@ class SalesRegressor(RegressorMixin, BaseEstimator):
         if isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
             validate_data(self, X, skip_check_array=True, reset=False)
             by_name = dict(_frame_columns(X[[c for c in X.columns if str(c) in set(self.features_)]]))
-        else:
+        else:  # by position: the names fit saw (an array fitted on a DataFrame's columns), or x0, x1, ...
             X = validate_data(self, X, dtype=np.float64, ensure_all_finite="allow-nan", reset=False)
-            by_name = dict(_array_columns(X))
+            names = getattr(self, "feature_names_in_", None)
+            by_name = {str(names[i]) if names is not None else name: cells
+                       for i, (name, cells) in enumerate(_array_columns(X))}
         missing = [name for name in self.features_ if name not in by_name]
         if missing:
             raise ValueError(f"X lacks the model's feature(s) {', '.join(missing)}")
