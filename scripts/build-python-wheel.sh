@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 out=$(mkdir -p "${1:-build/python-wheel}" && cd "${1:-build/python-wheel}" && pwd)
 scripts/install-venv.sh python python/requirements.txt build/python-venv >/dev/null
 rm -f "$out"/vgsales-*.whl
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}  # as scripts/build.sh: build/'s objects serve build-python/
 (cd python && CMAKE_GENERATOR="Unix Makefiles" CXX=${CXX:-c++} CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} \
   ../build/python-venv/bin/python -m pip --disable-pip-version-check wheel --quiet --no-deps --no-build-isolation \
   --config-settings=build-dir=../build-python --wheel-dir "$out" .)

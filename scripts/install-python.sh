@@ -15,6 +15,7 @@ scripts/install-venv.sh python python/requirements.txt "$build/python-venv" scik
   scikit-build-core nanobind pytest
 started=$SECONDS
 target=$build/python-package
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root}  # as scripts/build.sh: paths relative, wherever the clone is
 rm -rf "$target.new"
 # --no-build-isolation: build with the pinned tools of build/python-venv, not whatever PyPI serves that day.
 (cd python && CMAKE_GENERATOR="Unix Makefiles" CXX=${CXX:-c++} CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} \
