@@ -4,12 +4,15 @@
 // even column, text for an odd one); the rest are cells separated by '\n', cell i in column i % count. A text cell
 // "\x01" is missing (Python's None); a number cell of exactly 8 bytes is a double's bits (NaN, infinities, values
 // no float holds), any other its text read by strtod. Every input must end in a value or an error.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "data/feature_pipeline.h"
 #include "data/in_memory_table.h"
