@@ -10,8 +10,10 @@
 #include <nanobind/stl/vector.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
+#include <csignal>
 #include <memory>
 
 #include <fmt/format.h>
@@ -210,6 +212,29 @@ Result<TrainingJobReport> run_job(const TrainRequest& request, const TrainingJob
   return run_training_job(options, hooks);
 }
 
+// Ctrl-C while training (a notebook's "interrupt the kernel" sends SIGINT): the job stops after the batch, as
+// `vgsales train` does, and fit raises KeyboardInterrupt. Python's own handler is put back when training ends.
+std::atomic<bool> interrupt_requested{false};
+
+extern "C" void request_stop(int) { interrupt_requested = true; }
+
+class StopOnInterrupt {
+ public:
+  StopOnInterrupt() {
+    interrupt_requested = false;
+    struct sigaction action {};
+    action.sa_handler = request_stop;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &previous_);
+  }
+  StopOnInterrupt(const StopOnInterrupt&) = delete;
+  StopOnInterrupt& operator=(const StopOnInterrupt&) = delete;
+  ~StopOnInterrupt() { sigaction(SIGINT, &previous_, nullptr); }
+
+ private:
+  struct sigaction previous_ {};
+};
+
 // Trains on the columns given (the target among them) and writes the model directory request["out_dir"], as
 // `vgsales train` does, with the GIL released. Returns the notices the CLI would print and how the run went.
 nb::dict train(const nb::list& python_columns, const nb::dict& python_request) {
@@ -225,10 +250,21 @@ nb::dict train(const nb::list& python_columns, const nb::dict& python_request) {
   hooks.notice = [&notices](const std::string& line) { notices.push_back(line); };
   Result<TrainingJobReport> report = Error{};
   {
+    // Only the main thread may take SIGINT from Python (a fit in another thread leaves it to Python).
+    std::optional<StopOnInterrupt> stop;
+    if (PyGILState_Check() && nb::module_::import_("threading")
+                                  .attr("current_thread")()
+                                  .is(nb::module_::import_("threading").attr("main_thread")())) {
+      stop.emplace();
+      hooks.stop_requested = &interrupt_requested;
+    }
     nb::gil_scoped_release released;
     report = run_job(request, options, hooks);
   }
   const TrainingJobReport done = value_or_raise(std::move(report));
+  if (done.interrupted)
+    raise(make_error(ErrorKind::interrupted, "training interrupted after " + std::to_string(done.metadata.epochs_run) +
+                                                 " epochs (Ctrl-C); the estimator is left as it was"));
   nb::dict out;
   out["notices"] = notices;
   out["status"] = done.metadata.status;

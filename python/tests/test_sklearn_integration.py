@@ -2,6 +2,7 @@
 missing cells, errors, TensorBoard logs, the GIL released while training, saving and exporting."""
 import os
 import pickle
+import signal
 import threading
 import time
 
@@ -124,6 +125,20 @@ def test_training_releases_the_gil():
     longest_pause = max(np.diff([started] + ticks + [time.perf_counter()]))
     assert training > 0.3, f"the fit took {training:.2f} s: too short to tell"
     assert longest_pause < training / 2, f"Python paused {longest_pause:.2f} s of a {training:.2f} s fit"
+
+
+def test_ctrl_c_stops_training_with_keyboard_interrupt():
+    """SIGINT during fit (a notebook's interrupt) stops training after the batch, as `vgsales train` does, and fit
+    raises KeyboardInterrupt; Python's own handler is back afterwards."""
+    X, y = games(2000)
+    model = vgsales.SalesRegressor(epochs=1000, members=2, early_stopping=0)
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt, match="training interrupted after") as interrupted:
+        model.fit(X, y)
+    assert int(str(interrupted.value).split("after ")[1].split()[0]) < 1000
+    assert not hasattr(model, "n_features_in_")  # left unfitted, as it was
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_save_and_load_round_trip(tmp_path):

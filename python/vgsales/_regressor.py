@@ -181,11 +181,17 @@ class SalesRegressor(RegressorMixin, BaseEstimator):
     def fit(self, X, y):
         """Trains the ensemble on X (a DataFrame: text columns as categories, NaN missing; or a 2-D array) and y, as
         `vgsales train` does on the same table; the GIL is released while it trains."""
-        columns, target = self._training_columns(X, y)
-        with tempfile.TemporaryDirectory(prefix="vgsales-fit-") as scratch:
-            model_dir = os.path.join(scratch, "model")
-            report = _core.train(columns, self._training_request(target, "X") | {"out_dir": model_dir})
-            self._adopt(model_dir)
+        before = dict(self.__dict__)
+        try:
+            columns, target = self._training_columns(X, y)
+            with tempfile.TemporaryDirectory(prefix="vgsales-fit-") as scratch:
+                model_dir = os.path.join(scratch, "model")
+                report = _core.train(columns, self._training_request(target, "X") | {"out_dir": model_dir})
+                self._adopt(model_dir)
+        except BaseException:  # bad data, bad settings, Ctrl-C: the estimator stays as it was
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
         self.training_notices_ = list(report["notices"])
         return self
 
