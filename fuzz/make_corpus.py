@@ -44,6 +44,18 @@ def csv_seeds():
     write("csv_table_fuzzer", "duplicate-header", "a,a\n1,2\n")
 
 
+def in_memory_table_seeds():
+    """Columns as in_memory_table_fuzzer.cpp reads them: count byte, kinds byte, cells separated by newlines."""
+    import math
+    nan, inf = struct.pack("<d", math.nan), struct.pack("<d", math.inf)
+    write("in_memory_table_fuzzer", "numbers-and-text", bytes([1, 0b01]) + b"Wii\n4.5\nPS4\n3\n\x01\n2.5\nDS\n1")
+    write("in_memory_table_fuzzer", "missing-and-non-finite", bytes([2, 0b010]) + b"1\nWii\n" + nan + b"\n\x01\n7\n"
+          + b"N/A\n" + inf + b"\nDS\n2\nNES\n")
+    write("in_memory_table_fuzzer", "declared-columns", bytes([3, 0b1111_0010]) + b"2006\n007\n1\n1.5\nabc\n2\n"
+          + b"2006\n 007 \n3\n1e39\ntbd\n4")
+    write("in_memory_table_fuzzer", "unequal-lengths", bytes([1, 0]) + b"1\n2\n3")
+
+
 def rest_seeds():
     row = '[4.5, 8, "Action", 1]'
     requests = {
@@ -203,7 +215,7 @@ def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     vgsales = os.path.abspath(sys.argv[1])
-    wanted = sys.argv[2:] or ["csv_table_fuzzer", "rest_handler_fuzzer", "http_request_fuzzer", "event_file_fuzzer",
+    wanted = sys.argv[2:] or ["csv_table_fuzzer", "in_memory_table_fuzzer", "rest_handler_fuzzer", "http_request_fuzzer", "event_file_fuzzer",
                               "model_json_fuzzer", "safetensors_fuzzer", "model_directory_fuzzer",
                               "row_assignment_fuzzer"]
     model_files_targets = {"model_json_fuzzer", "safetensors_fuzzer", "model_directory_fuzzer"}
@@ -213,6 +225,8 @@ def main():
         shutil.rmtree(CORPUS / target, ignore_errors=True)
     if "csv_table_fuzzer" in wanted:
         csv_seeds()
+    if "in_memory_table_fuzzer" in wanted:
+        in_memory_table_seeds()
     if "rest_handler_fuzzer" in wanted:
         rest_seeds()
     if "http_request_fuzzer" in wanted:

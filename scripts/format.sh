@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Formats the C++ sources the repository tracks under src/, tests/, bench/ and fuzz/ with the root .clang-format.
+# Formats the C++ sources the repository tracks under src/, tests/, bench/, fuzz/ and python/ with the root .clang-format.
 #   scripts/format.sh            format them in place
 #   scripts/format.sh --check    change nothing; list each file clang-format would change, with the number of its
 #                                lines that would change, and the total; exit 1 if there is any
@@ -23,7 +23,7 @@ fi
 if (($#)); then
   files=("$@")
 else
-  mapfile -t files < <(git ls-files -- src tests bench fuzz | grep -E '\.(c|cc|cpp|h|hpp)$')
+  mapfile -t files < <(git ls-files -- src tests bench fuzz python | grep -E '\.(c|cc|cpp|h|hpp)$')
 fi
 
 if ((!check)); then

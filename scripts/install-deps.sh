@@ -32,6 +32,7 @@ test_packages=(
   time                  # /usr/bin/time -v: peak RSS in bench/run.sh
   clang libclang-rt-14-dev  # libFuzzer and clang's sanitizer runtimes for scripts/fuzz.sh
   python3-venv          # the checker environment of scripts/install-checkers.sh (TensorFlow, TensorBoard, ...)
+  python3-dev           # Python's headers: the Python package's extension module (python/, scripts/install-python.sh)
   chromium              # real-browser tests: TensorBoard's page (tests/engines) and ours (tests/web)
   hyperfine             # whole-process start-up times in bench/startup.sh
   clang-format          # the house style (.clang-format), applied and checked by scripts/format.sh

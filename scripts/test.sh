@@ -22,6 +22,7 @@ scripts/install-lint.sh      # lizard, for the complexity check: build/lint-venv
 phase "build"
 scripts/build.sh
 scripts/install.sh
+scripts/install-python.sh    # the Python package (python/) and its pinned environment: build/python-package
 phase "test suite"
 (cd build && ctest --output-on-failure -j2)
 if ((full)); then

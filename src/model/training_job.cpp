@@ -133,7 +133,10 @@ void tell_detected_delimiter(const Table& table, const TrainingJobHooks& hooks) 
 Result<SplitTables> load_split_tables(const TrainingJobOptions& options, const TableLoadOptions& load_options,
                                       TrainingSettings& settings, const TrainingJobHooks& hooks) {
   SplitTables tables;
-  VGSALES_ASSIGN_OR_RETURN(tables.train, load_table(options.train_file, load_options));
+  VGSALES_ASSIGN_OR_RETURN(tables.train,
+                           options.train_columns
+                               ? table_from_columns(*options.train_columns, options.train_file.string(), load_options)
+                               : load_table(options.train_file, load_options));
   tell_detected_delimiter(tables.train, hooks);
   VGSALES_TRY(keep_rows_with_target(tables.train, options.target, hooks));
   if (!options.test_file.empty()) {

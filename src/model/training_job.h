@@ -6,12 +6,14 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/result.h"
 #include "data/csv_dialect.h"
 #include "data/feature_pipeline.h"
+#include "data/in_memory_table.h"
 #include "model/model_metadata.h"
 #include "model/training_observer.h"
 #include "model/training_settings.h"
@@ -20,6 +22,9 @@ namespace vgsales {
 
 struct TrainingJobOptions {
   std::filesystem::path train_file;
+  // In place of reading train_file: the training rows handed over in memory (the Python package's fit), read as
+  // table_from_columns reads them; train_file then only names them in messages ("X").
+  std::shared_ptr<const std::vector<InMemoryColumn>> train_columns;
   std::filesystem::path test_file;  // optional
   std::filesystem::path out_dir;
   std::filesystem::path resume_dir;   // optional: continue from this model's checkpoint

@@ -42,4 +42,20 @@ false
 expect "a server that does not start fails the test" 1 "$fence"'sh
 vgsales serve --model_base_path nowhere --model_name m &
 '"$fence"
+# Python blocks (with the package's environment, scripts/install-python.sh): one interpreter per page, in order.
+if [[ -x $build/python-venv/bin/python && -d $build/python-package/vgsales ]]; then
+  expect "a page's python blocks share one interpreter" 0 "$fence"'python
+import vgsales
+answer = 42
+'"$fence"'
+
+'"$fence"'python
+assert answer == 42 and vgsales.SalesRegressor().epochs == 50
+'"$fence"
+  expect "a failing python block fails the test" 1 "$fence"'python
+raise ValueError("this example fails")
+'"$fence"
+else
+  echo "skipped the python block checks: no Python package environment in $build (scripts/install-python.sh)"
+fi
 if ((failures)); then echo "$failures check(s) failed"; exit 1; fi

@@ -1,8 +1,11 @@
 #!/usr/bin/python3
-"""Runs every shell example of README.md and docs/ (its subfolders too) as written, in order, and fails on the first that fails.
+"""Runs every shell and Python example of README.md and docs/ (its subfolders too) as written, in order, and fails on the first that fails.
 
 The convention (also stated in README.md):
   * a fenced block opened with ```sh is an example to run; other fences (output, file layouts, formulas) are not;
+  * so is a ```python block, run notebook-style: a page's Python blocks share one interpreter, in order, with the
+    Python package's environment (BUILD_DIR/python-venv and the package in BUILD_DIR/python-package, which
+    scripts/install-python.sh makes; without them the Python blocks are skipped, and fail under CI);
   * `<!-- not run: why -->` on the line before the fence skips the block (cloud commands, the set-up itself);
   * a line `vgsales serve ... &` starts the server in the background; the block waits until the model answers,
     and the server is stopped (SIGTERM) when the block ends, which must exit it with status 0;
@@ -58,8 +61,9 @@ trap __vgsales_stop_servers EXIT
 
 
 class Block:
-    def __init__(self, path, line, text, skip_reason):
+    def __init__(self, path, line, text, skip_reason, language="sh"):
         self.path, self.line, self.text, self.skip_reason = path, line, text, skip_reason
+        self.language = language
 
     def where(self):
         return f"{self.path}:{self.line}"
@@ -80,11 +84,12 @@ def read_blocks(path, relative_name):
             body.append(lines[i])
             i += 1
         i += 1
-        if language != "sh":
+        if language not in ("sh", "python"):
             continue
         previous = next((lines[k] for k in range(start - 1, -1, -1) if lines[k].strip()), "")
         marker = NOT_RUN.match(previous.strip())
-        blocks.append(Block(relative_name, start + 1, "\n".join(body) + "\n", marker.group(1) if marker else None))
+        blocks.append(Block(relative_name, start + 1, "\n".join(body) + "\n", marker.group(1) if marker else None,
+                            language))
     return blocks
 
 
@@ -135,6 +140,59 @@ def printed(expected, output):
     return False
 
 
+# The interpreter behind a page's Python blocks: it runs each block file named on stdin in one namespace, as a
+# notebook's cells share one kernel, and ends each block's output with a line giving its status.
+PYTHON_SESSION = r"""
+import sys, traceback
+namespace = {"__name__": "__main__"}
+for line in sys.stdin:
+    status = 0
+    try:
+        exec(compile(open(line.strip()).read(), line.strip(), "exec"), namespace)
+    except SystemExit as stop:
+        status = 0 if stop.code in (None, 0) else 1
+    except BaseException:
+        traceback.print_exc()
+        status = 1
+    sys.stderr.flush()
+    print("\n@@vgsales-block-done", status, flush=True)
+"""
+
+
+class PythonSession:
+    """One page's Python interpreter, started at its first Python block."""
+
+    def __init__(self, python, cwd, env):
+        self.process = subprocess.Popen([python, "-u", "-c", PYTHON_SESSION], cwd=cwd, env=env, text=True,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def run(self, path):
+        """The block's output and its status (1 when the interpreter died)."""
+        self.process.stdin.write(path + "\n")
+        self.process.stdin.flush()
+        output = []
+        for line in self.process.stdout:
+            if line.startswith("@@vgsales-block-done"):
+                return "".join(output), int(line.split()[1])
+            output.append(line)
+        return "".join(output), 1
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def python_environment(build, env):
+    """The Python package's interpreter and environment, or None (with why) when scripts/install-python.sh has not
+    made them."""
+    python = os.path.join(build, "python-venv", "bin", "python")
+    package = os.path.join(build, "python-package")
+    if not (os.access(python, os.X_OK) and os.path.isdir(os.path.join(package, "vgsales"))):
+        return None, f"no Python package environment in {build} (scripts/install-python.sh)"
+    python_env = dict(env, PYTHONPATH=package, PYTHONDONTWRITEBYTECODE="1")
+    return (python, python_env), None
+
+
 def main():
     source, build = sys.argv[1], sys.argv[2]
     shared = sys.argv[3] if len(sys.argv) > 3 else os.path.join(source, "..", "shared", "data")
@@ -146,7 +204,7 @@ def main():
                                        for p in glob.glob(os.path.join(source, "docs", "**", "*.md"), recursive=True))
     blocks = [b for name in documents for b in read_blocks(os.path.join(source, name), name)]
     runnable = [b for b in blocks if b.skip_reason is None]
-    print(f"{len(blocks)} sh examples in {len(documents)} documents; {len(runnable)} to run")
+    print(f"{len(blocks)} sh and python examples in {len(documents)} documents; {len(runnable)} to run")
     for block in blocks:
         if block.skip_reason is not None:
             print(f"  not run: {block.where()}: {block.skip_reason}")
@@ -166,19 +224,37 @@ def main():
         port = free_port(DEFAULT_PORT)
         if port != DEFAULT_PORT:
             print(f"port {DEFAULT_PORT} is taken on this machine; the examples use {port} instead")
+        python, no_python = python_environment(build, env)
+        if no_python and any(b.language == "python" for b in runnable):
+            if os.environ.get("CI"):
+                print(f"FAIL: {no_python}: CI makes it, so the Python examples must run")
+                return 1
+            print(f"skipping the Python examples: {no_python}")
+            runnable = [b for b in runnable if b.language != "python"]
+        sessions = {}
 
         for number, block in enumerate(runnable, 1):
-            script = os.path.join(scratch, f"example-{number}.sh")
-            with open(script, "w") as f:
-                f.write(script_for(block, port))
             print(f"\n=== {block.where()} ===\n{block.text.rstrip()}\n--- output ---", flush=True)
             started = time.monotonic()
-            try:
-                result = subprocess.run(["bash", "-eo", "pipefail", script], cwd=project, env=env, text=True,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=BLOCK_TIMEOUT_SECONDS)
-            except subprocess.TimeoutExpired:
-                print(f"FAIL: {block.where()}: still running after {BLOCK_TIMEOUT_SECONDS} s")
-                return 1
+            if block.language == "python":
+                script = os.path.join(scratch, f"example-{number}.py")
+                with open(script, "w") as f:
+                    f.write(block.text)
+                if block.path not in sessions:
+                    sessions[block.path] = PythonSession(python[0], project, python[1])
+                output, status = sessions[block.path].run(script)
+                result = subprocess.CompletedProcess(script, status, output)
+            else:
+                script = os.path.join(scratch, f"example-{number}.sh")
+                with open(script, "w") as f:
+                    f.write(script_for(block, port))
+                try:
+                    result = subprocess.run(["bash", "-eo", "pipefail", script], cwd=project, env=env, text=True,
+                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                            timeout=BLOCK_TIMEOUT_SECONDS)
+                except subprocess.TimeoutExpired:
+                    print(f"FAIL: {block.where()}: still running after {BLOCK_TIMEOUT_SECONDS} s")
+                    return 1
             print(result.stdout.rstrip())
             print(f"--- exit {result.returncode} in {time.monotonic() - started:.1f} s ---")
             if result.returncode != 0:
@@ -189,6 +265,8 @@ def main():
                     print(f"FAIL: {block.where()}: the block did not print {expected} (numbers to 1 %)")
                     return 1
                 print(f"ok: printed {expected}")
+        for session in sessions.values():
+            session.close()
         print(f"\nall {len(runnable)} examples ran as written")
         return 0
     finally:

@@ -1,7 +1,11 @@
 // Tests for src/model/training_job.cpp: determinism, atomic replacement, resume, baselines, categorical data.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <map>
+
+#include <fmt/format.h>
 
 #include "common/atomic_file.h"
 #include "model/model_directory.h"
@@ -154,6 +158,66 @@ TEST(TrainingJob, TrainsOnCategoricalAndMissingValues) {
   ASSERT_TRUE(predicted.ok()) << predicted.error().message;
   EXPECT_TRUE(std::isfinite(predicted->values[0]));
   EXPECT_EQ(predicted->unseen_categories, 1);
+}
+
+// The same games as a CSV and as columns in memory (the Python package's fit), categories and missing cells included.
+struct GamesTwoWays {
+  std::string csv = "Platform,Year,Genre,Sales\n";
+  std::vector<InMemoryColumn> columns{{.name = "Platform", .is_text = true},
+                                      {.name = "Year"},
+                                      {.name = "Genre", .is_text = true},
+                                      {.name = "Sales"}};
+  GamesTwoWays() {
+    const char* platforms[] = {"Wii", "PS4", "DS", "X360"};
+    const char* genres[] = {"Action", "Sports", "Puzzle"};
+    for (int i = 0; i < 300; ++i) {
+      const bool missing_year = i % 17 == 0;
+      const double sales = 0.1 * (i % 4) + 0.05 * (i % 3) + 0.013 * (i % 7) + 0.01;
+      const std::string sales_text = fmt::format("{}", sales);  // shortest: reads back as the same double
+      csv += fmt::format("{},{},{},{}\n", platforms[i % 4], missing_year ? "N/A" : std::to_string(1990 + i % 25),
+                         genres[i % 3], sales_text);
+      columns[0].texts.emplace_back(platforms[i % 4]);
+      columns[1].numbers.push_back(missing_year ? std::nan("") : 1990 + i % 25);
+      columns[2].texts.emplace_back(genres[i % 3]);
+      columns[3].numbers.push_back(sales);
+    }
+  }
+};
+
+TEST(TrainingJob, ColumnsInMemoryTrainTheModelTheCsvTrainsBitForBit) {
+  TemporaryDirectory dir;
+  const GamesTwoWays games;
+  TrainingJobOptions options;
+  options.target = "Sales";
+  options.settings.epochs = 4;
+  options.settings.test_split = 0.2;
+  options.train_file = testing::write_text_file(dir / "games.csv", games.csv);
+  options.out_dir = dir / "from_csv";
+  auto from_csv = run_training_job(options, {});
+  ASSERT_TRUE(from_csv.ok()) << from_csv.error().message;
+  options.train_file = "X";
+  options.train_columns = std::make_shared<const std::vector<InMemoryColumn>>(games.columns);
+  options.out_dir = dir / "from_memory";
+  auto from_memory = run_training_job(options, {});
+  ASSERT_TRUE(from_memory.ok()) << from_memory.error().message;
+  EXPECT_EQ(from_memory->metadata.rows, from_csv->metadata.rows);
+  EXPECT_EQ(testing::read_text_file(dir / "from_memory" / kWeightsFileName),
+            testing::read_text_file(dir / "from_csv" / kWeightsFileName));
+}
+
+TEST(TrainingJob, ColumnsInMemoryNameTheirRowInErrors) {
+  TemporaryDirectory dir;
+  GamesTwoWays games;
+  games.columns[3].numbers[5] = std::numeric_limits<double>::infinity();
+  TrainingJobOptions options;
+  options.target = "Sales";
+  options.train_file = "X";
+  options.train_columns = std::make_shared<const std::vector<InMemoryColumn>>(games.columns);
+  options.out_dir = dir / "model";
+  auto failed = run_training_job(options, {});
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().message, "X:5: column 'Sales': value 'inf' is not a finite number");
+  EXPECT_FALSE(std::filesystem::exists(dir / "model"));
 }
 
 TEST(TrainingJob, Log1pTargetTransformRoundTrips) {
