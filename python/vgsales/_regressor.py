@@ -97,6 +97,9 @@ class SalesRegressor(RegressorMixin, BaseEstimator):
         input_scaling="standard",
         median="auto",
         mean_correction="least-squares",
+        target_range="auto",
+        target_units="auto",
+        target_label="",
         categorical=None,
         numeric=None,
         drop=None,
@@ -124,6 +127,9 @@ class SalesRegressor(RegressorMixin, BaseEstimator):
         self.input_scaling = input_scaling
         self.median = median
         self.mean_correction = mean_correction
+        self.target_range = target_range
+        self.target_units = target_units
+        self.target_label = target_label
         self.categorical = categorical
         self.numeric = numeric
         self.drop = drop
