@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <sstream>
+#include <vector>
 
 #include "cli_fixtures.h"
 
@@ -84,6 +87,57 @@ TEST(RealWorld, ReferenceDataKeepsItsNumericFlags) {
   EXPECT_NE(result.out.find("| is_action | boolean |"), std::string::npos);
   const std::string json = testing::read_text_file(dir / "model" / "model.json");
   EXPECT_NE(json.find("\"input_width\": 9"), std::string::npos);
+}
+
+// Each estimate column of `predict --format csv` (mean, median, lower, upper) as numbers.
+std::map<std::string, std::vector<double>> estimate_columns(const std::string& csv) {
+  std::istringstream lines(csv);
+  std::string line;
+  std::getline(lines, line);
+  std::vector<std::string> header;
+  std::stringstream names(line);
+  for (std::string name; std::getline(names, name, ',');) header.push_back(name);
+  std::map<std::string, std::vector<double>> columns;
+  while (std::getline(lines, line)) {
+    // The estimates are the last four fields; the rows' own fields before them may hold quoted commas.
+    std::vector<std::string> fields;
+    size_t end = line.size();
+    for (int k = 0; k < 4; ++k) {
+      const size_t comma = line.rfind(',', end - 1);
+      fields.push_back(line.substr(comma + 1, end - comma - 1));
+      end = comma;
+    }
+    for (int k = 0; k < 4; ++k) columns[header[header.size() - 1 - k]].push_back(std::stod(fields[k]));
+  }
+  return columns;
+}
+
+// A non-negative target's estimates stay at 0 or above (--target-range auto, the default), unseen and N/A cells
+// included; the same model trained with --target-range none gives negative lower bounds, which no sales figure takes.
+TEST(RealWorld, TheTargetRangeKeepsEstimatesAtZeroOrAboveAndNoneDoesNot) {
+  VGSALES_SHARED_DATA_OR_SKIP(games, "real/vgsales.csv");
+  std::map<std::string, std::map<std::string, std::vector<double>>> by_setting;
+  for (const std::string setting : {"auto", "none"}) {
+    testing::TemporaryDirectory dir;
+    const auto train = train_on_real_table(games, dir, "--epochs 3 --members 2 --target-range " + setting);
+    ASSERT_EQ(train.exit_code, 0) << train.err;
+    if (setting == "auto")
+      EXPECT_NE(train.out.find("every training value of Global_Sales is at least 0"), std::string::npos) << train.out;
+    const auto predict = run_vgsales("predict --model " + q(dir / "model") + " --input " + q(games) + " --format csv");
+    ASSERT_EQ(predict.exit_code, 0) << predict.err;
+    by_setting[setting] = estimate_columns(predict.out);
+    ASSERT_EQ(by_setting[setting].size(), 4u);
+  }
+  for (const auto& [column, values] : by_setting["auto"]) {
+    ASSERT_EQ(values.size(), 16598u) << column;
+    EXPECT_GE(*std::min_element(values.begin(), values.end()), 0.0) << column;
+  }
+  const auto& lower_auto = by_setting["auto"]["predicted_Global_Sales_lower"];
+  const auto& lower_none = by_setting["none"]["predicted_Global_Sales_lower"];
+  const auto negative = std::count_if(lower_none.begin(), lower_none.end(), [](double v) { return v < 0; });
+  EXPECT_GT(negative, 1000) << "--target-range none should leave the network's negative lower bounds";
+  // Clipping changes only what was below 0: the same network, so every other bound is the same number.
+  for (size_t i = 0; i < lower_none.size(); ++i) EXPECT_EQ(lower_auto[i], std::max(lower_none[i], 0.0)) << "row " << i;
 }
 
 }  // namespace

@@ -184,6 +184,9 @@ class ModelUnderTest:
         for suffix in suffixes:
             self.expected_outputs[self.output_name + suffix] = np.array(values[suffix], dtype=np.float64)
         self.expected = self.expected_outputs[self.output_name]
+        # Every job's target is non-negative, so `--target-range auto` records a minimum of 0; predict keeps to it.
+        if self.target_range()[0] != 0:
+            raise SystemExit(f"{job.name}: model.json records the target range {self.target_range()}, not from 0")
         self.has_interval = len(suffixes) == 4
         with open(self.rows_csv, newline="") as handle:
             reader = csv.DictReader(handle)
@@ -228,11 +231,28 @@ class ModelUnderTest:
             return
         for name in sorted(outputs):
             value = np.asarray(outputs[name])
+            self.check_target_range(report, f"{self.label}: {engine} output '{name}'", value)
             if name not in self.expected_outputs:
                 report.note(f"{self.label}: {engine} output '{name}' shape {value.shape} reported, not compared")
                 continue
             compare_predictions(report, f"{self.label}: {engine} output '{name}'", value, self.expected_outputs[name],
                                 floor if name == self.output_name else INTERVAL_FLOOR)
+
+    def target_range(self):
+        """The range model.json records (format 4: pipeline.target.range; null for an open side)."""
+        recorded = self.model["pipeline"]["target"].get("range", {})
+        low, high = recorded.get("min"), recorded.get("max")
+        return (-math.inf if low is None else low), (math.inf if high is None else high)
+
+    def check_target_range(self, report, what, values):
+        """No output of any engine, on any row (unseen and missing cells included), outside the recorded range."""
+        low, high = self.target_range()
+        values = np.asarray(values, dtype=np.float64).reshape(-1)
+        report.measured(f"{what}: lowest {values.min():.6g}, highest {values.max():.6g} (recorded range {low} to "
+                        f"{high})")
+        report.check(bool(np.all(values >= low)) and bool(np.all(values <= high)),
+                     f"{what}: {int(np.sum(values < low))} values below {low} and {int(np.sum(values > high))} "
+                     f"above {high}, the recorded target range")
 
     def interval_outputs(self):
         """The outputs an interval signature must have: the mean, the median and the bounds."""
