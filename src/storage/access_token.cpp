@@ -20,8 +20,11 @@ Error token_endpoint_error(const std::string& who, const HttpResponse& response)
   if (response.status == 400 || response.status == 401) hint = ": the credentials were refused";
   if (response.status == 403) hint = ": access denied";
   if (response.status == 404) hint = ": no such service account or endpoint";
-  return make_error(ErrorKind::io, who + " answered HTTP " + std::to_string(response.status) + hint +
-                                       (body.empty() ? "" : " (" + body + ")"));
+  // A refusal (4xx) is final; a server in trouble (429, 5xx) is transient and worth the retries (kind io).
+  const bool transient = response.status == 408 || response.status == 429 || response.status >= 500;
+  return make_error(transient ? ErrorKind::io : ErrorKind::invalid_data, who + " answered HTTP " +
+                                                                             std::to_string(response.status) + hint +
+                                                                             (body.empty() ? "" : " (" + body + ")"));
 }
 
 }  // namespace
