@@ -20,8 +20,7 @@ void register_evaluate_command(CLI::App& app, CommandAction& chosen) {
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand("evaluate", "Report MSE, RMSE, MAE, MAPE and R² of a model on a labelled CSV");
   FlagTable flags(command);
-  flags.required("--model", "DIR", options->model,
-                 "model directory, or `gs://BUCKET/PATH` (its highest complete version)");
+  flags.required("--model", "DIR", options->model, "model directory or `gs://BUCKET/PATH`");
   flags.required("--data", "FILE", options->data, "CSV with the feature columns and the target");
   flags.list("--na-values", "a,b", options->na_values, "the model's own",
              "extra spellings of a missing value (the model's own always apply)");
