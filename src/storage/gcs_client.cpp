@@ -141,6 +141,7 @@ Result<std::string> GcsClient::download(const std::string& bucket, const GcsObje
   request.url = endpoint_ + "/storage/v1/b/" + percent_encode(bucket) + "/o/" + percent_encode(object.name) +
                 "?alt=media&generation=" + std::to_string(object.generation);
   request.max_response_bytes = max_bytes;
+  request.timeout = std::chrono::minutes(30);  // a model of a few GB on a slow link; stalls are cut after 30 s
   const std::string what = "downloading " + object_uri(bucket, object.name) + " (generation " +
                            std::to_string(object.generation) + ")";
   VGSALES_ASSIGN_OR_RETURN(HttpResponse response, send(request, true, what));

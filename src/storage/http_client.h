@@ -18,7 +18,10 @@ struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  std::chrono::milliseconds timeout{60'000};              // the whole exchange, connection included
+  std::chrono::milliseconds timeout{60'000};  // the whole exchange, connection included
+  // An answer that delivers nothing for this long is cut (and retried): a large download may take longer than any
+  // fixed timeout, a stalled one may not.
+  std::chrono::seconds stall_timeout{30};
   std::size_t max_response_bytes = std::size_t{1} << 30;  // a larger body is refused, never buffered
 };
 
