@@ -11,6 +11,8 @@ set -euo pipefail
 
 VGSALES=${1:?usage: serve_gcs_test.sh /path/to/vgsales /path/to/fake-gcs-server}
 FAKE_GCS=${2:?usage: serve_gcs_test.sh /path/to/vgsales /path/to/fake-gcs-server}
+# Another build directory (build-sanitize/) uses the one scripts/install-fake-gcs.sh links into build/.
+if [[ ! -x "$FAKE_GCS" ]]; then FAKE_GCS="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/fake-gcs-server"; fi
 if [[ ! -x "$FAKE_GCS" ]]; then
   echo "fake-gcs-server is not built at $FAKE_GCS: run scripts/install-fake-gcs.sh (scripts/test.sh does)"
   if [[ -n "${CI:-}" ]]; then exit 1; fi
