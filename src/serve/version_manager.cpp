@@ -2,7 +2,6 @@
 #include "serve/version_manager.h"
 
 #include <algorithm>
-#include <charconv>
 #include <exception>
 #include <system_error>
 
