@@ -32,8 +32,9 @@ set(CPACK_DEBIAN_ENABLE_COMPONENT_DEPENDS ON)
 
 set(CPACK_DEBIAN_VGSALES_PACKAGE_NAME vgsales)
 # Data the program reads at run time, which dpkg-shlibdeps cannot see (a font, say), as Debian package names; they
-# join the shlibdeps list in Depends.
-set(VGSALES_RUNTIME_DATA_PACKAGES "")
+# join the shlibdeps list in Depends. ca-certificates: the CA bundle libcurl verifies storage.googleapis.com and
+# oauth2.googleapis.com against for gs:// models (libcurl4 only recommends it, and the image installs no recommends).
+set(VGSALES_RUNTIME_DATA_PACKAGES ca-certificates)
 if(VGSALES_RUNTIME_DATA_PACKAGES)
   list(JOIN VGSALES_RUNTIME_DATA_PACKAGES ", " CPACK_DEBIAN_VGSALES_PACKAGE_DEPENDS)
 endif()

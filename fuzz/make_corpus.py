@@ -211,13 +211,31 @@ def row_seeds(model):
         write("row_assignment_fuzzer", name, text)
 
 
+def gcs_seeds():
+    """What Cloud Storage and Google's token endpoints answer, key files and gs:// URIs (src/storage/)."""
+    t = "gcs_response_fuzzer"
+    write(t, "listing", '{"kind": "storage#objects", "items": [{"name": "m/1/model.json", "generation": '
+                        '"1700000000000001", "size": "412"}, {"name": "m/1/SHA256SUMS", "generation": 7, "size": "90"}],'
+                        ' "nextPageToken": "x"}')
+    write(t, "listing-empty", '{"kind": "storage#objects"}')
+    write(t, "listing-odd-fields", '{"items": [{"name": "a", "generation": "12x", "size": -1}, {"generation": "1"}, 3]}')
+    write(t, "token", '{"access_token": "ya29.token", "expires_in": 3599, "token_type": "Bearer"}')
+    write(t, "token-expired", '{"access_token": "", "expires_in": 0}')
+    write(t, "key", '{"type": "service_account", "project_id": "p", "private_key_id": "k", "private_key": '
+                    '"-----BEGIN PRIVATE KEY-----\\nMIIB\\n-----END PRIVATE KEY-----\\n", "client_email": '
+                    '"a@p.iam.gserviceaccount.com", "token_uri": "https://oauth2.googleapis.com/token"}')
+    write(t, "key-user", '{"type": "authorized_user", "client_id": "x", "refresh_token": "y"}')
+    write(t, "uri", "gs://my-bucket/models/earnings/3")
+    write(t, "uri-dots", "gs://my-bucket/models/../3/")
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     vgsales = os.path.abspath(sys.argv[1])
     wanted = sys.argv[2:] or ["csv_table_fuzzer", "in_memory_table_fuzzer", "rest_handler_fuzzer", "http_request_fuzzer", "event_file_fuzzer",
                               "model_json_fuzzer", "safetensors_fuzzer", "model_directory_fuzzer",
-                              "row_assignment_fuzzer"]
+                              "row_assignment_fuzzer", "gcs_response_fuzzer"]
     model_files_targets = {"model_json_fuzzer", "safetensors_fuzzer", "model_directory_fuzzer"}
     if model_files_targets & set(wanted):  # made together, from the same models
         wanted = sorted(set(wanted) | model_files_targets)
@@ -233,6 +251,8 @@ def main():
         http_seeds()
     if "event_file_fuzzer" in wanted:
         event_seeds(vgsales)
+    if "gcs_response_fuzzer" in wanted:
+        gcs_seeds()
     if (model_files_targets | {"row_assignment_fuzzer"}) & set(wanted):
         with tempfile.TemporaryDirectory() as work:
             models = train_models(vgsales, pathlib.Path(work))

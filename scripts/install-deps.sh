@@ -13,7 +13,8 @@ build_packages=(
   libfmt-dev            # formatting
   rapidjson-dev         # model.json and the REST API's JSON
   libboost-dev          # Boost.Beast/Asio for the model server
-  libssl-dev            # SHA-256 of the model files (SHA256SUMS), from OpenSSL's libcrypto
+  libssl-dev            # SHA-256 of the model files (SHA256SUMS), from OpenSSL's libcrypto; RS256 of service-account JWTs
+  libcurl4-openssl-dev  # HTTPS to Cloud Storage and the metadata server for gs:// models (src/storage/)
   libpng-dev            # PNG image summaries for TensorBoard
   libcairo2-dev         # draws the predicted-vs-actual plot (anti-aliased shapes, text, PNG output)
   fonts-dejavu-core     # the plot's text face (DejaVu Sans), also needed at run time
@@ -27,6 +28,7 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then build_packa
 test_packages=(
   python3-torch python3-onnx python3-opencv python3-sklearn python3-protobuf python3-pandas python3-numpy
   python3-pil           # an independent PNG reader for the plot test
+  python3-cryptography  # the fake token endpoint of tests/storage verifies service-account JWT signatures with it
   python3-xgboost       # the XGBoost peer in bench/accuracy
   curl wrk nginx-light
   time                  # /usr/bin/time -v: peak RSS in bench/run.sh

@@ -7,6 +7,7 @@
 #include "cli/flag_table.h"
 #include "common/target_units.h"
 #include "model/model_evaluation.h"
+#include "storage/gcs_model_store.h"
 
 namespace vgsales::cli {
 
@@ -19,7 +20,7 @@ void register_evaluate_command(CLI::App& app, CommandAction& chosen) {
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand("evaluate", "Report MSE, RMSE, MAE, MAPE and R² of a model on a labelled CSV");
   FlagTable flags(command);
-  flags.required("--model", "DIR", options->model, "model directory");
+  flags.required("--model", "DIR", options->model, "model directory or `gs://BUCKET/PATH`");
   flags.required("--data", "FILE", options->data, "CSV with the feature columns and the target");
   flags.list("--na-values", "a,b", options->na_values, "the model's own",
              "extra spellings of a missing value (the model's own always apply)");
@@ -30,7 +31,8 @@ void register_evaluate_command(CLI::App& app, CommandAction& chosen) {
       "`median_mae`, `coverage`, `mean_interval_width`)");
   command->callback([options, &chosen] {
     chosen = [options]() -> Result<void> {
-      VGSALES_ASSIGN_OR_RETURN(const auto predictor, load_predictor(options->model));
+      VGSALES_ASSIGN_OR_RETURN(const auto model_dir, storage::local_model_directory(options->model));
+      VGSALES_ASSIGN_OR_RETURN(const auto predictor, load_predictor(model_dir));
       VGSALES_ASSIGN_OR_RETURN(const CsvEvaluation evaluation,
                                evaluate_csv(*predictor, options->data, options->na_values,
                                             delimiter_from_flag(options->delimiter)));

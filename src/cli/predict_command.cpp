@@ -19,6 +19,7 @@
 #include "model/model_evaluation.h"
 #include "serve/rest_client.h"
 #include "serve/rest_response_encoder.h"
+#include "storage/gcs_model_store.h"
 
 namespace vgsales::cli {
 
@@ -140,7 +141,8 @@ void warn_unseen(long long unseen) {
 }
 
 Result<void> predict_row(const PredictOptions& o) {
-  VGSALES_ASSIGN_OR_RETURN(const auto predictor, load_predictor(o.model));
+  VGSALES_ASSIGN_OR_RETURN(const auto model_dir, storage::local_model_directory(o.model));
+  VGSALES_ASSIGN_OR_RETURN(const auto predictor, load_predictor(model_dir));
   VGSALES_ASSIGN_OR_RETURN(const std::vector<std::string> texts, parse_row_assignment(o.row, predictor->pipeline()));
   std::vector<RawCell> cells;
   for (const auto& text : texts) cells.push_back(RawCell::of_text(text));
@@ -164,7 +166,8 @@ Result<void> predict_row(const PredictOptions& o) {
 }
 
 Result<void> predict_file(const PredictOptions& o) {
-  VGSALES_ASSIGN_OR_RETURN(const auto predictor, load_predictor(o.model));
+  VGSALES_ASSIGN_OR_RETURN(const auto model_dir, storage::local_model_directory(o.model));
+  VGSALES_ASSIGN_OR_RETURN(const auto predictor, load_predictor(model_dir));
   PredictionSink sink(o.output);
   long long unseen = 0;
   VGSALES_TRY(sink.run([&](PredictionSink& out) -> Result<void> {
@@ -244,7 +247,8 @@ void register_predict_command(CLI::App& app, CommandAction& chosen) {
   auto options = std::make_shared<PredictOptions>();
   CLI::App* command = app.add_subcommand("predict", "Estimate the target for new games with a saved model");
   FlagTable flags(command);
-  flags.described("--model", "DIR", options->model, "required (or `--server`)", "model directory");
+  flags.described("--model", "DIR", options->model, "required (or `--server`)",
+                  "model directory, or `gs://BUCKET/PATH` (its highest complete version)");
   auto* input = flags.described("--input", "FILE", options->input, "required (or `--row`)",
                                 "CSV of games (columns by name, any order; extra columns ignored with a warning)");
   auto* row =

@@ -27,9 +27,9 @@ void register_serve_command(CLI::App& app, CommandAction& chosen) {
       "serve", "Serve a model over TF Serving's REST API (GET /v1/models/NAME, POST /v1/models/NAME:predict)");
   FlagTable flags(command);
   flags.described(
-      "--model_base_path", "BASE", options->model_base_path, "`AIP_STORAGE_URI` if local",
+      "--model_base_path", "BASE", options->model_base_path, "`AIP_STORAGE_URI`",
       "folder of numbered versions (`BASE/1`, `BASE/2`, ...; the highest that loads is served) or one model "
-      "directory");
+      "directory; local or `gs://BUCKET/PATH` (downloaded to a verified cache, docs/deployment/cloud-storage.md)");
   flags.required("--model_name", "NAME", options->model_name, "the `NAME` in `/v1/models/NAME`");
   flags.option("--host", "ADDRESS", options->host, "address to listen on");
   flags.bounded(

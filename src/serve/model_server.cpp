@@ -10,6 +10,8 @@
 #include "serve/http_server.h"
 #include "serve/metrics.h"
 #include "serve/rest_handler.h"
+#include "storage/gcs_location.h"
+#include "storage/gcs_model_store.h"
 
 namespace vgsales::serve {
 
@@ -52,16 +54,9 @@ Result<void> apply_vertex_environment(ModelServerOptions& options,
 
   std::string storage = read("AIP_STORAGE_URI");
   if (!storage.empty()) {
-    if (storage.rfind("gs://", 0) == 0) {
-      if (options.model_base_path.empty()) {
-        return make_error(ErrorKind::usage, "AIP_STORAGE_URI is " + storage +
-                                                ": copy it to a local folder first (gsutil -m cp -r or gcloud "
-                                                "storage cp -r) and pass --model_base_path; see docs/serving.md");
-      }
-    } else {
-      if (storage.rfind("file://", 0) == 0) storage = storage.substr(7);
-      options.model_base_path = storage;
-    }
+    // gs:// is read directly (storage/gcs_model_store.h), with the container's own credentials.
+    if (storage.rfind("file://", 0) == 0) storage = storage.substr(7);
+    options.model_base_path = storage;
   }
   return {};
 }
@@ -82,6 +77,11 @@ Result<void> validate_model_server_options(const ModelServerOptions& options) {
     return make_error(ErrorKind::usage, "timeouts must be positive");
   }
   VGSALES_TRY(validate_http_limits(options.limits));
+  if (storage::is_gcs_uri(options.model_base_path)) {
+    auto location = storage::parse_gcs_uri(options.model_base_path);
+    if (!location.ok()) return make_error(ErrorKind::usage, "--model_base_path: " + location.error().message);
+    return {};
+  }
   std::error_code ec;
   if (!std::filesystem::is_directory(options.model_base_path, ec)) {
     return make_error(ErrorKind::not_found, "--model_base_path " + options.model_base_path + " is not a directory");
@@ -97,7 +97,13 @@ Result<void> run_model_server(const ModelServerOptions& options, const Predictor
     VGSALES_ASSIGN_OR_RETURN(access_log, AccessLog::open(options.access_log));
   }
 
-  VersionManager versions(options.model_base_path, loader, log);
+  std::shared_ptr<storage::ModelVersionSource> source;
+  if (storage::is_gcs_uri(options.model_base_path)) {
+    VGSALES_ASSIGN_OR_RETURN(source, storage::open_gcs_model_source(options.model_base_path));
+  } else {
+    source = make_local_version_source(options.model_base_path);
+  }
+  VersionManager versions(source, loader, log);
   (void)versions.poll_once();  // serve at once if a version is there; otherwise health says 503 until one is
 
   ServerMetrics metrics;

@@ -14,7 +14,7 @@ namespace vgsales::serve {
 
 // Every setting of the server, with its default; the CLI flags are declared from these fields.
 struct ModelServerOptions {
-  std::string model_base_path;   // BASE/<version>/model.json..., or a plain model directory (version 1)
+  std::string model_base_path;   // BASE/<version>/model.json..., or a plain model directory (version 1); or gs://
   std::string model_name;        // the NAME in /v1/models/NAME
   std::string host = "0.0.0.0";  // TF Serving and Vertex AI listen on every interface
   int port = 8501;               // TF Serving's REST port; 0 picks a free one
@@ -32,9 +32,8 @@ struct ModelServerOptions {
 };
 
 // Applies the Vertex AI custom-container contract (docs/formats.md E): with AIP_HTTP_PORT, AIP_HEALTH_ROUTE and
-// AIP_PREDICT_ROUTE all set, listen on 0.0.0.0:AIP_HTTP_PORT and answer those routes; a local
-// AIP_STORAGE_URI (a path or file://) becomes model_base_path. A gs:// URI must have been copied to
-// model_base_path by the container's entrypoint. `getenv` is injectable for tests.
+// AIP_PREDICT_ROUTE all set, listen on 0.0.0.0:AIP_HTTP_PORT and answer those routes; AIP_STORAGE_URI (gs://,
+// a path or file://) becomes model_base_path. `getenv` is injectable for tests.
 Result<void> apply_vertex_environment(ModelServerOptions& options,
                                       const std::function<const char*(const char*)>& getenv);
 

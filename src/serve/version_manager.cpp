@@ -2,7 +2,6 @@
 #include "serve/version_manager.h"
 
 #include <algorithm>
-#include <charconv>
 #include <exception>
 #include <system_error>
 
@@ -13,15 +12,29 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A version name is all decimal digits and fits a long long; anything else is not a version.
-bool parse_version_name(const std::string& name, long long& version) {
-  if (name.empty() || name.size() > 18) return false;
-  if (!std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
-  const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), version);
-  return ec == std::errc{} && end == name.data() + name.size();
-}
+using storage::parse_version_name;
+
+class LocalVersionSource final : public storage::ModelVersionSource {
+ public:
+  explicit LocalVersionSource(fs::path base_path) : base_path_(std::move(base_path)) {}
+  Result<std::vector<storage::StoredVersion>> list_versions() override {
+    VGSALES_ASSIGN_OR_RETURN(const auto folders, scan_versions(base_path_));
+    std::vector<storage::StoredVersion> versions;
+    for (const VersionDirectory& folder : folders) versions.push_back({folder.version, folder.directory.string()});
+    return versions;
+  }
+  Result<fs::path> materialize(const storage::StoredVersion& version) override { return fs::path(version.location); }
+  std::string describe() const override { return base_path_.string(); }
+
+ private:
+  fs::path base_path_;
+};
 
 }  // namespace
+
+std::shared_ptr<storage::ModelVersionSource> make_local_version_source(fs::path base_path) {
+  return std::make_shared<LocalVersionSource>(std::move(base_path));
+}
 
 Result<std::vector<VersionDirectory>> scan_versions(const fs::path& base_path) {
   std::error_code ec;
@@ -46,7 +59,11 @@ Result<std::vector<VersionDirectory>> scan_versions(const fs::path& base_path) {
 }
 
 VersionManager::VersionManager(fs::path base_path, PredictorLoader loader, LifecycleLog log)
-    : base_path_(std::move(base_path)), loader_(std::move(loader)), log_(std::move(log)) {}
+    : VersionManager(make_local_version_source(base_path), std::move(loader), std::move(log)) {}
+
+VersionManager::VersionManager(std::shared_ptr<storage::ModelVersionSource> source, PredictorLoader loader,
+                               LifecycleLog log)
+    : source_(std::move(source)), base_path_(source_->describe()), loader_(std::move(loader)), log_(std::move(log)) {}
 
 VersionManager::~VersionManager() { stop_polling(); }
 
@@ -69,7 +86,7 @@ Result<void> VersionManager::poll_once() {
     return error;
   };
 
-  auto versions = scan_versions(base_path_);
+  auto versions = source_->list_versions();
   if (!versions.ok()) return report_failure(versions.error());
   if (versions->empty()) {
     return report_failure(make_error(ErrorKind::not_found, "no model versions under " + base_path_.string() + " yet"));
@@ -77,10 +94,11 @@ Result<void> VersionManager::poll_once() {
   // The highest version that loads wins; a broken or half-copied newer folder never hides a complete older one.
   const auto live = current();
   // A live version whose folder is gone is retired, as TF Serving unloads it: then an older one may take over.
-  const bool live_on_disk = live && std::any_of(versions->begin(), versions->end(),
-                                                [&](const VersionDirectory& v) { return v.version == live->version; });
+  const bool live_on_disk = live &&
+                            std::any_of(versions->begin(), versions->end(),
+                                        [&](const storage::StoredVersion& v) { return v.version == live->version; });
   std::vector<std::string> failures;
-  for (const VersionDirectory& candidate : *versions) {
+  for (const storage::StoredVersion& candidate : *versions) {
     if (live_on_disk && candidate.version <= live->version) break;  // nothing newer loads: keep the live one
     auto loaded = load_version(candidate);
     if (!loaded.ok()) {
@@ -89,7 +107,7 @@ Result<void> VersionManager::poll_once() {
     }
     auto next = std::make_shared<ServedModel>();
     next->version = candidate.version;
-    next->directory = candidate.directory;
+    next->directory = candidate.location;
     next->predictor = std::move(loaded).value();
     {
       std::lock_guard lock(live_mutex_);
@@ -97,7 +115,7 @@ Result<void> VersionManager::poll_once() {
     }
     for (const auto& failure : failures) log(failure);
     last_failure_.clear();
-    log("serving version " + std::to_string(candidate.version) + " from " + candidate.directory.string() +
+    log("serving version " + std::to_string(candidate.version) + " from " + candidate.location +
         (live ? " (replacing version " + std::to_string(live->version) + ")" : ""));
     return {};
   }
@@ -109,18 +127,24 @@ Result<void> VersionManager::poll_once() {
   return report_failure(make_error(ErrorKind::invalid_data, message + keeping));
 }
 
-Result<std::shared_ptr<const Predictor>> VersionManager::load_version(const VersionDirectory& version) const {
+Result<std::shared_ptr<const Predictor>> VersionManager::load_version(const storage::StoredVersion& version) const {
+  // A gs:// version is downloaded and checked against its SHA256SUMS here; a local one is its own folder.
+  auto folder = source_->materialize(version);
+  if (!folder.ok()) {
+    return make_error(ErrorKind::invalid_data,
+                      "failed to load version " + std::to_string(version.version) + ": " + folder.error().message);
+  }
   // The loader reads files a writer may still be replacing; any exception is a failed load, not a crash.
   Result<std::shared_ptr<const Predictor>> loaded = make_error(ErrorKind::internal, "not loaded");
   try {
-    loaded = loader_(version.directory);
+    loaded = loader_(*folder);
   } catch (const std::exception& e) {
     loaded = make_error(ErrorKind::internal, e.what());
   }
   if (loaded.ok() && *loaded) return loaded;
   const std::string why = loaded.ok() ? std::string("the loader returned no model") : loaded.error().message;
   return make_error(ErrorKind::invalid_data, "failed to load version " + std::to_string(version.version) + " from " +
-                                                 version.directory.string() + ": " + why);
+                                                 version.location + ": " + why);
 }
 
 void VersionManager::start_polling(std::chrono::milliseconds interval) {

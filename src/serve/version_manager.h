@@ -14,6 +14,7 @@
 
 #include "common/result.h"
 #include "model/predictor.h"
+#include "storage/model_version_source.h"
 
 namespace vgsales::serve {
 
@@ -40,9 +41,14 @@ struct VersionDirectory {
 // (model.json directly in base_path, no numeric children) is version 1.
 Result<std::vector<VersionDirectory>> scan_versions(const std::filesystem::path& base_path);
 
+// A local base path as a version source: scan_versions, and each folder as it is.
+std::shared_ptr<storage::ModelVersionSource> make_local_version_source(std::filesystem::path base_path);
+
 class VersionManager {
  public:
   VersionManager(std::filesystem::path base_path, PredictorLoader loader, LifecycleLog log);
+  // Versions from any source: a local folder or gs:// (storage/gcs_model_store.h), polled alike.
+  VersionManager(std::shared_ptr<storage::ModelVersionSource> source, PredictorLoader loader, LifecycleLog log);
   ~VersionManager();
   VersionManager(const VersionManager&) = delete;
   VersionManager& operator=(const VersionManager&) = delete;
@@ -63,8 +69,9 @@ class VersionManager {
 
  private:
   void log(const std::string& line) const;
-  Result<std::shared_ptr<const Predictor>> load_version(const VersionDirectory& version) const;
+  Result<std::shared_ptr<const Predictor>> load_version(const storage::StoredVersion& version) const;
 
+  std::shared_ptr<storage::ModelVersionSource> source_;
   std::filesystem::path base_path_;
   PredictorLoader loader_;
   LifecycleLog log_;

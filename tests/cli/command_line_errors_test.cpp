@@ -47,8 +47,9 @@ TEST(CommandLineErrors, UnknownFlagsSuggestTheClosestFlagOfThatCommand) {
 TEST(CommandLineErrors, MissingRequiredFlagsAndValuesAreNamed) {
   EXPECT_EQ(usage_error("train --train a.csv --out m"),
             "'vgsales train' needs --target COLUMN: column to predict (any position); see 'vgsales train --help'");
-  EXPECT_EQ(usage_error("evaluate --data a.csv"),
-            "'vgsales evaluate' needs --model DIR: model directory; see 'vgsales evaluate --help'");
+  EXPECT_EQ(
+      usage_error("evaluate --data a.csv"),
+      "'vgsales evaluate' needs --model DIR: model directory or `gs://BUCKET/PATH`; see 'vgsales evaluate --help'");
   EXPECT_EQ(usage_error("train --train"), "--train needs a value; see 'vgsales train --help'");
 }
 

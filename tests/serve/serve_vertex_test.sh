@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `vgsales serve` under the Vertex AI custom-container contract (docs/formats.md E): AIP_HTTP_PORT, AIP_HEALTH_ROUTE,
-# AIP_PREDICT_ROUTE and a local AIP_STORAGE_URI; health is 503 until a model is loaded, then 200. Also the
-# startup errors: a missing model base path and a partial AIP_* set. Checked with curl and python3.
+# AIP_PREDICT_ROUTE and a local AIP_STORAGE_URI (gs://: tests/storage/serve_gcs_test.sh); health is 503 until a
+# model is loaded, then 200. Also the startup errors: a missing model base path, a partial AIP_* set and a
+# malformed gs:// AIP_STORAGE_URI. Checked with curl and python3.
 # Usage: serve_vertex_test.sh /path/to/vgsales
 set -euo pipefail
 
@@ -16,9 +17,10 @@ check "a missing base path exits 1" 1 "$code"
 check "  and names it" True "$(grep -q "$WORK/absent" "$WORK/err" && echo True || echo False)"
 code=0; AIP_HTTP_PORT=8080 "$VGSALES" serve --model_name m --model_base_path "$WORK" 2>"$WORK/err" || code=$?
 check "a partial AIP_* set is a usage error (exit 2)" 2 "$code"
-code=0; AIP_STORAGE_URI=gs://bucket/model "$VGSALES" serve --model_name m 2>"$WORK/err" || code=$?
-check "gs:// without a local copy is a usage error" 2 "$code"
-check "  pointing at the docs" True "$(grep -q 'docs/serving.md' "$WORK/err" && echo True || echo False)"
+# gs:// is read directly (tests/storage/serve_gcs_test.sh serves one); a malformed one is refused before any request.
+code=0; AIP_STORAGE_URI=gs://Not_A_Bucket/model "$VGSALES" serve --model_name m 2>"$WORK/err" || code=$?
+check "a malformed gs:// AIP_STORAGE_URI is a usage error" 2 "$code"
+check "  naming it" True "$(grep -q 'gs://Not_A_Bucket/model' "$WORK/err" && echo True || echo False)"
 
 # --- a Vertex-style start with no model yet ---------------------------------------------------------------
 mkdir -p "$WORK/storage"

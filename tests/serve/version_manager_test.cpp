@@ -191,3 +191,62 @@ TEST(ServeVersionManagerTest, BackgroundPollingPicksUpANewVersionWhileReadersRun
 
 }  // namespace
 }  // namespace vgsales::serve
+
+namespace vgsales::serve {
+namespace {
+
+// A version source as gs:// is seen (storage/gcs_model_store.h): listed by location, brought to a local folder by
+// materialize, which may refuse a version (a checksum mismatch) without the server losing the live one.
+class ScriptedVersionSource final : public storage::ModelVersionSource {
+ public:
+  explicit ScriptedVersionSource(fs::path root) : root_(std::move(root)) {}
+  Result<std::vector<storage::StoredVersion>> list_versions() override {
+    std::vector<storage::StoredVersion> versions;
+    for (long long v = highest; v >= 1; --v) versions.push_back({v, "gs://b/m/" + std::to_string(v)});
+    return versions;
+  }
+  Result<fs::path> materialize(const storage::StoredVersion& version) override {
+    ++materialized;
+    if (version.version == refused) {
+      return make_error(ErrorKind::invalid_data, version.location + " is refused, its files do not match");
+    }
+    return root_ / std::to_string(version.version);
+  }
+  std::string describe() const override { return "gs://b/m"; }
+
+  long long highest = 1;
+  long long refused = 0;
+  int materialized = 0;
+
+ private:
+  fs::path root_;
+};
+
+TEST(ServeVersionManagerTest, ARemoteSourceIsPolledAndARefusedVersionKeepsTheLiveOne) {
+  TemporaryDirectory cache;
+  for (int v = 1; v <= 3; ++v) write_fake_version(cache / std::to_string(v), 10.0f * v);
+  auto source = std::make_shared<ScriptedVersionSource>(cache.path());
+  VersionManager manager(source, load_fake_predictor, [](const std::string&) {});
+  ASSERT_TRUE(manager.poll_once().ok());
+  EXPECT_EQ(manager.current()->directory, "gs://b/m/1");
+  EXPECT_FLOAT_EQ(offset_of(*manager.current()), 10.0f);
+
+  source->highest = 2;
+  source->refused = 2;
+  auto refused = manager.poll_once();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("failed to load version 2: gs://b/m/2 is refused"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(manager.current()->version, 1);
+
+  source->highest = 3;
+  ASSERT_TRUE(manager.poll_once().ok());
+  EXPECT_EQ(manager.current()->version, 3);
+  EXPECT_FLOAT_EQ(offset_of(*manager.current()), 30.0f);
+  const int materialized = source->materialized;
+  ASSERT_TRUE(manager.poll_once().ok());
+  EXPECT_EQ(source->materialized, materialized) << "nothing newer: nothing is fetched";
+}
+
+}  // namespace
+}  // namespace vgsales::serve
