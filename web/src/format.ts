@@ -78,10 +78,12 @@ export function formatQuantityRange(low: number, high: number, target: TargetDis
   return `${formatAmount(low, target.prefix)} to ${formatAmount(high, target.prefix)}${unitsSuffix(target)}`;
 }
 
-// A title naming the units, for an axis or a column whose cells are bare amounts: "Worldwide sales (million
-// copies)", "total_earnings (dollars)", or the name alone when the units are unknown. `name` defaults to the label.
+// A title naming the units, for an axis or a column whose cells are amounts without their words: "Worldwide sales
+// (million copies)"; the name alone for money (every amount under it says "$") and when the units are unknown.
+// `name` defaults to the label.
 export function titleWithUnits(target: TargetDisplay, name: string = target.label): string {
-  return target.units === '' ? name : `${name} (${target.units})`;
+  const suffix = unitsSuffix(target);
+  return suffix === '' ? name : `${name} (${suffix.trim()})`;
 }
 
 // What the outputs are clipped to (the model card's target_range, null for an open side): "clipped to 0 or more",

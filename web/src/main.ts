@@ -17,6 +17,7 @@ import {
   formatQuantityRange,
   targetDisplay,
   titleWithUnits,
+  unitsSuffix,
 } from './format';
 import { GameForm } from './form';
 import { WhatIfView } from './whatif';
@@ -76,7 +77,10 @@ function handleRequestError(error: unknown, show: (text: string) => void): void 
 
 function showEstimate(estimate: Estimate): void {
   const target = targetDisplay(model.card);
-  estimateValue.textContent = formatQuantity(estimate.mean, target);
+  // The amount large, its units after it in smaller type: the text reads "0.4578 million copies" all the same.
+  const units = unitsSuffix(target);
+  estimateValue.replaceChildren(formatAmount(estimate.mean, target.prefix));
+  if (units) estimateValue.appendChild(h('span', { class: 'result-units' }, units));
   estimateValue.dataset.value = String(estimate.mean);
   estimateValue.dataset.state = 'ready';
   const hasInterval = estimate.lower !== undefined && estimate.upper !== undefined && model.card.interval;

@@ -152,6 +152,7 @@ export class WhatIfView {
       if (!plan.ordinal) bands.push({ series: [3, 2], fill: 'rgba(29, 95, 180, 0.14)' });
     }
     const labels = plan.labels;
+    let yTicks: string[] = [];
     // A feature's values are no amounts: 1980 is a year, not "1,980".
     const xAxis: uPlot.Axis = {
       label: plan.feature.name,
@@ -167,13 +168,13 @@ export class WhatIfView {
     }
     const options: uPlot.Options = {
       width: this.chartWidth(),
-      height: 300,
+      height: 340,
       legend: { show: false },
       scales: {
         x: { time: false, range: plan.ordinal ? [-0.5, xs.length - 0.5] : undefined },
         y: { range: (_u, min, max) => yAxisRange(min, max, this.model!.card.target_range) },
       },
-      axes: [xAxis, yAxis(display)],
+      axes: [xAxis, yAxis(display, (ticks) => (yTicks = ticks))],
       series,
       bands,
       hooks: {
@@ -182,6 +183,9 @@ export class WhatIfView {
           (u) => {
             const drawn = (u.data[1] as (number | null)[]).filter((v) => v !== null && Number.isFinite(v)).length;
             this.chartBox.dataset.points = String(drawn);
+            // The canvas holds the axis's texts as pixels: the page's DOM says what they are.
+            this.chartBox.dataset.yLabel = titleWithUnits(display);
+            this.chartBox.dataset.yTicks = JSON.stringify(yTicks);
           },
         ],
       },
@@ -190,17 +194,24 @@ export class WhatIfView {
   }
 }
 
+// At most this many steps up the chart: 3 to 7 ticks, at least 30 pixels apart.
+const Y_TICKS = 7;
+
 // The y axis: titled with the target and its units, ticks at nice numbers written short in the units ("$100k",
 // "0.5"), the same ticks as the grid lines.
-function yAxis(display: TargetDisplay): uPlot.Axis {
+function yAxis(display: TargetDisplay, drawn: (ticks: string[]) => void): uPlot.Axis {
   return {
     label: titleWithUnits(display),
+    // Not bold, so that a long title with its units ("Worldwide sales (million copies)") fits beside the plot.
+    labelFont: '12px system-ui, sans-serif',
     stroke: '#333',
     size: 64,
-    splits: (_u, _axis, min, max) => niceTicks(min, max).ticks,
+    splits: (_u, _axis, min, max) => niceTicks(min, max, Y_TICKS).ticks,
     values: (_u, splits) => {
-      const step = splits.length > 1 ? splits[1] - splits[0] : niceTicks(splits[0] ?? 0, splits[0] ?? 0).step;
-      return splits.map((v) => formatTick(v, step, display.prefix));
+      const step = splits.length > 1 ? splits[1] - splits[0] : niceTicks(splits[0] ?? 0, splits[0] ?? 0, Y_TICKS).step;
+      const texts = splits.map((v) => formatTick(v, step, display.prefix));
+      drawn(texts);
+      return texts;
     },
   };
 }

@@ -69,7 +69,8 @@ test('amounts with units: words after the number, "$" alone for money, bare with
   assert.equal(formatQuantityRange(12.346, 1805.26, money), '$12.35 to $1,805');
   assert.equal(formatQuantityRange(0, 2, bare), '0 to 2.000');
   assert.equal(titleWithUnits(copies), 'Worldwide sales (million copies)');
-  assert.equal(titleWithUnits(money, 'lower'), 'lower (dollars)');
+  assert.equal(titleWithUnits(money, 'lower'), 'lower'); // the cells say "$"
+  assert.equal(titleWithUnits(money), 'total_earnings');
   assert.equal(titleWithUnits(bare, 'estimate'), 'estimate');
 });
 
