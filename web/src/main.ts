@@ -189,8 +189,16 @@ function renderBatchTable(parsed: ParsedCsv, estimates: Estimate[], columns: num
       append(
         line,
         // Styled as the estimate, but told apart from it: td.estimate holds the mean alone.
-        h('td', { class: 'estimate bound lower', 'data-value': String(estimates[i].lower) }, amount(estimates[i].lower!)),
-        h('td', { class: 'estimate bound upper', 'data-value': String(estimates[i].upper) }, amount(estimates[i].upper!)),
+        h(
+          'td',
+          { class: 'estimate bound lower', 'data-value': String(estimates[i].lower) },
+          amount(estimates[i].lower!),
+        ),
+        h(
+          'td',
+          { class: 'estimate bound upper', 'data-value': String(estimates[i].upper) },
+          amount(estimates[i].upper!),
+        ),
       );
     }
     for (const column of columns) line.appendChild(h('td', {}, row[column]));

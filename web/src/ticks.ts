@@ -3,6 +3,7 @@
 // the y range they are drawn over. Pure functions.
 
 import { groupThousands } from './format';
+import type { TargetRange } from './format';
 
 // The smallest 1, 2 or 5 times a power of ten that splits `span` into at most `maxTicks` steps (as
 // src/tensorboard/plot_axes.cpp's nice_step); 1 for a span that is 0 or not finite.
@@ -69,7 +70,7 @@ export function formatTick(value: number, step: number, prefix: string): string 
 export function yAxisRange(
   min: number,
   max: number,
-  targetRange?: { min: number | null; max: number | null },
+  targetRange?: TargetRange,
 ): [number, number] {
   const pad = max > min ? (max - min) * 0.1 : Math.abs(max) * 0.05 || 1;
   let low = min - pad;

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import type { FeatureInfo, ModelCard } from '../../../web/src/api';
-import { NOTE_COLUMN, batchInstances, bindColumns, estimatesCsv, estimatesNote, parseCsv } from '../../../web/src/batch';
+import {
+  NOTE_COLUMN,
+  batchInstances,
+  bindColumns,
+  estimatesCsv,
+  estimatesNote,
+  parseCsv,
+} from '../../../web/src/batch';
 
 const features: FeatureInfo[] = [
   { name: 'Publisher', kind: 'categorical', categories: ['Nintendo'] },
