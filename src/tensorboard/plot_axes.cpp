@@ -7,6 +7,7 @@
 #include <cmath>
 #include <vector>
 
+#include "common/number_format.h"
 #include "common/statistics.h"
 
 namespace vgsales::tensorboard {
@@ -35,17 +36,27 @@ double offset_along_axis(const ScatterPlot& plot, double value) {
   return kPadPixels + std::clamp(map.fraction(value), 0.0, 1.0) * (plot.plot_size - 2 * kPadPixels);
 }
 
+// Decimal places a multiple of a 1-2-5 `step` needs: 0.5 -> 1, 0.02 -> 2, 100 -> 0.
+int step_decimals(double step) { return std::clamp(static_cast<int>(-std::floor(std::log10(step) + 1e-9)), 0, 20); }
+
+// k * step as the decimal number it names: 3 * 0.1 is 0.30000000000000004 in floating point, the tick is 0.3.
+double step_multiple(long long k, double step) {
+  const double exact = std::stod(fmt::format("{:.{}f}", static_cast<double>(k) * step, step_decimals(step)));
+  return exact == 0 ? 0.0 : exact;  // no -0
+}
+
 // Linear axes: 1-2-5 steps from min(0, data) to the data's maximum.
 void fit_linear_axis(ScatterPlot& plot, double smallest, double largest) {
   double low = std::min(0.0, smallest);  // sales and earnings are not negative: starting at 0 keeps the scale honest
   double high = std::max(0.0, largest);
   if (high <= low) high = low + 1;
   const double step = nice_step(high - low, 8);
-  plot.axis_min = std::floor(low / step) * step;
-  plot.axis_max = std::ceil(high / step) * step;
-  for (double tick = plot.axis_min; tick <= plot.axis_max + step / 2; tick += step) {
-    plot.ticks.push_back(std::abs(tick) < step * 1e-9 ? 0.0 : tick);
-  }
+  const auto first = static_cast<long long>(std::floor(low / step + 1e-9));
+  const auto last = static_cast<long long>(std::ceil(high / step - 1e-9));
+  plot.tick_step = step;
+  plot.axis_min = step_multiple(first, step);
+  plot.axis_max = step_multiple(last, step);
+  for (long long k = first; k <= last; ++k) plot.ticks.push_back(step_multiple(k, step));
 }
 
 // Log axes: whole decades from the smallest positive actual value (at most 6 decades below the maximum) to the
@@ -81,13 +92,34 @@ double nice_step(double range, int max_ticks) {
   return 10.0 * magnitude;
 }
 
-std::string tick_label(double value, const std::string& prefix) {
+std::string tick_label(double value, const std::string& prefix, double step) {
   const double magnitude = std::abs(value);
-  const std::string sign = value < 0 ? "-" : "";
-  if (magnitude >= 1e9) return fmt::format("{}{}{:g}G", sign, prefix, magnitude / 1e9);
-  if (magnitude >= 1e6) return fmt::format("{}{}{:g}M", sign, prefix, magnitude / 1e6);
-  if (magnitude >= 1e3) return fmt::format("{}{}{:g}k", sign, prefix, magnitude / 1e3);
-  return fmt::format("{}{}{:g}", sign, prefix, magnitude < 1e-12 ? 0.0 : magnitude);
+  const bool fixed = step > 0;
+  // What is left of 0 after arithmetic on the steps is 0.
+  if (magnitude < (fixed ? step * 1e-9 : 1e-12)) return prefix + "0";
+  struct Scale {
+    double size;
+    const char* letter;
+  };
+  Scale scale{1, ""};
+  for (const Scale candidate : {Scale{1e12, "T"}, Scale{1e9, "G"}, Scale{1e6, "M"}, Scale{1e3, "k"}}) {
+    if (magnitude >= candidate.size && (!fixed || step >= candidate.size / 1000)) {
+      scale = candidate;
+      break;
+    }
+  }
+  std::string digits;
+  if (fixed) {
+    digits = fmt::format("{:.{}f}", magnitude / scale.size, step_decimals(step / scale.size));
+    if (digits.find('.') != std::string::npos) {
+      digits.erase(digits.find_last_not_of('0') + 1);
+      if (digits.back() == '.') digits.pop_back();
+    }
+  } else {
+    digits = fmt::format("{:g}", magnitude / scale.size);
+  }
+  if (digits.find('e') == std::string::npos) digits = group_thousands(digits);
+  return fmt::format("{}{}{}{}", value < 0 ? "-" : "", prefix, digits, scale.letter);
 }
 
 PlottedRange plotted_range(std::span<const float> actual, std::span<const float> predicted) {
@@ -117,6 +149,7 @@ PlottedRange plotted_range(std::span<const float> actual, std::span<const float>
 void fit_axis(ScatterPlot& plot, const PlottedRange& range) {
   if (plot.axis.scale == AxisScale::log && !(range.largest > 0)) plot.axis.scale = AxisScale::linear;
   plot.ticks.clear();
+  plot.tick_step = 0;
   if (plot.axis.scale == AxisScale::linear) {
     fit_linear_axis(plot, range.smallest, range.largest);
   } else {

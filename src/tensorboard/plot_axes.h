@@ -13,8 +13,12 @@ namespace vgsales::tensorboard {
 // The smallest 1, 2 or 5 times a power of ten that splits `range` into at most `max_ticks` steps.
 double nice_step(double range, int max_ticks);
 
-// 350000 -> "350k", 1500000 -> "1.5M", 0.25 -> "0.25"; money gets its prefix: "$350k".
-std::string tick_label(double value, const std::string& prefix);
+// A tick's text, short and in the units (the rule of the web page's what-if axis, web/src/ticks.ts): thousands k,
+// millions M, billions G, trillions T, money with its prefix after the sign: 350000 -> "$350k", 1500000 -> "1.5M",
+// -20000 -> "-$20k". With the axis's `step` (linear axes) just the decimals the step needs: 0.30000000000000004 with
+// step 0.1 -> "0.3", 1000.0015 with step 0.0005 -> "1,000.0015" (a letter only where it keeps at most 3 decimals);
+// without (log axes' decades) up to 6 significant digits.
+std::string tick_label(double value, const std::string& prefix, double step = 0);
 
 // What the finite (actual, predicted) pairs span: the axes are fitted to it.
 struct PlottedRange {

@@ -270,7 +270,7 @@ void draw_frame_and_ticks(cairo_t* cr, const ScatterPlot& plot, const std::strin
     const double y = std::round(plot.pixel_y(tick)) + 0.5;
     line(cr, x, bottom, x, bottom + 5);
     line(cr, left - 5, y, left, y);
-    const std::string label = tick_label(tick, value_prefix);
+    const std::string label = tick_label(tick, value_prefix, plot.tick_step);
     draw_text(cr, label, x, bottom + 18, 0.5);
     draw_text(cr, label, left - 8, y + 4, 1.0);
   }
@@ -278,14 +278,13 @@ void draw_frame_and_ticks(cairo_t* cr, const ScatterPlot& plot, const std::strin
 
 // Axis titles: which axis is which, and in what units.
 void draw_axis_titles(cairo_t* cr, const ScatterPlot& plot, const PlotLabels& labels) {
-  const std::string log_note = plot.axis.scale == AxisScale::log ? ", log scale" : "";
   select_font(cr, 13);
-  draw_text(cr, fmt::format("actual {} ({}{})", labels.target, labels.unit_label, log_note),
-            plot.plot_left + plot.plot_size / 2, area_bottom(plot) + 44, 0.5);
+  draw_text(cr, axis_title("actual", labels, plot.axis.scale), plot.plot_left + plot.plot_size / 2,
+            area_bottom(plot) + 44, 0.5);
   cairo_save(cr);
   cairo_translate(cr, 24, plot.plot_top + plot.plot_size / 2);
   cairo_rotate(cr, -M_PI / 2);
-  draw_text(cr, fmt::format("predicted {} ({}{})", labels.target, labels.unit_label, log_note), 0, 0, 0.5);
+  draw_text(cr, axis_title("predicted", labels, plot.axis.scale), 0, 0, 0.5);
   cairo_restore(cr);
 }
 
@@ -348,6 +347,11 @@ void draw_legend(cairo_t* cr, const ScatterPlot& plot, const std::vector<std::st
 }
 
 }  // namespace
+
+std::string axis_title(std::string_view axis, const PlotLabels& labels, AxisScale scale) {
+  return fmt::format("{} {} ({}{})", axis, labels.target, labels.unit_label,
+                     scale == AxisScale::log ? ", log scale" : "");
+}
 
 ScatterPlot plot_predicted_vs_actual(std::span<const float> actual, std::span<const float> predicted,
                                      const PlotLabels& labels, int width_pixels, int height_pixels,

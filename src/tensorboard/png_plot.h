@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -66,6 +67,7 @@ struct ScatterPlot {
   double axis_min = 0;  // both axes span [axis_min, axis_max] in target units, so y = x is the diagonal
   double axis_max = 1;
   std::vector<double> ticks;     // labelled ticks, in target units
+  double tick_step = 0;          // linear axes: the 1-2-5 step between ticks; 0 on log axes
   long long points_drawn = 0;    // finite (actual, predicted) pairs, each drawn as a disc or in the density
   long long points_on_edge = 0;  // log axes: rows with a value below axis_min (0 or less included), drawn on the edge
   bool density = false;
@@ -89,5 +91,9 @@ ScatterPlot plot_predicted_vs_actual(std::span<const float> actual, std::span<co
 // The font family fontconfig gives cairo for the plot's text ("DejaVu Sans" when fonts-dejavu-core is
 // installed); "" if cairo found none.
 std::string plot_font_family();
+
+// An axis's title, naming the target and its units: "actual Worldwide sales (million copies)", "predicted
+// total_earnings (dollars, log scale)". `axis` is "actual" or "predicted".
+std::string axis_title(std::string_view axis, const PlotLabels& labels, AxisScale scale);
 
 }  // namespace vgsales::tensorboard

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 namespace vgsales::tensorboard {
@@ -24,6 +25,55 @@ TEST(TensorboardPlotAxes, TickLabelsAreShortWithThePrefixAfterTheSign) {
   EXPECT_EQ(tick_label(-20000, "$"), "-$20k");
   EXPECT_EQ(tick_label(0.25, ""), "0.25");
   EXPECT_EQ(tick_label(1e-13, ""), "0");  // what is left of 0 after adding up steps
+  EXPECT_EQ(tick_label(2e12, "$"), "$2T");
+  EXPECT_EQ(tick_label(0.02, ""), "0.02");  // a log axis's tick, without a step
+}
+
+// With the axis's step, the decimals the step needs (the web page's rule, tests/web/unit/ticks.test.ts).
+TEST(TensorboardPlotAxes, TickLabelsWithAStepWriteTheStepsDecimals) {
+  EXPECT_EQ(tick_label(0.30000000000000004, "", 0.1), "0.3");
+  EXPECT_EQ(tick_label(1.5, "", 0.5), "1.5");
+  EXPECT_EQ(tick_label(1, "", 0.5), "1");
+  EXPECT_EQ(tick_label(2500000, "", 500000), "2.5M");
+  EXPECT_EQ(tick_label(100000, "$", 50000), "$100k");
+  EXPECT_EQ(tick_label(1234500, "$", 500), "$1,234.5k");
+  EXPECT_EQ(tick_label(2e15, "$", 5e14), "$2,000T");
+  EXPECT_EQ(tick_label(-1e-17, "$", 0.5), "$0");  // never "-$0"
+  EXPECT_EQ(tick_label(-0.5, "", 0.5), "-0.5");
+  // A tiny step keeps its decimals rather than a letter: not "1.0000015k".
+  EXPECT_EQ(tick_label(1000.0015, "", 0.0005), "1,000.0015");
+  EXPECT_EQ(tick_label(0.12345, "", 0.00005), "0.12345");
+}
+
+// Ticks are the decimal numbers they name, so that the drawn positions and texts agree: 0.3, not 0.1 + 0.1 + 0.1.
+TEST(TensorboardPlotAxes, LinearTicksAreExactMultiplesOfTheStep) {
+  ScatterPlot plot;
+  fit_axis(plot, {.smallest = 0, .smallest_positive = 0.1, .largest = 0.7, .finite_pairs = 3});
+  EXPECT_DOUBLE_EQ(plot.tick_step, 0.1);
+  EXPECT_EQ(plot.ticks, (std::vector<double>{0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7}));
+  // Sales in million copies, 0 to 1.7: 0, 0.5, 1, 1.5, 2.
+  fit_axis(plot, {.smallest = 0, .smallest_positive = 0.01, .largest = 1.7, .finite_pairs = 3});
+  EXPECT_EQ(plot.ticks, (std::vector<double>{0, 0.5, 1, 1.5, 2}));
+  std::vector<std::string> texts;
+  for (const double tick : plot.ticks) texts.push_back(tick_label(tick, "", plot.tick_step));
+  EXPECT_EQ(texts, (std::vector<std::string>{"0", "0.5", "1", "1.5", "2"}));
+  // Negative to positive: 0 is a tick (not -0) and the ends are multiples of the step.
+  fit_axis(plot, {.smallest = -1.3, .smallest_positive = 0.2, .largest = 1.2, .finite_pairs = 3});
+  EXPECT_EQ(plot.ticks, (std::vector<double>{-1.5, -1, -0.5, 0, 0.5, 1, 1.5}));
+  EXPECT_FALSE(std::signbit(plot.ticks[3]));
+  // Huge money values: $100M steps, written "$100M".
+  fit_axis(plot, {.smallest = 0, .smallest_positive = 1e6, .largest = 7.2e8, .finite_pairs = 3});
+  EXPECT_DOUBLE_EQ(plot.tick_step, 1e8);
+  EXPECT_EQ(tick_label(plot.ticks[1], "$", plot.tick_step), "$100M");
+  EXPECT_EQ(tick_label(plot.ticks.back(), "$", plot.tick_step), "$800M");
+  // A flat series (every value 0.25): a span of 1 from 0, still nice.
+  fit_axis(plot, {.smallest = 0.25, .smallest_positive = 0.25, .largest = 0.25, .finite_pairs = 3});
+  EXPECT_EQ(plot.ticks.front(), 0);
+  EXPECT_DOUBLE_EQ(plot.tick_step, 0.05);
+  // Log axes have no step: their labels are the decades' own digits.
+  plot.axis.scale = AxisScale::log;
+  fit_axis(plot, {.smallest = 0.5, .smallest_positive = 0.5, .largest = 5, .finite_pairs = 10});
+  EXPECT_EQ(plot.tick_step, 0);
 }
 
 TEST(TensorboardPlotAxes, TheRangeCoversTheFinitePairsOfBothColumns) {

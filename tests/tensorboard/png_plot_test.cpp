@@ -65,6 +65,16 @@ TEST(TensorboardPngPlot, DecodeRejectsGarbage) {
   EXPECT_FALSE(encode_png(RgbImage()).ok());
 }
 
+// The axis titles name the target as people call it and its units (--target-label, --target-units).
+TEST(TensorboardPngPlot, AxisTitlesNameTheTargetAndItsUnits) {
+  const PlotLabels sales{.title = "Predicted vs actual Worldwide sales",
+                         .target = "Worldwide sales",
+                         .unit_label = "million copies"};
+  EXPECT_EQ(axis_title("actual", sales, AxisScale::linear), "actual Worldwide sales (million copies)");
+  EXPECT_EQ(axis_title("predicted", sales, AxisScale::log), "predicted Worldwide sales (million copies, log scale)");
+  EXPECT_EQ(axis_title("actual", earnings_labels(), AxisScale::linear), "actual total_earnings (dollars)");
+}
+
 // fonts-dejavu-core is a runtime dependency: without it fontconfig falls back to another face, or none.
 TEST(TensorboardPngPlot, TextIsSetInDejaVuSans) { EXPECT_EQ(plot_font_family(), "DejaVu Sans"); }
 

@@ -3,7 +3,14 @@
 
 import type { FeatureInfo, ModelInfo, SplitMetrics } from './api';
 import { append, clear, h } from './dom';
-import { formatAmount, formatPercent, formatSignificant } from './format';
+import {
+  describeClipping,
+  formatAmount,
+  formatPercent,
+  formatSignificant,
+  targetDisplay,
+  titleWithUnits,
+} from './format';
 import { formatRange } from './values';
 
 const SPLIT_NAMES: Record<string, string> = { train: 'training', validation: 'validation', test: 'test' };
@@ -32,7 +39,8 @@ function definitionList(entries: [string, string][]): HTMLDListElement {
 }
 
 function metricsTable(model: ModelInfo): HTMLTableElement {
-  const unit = model.card.target_unit;
+  const target = targetDisplay(model.card);
+  const unit = target.prefix;
   const amount = (value: number | null) => (value === null ? '–' : formatAmount(value, unit));
   const plain = (value: number | null) => (value === null ? '–' : formatSignificant(value));
   const row = (label: string, metrics: SplitMetrics, kind: string) =>
@@ -62,7 +70,8 @@ function metricsTable(model: ModelInfo): HTMLTableElement {
     h(
       'caption',
       {},
-      'Errors in the target’s units. The baselines are fitted on the same training rows and ' +
+      `Errors ${target.units ? `in ${target.units}` : 'in the target’s units'}. ` +
+        'The baselines are fitted on the same training rows and ' +
         `measured on ${heldOut}: the network should beat them there.`,
     ),
     h(
@@ -72,8 +81,8 @@ function metricsTable(model: ModelInfo): HTMLTableElement {
         'tr',
         {},
         h('th', { scope: 'col' }, ''),
-        h('th', { scope: 'col' }, 'RMSE'),
-        h('th', { scope: 'col' }, 'MAE'),
+        h('th', { scope: 'col' }, titleWithUnits(target, 'RMSE')),
+        h('th', { scope: 'col' }, titleWithUnits(target, 'MAE')),
         h('th', { scope: 'col' }, 'R²'),
         h('th', { scope: 'col' }, 'rows'),
       ),
@@ -136,11 +145,14 @@ export function renderModelCard(container: HTMLElement, model: ModelInfo): void 
   const rows = bySplitOrder(card.rows).map(
     ([split, count]) => `${count.toLocaleString('en-US')} ${SPLIT_NAMES[split] ?? split}`,
   );
-  const unit = card.target_unit === '$' ? 'dollars' : 'the target’s own units';
+  const target = targetDisplay(card);
+  const unit = target.units || 'the target’s own units';
+  const named = target.label === card.target_name ? card.target_name : `${target.label} (column ${card.target_name})`;
   const facts: [string, string][] = [
     ['Model', `${model.name}, version ${model.version} served`],
     ['Trained', describeDate(card.created)],
-    ['Target', `${card.target_name} (in ${unit}); output “${card.output_name}”`],
+    ['Target', `${named}, in ${unit}; output “${card.output_name}”`],
+    ['Range', 'every estimate, median and interval bound ' + describeClipping(card.target_range, target.prefix)],
     ['Training data', card.train_file + (card.test_file ? `; test file ${card.test_file}` : '')],
     ['Rows', rows.join(', ')],
     [

@@ -33,6 +33,9 @@ export interface ModelCard {
   target_name: string;
   output_name: string;
   target_unit: string; // "$" for a money target, else ""
+  target_units?: string; // the units' words: "million copies", "dollars", "" when unknown (model format 4 on)
+  target_label?: string; // the target's name for people; the column's name when the model has none
+  target_range?: { min: number | null; max: number | null }; // every output is clipped to it; null: open side
   created: string;
   version: number;
   train_file: string;

@@ -1,10 +1,11 @@
 // Batch: a CSV of new games (RFC 4180, parsed by Papa Parse), its columns found by name as `vgsales predict` finds
 // them (extra columns such as the target are ignored, missing ones reported), every cell checked before anything is
-// sent, estimates in chunks, and the file back with a predicted_<target> column.
+// sent, estimates in chunks, and the file back with a predicted_<target> column and a note naming its units.
 
 import Papa from 'papaparse';
 
-import type { CellValue, Estimate, FeatureInfo } from './api';
+import type { CellValue, Estimate, FeatureInfo, ModelCard } from './api';
+import { describeClipping, targetDisplay } from './format';
 import { readCsvCell } from './values';
 
 export interface ParsedCsv {
@@ -90,17 +91,39 @@ export function batchInstances(
   return instances;
 }
 
+// The column of the download that says what the estimates are (see estimatesCsv).
+export const NOTE_COLUMN = 'about_the_estimates';
+
+// What the download's estimates are, in one sentence: the target, its units and the range they are clipped to.
+// "predicted_Global_Sales: estimated Worldwide sales in million copies, each estimate, median and bound clipped
+// to 0 or more; model vgsales, version 2."
+export function estimatesNote(card: ModelCard, modelName: string, version: string): string {
+  const target = targetDisplay(card);
+  return (
+    `predicted_${card.target_name}: estimated ${target.label}` +
+    (target.units ? ` in ${target.units}` : '') +
+    `, each estimate, median and bound ${describeClipping(card.target_range, target.prefix)}; ` +
+    `model ${modelName}, version ${version}.`
+  );
+}
+
 // The file's own cells plus predicted_<target> (and its median and bounds when there is an interval), as
-// `vgsales predict` writes it. Numbers keep every digit the server sent.
-export function estimatesCsv(parsed: ParsedCsv, estimates: Estimate[], target: string): string {
+// `vgsales predict` writes it; numbers keep every digit the server sent. With a `note`, a last column
+// about_the_estimates holds it in the first row (empty below). The note is a column, not a "# ..." comment line
+// above the header, because a comment line breaks every reader of the file that does not expect one:
+// `vgsales predict --input` and this page's batch take it for the header, and a spreadsheet for data. An extra
+// column is what both ignore.
+export function estimatesCsv(parsed: ParsedCsv, estimates: Estimate[], target: string, note?: string): string {
   const hasInterval = estimates.length > 0 && estimates[0].lower !== undefined;
   const column = `predicted_${target}`;
   const header = [...parsed.header, column];
   if (hasInterval) header.push(`${column}_median`, `${column}_lower`, `${column}_upper`);
+  if (note !== undefined) header.push(NOTE_COLUMN);
   const rows = parsed.rows.map((row, i) => {
     const estimate = estimates[i];
     const cells = [...row, String(estimate.mean)];
     if (hasInterval) cells.push(String(estimate.median), String(estimate.lower), String(estimate.upper));
+    if (note !== undefined) cells.push(i === 0 ? note : '');
     return cells;
   });
   return Papa.unparse({ fields: header, data: rows }, { newline: '\n' }) + '\n';

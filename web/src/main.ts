@@ -7,10 +7,18 @@ import './style.css';
 import { renderModelCard } from './about';
 import { ApiError, ModelApi, servedModelName } from './api';
 import type { Estimate, ModelInfo } from './api';
-import { batchInstances, bindColumns, CsvError, estimatesCsv, parseCsv } from './batch';
+import { batchInstances, bindColumns, CsvError, estimatesCsv, estimatesNote, parseCsv } from './batch';
 import type { ParsedCsv } from './batch';
 import { append, byId, clear, debounce, h } from './dom';
-import { formatAmount, formatPercent } from './format';
+import {
+  formatAmount,
+  formatPercent,
+  formatQuantity,
+  formatQuantityRange,
+  targetDisplay,
+  titleWithUnits,
+  unitsSuffix,
+} from './format';
 import { GameForm } from './form';
 import { WhatIfView } from './whatif';
 import { whatIfRows } from './whatif_plan';
@@ -68,19 +76,22 @@ function handleRequestError(error: unknown, show: (text: string) => void): void 
 // ---- the estimate ------------------------------------------------------------------------------------------
 
 function showEstimate(estimate: Estimate): void {
-  const unit = model.card.target_unit;
-  estimateValue.textContent = formatAmount(estimate.mean, unit);
+  const target = targetDisplay(model.card);
+  // The amount large, its units after it in smaller type: the text reads "0.4578 million copies" all the same.
+  const units = unitsSuffix(target);
+  estimateValue.replaceChildren(formatAmount(estimate.mean, target.prefix));
+  if (units) estimateValue.appendChild(h('span', { class: 'result-units' }, units));
   estimateValue.dataset.value = String(estimate.mean);
   estimateValue.dataset.state = 'ready';
   const hasInterval = estimate.lower !== undefined && estimate.upper !== undefined && model.card.interval;
   estimateMedian.hidden = !hasInterval;
   estimateInterval.hidden = !hasInterval;
   if (hasInterval) {
-    estimateMedian.textContent = `Median ${formatAmount(estimate.median!, unit)}`;
+    estimateMedian.textContent = `Median ${formatQuantity(estimate.median!, target)}`;
     estimateMedian.dataset.value = String(estimate.median);
     estimateInterval.textContent =
       `${formatPercent(model.card.interval!.level)} interval: ` +
-      `${formatAmount(estimate.lower!, unit)} to ${formatAmount(estimate.upper!, unit)}`;
+      formatQuantityRange(estimate.lower!, estimate.upper!, target);
     estimateInterval.dataset.lower = String(estimate.lower);
     estimateInterval.dataset.upper = String(estimate.upper);
   }
@@ -153,25 +164,41 @@ function onFormChange(): void {
 function renderBatchTable(parsed: ParsedCsv, estimates: Estimate[], columns: number[]): void {
   const table = byId<HTMLTableElement>('batch-table');
   clear(table);
-  const unit = model.card.target_unit;
+  const target = targetDisplay(model.card);
+  const amount = (value: number) => formatAmount(value, target.prefix);
   const hasInterval = estimates.length > 0 && estimates[0].lower !== undefined;
-  // The estimates first, where a narrow screen shows them; then the features as the file has them.
-  const head = h('tr', {}, h('th', { scope: 'col' }, `estimated ${model.card.target_name}`));
-  if (hasInterval) append(head, h('th', { scope: 'col' }, 'lower'), h('th', { scope: 'col' }, 'upper'));
+  // The estimates first, where a narrow screen shows them; then the features as the file has them. The cells are
+  // bare amounts ("$" kept for money): the headers name the units.
+  const head = h('tr', {}, h('th', { scope: 'col' }, titleWithUnits(target, `estimated ${target.label}`)));
+  if (hasInterval) {
+    append(
+      head,
+      h('th', { scope: 'col' }, titleWithUnits(target, 'lower')),
+      h('th', { scope: 'col' }, titleWithUnits(target, 'upper')),
+    );
+  }
   for (const column of columns) head.appendChild(h('th', { scope: 'col' }, parsed.header[column]));
   const body = h('tbody');
   parsed.rows.slice(0, BATCH_TABLE_ROWS).forEach((row, i) => {
     const line = h(
       'tr',
       {},
-      h('td', { class: 'estimate', 'data-value': String(estimates[i].mean) }, formatAmount(estimates[i].mean, unit)),
+      h('td', { class: 'estimate', 'data-value': String(estimates[i].mean) }, amount(estimates[i].mean)),
     );
     if (hasInterval) {
       append(
         line,
         // Styled as the estimate, but told apart from it: td.estimate holds the mean alone.
-        h('td', { class: 'estimate bound lower', 'data-value': String(estimates[i].lower) }, formatAmount(estimates[i].lower!, unit)),
-        h('td', { class: 'estimate bound upper', 'data-value': String(estimates[i].upper) }, formatAmount(estimates[i].upper!, unit)),
+        h(
+          'td',
+          { class: 'estimate bound lower', 'data-value': String(estimates[i].lower) },
+          amount(estimates[i].lower!),
+        ),
+        h(
+          'td',
+          { class: 'estimate bound upper', 'data-value': String(estimates[i].upper) },
+          amount(estimates[i].upper!),
+        ),
       );
     }
     for (const column of columns) line.appendChild(h('td', {}, row[column]));
@@ -232,7 +259,9 @@ async function runBatch(file: File): Promise<void> {
 
 function downloadBatch(): void {
   if (!batchParsed) return;
-  const blob = new Blob([estimatesCsv(batchParsed, batchEstimates, model.card.target_name)], { type: 'text/csv' });
+  const note = estimatesNote(model.card, model.name, model.version);
+  const csv = estimatesCsv(batchParsed, batchEstimates, model.card.target_name, note);
+  const blob = new Blob([csv], { type: 'text/csv' });
   const url = URL.createObjectURL(blob);
   const link = h('a', { href: url, download: batchFileName });
   document.body.appendChild(link);
@@ -245,11 +274,12 @@ function downloadBatch(): void {
 
 function showModel(): void {
   const card = model.card;
+  const target = targetDisplay(card);
   byId('model-line').textContent =
-    `Model “${model.name}”, version ${model.version}: estimates ${card.target_name}` +
-    (card.target_unit === '$' ? ' in dollars' : '') +
+    `Model “${model.name}”, version ${model.version}: estimates ${target.label}` +
+    (target.units ? ` in ${target.units}` : '') +
     ` from ${model.features.length} features.`;
-  byId('result-label').textContent = `Estimated ${card.target_name}`;
+  byId('result-label').textContent = `Estimated ${target.label}`;
   form.build(model);
   whatIf.setModel(model);
   renderModelCard(byId('model-card'), model);

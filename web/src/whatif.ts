@@ -6,7 +6,9 @@ import uPlot from 'uplot';
 
 import type { Estimate, ModelInfo } from './api';
 import { append, clear, h } from './dom';
-import { formatAmount } from './format';
+import { formatAmount, targetDisplay, titleWithUnits } from './format';
+import { formatTick, niceTicks, yAxisRange } from './ticks';
+import type { TargetDisplay } from './format';
 import { shortNumber } from './values';
 import { DEFAULT_STEPS, MAX_STEPS, planWhatIf } from './whatif_plan';
 import type { WhatIfPlan } from './whatif_plan';
@@ -59,11 +61,11 @@ export class WhatIfView {
 
   show(plan: WhatIfPlan, estimates: Estimate[]): void {
     const model = this.model!;
-    const unit = model.card.target_unit;
+    const display = targetDisplay(model.card);
     const hasInterval = estimates.length > 0 && estimates[0].lower !== undefined;
     this.renderTable(plan, estimates, hasInterval);
-    this.renderChart(plan, estimates, hasInterval, unit);
-    const target = model.card.target_name;
+    this.renderChart(plan, estimates, hasInterval, display);
+    const target = display.label;
     const range = plan.ordinal
       ? `over ${plan.labels.length} values`
       : `from ${plan.labels[0]} to ${plan.labels[plan.labels.length - 1]}`;
@@ -86,15 +88,12 @@ export class WhatIfView {
 
   private renderTable(plan: WhatIfPlan, estimates: Estimate[], hasInterval: boolean): void {
     clear(this.table);
-    const unit = this.model!.card.target_unit;
-    const head = h('tr', {}, h('th', { scope: 'col' }, plan.feature.name), h('th', { scope: 'col' }, 'estimate'));
-    if (hasInterval)
-      append(
-        head,
-        h('th', { scope: 'col' }, 'median'),
-        h('th', { scope: 'col' }, 'lower'),
-        h('th', { scope: 'col' }, 'upper'),
-      );
+    const display = targetDisplay(this.model!.card);
+    const unit = display.prefix;
+    // Bare amounts in the cells ("$" kept for money), the units in the headers: "estimate (million copies)".
+    const column = (name: string) => h('th', { scope: 'col' }, titleWithUnits(display, name));
+    const head = h('tr', {}, h('th', { scope: 'col' }, plan.feature.name), column('estimate'));
+    if (hasInterval) append(head, column('median'), column('lower'), column('upper'));
     const body = h('tbody');
     estimates.forEach((estimate, i) => {
       const row = h(
@@ -120,7 +119,7 @@ export class WhatIfView {
     return Math.max(240, Math.floor(this.chartBox.clientWidth));
   }
 
-  private renderChart(plan: WhatIfPlan, estimates: Estimate[], hasInterval: boolean, unit: string): void {
+  private renderChart(plan: WhatIfPlan, estimates: Estimate[], hasInterval: boolean, display: TargetDisplay): void {
     this.chart?.destroy();
     this.chartBox.dataset.points = '0'; // until the new chart has drawn
     const xs = plan.ordinal ? plan.values.map((_, i) => i) : (plan.values as number[]);
@@ -153,6 +152,7 @@ export class WhatIfView {
       if (!plan.ordinal) bands.push({ series: [3, 2], fill: 'rgba(29, 95, 180, 0.14)' });
     }
     const labels = plan.labels;
+    let yTicks: string[] = [];
     // A feature's values are no amounts: 1980 is a year, not "1,980".
     const xAxis: uPlot.Axis = {
       label: plan.feature.name,
@@ -168,13 +168,13 @@ export class WhatIfView {
     }
     const options: uPlot.Options = {
       width: this.chartWidth(),
-      height: 300,
+      height: 340,
       legend: { show: false },
       scales: {
         x: { time: false, range: plan.ordinal ? [-0.5, xs.length - 0.5] : undefined },
-        y: { range: paddedRange },
+        y: { range: (_u, min, max) => yAxisRange(min, max, this.model!.card.target_range) },
       },
-      axes: [xAxis, { stroke: '#333', size: 78, values: (_u, splits) => splits.map((v) => formatAmount(v, unit)) }],
+      axes: [xAxis, yAxis(display, (ticks) => (yTicks = ticks))],
       series,
       bands,
       hooks: {
@@ -183,6 +183,9 @@ export class WhatIfView {
           (u) => {
             const drawn = (u.data[1] as (number | null)[]).filter((v) => v !== null && Number.isFinite(v)).length;
             this.chartBox.dataset.points = String(drawn);
+            // The canvas holds the axis's texts as pixels: the page's DOM says what they are.
+            this.chartBox.dataset.yLabel = titleWithUnits(display);
+            this.chartBox.dataset.yTicks = JSON.stringify(yTicks);
           },
         ],
       },
@@ -191,10 +194,26 @@ export class WhatIfView {
   }
 }
 
-// The values' span with a tenth of it free above and below, so no point sits on the chart's edge.
-function paddedRange(_u: uPlot, min: number, max: number): uPlot.Range.MinMax {
-  const pad = max > min ? (max - min) * 0.1 : Math.abs(max) * 0.05 || 1;
-  return [min - pad, max + pad];
+// At most this many steps up the chart: 3 to 7 ticks, at least 30 pixels apart.
+const Y_TICKS = 7;
+
+// The y axis: titled with the target and its units, ticks at nice numbers written short in the units ("$100k",
+// "0.5"), the same ticks as the grid lines.
+function yAxis(display: TargetDisplay, drawn: (ticks: string[]) => void): uPlot.Axis {
+  return {
+    label: titleWithUnits(display),
+    // Not bold, so that a long title with its units ("Worldwide sales (million copies)") fits beside the plot.
+    labelFont: '12px system-ui, sans-serif',
+    stroke: '#333',
+    size: 64,
+    splits: (_u, _axis, min, max) => niceTicks(min, max, Y_TICKS).ticks,
+    values: (_u, splits) => {
+      const step = splits.length > 1 ? splits[1] - splits[0] : niceTicks(splits[0] ?? 0, splits[0] ?? 0, Y_TICKS).step;
+      const texts = splits.map((v) => formatTick(v, step, display.prefix));
+      drawn(texts);
+      return texts;
+    },
+  };
 }
 
 function shorten(text: string): string {

@@ -221,3 +221,29 @@ export async function whatIfResult(page, points) {
 export async function readModelJson(modelDir) {
   return JSON.parse(await readFile(join(modelDir, 'model.json'), 'utf8'));
 }
+
+// The what-if chart's y axis as drawn (its title and tick texts, which the page records beside the canvas) and
+// the tick values read back from the texts' numbers (a letter k, M, G, T multiplies; "$" and "," are dropped).
+export async function whatIfAxis(page) {
+  const box = page.locator('#whatif-chart');
+  const label = await box.getAttribute('data-y-label');
+  const ticks = JSON.parse((await box.getAttribute('data-y-ticks')) ?? '[]');
+  const scale = { k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+  const values = ticks.map((text) => {
+    const match = /^(-?)\$?([\d,]+(?:\.\d+)?)([kMGT]?)$/.exec(text);
+    if (!match) throw new Error(`the tick "${text}" is not a short number`);
+    return (match[1] ? -1 : 1) * Number(match[2].replaceAll(',', '')) * (scale[match[3]] ?? 1);
+  });
+  return { label, ticks, values };
+}
+
+// True when the ticks step evenly by 1, 2 or 5 times a power of ten (each a multiple of the step).
+export function niceTickValues(values) {
+  if (values.length < 2) return values.length === 1;
+  const step = values[1] - values[0];
+  const magnitude = 10 ** Math.floor(Math.log10(step) + 1e-9);
+  const factor = Math.round(step / magnitude);
+  const even = values.every((v, i) => Math.abs(v - values[0] - i * step) <= step * 1e-6);
+  const multiples = values.every((v) => Math.abs(v / step - Math.round(v / step)) <= 1e-6);
+  return [1, 2, 5, 10].includes(factor) && Math.abs(step - factor * magnitude) <= step * 1e-9 && even && multiples;
+}

@@ -109,6 +109,43 @@ test('a model whose category and feature name are HTML: shown as text, nothing r
   }
 });
 
+test('a target label and units that are HTML: shown as text beside every amount, nothing runs', async () => {
+  const label = '<svg onload=alert(5)>';
+  const units = '<img src=x onerror=alert(6)>';
+  const rows = [];
+  for (let i = 0; i < 80; ++i) rows.push([String(i % 7), String(1 + (i % 5) * 0.5 + (i % 7) * 0.25)]);
+  const csv = join(dir, 'units.csv');
+  await writeFile(csv, Papa.unparse({ fields: ['size', 'sales'], data: rows }, { newline: '\n' }) + '\n');
+  const modelDir = join(dir, 'units-model');
+  await train(['--train', csv, '--target', 'sales', '--target-units', units, '--target-label', label,
+    '--epochs', '3', '--out', modelDir]);
+  const server = await startServer(modelDir);
+  try {
+    const { page, watch } = await browser.newPage(`${server.url}/`);
+    await settledEstimate(page);
+    assert.ok((await page.locator('#estimate-value').textContent()).endsWith(` ${units}`));
+    assert.equal(await page.locator('#result-label').textContent(), `Estimated ${label}`);
+    assert.ok((await page.locator('#model-line').textContent()).includes(`estimates ${label} in ${units} from`));
+    await page.fill('#whatif-steps', '5');
+    await whatIfResult(page, 5);
+    assert.equal(await page.locator('#whatif-chart').getAttribute('data-y-label'), `${label} (${units})`);
+    const headers = await page.$$eval('#whatif-table thead th', (cells) => cells.map((cell) => cell.textContent));
+    assert.equal(headers[1], `estimate (${units})`);
+    await page.locator('#about').getByText(`in ${units}`).first().waitFor();
+    await page.waitForTimeout(300);
+    assert.deepEqual(watch.dialogs, []);
+    assert.equal(await page.locator('img').count(), 0);
+    assert.equal(await page.locator('svg').count(), 0);
+    assert.equal(await page.evaluate(() => document.querySelectorAll('[onerror], [onload]').length), 0);
+    assert.deepEqual(watch.pageErrors, []);
+    assert.deepEqual(watch.consoleErrors, []);
+    await screenshot(page, 'hostile-units', { fullPage: true });
+    await page.close();
+  } finally {
+    await server.stop();
+  }
+});
+
 // A model on the synthetic reference schema (vgsales synth), for the interval and --no-ui checks.
 async function syntheticModel() {
   const csv = join(dir, 'synthetic.csv');
@@ -183,6 +220,7 @@ test('the interval display follows the REST contract: median, bounds, band and d
       'predicted_total_earnings_median',
       'predicted_total_earnings_lower',
       'predicted_total_earnings_upper',
+      'about_the_estimates',
     ]);
     assert.equal(Number(first[at + 2]), Number(first[at]) * 0.5);
     await page.evaluate(() => window.scrollTo(0, 0));

@@ -1,7 +1,8 @@
-// The web page in headless Chromium for the real-table model (real/vgsales.csv, target Global_Sales, 3 epochs):
-// type-ahead categories, an unseen publisher counted as "other", a missing year, a bad year that sends nothing,
-// what-if over the top genres and over the years, and the whole 16,598-row file (quoted names with commas, N/A
-// years) as a batch. Every number is compared with `vgsales predict` on the same rows.
+// The web page in headless Chromium for the real-table model (real/vgsales.csv, target Global_Sales in "million
+// copies" labelled "Worldwide sales", 3 epochs): the units beside every amount and on the what-if axis, nice ticks,
+// no bound below 0 (the target's range), type-ahead categories, an unseen publisher counted as "other", a missing
+// year, a bad year that sends nothing, what-if over the top genres and over the years, and the whole 16,598-row
+// file (quoted names with commas, N/A years) as a batch. Every number is compared with `vgsales predict` on the same rows.
 import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import {
   Papa,
   fillField,
   launchBrowser,
+  niceTickValues,
   predictFile,
   predictRow,
   predictRows,
@@ -21,6 +23,8 @@ import {
   skipWholeFile,
   startServer,
   train,
+  vgsales,
+  whatIfAxis,
   whatIfResult,
   workDir,
 } from './harness.mjs';
@@ -58,6 +62,10 @@ before(async () => {
     'Global_Sales',
     '--drop',
     'Rank,Name,NA_Sales,EU_Sales,JP_Sales,Other_Sales',
+    '--target-units',
+    'million copies',
+    '--target-label',
+    'Worldwide sales',
     '--epochs',
     '3',
     '--out',
@@ -87,6 +95,62 @@ test("the form is built from the metadata: a type-ahead list of the trained cate
   );
   // The number shown for a target that is not money carries no "$".
   assert.doesNotMatch(await page.locator('#estimate-value').textContent(), /\$/);
+});
+
+test('the units beside the estimate, the median and the interval; the label names the target', async () => {
+  await fillGame(game);
+  const amount = String.raw`\d+(\.\d+)?`;
+  assert.match(await page.locator('#estimate-value').textContent(), new RegExp(`^${amount} million copies$`));
+  assert.match(await page.locator('#estimate-median').textContent(), new RegExp(`^Median ${amount} million copies$`));
+  assert.match(
+    await page.locator('#estimate-interval').textContent(),
+    new RegExp(`^80 % interval: ${amount} to ${amount} million copies$`),
+  );
+  assert.equal(await page.locator('#result-label').textContent(), 'Estimated Worldwide sales');
+  assert.match(await page.locator('#model-line').textContent(), /estimates Worldwide sales in million copies from 4/);
+  const about = await page.locator('#about').textContent();
+  assert.match(about, /Worldwide sales \(column Global_Sales\), in million copies/);
+  assert.match(about, /every estimate, median and interval bound clipped to 0 or more/);
+  assert.match(about, /Errors in million copies/);
+});
+
+test('a small game whose bounds went below 0 before the target range: every shown bound is 0 or more', async () => {
+  await fillGame({ Platform: 'PC', Year: '2016', Genre: 'Strategy', Publisher: '' });
+  const interval = page.locator('#estimate-interval');
+  const lower = Number(await interval.getAttribute('data-lower'));
+  assert.ok(lower >= 0, `lower bound ${lower}`);
+  assert.ok(Number(await page.locator('#estimate-median').getAttribute('data-value')) >= 0);
+  assert.ok(Number(await page.locator('#estimate-value').getAttribute('data-value')) >= 0);
+  assert.doesNotMatch(await interval.textContent(), /-/);
+  // The same bounds as predict prints (clipped alike): "median M, 80% interval L to U".
+  const row = 'Platform=PC,Year=2016,Genre=Strategy,Publisher=';
+  const { stdout } = await vgsales(['predict', '--model', modelDir, '--row', row]);
+  const printed = /interval (\S+) to (\S+)/.exec(stdout);
+  assert.ok(printed, stdout);
+  assert.equal(lower, Number(printed[1]));
+  assert.equal(Number(await interval.getAttribute('data-upper')), Number(printed[2]));
+  // What-if over the platforms for this game: no point, bound or tick below 0, the axis in the units.
+  const platformIndex = model.pipeline.features.findIndex((feature) => feature.name === 'Platform');
+  await page.selectOption('#whatif-feature', String(platformIndex));
+  await page.fill('#whatif-steps', '12');
+  await whatIfResult(page, 12);
+  const cells = await page.$$eval('#whatif-table tbody td', (list) => list.map((cell) => cell.textContent));
+  assert.equal(cells.length, 12 * 4);
+  assert.ok(cells.every((text) => /^\d/.test(text)), `what-if cells: ${cells.join(' ')}`);
+  const headers = await page.$$eval('#whatif-table thead th', (list) => list.map((cell) => cell.textContent));
+  assert.deepEqual(headers, [
+    'Platform',
+    'estimate (million copies)',
+    'median (million copies)',
+    'lower (million copies)',
+    'upper (million copies)',
+  ]);
+  const axis = await whatIfAxis(page);
+  assert.equal(axis.label, 'Worldwide sales (million copies)');
+  assert.ok(axis.values.length >= 2 && axis.values.every((value) => value >= 0), axis.ticks.join(' '));
+  assert.ok(niceTickValues(axis.values), `nice ticks: ${axis.ticks.join(' ')}`);
+  await page.locator('#what-if').scrollIntoViewIfNeeded();
+  await screenshot(page, 'real-whatif-platform-small-game', { clip: await page.locator('#what-if').boundingBox() });
 });
 
 test('filling the form gives exactly the number vgsales predict --row prints', async () => {
@@ -182,15 +246,29 @@ test('batch: the whole real table, quoted names with commas and N/A years, estim
   const [downloadHeader, ...rows] = Papa.parse((await readFile(await download.path(), 'utf8')).trim(), {
     delimiter: ',',
   }).data;
-  // The mean, then the median and the interval's bounds (the default model has an interval).
+  // The mean, then the median and the interval's bounds (the default model has an interval), then the note.
   const mean = downloadHeader.indexOf('predicted_Global_Sales');
   assert.deepEqual(downloadHeader.slice(mean), [
     'predicted_Global_Sales',
     'predicted_Global_Sales_median',
     'predicted_Global_Sales_lower',
     'predicted_Global_Sales_upper',
+    'about_the_estimates',
   ]);
   assert.equal(rows.length, 16598);
+  assert.match(
+    rows[0][mean + 4],
+    /^predicted_Global_Sales: estimated Worldwide sales in million copies, each estimate, median and bound clipped to 0 /,
+  );
+  // Not one of the 16,598 means, medians or bounds below the target's range.
+  const below = rows.filter((row) => [0, 1, 2, 3].some((k) => Number(row[mean + k]) < 0));
+  assert.equal(below.length, 0);
+  const tableHeaders = await page.$$eval('#batch-table thead th', (list) => list.map((cell) => cell.textContent));
+  assert.deepEqual(tableHeaders.slice(0, 3), [
+    'estimated Worldwide sales (million copies)',
+    'lower (million copies)',
+    'upper (million copies)',
+  ]);
   assert.deepEqual(
     rows.map((row) => Number(row[mean])),
     expected,

@@ -23,6 +23,8 @@ import {
   startServer,
   train,
   versionedBase,
+  niceTickValues,
+  whatIfAxis,
   whatIfResult,
   workDir,
 } from './harness.mjs';
@@ -98,8 +100,16 @@ test('filling the form gives exactly the number vgsales predict --row prints', a
   const shown = await settledEstimate(page);
   const assignments = proposedHeader.map((name, i) => `${name}=${proposedRow[i]}`).join(',');
   assert.equal(shown, await predictRow(modelDir, assignments));
-  // Shown as money: the target is total_earnings.
-  assert.match(await page.locator('#estimate-value').textContent(), /^\$\d{1,3}(,\d{3})*$/);
+  // Shown as money: the target is total_earnings; "$" says the units, no "dollars" after the amounts.
+  const money = /\$\d{1,3}(,\d{3})*/;
+  assert.match(await page.locator('#estimate-value').textContent(), new RegExp(`^${money.source}$`));
+  assert.match(await page.locator('#estimate-median').textContent(), new RegExp(`^Median ${money.source}$`));
+  assert.match(
+    await page.locator('#estimate-interval').textContent(),
+    new RegExp(`^80 % interval: ${money.source} to ${money.source}$`),
+  );
+  assert.equal(await page.locator('#result-label').textContent(), 'Estimated total_earnings');
+  assert.match(await page.locator('#model-line').textContent(), /estimates total_earnings in dollars from/);
   await screenshot(page, 'reference-estimate', { fullPage: false });
 });
 
@@ -138,6 +148,11 @@ test('what-if: one point per step over the training range, each equal to predict
     steps.map((step) => step.value),
     expected,
   );
+  // The y axis: ticks in "$" at nice numbers (so the title needs no "dollars").
+  const axis = await whatIfAxis(page);
+  assert.equal(axis.label, 'total_earnings');
+  assert.ok(axis.ticks.length >= 2 && axis.ticks.every((text) => /^-?\$/.test(text)), axis.ticks.join(' '));
+  assert.ok(niceTickValues(axis.values), axis.ticks.join(' '));
   await page.locator('#what-if').scrollIntoViewIfNeeded();
   await screenshot(page, 'reference-whatif', { clip: await page.locator('#what-if').boundingBox() });
   // The estimate and the what-if chart together: the README's picture (docs/images/web_page.png).
@@ -184,14 +199,19 @@ test("batch: sales_data_test.csv (target included) gives predict's 400 estimates
   const [header, ...rows] = Papa.parse(text.trim(), { delimiter: ',' }).data;
   const source = Papa.parse((await readFile(testCsv, 'utf8')).trim(), { delimiter: ',' }).data;
   // The default model has an interval: the mean, then the median and the bounds, as predict's CSV has them.
+  // Then a last column whose first cell says what the estimates are.
   const added = ['predicted_total_earnings', 'predicted_total_earnings_median', 'predicted_total_earnings_lower',
-    'predicted_total_earnings_upper'];
+    'predicted_total_earnings_upper', 'about_the_estimates'];
   assert.deepEqual(header, [...source[0], ...added]);
   assert.equal(rows.length, 400);
   rows.forEach((row, i) => {
     assert.deepEqual(row.slice(0, -added.length), source[i + 1], `row ${i + 1} keeps the file's cells`);
     assert.equal(Number(row[row.length - added.length]), expected[i], `row ${i + 1}`);
   });
+  assert.match(rows[0][header.length - 1], /^predicted_total_earnings: estimated total_earnings in dollars, each /);
+  assert.ok(rows.slice(1).every((row) => row[header.length - 1] === ''));
+  // The file reads back: `vgsales predict --input` ignores the added columns and gives the same estimates.
+  assert.deepEqual(await predictFile(modelDir, await download.path()), expected);
 });
 
 test('a missing column is reported and nothing is sent', async () => {

@@ -2,8 +2,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import type { FeatureInfo } from '../../../web/src/api';
-import { batchInstances, bindColumns, estimatesCsv, parseCsv } from '../../../web/src/batch';
+import type { FeatureInfo, ModelCard } from '../../../web/src/api';
+import {
+  NOTE_COLUMN,
+  batchInstances,
+  bindColumns,
+  estimatesCsv,
+  estimatesNote,
+  parseCsv,
+} from '../../../web/src/batch';
 
 const features: FeatureInfo[] = [
   { name: 'Publisher', kind: 'categorical', categories: ['Nintendo'] },
@@ -74,4 +81,44 @@ test('the download is the file plus predicted_<target>, every digit kept', () =>
     'Name,Year,predicted_y,predicted_y_median,predicted_y_lower,predicted_y_upper',
   );
   assert.equal(withInterval.split('\n')[1], '"A, B",2008,2,1.5,1,3');
+});
+
+test('the download names its units in a last column that every reader of the file ignores', () => {
+  const card = {
+    target_name: 'Global_Sales',
+    target_unit: '',
+    target_units: 'million copies',
+    target_label: 'Worldwide sales',
+    target_range: { min: 0, max: null },
+  } as ModelCard;
+  const note = estimatesNote(card, 'vgsales', '2');
+  assert.equal(
+    note,
+    'predicted_Global_Sales: estimated Worldwide sales in million copies, each estimate, median and bound ' +
+      'clipped to 0 or more; model vgsales, version 2.',
+  );
+  const parsed = parseCsv('Publisher,Year\nSega,2001\nNintendo,2008\n');
+  const text = estimatesCsv(parsed, [{ mean: 0.5 }, { mean: 1.25 }], 'Global_Sales', note);
+  const back = parseCsv(text);
+  assert.deepEqual(back.header, ['Publisher', 'Year', 'predicted_Global_Sales', NOTE_COLUMN]);
+  assert.deepEqual(back.rows, [
+    ['Sega', '2001', '0.5', note],
+    ['Nintendo', '2008', '1.25', ''],
+  ]);
+  // Read back as a batch: the features found, the estimates and the note ignored.
+  assert.deepEqual(bindColumns(back.header, features, 'Global_Sales'), {
+    columnOfFeature: [0, 1],
+    ignored: ['predicted_Global_Sales', NOTE_COLUMN],
+  });
+  const money = { target_name: 'total_earnings', target_unit: '$', target_range: { min: 0, max: 5000 } } as ModelCard;
+  assert.equal(
+    estimatesNote(money, 'm', '1'),
+    'predicted_total_earnings: estimated total_earnings in dollars, each estimate, median and bound ' +
+      'clipped to $0 to $5,000; model m, version 1.',
+  );
+  const old = { target_name: 'y', target_unit: '' } as ModelCard; // a card from before target ranges and units
+  assert.equal(
+    estimatesNote(old, 'm', '1'),
+    'predicted_y: estimated y, each estimate, median and bound not clipped; model m, version 1.',
+  );
 });
