@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "explain/shapley_explainer.h"
 #include "model/predictor.h"
 
 namespace vgsales::serve {
@@ -28,6 +29,9 @@ struct ServedModel {
   long long version = 0;
   std::filesystem::path directory;
   std::shared_ptr<const Predictor> predictor;
+  // What :explain uses: the predictor with the version's background.csv, or why the version cannot explain.
+  std::shared_ptr<const ShapleyExplainer> explainer;
+  std::string explainer_unavailable;
 };
 
 struct VersionDirectory {

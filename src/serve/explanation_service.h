@@ -1,0 +1,34 @@
+// The :explain service: a decoded :predict request's rows explained by the served version's ShapleyExplainer, within
+// the per-request cost limit. Knows no protocol: failures are Errors.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "explain/shapley_explainer.h"
+#include "serve/predict_request.h"
+#include "serve/version_manager.h"
+
+namespace vgsales::serve {
+
+// Coalition rows one :explain request may cost at most (rows × coalition rows per row), --max-explain-cost.
+inline constexpr std::uint64_t kDefaultMaximumExplainCost = std::uint64_t{1} << 22;
+
+struct ExplainAnswer {
+  std::vector<std::string> columns;  // the model's features, the attributions' keys
+  std::vector<InstanceExplanation> explanations;
+};
+
+// The explainer of a model directory: its predictor with its background.csv (an error saying why there is none).
+Result<std::shared_ptr<const ShapleyExplainer>> load_explainer(std::shared_ptr<const Predictor> predictor,
+                                                               const std::filesystem::path& model_dir);
+
+// Explains `request`'s raw rows on `model`. invalid_data for the encoded signature, for a model that cannot explain
+// (no background.csv) and for a request whose rows × coalition rows exceed `max_cost`, naming the limit.
+Result<ExplainAnswer> explain_request(const ServedModel& model, const PredictRequest& request,
+                                      std::uint64_t max_cost);
+
+}  // namespace vgsales::serve
