@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <map>
 
 namespace vgsales {
@@ -100,7 +101,8 @@ GlobalImportance summarize_global_importance(const FeaturePipeline& pipeline, st
       else values.push_back(cell_text(cells[r * k + f]));
     }
     // A numeric column with few distinct values (a price list) reads better value by value than in ranges.
-    std::vector<double> distinct = numbers;
+    std::vector<double> distinct;
+    std::copy_if(numbers.begin(), numbers.end(), std::back_inserter(distinct), [](double v) { return !std::isnan(v); });
     std::sort(distinct.begin(), distinct.end());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     if (feature.type == ColumnType::numeric && distinct.size() <= kNumericRanges)
