@@ -19,6 +19,7 @@ phase "install"
 scripts/install-deps.sh --test
 scripts/install-checkers.sh  # TensorFlow, TensorBoard, ONNX Runtime, Playwright: build/checkers-venv
 scripts/install-lint.sh      # lizard, for the complexity check: build/lint-venv
+scripts/install-shap.sh      # shap and ONNX Runtime, the independent check of `vgsales explain`: build/shap-venv
 phase "build"
 scripts/build.sh
 scripts/install.sh
