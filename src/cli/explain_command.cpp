@@ -128,7 +128,8 @@ std::string explanation_table(const InstanceExplanation& explanation, const Expl
   std::vector<size_t> order(k);
   std::iota(order.begin(), order.end(), 0);
   const std::vector<double>& mean = explanation.outputs.front().attributions;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return std::abs(mean[a]) > std::abs(mean[b]); });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return std::abs(mean[a]) > std::abs(mean[b]); });
   for (size_t f : order) {
     text += fmt::format("\n{:<{}}", names[f], width);
     for (const OutputAttribution& output : explanation.outputs) {
@@ -162,9 +163,9 @@ std::string explanation_csv(const std::vector<InstanceExplanation>& explanations
 }
 
 std::string global_importance_table(const GlobalImportance& summary, const std::string& target) {
-  std::string text = fmt::format(
-      "Global importance over {} rows: each column's mean |attribution| of the {} estimate (baseline {})\n",
-      summary.rows, summary.output_name, format_target_amount(summary.baseline, target));
+  std::string text =
+      fmt::format("Global importance over {} rows: each column's mean |attribution| of the {} estimate (baseline {})\n",
+                  summary.rows, summary.output_name, format_target_amount(summary.baseline, target));
   size_t width = 6;
   for (const ColumnImportance& column : summary.columns) width = std::max(width, column.column.size());
   for (const ColumnImportance& column : summary.columns)
@@ -205,11 +206,12 @@ Result<void> run_explain(const ExplainOptions& o) {
   const FeaturePipeline& pipeline = predictor->pipeline();
   VGSALES_ASSIGN_OR_RETURN(BackgroundRows background, read_background_rows(o.model, pipeline));
   const size_t background_rows = background.rows();
-  VGSALES_ASSIGN_OR_RETURN(const ShapleyExplainer explainer, ShapleyExplainer::create(predictor, std::move(background)));
-  VGSALES_ASSIGN_OR_RETURN(const ExplainedRows rows,
-                           !o.row.empty() ? row_from_flag(o.row, pipeline)
-                                          : rows_from_file(o.global.empty() ? o.input : o.global, pipeline,
-                                                           delimiter_from_flag(o.delimiter)));
+  VGSALES_ASSIGN_OR_RETURN(const ShapleyExplainer explainer,
+                           ShapleyExplainer::create(predictor, std::move(background)));
+  VGSALES_ASSIGN_OR_RETURN(const ExplainedRows rows, !o.row.empty()
+                                                         ? row_from_flag(o.row, pipeline)
+                                                         : rows_from_file(o.global.empty() ? o.input : o.global,
+                                                                          pipeline, delimiter_from_flag(o.delimiter)));
   VGSALES_ASSIGN_OR_RETURN(const std::vector<InstanceExplanation> explanations,
                            explainer.explain(rows.cells, [&](size_t r) { return rows.labels[r]; }));
   if (!o.global.empty()) {

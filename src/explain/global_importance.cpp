@@ -9,6 +9,8 @@
 #include <iterator>
 #include <map>
 
+#include "common/target_units.h"
+
 namespace vgsales {
 
 namespace {
@@ -114,6 +116,34 @@ GlobalImportance summarize_global_importance(const FeaturePipeline& pipeline, st
     return a.mean_absolute_attribution > b.mean_absolute_attribution;
   });
   return summary;
+}
+
+std::string global_importance_markdown(const GlobalImportance& summary, const std::string& target) {
+  std::string text = fmt::format(
+      "**Global importance** over the model's {} background rows: each column's mean |attribution| of the {} "
+      "estimate (Shapley values against the baseline {}).\n\n| column | mean \\|attribution\\| |\n|---|---|\n",
+      summary.rows, summary.output_name, format_target_amount(summary.baseline, target));
+  for (const ColumnImportance& column : summary.columns)
+    text += fmt::format("| {} | {} |\n", column.column, format_target_amount(column.mean_absolute_attribution, target));
+  return text;
+}
+
+void describe_global_importance(const std::filesystem::path& model_dir, TrainingOutcome& outcome) {
+  auto predictor = load_predictor(model_dir);
+  if (!predictor.ok()) return;
+  auto background = read_background_rows(model_dir, (*predictor)->pipeline());
+  if (!background.ok()) return;
+  const BackgroundRows rows = *background;
+  ExplainSettings settings;
+  settings.sampled_coalition_rows = std::uint64_t{1} << 12;
+  auto explainer = ShapleyExplainer::create(*predictor, std::move(background).value(), settings);
+  if (!explainer.ok()) return;
+  auto explained = explainer->explain(rows.cells(), [](size_t r) { return fmt::format("background row {}", r + 1); });
+  if (!explained.ok()) return;
+  const GlobalImportance summary = summarize_global_importance((*predictor)->pipeline(), rows.cells(), *explained);
+  for (const ColumnImportance& column : summary.columns)
+    outcome.global_importance.emplace_back(column.column, column.mean_absolute_attribution);
+  outcome.global_importance_markdown = global_importance_markdown(summary, (*predictor)->pipeline().target());
 }
 
 }  // namespace vgsales

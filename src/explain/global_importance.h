@@ -2,19 +2,21 @@
 // estimate moves with the column's values (the mean attribution per value, or per range of a numeric column).
 #pragma once
 
+#include <filesystem>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "explain/shapley_explainer.h"
+#include "model/training_observer.h"
 
 namespace vgsales {
 
 // The rows whose cell is one value (a category, a boolean) or falls in one range of a numeric column.
 struct ValueEffect {
-  std::string value;             // "Nintendo", "1", "40 to 55", "missing"
+  std::string value;  // "Nintendo", "1", "40 to 55", "missing"
   size_t rows = 0;
-  double mean_attribution = 0;   // how far these rows' estimates move from the baseline through this column
+  double mean_attribution = 0;  // how far these rows' estimates move from the baseline through this column
 };
 
 struct ColumnImportance {
@@ -37,5 +39,13 @@ inline constexpr size_t kNumericRanges = 5;
 // Summarises `explanations` of the rows in `cells` ([rows][features], the pipeline's order).
 GlobalImportance summarize_global_importance(const FeaturePipeline& pipeline, std::span<const RawCell> cells,
                                              std::span<const InstanceExplanation> explanations);
+
+// A Markdown table of the columns, most important first, amounts in the target's units.
+std::string global_importance_markdown(const GlobalImportance& summary, const std::string& target);
+
+// The global importance of a saved model over its own background rows, as training records it in `outcome` (for
+// TensorBoard and the model card); nothing for a model without background.csv (--background-rows 0). Sampled values
+// use a smaller budget here than `explain` does: this is a summary, computed at every training run's end.
+void describe_global_importance(const std::filesystem::path& model_dir, TrainingOutcome& outcome);
 
 }  // namespace vgsales

@@ -121,8 +121,8 @@ struct ShapleyExplainer::Values {
   std::vector<std::vector<double>> outputs;  // per output, per row
 };
 
-Result<ShapleyExplainer> ShapleyExplainer::create(std::shared_ptr<const Predictor> predictor,
-                                                  BackgroundRows background, ExplainSettings settings) {
+Result<ShapleyExplainer> ShapleyExplainer::create(std::shared_ptr<const Predictor> predictor, BackgroundRows background,
+                                                  ExplainSettings settings) {
   const FeaturePipeline& pipeline = predictor->pipeline();
   const size_t k = pipeline.features().size();
   if (background.rows() == 0 || background.features() != k)
@@ -132,7 +132,8 @@ Result<ShapleyExplainer> ShapleyExplainer::create(std::shared_ptr<const Predicto
   explainer.background_ = std::move(background);
   explainer.settings_ = settings;
   const double exact_rows = std::ldexp(static_cast<double>(explainer.background_.rows()), static_cast<int>(k));
-  explainer.method_ = k <= kMaximumMaskedFeatures && exact_rows <= static_cast<double>(settings.max_exact_coalition_rows)
+  explainer.method_ = k <= kMaximumMaskedFeatures &&
+                              exact_rows <= static_cast<double>(settings.max_exact_coalition_rows)
                           ? AttributionMethod::exact
                           : AttributionMethod::sampled;
   explainer.output_names_ = {"mean"};
@@ -166,10 +167,9 @@ Result<ShapleyExplainer::Values> ShapleyExplainer::evaluate(std::span<const RawC
   const bool median = output_names_.size() > 1;
   for (size_t start = 0; start < rows; start += kBatchRows) {
     const size_t count = std::min(kBatchRows, rows - start);
-    VGSALES_ASSIGN_OR_RETURN(
-        const Predictions predicted,
-        predictor_->predict(
-            cells.subspan(start * k, count * k), [&](size_t row) { return label(start + row); }, median));
+    VGSALES_ASSIGN_OR_RETURN(const Predictions predicted, predictor_->predict(
+                                                              cells.subspan(start * k, count * k),
+                                                              [&](size_t row) { return label(start + row); }, median));
     for (size_t r = 0; r < count; ++r) {
       values.outputs[0][start + r] = predicted.values[r];
       if (median) values.outputs[1][start + r] = predicted.median[r];

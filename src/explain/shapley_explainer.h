@@ -36,13 +36,13 @@ struct ExplainSettings {
 
 // One output's attributions for one instance.
 struct OutputAttribution {
-  std::string output_name;            // "mean", "median"
-  double baseline = 0;                // the average estimate over the background rows
-  double estimate = 0;                // the instance's estimate: baseline + the attributions' sum
-  std::vector<double> attributions;   // per feature, in the pipeline's order
+  std::string output_name;              // "mean", "median"
+  double baseline = 0;                  // the average estimate over the background rows
+  double estimate = 0;                  // the instance's estimate: baseline + the attributions' sum
+  std::vector<double> attributions;     // per feature, in the pipeline's order
   std::vector<double> standard_errors;  // per feature; 0 for exact values
   std::vector<double> error_bounds;     // per feature: |value - exact value| stays below it (see bound_confidence)
-  double approximation_error = 0;     // root-sum-square of the standard errors; 0 for exact values
+  double approximation_error = 0;       // root-sum-square of the standard errors; 0 for exact values
 };
 
 struct InstanceExplanation {
@@ -87,9 +87,9 @@ class ShapleyExplainer {
   ExplainSettings settings_;
   AttributionMethod method_ = AttributionMethod::exact;
   std::vector<std::string> output_names_;
-  std::vector<double> baselines_;                      // per output
+  std::vector<double> baselines_;                       // per output
   std::vector<std::vector<double>> background_values_;  // per output, per background row
-  std::vector<float> background_encoded_;              // [rows][encoded width]
+  std::vector<float> background_encoded_;               // [rows][encoded width]
 };
 
 }  // namespace vgsales

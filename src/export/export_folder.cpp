@@ -112,8 +112,7 @@ Result<ExportSummary> export_model(const ExportRequest& request) {
   }
   VGSALES_ASSIGN_OR_RETURN(const std::string metadata, read_verified_file(request.model_dir, kMetadataFileName));
   VGSALES_ASSIGN_OR_RETURN(const std::string weights, read_verified_file(request.model_dir, kWeightsFileName));
-  VGSALES_ASSIGN_OR_RETURN(const std::optional<std::string> background,
-                           read_background_if_present(request.model_dir));
+  VGSALES_ASSIGN_OR_RETURN(const std::optional<std::string> background, read_background_if_present(request.model_dir));
 
   fs::create_directories(request.base, error);
   if (error) {

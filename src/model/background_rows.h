@@ -19,8 +19,7 @@ inline constexpr const char* kBackgroundFileName = "background.csv";
 
 // The CSV text of `rows` training rows (all of them when the table has fewer) chosen with `seed`, in file order:
 // a header of the pipeline's features, then each cell as read (a missing cell is empty). "" for rows = 0.
-std::string sample_background_csv(const Table& train, const FeaturePipeline& pipeline, size_t rows,
-                                  std::uint64_t seed);
+std::string sample_background_csv(const Table& train, const FeaturePipeline& pipeline, size_t rows, std::uint64_t seed);
 
 // The background rows as raw cells, row-major [rows][features] in the pipeline's feature order.
 class BackgroundRows {
@@ -35,7 +34,9 @@ class BackgroundRows {
   size_t rows() const { return features_ == 0 ? 0 : cells_.size() / features_; }
   size_t features() const { return features_; }
   std::span<const RawCell> cells() const { return cells_; }
-  std::span<const RawCell> row(size_t r) const { return std::span<const RawCell>(cells_).subspan(r * features_, features_); }
+  std::span<const RawCell> row(size_t r) const {
+    return std::span<const RawCell>(cells_).subspan(r * features_, features_);
+  }
 
  private:
   std::vector<std::string> texts_;

@@ -496,8 +496,7 @@ Result<void> write_model_directory(const fs::path& out_dir, const ModelMetadata&
   VGSALES_ASSIGN_OR_RETURN(StagingDirectory staging, StagingDirectory::create_beside(out_dir));
   VGSALES_TRY(write_file_atomically(staging.path() / kCheckpointFileName, serialize_checkpoint(checkpoint)));
   VGSALES_TRY(write_model_files(staging.path(), metadata, network));
-  if (!background_csv.empty())
-    VGSALES_TRY(write_file_atomically(staging.path() / kBackgroundFileName, background_csv));
+  if (!background_csv.empty()) VGSALES_TRY(write_file_atomically(staging.path() / kBackgroundFileName, background_csv));
   VGSALES_TRY(seal_model_directory(staging.path()));
   return staging.commit();
 }
@@ -550,9 +549,9 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
   VGSALES_ASSIGN_OR_RETURN(TrainerResult result, train_ensemble(options, metadata, data, resumed, hooks, end_guard));
   calibrate(result, metadata, data, hooks);
   record_outcome(result, metadata, data);
-  VGSALES_TRY(
-      write_model_directory(options.out_dir, metadata, result.network, result.checkpoint, data.background_csv));
+  VGSALES_TRY(write_model_directory(options.out_dir, metadata, result.network, result.checkpoint, data.background_csv));
   describe_outcome(result, metadata, data);
+  if (hooks.explain_saved_model) hooks.explain_saved_model(options.out_dir, result.outcome);
   end_guard.finish(result.outcome);
   TrainingJobReport report;
   report.metadata = std::move(metadata);

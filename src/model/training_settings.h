@@ -49,9 +49,9 @@ enum class MeanCorrection { least_squares, smearing };
   X(int, min_category_rows, "--min-category-rows", 10, 1, 1000000000, "min_category_rows",            \
     "a category needs this many training rows to get its own input; rarer values share 'other'")      \
   X(int, max_categories, "--max-categories", 1000, 2, 100000, "max_categories",                       \
-    "at most this many categories per column keep their own input (a memory guard)")                   \
+    "at most this many categories per column keep their own input (a memory guard)")                  \
   X(int, background_rows, "--background-rows", 64, 0, 100000, "",                                     \
-    "training rows saved (seeded) as background.csv, the baseline `explain` attributes estimates "     \
+    "training rows saved (seeded) as background.csv, the baseline `explain` attributes estimates "    \
     "against; 0 keeps training rows out of the model's files (and the model cannot be explained)")
 
 // Settings that take one word of a closed list (names in choice_names()). X(type, field, flag, default, HParams

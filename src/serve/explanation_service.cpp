@@ -14,8 +14,7 @@ Result<std::shared_ptr<const ShapleyExplainer>> load_explainer(std::shared_ptr<c
   return std::make_shared<const ShapleyExplainer>(std::move(explainer));
 }
 
-Result<ExplainAnswer> explain_request(const ServedModel& model, const PredictRequest& request,
-                                      std::uint64_t max_cost) {
+Result<ExplainAnswer> explain_request(const ServedModel& model, const PredictRequest& request, std::uint64_t max_cost) {
   if (request.signature == Signature::encoded)
     return make_error(ErrorKind::invalid_data,
                       "explain takes raw rows (the model's columns), not the encoded signature's inputs");

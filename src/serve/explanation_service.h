@@ -28,7 +28,6 @@ Result<std::shared_ptr<const ShapleyExplainer>> load_explainer(std::shared_ptr<c
 
 // Explains `request`'s raw rows on `model`. invalid_data for the encoded signature, for a model that cannot explain
 // (no background.csv) and for a request whose rows × coalition rows exceed `max_cost`, naming the limit.
-Result<ExplainAnswer> explain_request(const ServedModel& model, const PredictRequest& request,
-                                      std::uint64_t max_cost);
+Result<ExplainAnswer> explain_request(const ServedModel& model, const PredictRequest& request, std::uint64_t max_cost);
 
 }  // namespace vgsales::serve

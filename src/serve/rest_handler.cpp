@@ -93,8 +93,9 @@ RestResponse RestHandler::dispatch(const RestRequest& request) const {
     case RestOperation::predict: return predict(route.model, request.body, route.label);
     case RestOperation::explain: return explain(route.model, request.body);
     case RestOperation::unsupported_method:
-      return make_error_response(RestErrorKind::invalid_argument, "Method " + route.method_name +
-                                                                      " is not supported: this model answers :predict and :explain");
+      return make_error_response(RestErrorKind::invalid_argument,
+                                 "Method " + route.method_name +
+                                     " is not supported: this model answers :predict and :explain");
     case RestOperation::wrong_method: return wrong_method(request.method, route);
     case RestOperation::not_found: break;
   }

@@ -1,6 +1,6 @@
 // The REST adapter's routing: a request's method and target to the operation it asks for, with the model it names.
-// TF Serving's paths (/v1/models/NAME[/versions/V][/metadata|:predict|:explain]), the Vertex AI routes, /metrics and the web
-// page. No model is consulted: the handler answers the operation.
+// TF Serving's paths (/v1/models/NAME[/versions/V][/metadata|:predict|:explain]), the Vertex AI routes, /metrics and
+// the web page. No model is consulted: the handler answers the operation.
 #pragma once
 
 #include <cstdint>

@@ -129,6 +129,8 @@ std::string model_card_markdown(const std::string& run_name, const TrainingRunIn
   card += settings_section(info);
   if (outcome != nullptr && !outcome->final_metrics.empty())
     card += final_metrics_section(info.initial_network.target_name, outcome->final_metrics);
+  if (outcome != nullptr && !outcome->global_importance_markdown.empty())
+    card += "\n## What moves the estimate\n\n" + outcome->global_importance_markdown;
   return card;
 }
 

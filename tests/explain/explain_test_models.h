@@ -62,7 +62,9 @@ inline FeaturePipeline formula_pipeline(size_t columns, bool with_genre) {
   for (size_t i = 0; i < columns; ++i)
     features.push_back(FeatureSpec{.name = "x" + std::to_string(i), .type = ColumnType::numeric, .min = 0, .max = 4});
   if (with_genre)
-    features.push_back(FeatureSpec{.name = "genre", .type = ColumnType::categorical, .categories = {"Action", "Sports"}});
+    features.push_back(FeatureSpec{.name = "genre",
+                                   .type = ColumnType::categorical,
+                                   .categories = {"Action", "Sports"}});
   return FeaturePipeline(std::move(features), "total_earnings", MissingValueSet());
 }
 
@@ -89,7 +91,8 @@ inline BackgroundRows background_of(const std::vector<std::string>& texts, size_
 
 inline std::vector<RawCell> cells_of(const std::vector<std::string>& texts) {
   std::vector<RawCell> cells;
-  for (const std::string& text : texts) cells.push_back(text.empty() ? RawCell::missing_value() : RawCell::of_text(text));
+  for (const std::string& text : texts)
+    cells.push_back(text.empty() ? RawCell::missing_value() : RawCell::of_text(text));
   return cells;
 }
 

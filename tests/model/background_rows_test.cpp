@@ -22,8 +22,9 @@ FeaturePipeline pipeline_for_test() {
 
 Table training_table() {
   std::string csv = "publisher,sales,price\n";
-  for (int i = 0; i < 40; ++i) csv += (i % 3 ? "007" : "\"Take-Two, Inc.\"") + std::string(",") + std::to_string(i) +
-                                      "," + (i % 7 ? std::to_string(i + 1) : std::string("")) + "\n";
+  for (int i = 0; i < 40; ++i)
+    csv += (i % 3 ? "007" : "\"Take-Two, Inc.\"") + std::string(",") + std::to_string(i) + "," +
+           (i % 7 ? std::to_string(i + 1) : std::string("")) + "\n";
   TableLoadOptions load;
   load.text_columns = {"publisher"};
   return load_table_from_bytes(csv, "train.csv", load).value();
