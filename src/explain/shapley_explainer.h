@@ -58,6 +58,7 @@ class ShapleyExplainer {
                                          ExplainSettings settings = {});
 
   const Predictor& predictor() const { return *predictor_; }
+  const std::shared_ptr<const Predictor>& shared_predictor() const { return predictor_; }
   const BackgroundRows& background() const { return background_; }
   AttributionMethod method() const { return method_; }
   // The rows evaluated per instance: 2^columns × background rows (exact), or the sampling budget.

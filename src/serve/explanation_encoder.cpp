@@ -68,4 +68,42 @@ std::string encode_explain_answer(const ExplainAnswer& answer) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+void write_global_importance(rapidjson::Writer<rapidjson::StringBuffer>& writer, const GlobalImportance* summary) {
+  writer.Key("global_importance");
+  if (summary == nullptr) {
+    writer.Null();
+    return;
+  }
+  writer.StartObject();
+  writer.Key("rows");
+  writer.Int64(static_cast<std::int64_t>(summary->rows));
+  writer.Key("baseline");
+  writer.Double(summary->baseline);
+  writer.Key("columns");
+  writer.StartArray();
+  for (const ColumnImportance& column : summary->columns) {
+    writer.StartObject();
+    writer.Key("column");
+    writer.String(column.column.c_str(), static_cast<rapidjson::SizeType>(column.column.size()));
+    writer.Key("mean_absolute_attribution");
+    writer.Double(column.mean_absolute_attribution);
+    writer.Key("effects");
+    writer.StartArray();
+    for (const ValueEffect& effect : column.effects) {
+      writer.StartObject();
+      writer.Key("value");
+      writer.String(effect.value.c_str(), static_cast<rapidjson::SizeType>(effect.value.size()));
+      writer.Key("rows");
+      writer.Int64(static_cast<std::int64_t>(effect.rows));
+      writer.Key("mean_attribution");
+      writer.Double(effect.mean_attribution);
+      writer.EndObject();
+    }
+    writer.EndArray();
+    writer.EndObject();
+  }
+  writer.EndArray();
+  writer.EndObject();
+}
+
 }  // namespace vgsales::serve

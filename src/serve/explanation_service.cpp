@@ -14,6 +14,18 @@ Result<std::shared_ptr<const ShapleyExplainer>> load_explainer(std::shared_ptr<c
   return std::make_shared<const ShapleyExplainer>(std::move(explainer));
 }
 
+std::shared_ptr<const GlobalImportance> background_importance(const ShapleyExplainer& explainer) {
+  ExplainSettings settings;
+  settings.sampled_coalition_rows = std::uint64_t{1} << 12;
+  const BackgroundRows& rows = explainer.background();
+  auto summary_explainer = ShapleyExplainer::create(explainer.shared_predictor(), rows, settings);
+  if (!summary_explainer.ok()) return nullptr;
+  auto explained = summary_explainer->explain(rows.cells(), [](size_t r) { return fmt::format("row {}", r + 1); });
+  if (!explained.ok()) return nullptr;
+  return std::make_shared<const GlobalImportance>(
+      summarize_global_importance(explainer.predictor().pipeline(), rows.cells(), *explained));
+}
+
 Result<ExplainAnswer> explain_request(const ServedModel& model, const PredictRequest& request, std::uint64_t max_cost) {
   if (request.signature == Signature::encoded)
     return make_error(ErrorKind::invalid_data,

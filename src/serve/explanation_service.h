@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "explain/global_importance.h"
 #include "explain/shapley_explainer.h"
 #include "serve/predict_request.h"
 #include "serve/version_manager.h"
@@ -25,6 +26,10 @@ struct ExplainAnswer {
 // The explainer of a model directory: its predictor with its background.csv (an error saying why there is none).
 Result<std::shared_ptr<const ShapleyExplainer>> load_explainer(std::shared_ptr<const Predictor> predictor,
                                                                const std::filesystem::path& model_dir);
+
+// The global importance over the explainer's own background rows (sampled values with a small budget where the exact
+// ones would be costly: a summary for the model card); nullptr when the rows cannot be explained.
+std::shared_ptr<const GlobalImportance> background_importance(const ShapleyExplainer& explainer);
 
 // Explains `request`'s raw rows on `model`. invalid_data for the encoded signature, for a model that cannot explain
 // (no background.csv) and for a request whose rows × coalition rows exceed `max_cost`, naming the limit.

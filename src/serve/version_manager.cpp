@@ -94,9 +94,12 @@ Result<void> VersionManager::poll_once() {
     next->directory = candidate.directory;
     next->predictor = std::move(loaded).value();
     // A version without (or with a damaged) background.csv still predicts; only :explain says why it cannot.
-    if (auto explainer = load_explainer(next->predictor, candidate.directory); explainer.ok())
+    if (auto explainer = load_explainer(next->predictor, candidate.directory); explainer.ok()) {
       next->explainer = std::move(explainer).value();
-    else next->explainer_unavailable = explainer.error().message;
+      next->global_importance = background_importance(*next->explainer);
+    } else {
+      next->explainer_unavailable = explainer.error().message;
+    }
     {
       std::lock_guard lock(live_mutex_);
       live_ = std::move(next);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "explain/global_importance.h"
 #include "explain/shapley_explainer.h"
 #include "model/predictor.h"
 
@@ -32,6 +33,8 @@ struct ServedModel {
   // What :explain uses: the predictor with the version's background.csv, or why the version cannot explain.
   std::shared_ptr<const ShapleyExplainer> explainer;
   std::string explainer_unavailable;
+  // Each column's mean |attribution| over the background rows, for the metadata's model card (null without them).
+  std::shared_ptr<const GlobalImportance> global_importance;
 };
 
 struct VersionDirectory {
