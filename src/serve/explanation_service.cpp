@@ -22,8 +22,8 @@ std::shared_ptr<const GlobalImportance> background_importance(const ShapleyExpla
   if (!summary_explainer.ok()) return nullptr;
   auto explained = summary_explainer->explain(rows.cells(), [](size_t r) { return fmt::format("row {}", r + 1); });
   if (!explained.ok()) return nullptr;
-  return std::make_shared<const GlobalImportance>(
-      summarize_global_importance(explainer.predictor().pipeline(), rows.cells(), *explained));
+  return std::make_shared<const GlobalImportance>(summarize_global_importance(explainer.predictor().pipeline(),
+                                                                              rows.cells(), *explained));
 }
 
 Result<ExplainAnswer> explain_request(const ServedModel& model, const PredictRequest& request, std::uint64_t max_cost) {
