@@ -20,17 +20,36 @@ std::shared_ptr<const GlobalImportance> background_importance(const ShapleyExpla
   const BackgroundRows& rows = explainer.background();
   auto summary_explainer = ShapleyExplainer::create(explainer.shared_predictor(), rows, settings);
   if (!summary_explainer.ok()) return nullptr;
-  auto explained = summary_explainer->explain(rows.cells(), [](size_t r) { return fmt::format("row {}", r + 1); });
+  const std::span<const RawCell> cells =
+      rows.cells().first(std::min(rows.rows(), kGlobalImportanceRows) * rows.features());
+  auto explained = summary_explainer->explain(cells, [](size_t r) { return fmt::format("row {}", r + 1); });
   if (!explained.ok()) return nullptr;
-  return std::make_shared<const GlobalImportance>(summarize_global_importance(explainer.predictor().pipeline(),
-                                                                              rows.cells(), *explained));
+  return std::make_shared<const GlobalImportance>(summarize_global_importance(explainer.predictor().pipeline(), cells,
+                                                                              *explained));
+}
+
+const ShapleyExplainer* served_explainer(const ServedModel& model) {
+  std::call_once(model.explainer_once, [&model] {
+    if (model.explainer || !model.explainer_unavailable.empty() || !model.predictor) return;  // set by its maker
+    if (auto loaded = load_explainer(model.predictor, model.directory); loaded.ok())
+      model.explainer = std::move(loaded).value();
+    else model.explainer_unavailable = loaded.error().message;
+  });
+  return model.explainer.get();
+}
+
+const GlobalImportance* served_global_importance(const ServedModel& model) {
+  if (!served_explainer(model)) return nullptr;
+  std::call_once(model.global_importance_once,
+                 [&model] { model.global_importance = background_importance(*model.explainer); });
+  return model.global_importance.get();
 }
 
 Result<ExplainAnswer> explain_request(const ServedModel& model, const PredictRequest& request, std::uint64_t max_cost) {
   if (request.signature == Signature::encoded)
     return make_error(ErrorKind::invalid_data,
                       "explain takes raw rows (the model's columns), not the encoded signature's inputs");
-  if (!model.explainer)
+  if (!served_explainer(model))
     return make_error(ErrorKind::invalid_data, "this model version cannot explain its estimates: " +
                                                    (model.explainer_unavailable.empty()
                                                         ? std::string("it was loaded without its background rows")

@@ -27,9 +27,20 @@ struct ExplainAnswer {
 Result<std::shared_ptr<const ShapleyExplainer>> load_explainer(std::shared_ptr<const Predictor> predictor,
                                                                const std::filesystem::path& model_dir);
 
-// The global importance over the explainer's own background rows (sampled values with a small budget where the exact
-// ones would be costly: a summary for the model card); nullptr when the rows cannot be explained.
+// Rows of background.csv the served global importance explains: a summary for the page's About, computed once per
+// version on its first metadata request (the reference model's 32 rows take about a tenth of a second).
+inline constexpr size_t kGlobalImportanceRows = 32;
+
+// The global importance over the first kGlobalImportanceRows background rows (sampled values with a small budget
+// where the exact ones would be costly); nullptr when the rows cannot be explained.
 std::shared_ptr<const GlobalImportance> background_importance(const ShapleyExplainer& explainer);
+
+// `model`'s explainer, loaded from its directory on the first call (a version without, or with a damaged,
+// background.csv still predicts; only :explain says why it cannot); nullptr with explainer_unavailable set.
+const ShapleyExplainer* served_explainer(const ServedModel& model);
+
+// `model`'s global importance, computed on the first call and kept with the version; nullptr without an explainer.
+const GlobalImportance* served_global_importance(const ServedModel& model);
 
 // Explains `request`'s raw rows on `model`. invalid_data for the encoded signature, for a model that cannot explain
 // (no background.csv) and for a request whose rows × coalition rows exceed `max_cost`, naming the limit.

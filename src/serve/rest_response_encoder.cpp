@@ -134,7 +134,7 @@ std::string encode_model_metadata(const std::string& model_name, const ServedMod
   write_feature_descriptions(writer, pipeline);
   write_model_card(writer, metadata, model.version);
   // Also vgsales's: each column's mean |attribution| over the background rows (the web page's About).
-  write_global_importance(writer, model.global_importance.get());
+  write_global_importance(writer, served_global_importance(model));
   writer.Key("target_name");
   writer.String(pipeline.target().c_str());
   writer.EndObject();

@@ -1,8 +1,6 @@
 // The model lifecycle: scan the base path, load the highest version, publish it with one pointer swap.
 #include "serve/version_manager.h"
 
-#include "serve/explanation_service.h"
-
 #include <algorithm>
 #include <charconv>
 #include <exception>
@@ -93,13 +91,6 @@ Result<void> VersionManager::poll_once() {
     next->version = candidate.version;
     next->directory = candidate.directory;
     next->predictor = std::move(loaded).value();
-    // A version without (or with a damaged) background.csv still predicts; only :explain says why it cannot.
-    if (auto explainer = load_explainer(next->predictor, candidate.directory); explainer.ok()) {
-      next->explainer = std::move(explainer).value();
-      next->global_importance = background_importance(*next->explainer);
-    } else {
-      next->explainer_unavailable = explainer.error().message;
-    }
     {
       std::lock_guard lock(live_mutex_);
       live_ = std::move(next);
