@@ -65,6 +65,14 @@ TEST(ExplainCommand, ClearErrors) {
   const auto none = run_vgsales("explain --model " + q(dir / "model") + " --row " + kRow);
   EXPECT_EQ(none.exit_code, 1);
   EXPECT_NE(none.err.find("--background-rows 0"), std::string::npos) << none.err;
+  // Models written before background.csv existed (tests/model/format_versions) load, and explain says why it cannot.
+  for (const char* version : {"v2", "v3"}) {
+    const auto old = run_vgsales("explain --model " + q(source_dir() / "tests/model/format_versions" / version) +
+                                 " --row 'critic_rating=4'");
+    EXPECT_EQ(old.exit_code, 1) << version;
+    EXPECT_NE(old.err.find("has no background.csv"), std::string::npos) << old.err;
+    EXPECT_NE(old.err.find("older vgsales"), std::string::npos) << old.err;
+  }
   TemporaryDirectory other;
   make_cli_model(other);
   const auto unknown = run_vgsales("explain --model " + q(other / "model") + " --row 'critic_ratin=4'");
