@@ -120,7 +120,8 @@ GlobalImportance summarize_global_importance(const FeaturePipeline& pipeline, st
 
 std::string global_importance_markdown(const GlobalImportance& summary, const std::string& target) {
   std::string text = fmt::format(
-      "**Global importance** over the model's {} background rows: each column's mean |attribution| of the {} "
+      "## What moves the estimate\n\n**Global importance** over the model's {} background rows: each column's mean "
+      "|attribution| of the {} "
       "estimate (Shapley values against the baseline {}).\n\n| column | mean \\|attribution\\| |\n|---|---|\n",
       summary.rows, summary.output_name, format_target_amount(summary.baseline, target));
   for (const ColumnImportance& column : summary.columns)

@@ -40,7 +40,8 @@ inline constexpr size_t kNumericRanges = 5;
 GlobalImportance summarize_global_importance(const FeaturePipeline& pipeline, std::span<const RawCell> cells,
                                              std::span<const InstanceExplanation> explanations);
 
-// A Markdown table of the columns, most important first, amounts in the target's units.
+// A Markdown section ("## What moves the estimate") with a table of the columns, most important first, amounts in the
+// target's units.
 std::string global_importance_markdown(const GlobalImportance& summary, const std::string& target);
 
 // The global importance of a saved model over its own background rows, as training records it in `outcome` (for

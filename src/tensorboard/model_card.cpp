@@ -130,7 +130,7 @@ std::string model_card_markdown(const std::string& run_name, const TrainingRunIn
   if (outcome != nullptr && !outcome->final_metrics.empty())
     card += final_metrics_section(info.initial_network.target_name, outcome->final_metrics);
   if (outcome != nullptr && !outcome->global_importance_markdown.empty())
-    card += "\n## What moves the estimate\n\n" + outcome->global_importance_markdown;
+    card += "\n" + outcome->global_importance_markdown;  // its own section, heading included
   return card;
 }
 

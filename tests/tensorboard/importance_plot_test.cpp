@@ -50,7 +50,7 @@ TEST(ImportancePlot, TheModelCardHasItsSection) {
   TrainingOutcome outcome;
   EXPECT_EQ(model_card_markdown("run", info, &outcome).find("What moves the estimate"), std::string::npos);
   outcome.global_importance = {{"publisher", 400}};
-  outcome.global_importance_markdown = "| publisher | $400 |\n";
+  outcome.global_importance_markdown = "## What moves the estimate\n\n| publisher | $400 |\n";
   const std::string card = model_card_markdown("run", info, &outcome);
   EXPECT_NE(card.find("## What moves the estimate\n\n| publisher | $400 |"), std::string::npos) << card;
 }
