@@ -6,8 +6,11 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
+#include <map>
 #include <numeric>
 #include <random>
+#include <unordered_map>
 
 namespace vgsales {
 
@@ -150,7 +153,25 @@ Result<ShapleyExplainer> ShapleyExplainer::create(std::shared_ptr<const Predicto
   for (size_t r = 0; r < explainer.background_.rows(); ++r)
     VGSALES_TRY(pipeline.encode_row(explainer.background_.row(r),
                                     std::span<float>(explainer.background_encoded_).subspan(r * width, width), unseen));
+  explainer.number_background_values();
   return explainer;
+}
+
+// Each background cell's value id within its column: 1 + the index of its encoding among the column's distinct ones.
+void ShapleyExplainer::number_background_values() {
+  const FeaturePipeline& pipeline = predictor_->pipeline();
+  const size_t k = pipeline.features().size(), width = pipeline.encoded_width(), n = background_.rows();
+  value_ids_.assign(n * k, 0);
+  for (size_t f = 0; f < k; ++f) {
+    const size_t from = pipeline.encoded_offset(f), to = f + 1 < k ? pipeline.encoded_offset(f + 1) : width;
+    std::map<std::vector<float>, std::uint32_t> ids;
+    for (size_t b = 0; b < n; ++b) {
+      const auto block = background_encoded_.begin() + static_cast<std::ptrdiff_t>(b * width);
+      std::vector<float> value(block + static_cast<std::ptrdiff_t>(from), block + static_cast<std::ptrdiff_t>(to));
+      value_ids_[b * k + f] =
+          ids.try_emplace(std::move(value), static_cast<std::uint32_t>(ids.size() + 1)).first->second;
+    }
+  }
 }
 
 std::uint64_t ShapleyExplainer::coalition_rows_per_instance() const {
@@ -228,30 +249,49 @@ std::vector<std::vector<size_t>> ShapleyExplainer::differing_columns(std::span<c
   return players;
 }
 
-// The model's outputs on every game's proper non-empty subsets, game after game, subset after subset: the rows are
-// made and evaluated a batch at a time, so memory stays bounded whatever the limit.
+// The model's outputs on every game's proper non-empty subsets, game after game, subset after subset. Coalition rows
+// of different background rows are often the same row (the background rows agree outside the instance's columns):
+// each distinct row is evaluated once, named by its cells' value ids (0 the instance's, else the background value's
+// id), and the rows are made and evaluated a batch at a time.
 Result<ShapleyExplainer::Values> ShapleyExplainer::evaluate_games(std::span<const RawCell> row,
                                                                   const std::vector<std::vector<size_t>>& players,
                                                                   const RowLabel& label) const {
-  Values all;
-  all.outputs.resize(output_names_.size());
+  const size_t k = row.size();
+  Values distinct;
+  distinct.outputs.resize(output_names_.size());
   std::vector<RawCell> cells;
   const auto flush = [&]() -> Result<void> {
     VGSALES_ASSIGN_OR_RETURN(const Values values, evaluate(cells, label));
-    for (size_t o = 0; o < all.outputs.size(); ++o)
-      all.outputs[o].insert(all.outputs[o].end(), values.outputs[o].begin(), values.outputs[o].end());
+    for (size_t o = 0; o < distinct.outputs.size(); ++o)
+      distinct.outputs[o].insert(distinct.outputs[o].end(), values.outputs[o].begin(), values.outputs[o].end());
     cells.clear();
     return {};
   };
+  std::unordered_map<std::string, std::uint32_t> index_of;
+  std::vector<std::uint32_t> order;
+  std::string key(k * sizeof(std::uint32_t), '\0');
   for (size_t b = 0; b < players.size(); ++b)
     for (std::uint64_t t = 1; t + 1 < (std::uint64_t{1} << players[b].size()); ++t) {
+      std::fill(key.begin(), key.end(), '\0');
+      for (size_t j = 0; j < players[b].size(); ++j)
+        if (!(t >> j & 1))
+          std::memcpy(&key[players[b][j] * sizeof(std::uint32_t)], &value_ids_[b * k + players[b][j]],
+                      sizeof(std::uint32_t));
+      const auto [found, added] = index_of.try_emplace(key, static_cast<std::uint32_t>(index_of.size()));
+      order.push_back(found->second);
+      if (!added) continue;
       const size_t at = cells.size();
       cells.insert(cells.end(), background_.row(b).begin(), background_.row(b).end());
       for (size_t j = 0; j < players[b].size(); ++j)
         if (t >> j & 1) cells[at + players[b][j]] = row[players[b][j]];
-      if (cells.size() >= kBatchRows * row.size()) VGSALES_TRY(flush());
+      if (cells.size() >= kBatchRows * k) VGSALES_TRY(flush());
     }
   if (!cells.empty()) VGSALES_TRY(flush());
+  Values all;
+  for (const std::vector<double>& values : distinct.outputs) {
+    std::vector<double>& column = all.outputs.emplace_back(order.size());
+    for (size_t i = 0; i < order.size(); ++i) column[i] = values[order[i]];
+  }
   return all;
 }
 

@@ -82,6 +82,7 @@ class ShapleyExplainer {
   Result<InstanceExplanation> explain_by_sampling(std::span<const RawCell> row, size_t index,
                                                   const RowLabel& label) const;
   InstanceExplanation blank_explanation(AttributionMethod method) const;
+  void number_background_values();
 
   std::shared_ptr<const Predictor> predictor_;
   BackgroundRows background_;
@@ -91,6 +92,7 @@ class ShapleyExplainer {
   std::vector<double> baselines_;                       // per output
   std::vector<std::vector<double>> background_values_;  // per output, per background row
   std::vector<float> background_encoded_;               // [rows][encoded width]
+  std::vector<std::uint32_t> value_ids_;                // [rows][features]: each cell's value id in its column
 };
 
 }  // namespace vgsales
