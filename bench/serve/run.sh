@@ -2,10 +2,10 @@
 # Benchmark of `vgsales serve`: one-instance POST :predict with wrk at 64 connections, next to nginx serving a
 # static JSON file on the same machine in the same run (the ceiling for an HTTP server here), plus the
 # server's resident memory after 10k and after 1M requests, and one-instance POST :explain (exact Shapley values,
-# each a few thousand coalition rows) at EXPLAIN_CONNECTIONS connections (issue 25: p99 < 100 ms). Prints a markdown
-# table. Loopback only.
+# each a few thousand coalition rows) at EXPLAIN_CONNECTIONS connections, default one per server thread (issue 25:
+# p99 < 100 ms). Prints a markdown table. Loopback only.
 #   bench/serve/run.sh [path/to/vgsales] [seconds per throughput run, default 10]
-# Environment: CONNECTIONS (64), WRK_THREADS (2), SERVER_THREADS (2), RSS_REQUESTS (1000000),
+# Environment: CONNECTIONS (64), WRK_THREADS (2), SERVER_THREADS (2), EXPLAIN_CONNECTIONS (SERVER_THREADS), RSS_REQUESTS (1000000),
 #   MAX_LOAD_SECONDS (600, the bound on each memory run).
 set -euo pipefail
 
@@ -16,7 +16,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 WRK_THREADS=${WRK_THREADS:-2}
 SERVER_THREADS=${SERVER_THREADS:-2}
 RSS_REQUESTS=${RSS_REQUESTS:-1000000}
-EXPLAIN_CONNECTIONS=${EXPLAIN_CONNECTIONS:-4}
+EXPLAIN_CONNECTIONS=${EXPLAIN_CONNECTIONS:-$SERVER_THREADS}  # one instance per server thread, back to back
 PYTHON=/usr/bin/python3
 for tool in wrk nginx curl; do
   command -v "$tool" >/dev/null || { echo "needs $tool (scripts/install-deps.sh --test)" >&2; exit 1; }
