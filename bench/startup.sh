@@ -2,7 +2,7 @@
 # Whole-process times of the commands people run one at a time, measured with hyperfine: `--version`, a one-row
 # `predict`, `info` and `evaluate` on the reference model, a model server's start to its first answer, and the
 # reference `train` for comparison. Prints one markdown table with the targets (issue 17: predict < 50 ms,
-# --version < 20 ms) and the machine's load average, which matters on a shared machine.
+# --version < 20 ms; issue 25: explain --row < 50 ms) and the machine's load average, which matters on a shared machine.
 #   bench/startup.sh [--build DIR | --vgsales PATH] [--runs N]     (default: build/src/cli/vgsales, 30 runs)
 # Needs hyperfine (scripts/install-deps.sh --test) and the reference data in ../shared/data.
 set -euo pipefail
@@ -46,6 +46,7 @@ run() {  # run NAME RUNS COMMAND: hyperfine without a shell in between (-N), 3 w
 }
 run version "$RUNS" "$VGSALES --version"
 run predict "$RUNS" "$VGSALES predict --model $WORK/model --row $ROW"
+run explain "$RUNS" "$VGSALES explain --model $WORK/model --row $ROW"
 run info "$RUNS" "$VGSALES info --model $WORK/model"
 run evaluate "$RUNS" "$VGSALES evaluate --model $WORK/model --data $DATA/sales_data_test.csv"
 run serve "$RUNS" "bash $ROOT/bench/startup/serve_first_answer.sh $VGSALES $WORK/exports $PORT"
@@ -58,6 +59,7 @@ work, load_before, load_after, cores, vgsales = sys.argv[1:6]
 rows = [
     ("version", "`vgsales --version`", 20),
     ("predict", "`vgsales predict --model M --row ...` (one game)", 50),
+    ("explain", "`vgsales explain --model M --row ...` (one game, exact Shapley values over 64 background rows)", 50),
     ("info", "`vgsales info --model M`", None),
     ("evaluate", "`vgsales evaluate --model M --data sales_data_test.csv` (400 rows)", None),
     ("serve", "`vgsales serve`: start to the first 200 answer, then SIGTERM and exit (bash + /dev/tcp polling)", None),

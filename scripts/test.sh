@@ -20,6 +20,7 @@ scripts/install-deps.sh --test
 scripts/install-checkers.sh  # TensorFlow, TensorBoard, ONNX Runtime, Playwright: build/checkers-venv
 scripts/install-lint.sh      # lizard, for the complexity check: build/lint-venv
 scripts/install-fake-gcs.sh  # the Cloud Storage emulator for the gs:// tests: build/fake-gcs-server
+scripts/install-shap.sh      # shap and ONNX Runtime, the independent check of `vgsales explain`: build/shap-venv
 phase "build"
 scripts/build.sh
 scripts/install.sh

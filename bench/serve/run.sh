@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark of `vgsales serve`: one-instance POST :predict with wrk at 64 connections, next to nginx serving a
 # static JSON file on the same machine in the same run (the ceiling for an HTTP server here), plus the
-# server's resident memory after 10k and after 1M requests. Prints a markdown table. Loopback only.
+# server's resident memory after 10k and after 1M requests, and one-instance POST :explain (exact Shapley values,
+# each a few thousand coalition rows) at EXPLAIN_CONNECTIONS connections, default one per server thread (issue 25:
+# p99 < 100 ms). Prints a markdown table. Loopback only.
 #   bench/serve/run.sh [path/to/vgsales] [seconds per throughput run, default 10]
-# Environment: CONNECTIONS (64), WRK_THREADS (2), SERVER_THREADS (2), RSS_REQUESTS (1000000),
+# Environment: CONNECTIONS (64), WRK_THREADS (2), SERVER_THREADS (2), EXPLAIN_CONNECTIONS (SERVER_THREADS), RSS_REQUESTS (1000000),
 #   MAX_LOAD_SECONDS (600, the bound on each memory run).
 set -euo pipefail
 
@@ -14,6 +16,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 WRK_THREADS=${WRK_THREADS:-2}
 SERVER_THREADS=${SERVER_THREADS:-2}
 RSS_REQUESTS=${RSS_REQUESTS:-1000000}
+EXPLAIN_CONNECTIONS=${EXPLAIN_CONNECTIONS:-$SERVER_THREADS}  # one instance per server thread, back to back
 PYTHON=/usr/bin/python3
 for tool in wrk nginx curl; do
   command -v "$tool" >/dev/null || { echo "needs $tool (scripts/install-deps.sh --test)" >&2; exit 1; }
@@ -156,6 +159,8 @@ RSS_1M=$(rss_kib "$SERVER_PID")
 
 # --- throughput and latency ---------------------------------------------------------------------------
 read -r V_RPS V_P50 V_P99 V_NON2XX V_SOCKERR <<<"$(run_wrk "$URL" -s "$WORK/predict.lua" -d "${DURATION}s")"
+read -r E_RPS E_P50 E_P99 E_NON2XX E_SOCKERR <<<"$(CONNECTIONS=$EXPLAIN_CONNECTIONS run_wrk "${URL%:predict}:explain" \
+  -s "$WORK/predict.lua" -d "${DURATION}s")"
 read -r N_RPS N_P50 N_P99 N_NON2XX N_SOCKERR <<<"$(run_wrk "http://127.0.0.1:$NGINX_PORT/answer.json" -d "${DURATION}s")"
 
 RATIO=$("$PYTHON" -c "print(f'{$V_RPS / $N_RPS:.2f}' if $N_RPS > 0 else 'n/a')")
@@ -166,6 +171,7 @@ echo
 echo "| target | requests/s | p50 | p99 | non-2xx | socket errors |"
 echo "|---|---:|---:|---:|---:|---|"
 echo "| vgsales serve, POST :predict, 1 instance | $V_RPS | ${V_P50} ms | ${V_P99} ms | $V_NON2XX | $V_SOCKERR |"
+echo "| vgsales serve, POST :explain, 1 instance, $EXPLAIN_CONNECTIONS connections (p99 target < 100 ms) | $E_RPS | ${E_P50} ms | ${E_P99} ms | $E_NON2XX | $E_SOCKERR |"
 echo "| nginx, GET static JSON (ceiling) | $N_RPS | ${N_P50} ms | ${N_P99} ms | $N_NON2XX | $N_SOCKERR |"
 echo "| vgsales / nginx | $RATIO | | | | |"
 echo

@@ -91,6 +91,7 @@ class SalesRegressor(RegressorMixin, BaseEstimator):
         interval=0.8,
         min_category_rows=10,
         max_categories=1000,
+        background_rows=64,
         layers=(50, 100, 50),
         validation_split="auto",
         target_transform="auto",
@@ -121,6 +122,7 @@ class SalesRegressor(RegressorMixin, BaseEstimator):
         self.interval = interval
         self.min_category_rows = min_category_rows
         self.max_categories = max_categories
+        self.background_rows = background_rows
         self.layers = layers
         self.validation_split = validation_split
         self.target_transform = target_transform

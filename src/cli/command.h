@@ -15,6 +15,7 @@ void register_synth_command(CLI::App& app, CommandAction& chosen);
 void register_train_command(CLI::App& app, CommandAction& chosen);
 void register_evaluate_command(CLI::App& app, CommandAction& chosen);
 void register_predict_command(CLI::App& app, CommandAction& chosen);
+void register_explain_command(CLI::App& app, CommandAction& chosen);
 void register_info_command(CLI::App& app, CommandAction& chosen);
 void register_logs_command(CLI::App& app, CommandAction& chosen);
 void register_export_command(CLI::App& app, CommandAction& chosen);

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   register_train_command(app, chosen);
   register_evaluate_command(app, chosen);
   register_predict_command(app, chosen);
+  register_explain_command(app, chosen);
   register_info_command(app, chosen);
   register_export_command(app, chosen);
   register_serve_command(app, chosen);

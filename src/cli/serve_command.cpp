@@ -40,6 +40,8 @@ void register_serve_command(CLI::App& app, CommandAction& chosen) {
                 "how often BASE is scanned for a new version (0 = never)");
   flags.bounded<std::size_t>("--max-body-bytes", "B", options->max_body_bytes, 1, std::size_t{1} << 31,
                              "larger request bodies get a 400");
+  flags.bounded<std::uint64_t>("--max-explain-cost", "N", options->max_explain_cost, 1, std::uint64_t{1} << 40,
+                               "`:explain` requests whose instances × coalition rows exceed this get a 400 naming it");
   flags.described("--access-log", "FILE|-", options->access_log, "off", "JSON-lines access log (`-` = stdout)");
   flags.bounded("--idle-timeout-seconds", "S", options->idle_timeout_seconds, 0.001, 86400.0,
                 "close keep-alive connections idle this long");

@@ -9,6 +9,7 @@
 #include "cli/progress_printer.h"
 #include "cli/train_extensions.h"
 #include "common/target_units.h"
+#include "explain/global_importance.h"
 #include "model/training_job.h"
 
 namespace vgsales::cli {
@@ -146,6 +147,7 @@ Result<void> run_train(TrainOptions& options, const CLI::App& command) {
     hooks.pipeline_ready = [](const FeaturePipeline& pipeline) {
       fmt::print("Features:\n{}\n", describe_features(pipeline));
     };
+  hooks.explain_saved_model = describe_global_importance;
   VGSALES_ASSIGN_OR_RETURN(auto extensions, open_train_extensions(options.extensions, hooks));
   VGSALES_ASSIGN_OR_RETURN(const TrainingJobReport report, run_training_job(options.job, hooks));
   const KeptEpochFacts kept = kept_epoch_facts(progress, report);

@@ -12,11 +12,20 @@
 #include "export/onnx_export.h"
 #include "export/saved_model_export.h"
 #include "export/torchscript_plugin.h"
+#include "model/background_rows.h"
 #include "model/model_directory.h"
 
 namespace vgsales {
 namespace fs = std::filesystem;
 namespace {
+
+// background.csv travels with the model when it has one, so a server on the export can explain its estimates.
+Result<std::optional<std::string>> read_background_if_present(const fs::path& model_dir) {
+  std::error_code ec;
+  if (!fs::is_regular_file(model_dir / kBackgroundFileName, ec)) return std::optional<std::string>{};
+  VGSALES_ASSIGN_OR_RETURN(std::string text, read_verified_file(model_dir, kBackgroundFileName));
+  return std::optional<std::string>{std::move(text)};
+}
 
 // TF Serving takes any child folder whose whole name parses as an integer as a version.
 std::optional<std::int64_t> parse_version_name(const std::string& name) {
@@ -103,6 +112,7 @@ Result<ExportSummary> export_model(const ExportRequest& request) {
   }
   VGSALES_ASSIGN_OR_RETURN(const std::string metadata, read_verified_file(request.model_dir, kMetadataFileName));
   VGSALES_ASSIGN_OR_RETURN(const std::string weights, read_verified_file(request.model_dir, kWeightsFileName));
+  VGSALES_ASSIGN_OR_RETURN(const std::optional<std::string> background, read_background_if_present(request.model_dir));
 
   fs::create_directories(request.base, error);
   if (error) {
@@ -112,6 +122,7 @@ Result<ExportSummary> export_model(const ExportRequest& request) {
   VGSALES_ASSIGN_OR_RETURN(StagingDirectory staging, StagingDirectory::create_beside(summary.folder));
   VGSALES_TRY(write_into(staging.path(), kMetadataFileName, metadata, summary.files));
   VGSALES_TRY(write_into(staging.path(), kWeightsFileName, weights, summary.files));
+  if (background) VGSALES_TRY(write_into(staging.path(), kBackgroundFileName, *background, summary.files));
   if (tensorflow_files) {
     VGSALES_TRY(write_into(staging.path(), kSavedModelFileName, tensorflow_files->saved_model, summary.files));
     VGSALES_TRY(write_into(staging.path(), kFrozenGraphFileName, tensorflow_files->frozen_graph, summary.files));

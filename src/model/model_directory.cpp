@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "common/atomic_file.h"
+#include "model/background_rows.h"
 #include "model/safetensors.h"
 
 namespace vgsales {
@@ -122,7 +123,7 @@ Result<void> write_model_files(const fs::path& folder, const ModelMetadata& meta
 Result<void> seal_model_directory(const fs::path& folder) {
   std::vector<std::string> files;
   std::error_code ec;
-  for (const char* name : {kMetadataFileName, kWeightsFileName, kCheckpointFileName})
+  for (const char* name : {kMetadataFileName, kWeightsFileName, kCheckpointFileName, kBackgroundFileName})
     if (fs::is_regular_file(folder / name, ec)) files.emplace_back(name);
   return write_checksum_file(folder, files);
 }

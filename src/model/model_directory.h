@@ -2,6 +2,7 @@
 //   model.json              pipeline, architecture, settings, metrics, versions (model_metadata.h)
 //   model.safetensors       the network's weights
 //   checkpoint.safetensors  weights and Adam state of the kept epoch, for `train --resume`
+//   background.csv          optional: training rows that feature attributions start from (background_rows.h)
 //   SHA256SUMS              checksums of the files above, verified on every load
 // Export folders (BASE/N) hold the same files plus the serving formats (model.pt among them).
 #pragma once

@@ -56,6 +56,9 @@ struct TrainingJobHooks {
   const std::atomic<bool>* stop_requested = nullptr;
   // Called with the run's description just before the first epoch; may refuse (e.g. unwritable logdir).
   std::function<Result<void>(TrainingRunInfo&)> before_training;
+  // Called with the saved model directory before the observers end, to add its global importance to the outcome
+  // (feature attributions are a later stage than the model's, so the command supplies them).
+  std::function<void(const std::filesystem::path& model_dir, TrainingOutcome& outcome)> explain_saved_model;
 };
 
 Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, const TrainingJobHooks& hooks);

@@ -94,6 +94,10 @@ struct TrainingOutcome {
   std::map<std::string, SplitMetrics> final_metrics;
   double training_seconds = 0;
   std::string model_summary_markdown;  // layers, output shapes, parameter counts
+  // Each column's mean |attribution| of the saved model's mean estimate over its background rows, most important
+  // first, and its Markdown table (set through TrainingJobHooks::explain_saved_model; empty without background.csv).
+  std::vector<std::pair<std::string, double>> global_importance;
+  std::string global_importance_markdown;
 };
 
 class TrainingObserver {

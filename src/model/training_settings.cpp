@@ -97,6 +97,16 @@ SettingDeclaration numeric_setting(const SettingText& text, T TrainingSettings::
     if constexpr (std::is_floating_point_v<T>) return static_cast<double>(s.*field);
     else return static_cast<std::int64_t>(s.*field);
   };
+  declaration.parse = [field, low, high, flag = declaration.flag](TrainingSettings& s,
+                                                                  const std::string& text) -> Result<void> {
+    double value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || !(value >= static_cast<double>(low)) ||
+        !(value <= static_cast<double>(high)))
+      return make_error(ErrorKind::usage, fmt::format("{}: '{}' is not a number from {} to {}", flag, text, low, high));
+    s.*field = static_cast<T>(value);
+    return {};
+  };
   declaration.read_json = [field, low, high, key = declaration.key](TrainingSettings& s, const rapidjson::Value& object,
                                                                     const JsonFieldReader& r,
                                                                     const std::string& path) -> Result<void> {
@@ -245,8 +255,11 @@ std::vector<SettingDeclaration> declare_training_settings() {
 #undef VGSALES_DECLARE_CHOICE
   for (SettingDeclaration& setting : target_settings()) settings.push_back(std::move(setting));
   // Models saved before --mean-correction existed were corrected by smearing.
-  for (SettingDeclaration& setting : settings)
+  for (SettingDeclaration& setting : settings) {
     if (setting.flag == "--mean-correction") setting.when_absent = choice_name(MeanCorrection::smearing);
+    // Models saved before --background-rows existed have no background.csv.
+    if (setting.flag == "--background-rows") setting.when_absent = "0";
+  }
   return settings;
 }
 

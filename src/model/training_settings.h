@@ -51,7 +51,10 @@ enum class MeanCorrection { least_squares, smearing };
   X(int, min_category_rows, "--min-category-rows", 10, 1, 1000000000, "min_category_rows",            \
     "a category needs this many training rows to get its own input; rarer values share 'other'")      \
   X(int, max_categories, "--max-categories", 1000, 2, 100000, "max_categories",                       \
-    "at most this many categories per column keep their own input (a memory guard)")
+    "at most this many categories per column keep their own input (a memory guard)")                  \
+  X(int, background_rows, "--background-rows", 64, 0, 100000, "",                                     \
+    "training rows saved (seeded) as background.csv, the baseline `explain` attributes estimates "    \
+    "against; 0 keeps training rows out of the model's files (and the model cannot be explained)")
 
 // Settings that take one word of a closed list (names in choice_names()). X(type, field, flag, default, HParams
 // name, help)
@@ -132,8 +135,8 @@ struct SettingDeclaration {
   // The value models saved before the setting existed used, when model.json lacks it (nullopt: required).
   std::optional<std::string> when_absent;
   std::function<SettingValue(const TrainingSettings&)> value;
-  // Set only where the flag takes text (!numeric): the text as the flag takes it, and its parser (errors name the
-  // flag).
+  // The text as the flag takes it (set only where the flag takes text: !numeric), and its parser (errors name the
+  // flag; numeric settings have one too, for `when_absent`).
   std::function<std::string(const TrainingSettings&)> flag_text;
   std::function<Result<void>(TrainingSettings&, const std::string&)> parse;
   // Set only for in_training_section: reads the value from model.json's "training" object at the path given (errors

@@ -112,7 +112,8 @@ Result<void> run_model_server(const ModelServerOptions& options, const Predictor
     return model ? model->version : 0;
   };
   const RestHandler handler(
-      {options.model_name, options.vertex_health_route, options.vertex_predict_route, options.serve_ui},
+      {options.model_name, options.vertex_health_route, options.vertex_predict_route, options.serve_ui,
+       options.max_explain_cost},
       [&versions] { return versions.current(); }, [&metrics, &live_version] { return metrics.render(live_version()); });
 
   HttpServerOptions server_options;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -26,6 +27,7 @@ struct ModelServerOptions {
   double drain_timeout_seconds = 10;  // on SIGTERM/SIGINT, how long requests in flight may take
   HttpLimits limits;                  // connections, timeouts and sizes that hostile clients cannot exceed
   bool serve_ui = true;               // the web page at GET / and /ui/ (--no-ui: off)
+  std::uint64_t max_explain_cost = std::uint64_t{1} << 22;  // :explain's instances × coalition rows per request
   // Filled from AIP_HEALTH_ROUTE / AIP_PREDICT_ROUTE by apply_vertex_environment.
   std::string vertex_health_route;
   std::string vertex_predict_route;

@@ -5,6 +5,7 @@
 #include <exception>
 #include <utility>
 
+#include "serve/explanation_encoder.h"
 #include "serve/metrics.h"
 #include "serve/rest_request_decoder.h"
 #include "serve/rest_response_encoder.h"
@@ -90,10 +91,11 @@ RestResponse RestHandler::dispatch(const RestRequest& request) const {
     case RestOperation::model_status: return model_status(route.model);
     case RestOperation::model_metadata: return model_metadata(route.model);
     case RestOperation::predict: return predict(route.model, request.body, route.label);
+    case RestOperation::explain: return explain(route.model, request.body);
     case RestOperation::unsupported_method:
-      return make_error_response(RestErrorKind::invalid_argument, "Method " + route.method_name +
-                                                                      " is not supported: this model only has a " +
-                                                                      "predict signature (use :predict)");
+      return make_error_response(RestErrorKind::invalid_argument,
+                                 "Method " + route.method_name +
+                                     " is not supported: this model answers :predict and :explain");
     case RestOperation::wrong_method: return wrong_method(request.method, route);
     case RestOperation::not_found: break;
   }
@@ -161,6 +163,25 @@ RestResponse RestHandler::predict(const ModelSpec& model, std::string_view body,
   if (!answer.ok()) return error_response(answer.error(), std::move(label));
   RestResponse response = ok_response(encode_predict_answer(*answer), std::move(label));
   response.instances = answer->rows;
+  return response;
+}
+
+}  // namespace vgsales::serve
+
+namespace vgsales::serve {
+
+// The :predict body, decoded against the version found, explained within the cost limit.
+RestResponse RestHandler::explain(const ModelSpec& model, std::string_view body) const {
+  const auto found = service_.find(model);
+  if (!found.ok()) return error_response(found.error(), "explain");
+  JsonRequestBody parsed;
+  if (auto read = parsed.parse(body); !read.ok()) return error_response(read.error(), "explain");
+  const auto request = decode_predict_request(parsed.root(), *(*found)->predictor);
+  if (!request.ok()) return error_response(request.error(), "explain");
+  const auto answer = explain_request(**found, *request, routes_.max_explain_cost);
+  if (!answer.ok()) return error_response(answer.error(), "explain");
+  RestResponse response = ok_response(encode_explain_answer(*answer), "explain");
+  response.instances = answer->explanations.size();
   return response;
 }
 

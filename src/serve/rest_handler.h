@@ -75,6 +75,7 @@ class RestHandler {
   RestResponse model_status(const ModelSpec& model) const;
   RestResponse model_metadata(const ModelSpec& model) const;
   RestResponse predict(const ModelSpec& model, std::string_view body, std::string label) const;
+  RestResponse explain(const ModelSpec& model, std::string_view body) const;
 
   RestRoutes routes_;
   PredictionService service_;

@@ -1,6 +1,8 @@
 // TF Serving's JSON answers on RapidJSON's Writer; every float through SpacedJsonWriter::Float (format_float).
 #include "serve/rest_response_encoder.h"
 
+#include "serve/explanation_encoder.h"
+
 #include <rapidjson/writer.h>
 
 #include <array>
@@ -131,6 +133,8 @@ std::string encode_model_metadata(const std::string& model_name, const ServedMod
   // Also vgsales's: each feature as a form needs it, and the model card (model_description.h).
   write_feature_descriptions(writer, pipeline);
   write_model_card(writer, metadata, model.version);
+  // Also vgsales's: each column's mean |attribution| over the background rows (the web page's About).
+  write_global_importance(writer, served_global_importance(model));
   writer.Key("target_name");
   writer.String(pipeline.target().c_str());
   writer.EndObject();

@@ -45,6 +45,7 @@ RestRoute model_operation(std::string_view rest, std::string_view method) {
   if (rest.empty()) return answer_with(RestOperation::model_status, method, "GET", "status");
   if (rest == "/metadata") return answer_with(RestOperation::model_metadata, method, "GET", "metadata");
   if (rest == ":predict") return answer_with(RestOperation::predict, method, "POST", "predict");
+  if (rest == ":explain") return answer_with(RestOperation::explain, method, "POST", "explain");
   if (rest.size() > 1 && rest[0] == ':' && rest.find('/') == std::string_view::npos) {
     RestRoute route = answer_with(RestOperation::unsupported_method, method, "POST", "other");
     route.method_name = std::string(rest.substr(1));

@@ -1,8 +1,9 @@
 // The REST adapter's routing: a request's method and target to the operation it asks for, with the model it names.
-// TF Serving's paths (/v1/models/NAME[/versions/V][/metadata|:predict]), the Vertex AI routes, /metrics and the web
-// page. No model is consulted: the handler answers the operation.
+// TF Serving's paths (/v1/models/NAME[/versions/V][/metadata|:predict|:explain]), the Vertex AI routes, /metrics and
+// the web page. No model is consulted: the handler answers the operation.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,8 @@ struct RestRoutes {
   std::string vertex_health_route;
   std::string vertex_predict_route;
   bool serve_ui = false;  // the web page at GET / and its assets under /ui/
+  // What one :explain request may cost: instances × coalition rows (serve --max-explain-cost); above it, a 400.
+  std::uint64_t max_explain_cost = std::uint64_t{1} << 22;
 };
 
 enum class RestOperation {
@@ -26,6 +29,7 @@ enum class RestOperation {
   model_status,        // GET /v1/models/NAME[/versions/V]
   model_metadata,      // GET .../metadata
   predict,             // POST ...:predict or the Vertex predict route
+  explain,             // POST ...:explain: feature attributions in Vertex AI's explanation shape
   unsupported_method,  // POST ...:classify, :regress, ...: a 400
   wrong_method,        // a known path with another method: a 405 naming the allowed one
   not_found,           // any other path: a 404

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "common/result.h"
+#include "explain/global_importance.h"
+#include "explain/shapley_explainer.h"
 #include "model/predictor.h"
 #include "storage/model_version_source.h"
 
@@ -29,6 +31,15 @@ struct ServedModel {
   long long version = 0;
   std::filesystem::path directory;
   std::shared_ptr<const Predictor> predictor;
+  // What :explain uses: the predictor with the version's background.csv, or why the version cannot explain; loaded
+  // on the first :explain or metadata request (served_explainer()), so loading a version waits for neither.
+  mutable std::once_flag explainer_once;
+  mutable std::shared_ptr<const ShapleyExplainer> explainer;
+  mutable std::string explainer_unavailable;
+  // Each column's mean |attribution| over the background rows, for the metadata (served_global_importance()):
+  // computed on the first metadata request, not at load, so a new version serves :predict without waiting for it.
+  mutable std::once_flag global_importance_once;
+  mutable std::shared_ptr<const GlobalImportance> global_importance;
 };
 
 struct VersionDirectory {

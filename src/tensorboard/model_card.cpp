@@ -137,6 +137,8 @@ std::string model_card_markdown(const std::string& run_name, const TrainingRunIn
   card += settings_section(info);
   if (outcome != nullptr && !outcome->final_metrics.empty())
     card += final_metrics_section(info.target_units, outcome->final_metrics);
+  if (outcome != nullptr && !outcome->global_importance_markdown.empty())
+    card += "\n" + outcome->global_importance_markdown;  // its own section, heading included
   return card;
 }
 

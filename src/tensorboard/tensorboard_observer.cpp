@@ -12,6 +12,7 @@
 #include <system_error>
 
 #include "common/target_units.h"
+#include "tensorboard/importance_plot.h"
 #include "tensorboard/model_card.h"
 #include "tensorboard/png_plot.h"
 #include "tensorboard/summaries.h"
@@ -327,6 +328,23 @@ void TensorBoardObserver::write_plot(const PlotImage& image) {
         /*keep_metadata=*/true);
 }
 
+void TensorBoardObserver::write_global_importance(const TrainingOutcome& outcome, long long step) {
+  if (outcome.global_importance.empty()) return;
+  write(kTrainSplit, summary_of(make_text_value(kGlobalImportanceTag, outcome.global_importance_markdown)), step);
+  const std::string& target = info_.initial_network.target_name;
+  const RgbImage image = plot_global_importance(outcome.global_importance, target);
+  Result<std::string> png = encode_png(image);
+  if (!png.ok()) {
+    give_up(png.error());
+    return;
+  }
+  write(kTrainSplit,
+        summary_of(make_image_value(kGlobalImportancePlotTag, *png, image.width, image.height,
+                                    "Each column's mean |attribution| of the saved model's mean estimate over its "
+                                    "background rows (exact or sampled Shapley values; vgsales explain --global)")),
+        step);
+}
+
 void TensorBoardObserver::remember_kept_candidate(const EpochSummary& summary, const EpochDetail& detail) {
   if (options_.image_freq <= 0 || detail.actuals.empty()) return;
   // The trainer's rule: the first epoch of the lowest validation loss, else the last epoch.
@@ -439,6 +457,7 @@ void TensorBoardObserver::on_train_end(const TrainingOutcome& outcome) {
         summary_of(make_text_value(kModelCardTag,
                                    model_card_markdown(run_directory_.filename().string(), info_, &outcome))),
         step);
+  write_global_importance(outcome, step);
   write(kSessionRun,
         summary_of(make_hparams_value(kHparamsSessionEndTag,
                                       make_hparams_session_end(session_status(outcome.status), wall_time_now()))),

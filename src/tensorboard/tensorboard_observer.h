@@ -43,6 +43,9 @@ inline constexpr const char* kPredictionPlotTag = "predicted_vs_actual";
 // One image at the end: the plot of the kept epoch, whose weights the model directory holds.
 inline constexpr const char* kKeptPredictionPlotTag = "predicted_vs_actual_kept_epoch";
 inline constexpr const char* kModelCardTag = "model_card";
+// At the end, with background.csv: each column's mean |attribution| as a Markdown table (Text) and bars (Images).
+inline constexpr const char* kGlobalImportanceTag = "global_importance";
+inline constexpr const char* kGlobalImportancePlotTag = "global_importance_plot";
 
 class TensorBoardObserver final : public TrainingObserver {
  public:
@@ -74,6 +77,7 @@ class TensorBoardObserver final : public TrainingObserver {
     std::string subtitle;
   };
   void write_plot(const PlotImage& image);
+  void write_global_importance(const TrainingOutcome& outcome, long long step);
   std::string plot_description(const std::string& tag, const std::string& split, std::size_t rows,
                                const AxisScaleChoice& axis) const;
   // Keeps the predictions of the epoch the trainer will keep, as far as this epoch tells.

@@ -26,8 +26,8 @@ TEST(CommandLineErrors, UnknownCommandsSuggestTheClosest) {
   EXPECT_EQ(usage_error("evalute --model m"), "unknown command 'evalute' (did you mean 'evaluate'?)");
   EXPECT_EQ(usage_error("help"), "unknown command 'help'; the help is 'vgsales --help', or 'vgsales COMMAND --help'");
   EXPECT_EQ(usage_error("frobnicate"),
-            "unknown command 'frobnicate'; the commands are synth, train, evaluate, predict, info, export, serve, logs "
-            "(see 'vgsales --help')");
+            "unknown command 'frobnicate'; the commands are synth, train, evaluate, predict, explain, info, export, "
+            "serve, logs (see 'vgsales --help')");
 }
 
 TEST(CommandLineErrors, UnknownFlagsSuggestTheClosestFlagOfThatCommand) {

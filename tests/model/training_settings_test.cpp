@@ -118,12 +118,11 @@ TEST(TrainingSettings, OneListDeclaresEverySetting) {
     keys.push_back(setting.key);
     if (!setting.numeric) text_flags.push_back(setting.flag);
   }
-  EXPECT_EQ(keys,
-            (std::vector<std::string>{"epochs",           "batch_size",        "learning_rate",  "seed",
-                                      "threads",          "early_stopping",    "test_split",     "members",
-                                      "interval",         "min_category_rows", "max_categories", "layers",
-                                      "validation_split", "target_transform",  "input_scaling",  "median",
-                                      "mean_correction",  "target_range",      "target_units",   "target_label"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"epochs", "batch_size", "learning_rate", "seed", "threads",
+                                            "early_stopping", "test_split", "members", "interval", "min_category_rows",
+                                            "max_categories", "background_rows", "layers", "validation_split",
+                                            "target_transform", "input_scaling", "median", "mean_correction",
+                                            "target_range", "target_units", "target_label"}));
   EXPECT_EQ(text_flags, (std::vector<std::string>{"--layers", "--validation-split", "--target-transform",
                                                   "--input-scaling", "--median", "--mean-correction", "--target-range",
                                                   "--target-units", "--target-label"}));
@@ -138,7 +137,8 @@ TEST(TrainingSettings, HyperparametersAndInfoComeFromTheDeclarations) {
   const auto hyperparameters = hyperparameters_of(settings);
   std::vector<std::string> names;
   for (const auto& [name, value] : hyperparameters) names.push_back(name);
-  // TensorBoard's names (patience, prediction_interval, scaling); threads and test_split are not logged.
+  // TensorBoard's names (patience, prediction_interval, scaling); threads, test_split and background_rows are not
+  // logged.
   EXPECT_EQ(names, (std::vector<std::string>{"epochs", "batch_size", "learning_rate", "seed", "patience", "members",
                                              "prediction_interval", "min_category_rows", "max_categories", "layers",
                                              "validation_split", "target_transform", "scaling", "median",
@@ -151,9 +151,9 @@ TEST(TrainingSettings, HyperparametersAndInfoComeFromTheDeclarations) {
   EXPECT_EQ(by_name.at("mean_correction"), HyperparameterValue(std::string("least-squares")));
   EXPECT_EQ(describe_settings(settings),
             "epochs=50 batch_size=32 learning_rate=0.001 seed=42 threads=1 early_stopping=10 test_split=0 members=5 "
-            "interval=0.8 min_category_rows=10 max_categories=1000 layers=50,100,50 validation_split=0.2 "
-            "target_transform=log1p input_scaling=standard median=auto mean_correction=least-squares target_range=auto "
-            "target_units=auto target_label=");
+            "interval=0.8 min_category_rows=10 max_categories=1000 background_rows=64 layers=50,100,50 "
+            "validation_split=0.2 target_transform=log1p input_scaling=standard median=auto "
+            "mean_correction=least-squares target_range=auto target_units=auto target_label=");
 }
 
 // model.json's "training" section: written and read back through the declarations; a file from before
@@ -182,6 +182,11 @@ TEST(TrainingSettings, TheTrainingSectionRoundTripsAndOlderFilesReadAsSmearing) 
   doc.RemoveMember("mean_correction");
   ASSERT_TRUE(read_settings_json(doc, reader, "training", read).ok());
   EXPECT_EQ(read.mean_correction, MeanCorrection::smearing);
+  // Before --background-rows existed no model had background.csv: such a file reads as 0.
+  EXPECT_EQ(read.background_rows, 64);
+  doc.RemoveMember("background_rows");
+  ASSERT_TRUE(read_settings_json(doc, reader, "training", read).ok());
+  EXPECT_EQ(read.background_rows, 0);
   doc["median"].SetString("mode");
   auto refused = read_settings_json(doc, reader, "training", read);
   ASSERT_FALSE(refused.ok());

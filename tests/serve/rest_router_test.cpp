@@ -26,6 +26,11 @@ TEST(ServeRestRouterTest, TfServingModelPaths) {
 }
 
 TEST(ServeRestRouterTest, OtherMethodsAreUnsupportedAndWrongVerbsName) {
+  const RestRoute explain = route_request("POST", "/v1/models/vgsales/versions/3:explain", kRoutes);
+  EXPECT_EQ(explain.operation, RestOperation::explain);
+  EXPECT_EQ(explain.model.version, "3");
+  EXPECT_EQ(explain.label, "explain");
+  EXPECT_EQ(route_request("GET", "/v1/models/vgsales:explain", kRoutes).operation, RestOperation::wrong_method);
   const RestRoute classify = route_request("POST", "/v1/models/vgsales:classify", kRoutes);
   EXPECT_EQ(classify.operation, RestOperation::unsupported_method);
   EXPECT_EQ(classify.method_name, "classify");

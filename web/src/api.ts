@@ -1,5 +1,5 @@
 // The model server's public REST API as the page uses it: the metadata route (with vgsales's feature descriptions
-// and model card), the status route, and :predict. Nothing here touches the DOM.
+// and model card), the status route, and :predict and :explain. Nothing here touches the DOM.
 
 export type FeatureKind = 'numeric' | 'boolean' | 'categorical';
 
@@ -47,12 +47,20 @@ export interface ModelCard {
   interval: IntervalInfo | null;
 }
 
+// Each column's mean |attribution| over the model's background rows (the metadata's global_importance).
+export interface GlobalImportance {
+  rows: number;
+  baseline: number;
+  columns: { column: string; mean_absolute_attribution: number }[];
+}
+
 export interface ModelInfo {
   name: string;
   version: string;
   features: FeatureInfo[];
   missingValues: string[]; // lower-cased spellings of a missing value
   card: ModelCard;
+  globalImportance: GlobalImportance | null; // null for a model without background rows
 }
 
 // One row's answer: the estimate (the mean), and the median and interval when the model has them.
@@ -123,6 +131,10 @@ export function parseMetadata(body: unknown): ModelInfo {
     features,
     missingValues,
     card: metadata.model_card as unknown as ModelCard,
+    globalImportance:
+      isObject(metadata.global_importance) && Array.isArray(metadata.global_importance.columns)
+        ? (metadata.global_importance as unknown as GlobalImportance)
+        : null,
   };
 }
 
@@ -185,6 +197,16 @@ export class ModelApi {
       body: JSON.stringify(body),
     });
     return parsePredictions(await readJson(response), model.card.output_name, interval, instances.length);
+  }
+
+  // One row's :explain answer (the same body as :predict), pinned to the form's version like predict.
+  async explain(instance: Record<string, CellValue>, model: ModelInfo): Promise<unknown> {
+    const response = await fetch(`${this.base}/versions/${encodeURIComponent(model.version)}:explain`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ instances: [instance] }),
+    });
+    return readJson(response);
   }
 }
 

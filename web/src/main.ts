@@ -5,8 +5,9 @@ import 'uplot/dist/uPlot.min.css';
 import './style.css';
 
 import { renderModelCard } from './about';
+import { parseExplanation, renderGlobalImportance, renderWaterfall } from './explain';
 import { ApiError, ModelApi, servedModelName } from './api';
-import type { Estimate, ModelInfo } from './api';
+import type { CellValue, Estimate, ModelInfo } from './api';
 import { batchInstances, bindColumns, CsvError, estimatesCsv, estimatesNote, parseCsv } from './batch';
 import type { ParsedCsv } from './batch';
 import { append, byId, clear, debounce, h } from './dom';
@@ -110,12 +111,33 @@ async function updateEstimate(): Promise<void> {
   try {
     const [estimate] = await api.predict([reading.row], model);
     if (request === estimateRequest) showEstimate(estimate);
+    if (request === estimateRequest) void updateWaterfall(reading.row, request);
   } catch (error) {
     if (request !== estimateRequest) return;
     estimateValue.dataset.state = 'error';
     handleRequestError(error, (text) => {
       estimateStatus.textContent = text;
     });
+  }
+}
+
+// ---- why this estimate ---------------------------------------------------------------------------------------
+
+// The form's game explained after its estimate; a model that cannot explain (no background rows) hides the section.
+async function updateWaterfall(row: Record<string, CellValue>, request: number): Promise<void> {
+  const container = byId<HTMLElement>('waterfall');
+  if (!model.globalImportance) {
+    container.hidden = true;
+    return;
+  }
+  try {
+    const explanation = parseExplanation(await api.explain(row, model));
+    if (request !== estimateRequest) return;
+    const cells: Record<string, string> = {};
+    for (const [name, value] of Object.entries(row)) cells[name] = value === null ? '' : String(value);
+    renderWaterfall(container, explanation, cells, model);
+  } catch (error) {
+    if (request === estimateRequest) container.hidden = true;
   }
 }
 
@@ -283,6 +305,7 @@ function showModel(): void {
   form.build(model);
   whatIf.setModel(model);
   renderModelCard(byId('model-card'), model);
+  renderGlobalImportance(byId('model-card'), model);
 }
 
 async function loadModel(): Promise<void> {
