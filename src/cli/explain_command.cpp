@@ -101,14 +101,13 @@ Result<ExplainedRows> rows_from_file(const std::string& path, const FeaturePipel
   return rows;
 }
 
-std::string signed_amount(double value, const std::string& target) {
-  return (value > 0 ? "+" : "") + format_target_amount(value, target);
+std::string signed_amount(double value, const TargetUnits& units) {
+  return (value > 0 ? "+" : "") + units.amount(value);
 }
 
 // One instance as a table: the baseline, each column's contribution (largest first), the estimate.
 std::string explanation_table(const InstanceExplanation& explanation, const ExplainedRows& rows, size_t r,
-                              const FeaturePipeline& pipeline, size_t background_rows) {
-  const std::string& target = pipeline.target();
+                              const FeaturePipeline& pipeline, size_t background_rows, const TargetUnits& units) {
   const size_t k = pipeline.features().size();
   std::vector<std::string> names(k);
   size_t width = std::string_view("baseline").size();
@@ -124,7 +123,7 @@ std::string explanation_table(const InstanceExplanation& explanation, const Expl
   for (const OutputAttribution& output : explanation.outputs) text += fmt::format("  {:>14}", output.output_name);
   text += fmt::format("\n{:<{}}", "baseline", width);
   for (const OutputAttribution& output : explanation.outputs)
-    text += fmt::format("  {:>14}", format_target_amount(output.baseline, target));
+    text += fmt::format("  {:>14}", units.amount(output.baseline));
   std::vector<size_t> order(k);
   std::iota(order.begin(), order.end(), 0);
   const std::vector<double>& mean = explanation.outputs.front().attributions;
@@ -133,14 +132,14 @@ std::string explanation_table(const InstanceExplanation& explanation, const Expl
   for (size_t f : order) {
     text += fmt::format("\n{:<{}}", names[f], width);
     for (const OutputAttribution& output : explanation.outputs) {
-      text += fmt::format("  {:>14}", signed_amount(output.attributions[f], target));
+      text += fmt::format("  {:>14}", signed_amount(output.attributions[f], units));
       if (explanation.method == AttributionMethod::sampled)
-        text += fmt::format(" ± {}", format_target_amount(output.error_bounds[f], target));
+        text += fmt::format(" ± {}", units.amount(output.error_bounds[f]));
     }
   }
   text += fmt::format("\n{:<{}}", "estimate", width);
   for (const OutputAttribution& output : explanation.outputs)
-    text += fmt::format("  {:>14}", format_target_amount(output.estimate, target));
+    text += fmt::format("  {:>14}", units.amount(output.estimate));
   return text + "\n";
 }
 
@@ -162,20 +161,19 @@ std::string explanation_csv(const std::vector<InstanceExplanation>& explanations
   return text;
 }
 
-std::string global_importance_table(const GlobalImportance& summary, const std::string& target) {
+std::string global_importance_table(const GlobalImportance& summary, const TargetUnits& units) {
   std::string text =
       fmt::format("Global importance over {} rows: each column's mean |attribution| of the {} estimate (baseline {})\n",
-                  summary.rows, summary.output_name, format_target_amount(summary.baseline, target));
+                  summary.rows, summary.output_name, units.amount(summary.baseline));
   size_t width = 6;
   for (const ColumnImportance& column : summary.columns) width = std::max(width, column.column.size());
   for (const ColumnImportance& column : summary.columns)
-    text += fmt::format("  {:<{}}  {:>12}\n", column.column, width,
-                        format_target_amount(column.mean_absolute_attribution, target));
+    text += fmt::format("  {:<{}}  {:>12}\n", column.column, width, units.amount(column.mean_absolute_attribution));
   text += "How the estimate moves with each column's values (mean attribution, rows):\n";
   for (const ColumnImportance& column : summary.columns) {
     std::vector<std::string> parts;
     for (const ValueEffect& effect : column.effects)
-      parts.push_back(fmt::format("{} {} ({})", effect.value, signed_amount(effect.mean_attribution, target),
+      parts.push_back(fmt::format("{} {} ({})", effect.value, signed_amount(effect.mean_attribution, units),
                                   effect.rows));
     text += fmt::format("  {}: {}\n", column.column, fmt::join(parts, " · "));
   }
@@ -217,7 +215,7 @@ Result<void> run_explain(const ExplainOptions& o) {
   if (!o.global.empty()) {
     const GlobalImportance summary = summarize_global_importance(pipeline, rows.cells, explanations);
     if (o.format() == ExplainFormat::csv) return write_output(o.output, global_importance_csv(summary));
-    return write_output(o.output, global_importance_table(summary, pipeline.target()));
+    return write_output(o.output, global_importance_table(summary, predictor->metadata().target_units()));
   }
   if (o.format() == ExplainFormat::json) {
     serve::ExplainAnswer answer;
@@ -228,7 +226,8 @@ Result<void> run_explain(const ExplainOptions& o) {
   if (o.format() == ExplainFormat::csv) return write_output(o.output, explanation_csv(explanations, rows, pipeline));
   std::string text;
   for (size_t r = 0; r < explanations.size(); ++r)
-    text += (r ? "\n" : "") + explanation_table(explanations[r], rows, r, pipeline, background_rows);
+    text += (r ? "\n" : "") + explanation_table(explanations[r], rows, r, pipeline, background_rows,
+                                                predictor->metadata().target_units());
   return write_output(o.output, text);
 }
 

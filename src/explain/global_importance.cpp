@@ -118,14 +118,14 @@ GlobalImportance summarize_global_importance(const FeaturePipeline& pipeline, st
   return summary;
 }
 
-std::string global_importance_markdown(const GlobalImportance& summary, const std::string& target) {
+std::string global_importance_markdown(const GlobalImportance& summary, const TargetUnits& units) {
   std::string text = fmt::format(
       "## What moves the estimate\n\n**Global importance** over the model's {} background rows: each column's mean "
       "|attribution| of the {} "
       "estimate (Shapley values against the baseline {}).\n\n| column | mean \\|attribution\\| |\n|---|---|\n",
-      summary.rows, summary.output_name, format_target_amount(summary.baseline, target));
+      summary.rows, summary.output_name, units.amount(summary.baseline));
   for (const ColumnImportance& column : summary.columns)
-    text += fmt::format("| {} | {} |\n", column.column, format_target_amount(column.mean_absolute_attribution, target));
+    text += fmt::format("| {} | {} |\n", column.column, units.amount(column.mean_absolute_attribution));
   return text;
 }
 
@@ -144,7 +144,7 @@ void describe_global_importance(const std::filesystem::path& model_dir, Training
   const GlobalImportance summary = summarize_global_importance((*predictor)->pipeline(), rows.cells(), *explained);
   for (const ColumnImportance& column : summary.columns)
     outcome.global_importance.emplace_back(column.column, column.mean_absolute_attribution);
-  outcome.global_importance_markdown = global_importance_markdown(summary, (*predictor)->pipeline().target());
+  outcome.global_importance_markdown = global_importance_markdown(summary, (*predictor)->metadata().target_units());
 }
 
 }  // namespace vgsales

@@ -42,7 +42,7 @@ GlobalImportance summarize_global_importance(const FeaturePipeline& pipeline, st
 
 // A Markdown section ("## What moves the estimate") with a table of the columns, most important first, amounts in the
 // target's units.
-std::string global_importance_markdown(const GlobalImportance& summary, const std::string& target);
+std::string global_importance_markdown(const GlobalImportance& summary, const TargetUnits& units);
 
 // The global importance of a saved model over its own background rows, as training records it in `outcome` (for
 // TensorBoard and the model card); nothing for a model without background.csv (--background-rows 0). Sampled values

@@ -14,7 +14,7 @@ constexpr double kBarHeight = 22, kBarGap = 8, kTop = 64, kBottom = 24, kMargin 
 
 }  // namespace
 
-RgbImage plot_global_importance(std::span<const std::pair<std::string, double>> columns, const std::string& target,
+RgbImage plot_global_importance(std::span<const std::pair<std::string, double>> columns, const TargetUnits& units,
                                 int width_pixels) {
   const int height = static_cast<int>(kTop + kBottom + static_cast<double>(columns.size()) * (kBarHeight + kBarGap));
   CairoSurface surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, width_pixels, height));
@@ -24,10 +24,11 @@ RgbImage plot_global_importance(std::span<const std::pair<std::string, double>> 
   cairo_paint(cr);
   set_colour(cr, kTextColour);
   select_font(cr, 16, true);
-  draw_text(cr, "What moves the estimate of " + target, kMargin, 26);
+  draw_text(cr, "What moves the estimate of " + units.name(), kMargin, 26);
   select_font(cr, 12);
   set_colour(cr, kSubtleTextColour);
-  draw_text(cr, "mean |attribution| of the mean estimate over the background rows (Shapley values)", kMargin, 46);
+  draw_text(cr, "mean |attribution| of the mean estimate over the background rows (Shapley values), " + units.phrase(),
+            kMargin, 46);
   select_font(cr, 12);
   double label_width = 0, largest = 0;
   for (const auto& [name, value] : columns) {
@@ -45,7 +46,7 @@ RgbImage plot_global_importance(std::span<const std::pair<std::string, double>> 
     cairo_rectangle(cr, bar_left, top, length, kBarHeight);
     cairo_fill(cr);
     set_colour(cr, kTextColour);
-    draw_text(cr, format_target_amount(columns[i].second, target), bar_left + length + 6, top + kBarHeight * 0.7);
+    draw_text(cr, units.amount(columns[i].second), bar_left + length + 6, top + kBarHeight * 0.7);
   }
   return copy_rgb24_surface(surface.get());
 }

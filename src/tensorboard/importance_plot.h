@@ -7,11 +7,12 @@
 #include <string>
 #include <utility>
 
+#include "common/target_units.h"
 #include "tensorboard/png_plot.h"
 
 namespace vgsales::tensorboard {
 
-RgbImage plot_global_importance(std::span<const std::pair<std::string, double>> columns, const std::string& target,
+RgbImage plot_global_importance(std::span<const std::pair<std::string, double>> columns, const TargetUnits& units,
                                 int width_pixels = 640);
 
 }  // namespace vgsales::tensorboard

@@ -331,8 +331,7 @@ void TensorBoardObserver::write_plot(const PlotImage& image) {
 void TensorBoardObserver::write_global_importance(const TrainingOutcome& outcome, long long step) {
   if (outcome.global_importance.empty()) return;
   write(kTrainSplit, summary_of(make_text_value(kGlobalImportanceTag, outcome.global_importance_markdown)), step);
-  const std::string& target = info_.initial_network.target_name;
-  const RgbImage image = plot_global_importance(outcome.global_importance, target);
+  const RgbImage image = plot_global_importance(outcome.global_importance, info_.target_units);
   Result<std::string> png = encode_png(image);
   if (!png.ok()) {
     give_up(png.error());

@@ -28,7 +28,7 @@ int bar_start(const RgbImage& image, int y) {
 
 TEST(ImportancePlot, BarsAreInOrderAndProportional) {
   const std::vector<std::pair<std::string, double>> columns{{"publisher", 400}, {"year", 200}, {"genre", 100}};
-  const RgbImage image = plot_global_importance(columns, "total_earnings");
+  const RgbImage image = plot_global_importance(columns, TargetUnits::of_column("total_earnings"));
   ASSERT_EQ(image.width, 640);
   ASSERT_GT(image.height, 100);
   // Bar i is centred at kTop + i * (22 + 8) + 11 (importance_plot.cpp's layout).
