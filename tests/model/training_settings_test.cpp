@@ -118,11 +118,12 @@ TEST(TrainingSettings, OneListDeclaresEverySetting) {
     keys.push_back(setting.key);
     if (!setting.numeric) text_flags.push_back(setting.flag);
   }
-  EXPECT_EQ(keys, (std::vector<std::string>{"epochs", "batch_size", "learning_rate", "seed", "threads",
-                                            "early_stopping", "test_split", "members", "interval", "min_category_rows",
-                                            "max_categories", "background_rows", "layers", "validation_split",
-                                            "target_transform", "input_scaling", "median", "mean_correction",
-                                            "target_range", "target_units", "target_label"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"epochs",      "batch_size",        "learning_rate",    "seed",
+                                            "threads",     "early_stopping",    "test_split",       "members",
+                                            "interval",    "min_category_rows", "max_categories",   "background_rows",
+                                            "layers",      "validation_split",  "target_transform", "input_scaling",
+                                            "median",      "mean_correction",   "target_range",     "target_units",
+                                            "target_label"}));
   EXPECT_EQ(text_flags, (std::vector<std::string>{"--layers", "--validation-split", "--target-transform",
                                                   "--input-scaling", "--median", "--mean-correction", "--target-range",
                                                   "--target-units", "--target-label"}));
