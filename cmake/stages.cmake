@@ -9,8 +9,9 @@ set(VGSALES_STAGE_DEPENDS_graph model data common proto)
 set(VGSALES_STAGE_DEPENDS_tensorboard graph model data common proto)
 set(VGSALES_STAGE_DEPENDS_export graph model data common proto)
 set(VGSALES_STAGE_DEPENDS_torchscript export graph model data common)
-set(VGSALES_STAGE_DEPENDS_serve model data common)
-set(VGSALES_STAGE_DEPENDS_cli serve export tensorboard graph model data common proto)
+set(VGSALES_STAGE_DEPENDS_monitor data common)
+set(VGSALES_STAGE_DEPENDS_serve monitor model data common)
+set(VGSALES_STAGE_DEPENDS_cli serve monitor export tensorboard graph model data common proto)
 
 # A stage's own include root: <build>/stage_include/<stage>/<stage> is a link to src/<stage>, so "<stage>/x.h"
 # resolves for the stage itself and for the stages that link it, and for no one else.

@@ -13,6 +13,7 @@
 #include "data/feature_pipeline_json.h"
 #include "data/row_split.h"
 #include "data/table.h"
+#include "data/training_profile.h"
 #include "model/baselines.h"
 #include "model/calibration.h"
 #include "model/encoded_split.h"
@@ -45,6 +46,7 @@ struct EncodedData {
   FeaturePipeline pipeline;
   EncodedSplit train;
   std::vector<EncodedSplit> evaluations;  // validation and/or test
+  TrainingProfile profile;                // the training rows' distribution, for `vgsales monitor`
   // The validation rows, which pick each member's epoch and calibrate the estimates (nullptr without them).
   const EncodedSplit* holdout() const { return find_split(evaluations, SplitRole::validation); }
 };
@@ -302,7 +304,8 @@ Result<EncodedData> load_and_encode(const TrainingJobOptions& options, const std
   VGSALES_ASSIGN_OR_RETURN(const TableLoadOptions load_options, table_load_options(options, resumed));
   VGSALES_ASSIGN_OR_RETURN(SplitTables tables, load_split_tables(options, load_options, settings, hooks));
   VGSALES_ASSIGN_OR_RETURN(auto fitted, fit_pipeline(tables.train, options, resumed, settings, hooks));
-  EncodedData data{std::move(fitted.first), std::move(fitted.second), {}};
+  EncodedData data{std::move(fitted.first), std::move(fitted.second), {}, {}};
+  VGSALES_ASSIGN_OR_RETURN(data.profile, fit_training_profile(tables.train, data.pipeline));
   if (hooks.pipeline_ready) hooks.pipeline_ready(data.pipeline);
   VGSALES_ASSIGN_OR_RETURN(data.evaluations, encode_evaluation_splits(tables, data.pipeline, hooks));
   // The encoded floats are all training needs from here on: the parsed tables (for 10M rows as large as the
@@ -485,9 +488,11 @@ void record_outcome(TrainerResult& result, ModelMetadata& metadata, const Encode
 
 // Stage 9: the model directory, filled beside `out_dir` and renamed into place in one step.
 Result<void> write_model_directory(const fs::path& out_dir, const ModelMetadata& metadata,
-                                   const PortableNetwork& network, const TrainingCheckpoint& checkpoint) {
+                                   const PortableNetwork& network, const TrainingCheckpoint& checkpoint,
+                                   const TrainingProfile& profile) {
   VGSALES_ASSIGN_OR_RETURN(StagingDirectory staging, StagingDirectory::create_beside(out_dir));
   VGSALES_TRY(write_file_atomically(staging.path() / kCheckpointFileName, serialize_checkpoint(checkpoint)));
+  VGSALES_TRY(write_file_atomically(staging.path() / kTrainingProfileFileName, training_profile_to_json(profile)));
   VGSALES_TRY(write_model_files(staging.path(), metadata, network));
   VGSALES_TRY(seal_model_directory(staging.path()));
   return staging.commit();
@@ -541,7 +546,7 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
   VGSALES_ASSIGN_OR_RETURN(TrainerResult result, train_ensemble(options, metadata, data, resumed, hooks, end_guard));
   calibrate(result, metadata, data, hooks);
   record_outcome(result, metadata, data);
-  VGSALES_TRY(write_model_directory(options.out_dir, metadata, result.network, result.checkpoint));
+  VGSALES_TRY(write_model_directory(options.out_dir, metadata, result.network, result.checkpoint, data.profile));
   describe_outcome(result, metadata, data);
   end_guard.finish(result.outcome);
   TrainingJobReport report;
