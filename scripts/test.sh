@@ -19,6 +19,8 @@ phase "install"
 scripts/install-deps.sh --test
 scripts/install-checkers.sh  # TensorFlow, TensorBoard, ONNX Runtime, Playwright: build/checkers-venv
 scripts/install-lint.sh      # lizard, for the complexity check: build/lint-venv
+scripts/install-drift-checker.sh  # scipy, the reference for `vgsales monitor`'s figures: build/drift-venv
+scripts/install-go-modules.sh  # k8s.io/api, KServe, Knative Serving for the manifests' test (tests/deploy/)
 phase "build"
 scripts/build.sh
 scripts/install.sh
