@@ -12,7 +12,7 @@ shift || true
 targets=("$@")
 if ((${#targets[@]} == 0)); then
   targets=(csv_table_fuzzer rest_handler_fuzzer http_request_fuzzer event_file_fuzzer model_json_fuzzer
-    safetensors_fuzzer model_directory_fuzzer row_assignment_fuzzer)
+    safetensors_fuzzer model_directory_fuzzer row_assignment_fuzzer training_profile_fuzzer prediction_log_fuzzer)
 fi
 
 scripts/build-sanitize.sh vgsales_fuzzers
