@@ -25,9 +25,11 @@ TEST(CommandLineErrors, UnknownCommandsSuggestTheClosest) {
   EXPECT_EQ(usage_error("trian"), "unknown command 'trian' (did you mean 'train'?)");
   EXPECT_EQ(usage_error("evalute --model m"), "unknown command 'evalute' (did you mean 'evaluate'?)");
   EXPECT_EQ(usage_error("help"), "unknown command 'help'; the help is 'vgsales --help', or 'vgsales COMMAND --help'");
-  EXPECT_EQ(usage_error("frobnicate"),
-            "unknown command 'frobnicate'; the commands are synth, train, evaluate, predict, info, export, serve, logs "
-            "(see 'vgsales --help')");
+  EXPECT_EQ(
+      usage_error("frobnicate"),
+      "unknown command 'frobnicate'; the commands are synth, train, evaluate, predict, info, export, serve, monitor, "
+      "logs "
+      "(see 'vgsales --help')");
 }
 
 TEST(CommandLineErrors, UnknownFlagsSuggestTheClosestFlagOfThatCommand) {
