@@ -103,6 +103,11 @@ Result<ExportSummary> export_model(const ExportRequest& request) {
   }
   VGSALES_ASSIGN_OR_RETURN(const std::string metadata, read_verified_file(request.model_dir, kMetadataFileName));
   VGSALES_ASSIGN_OR_RETURN(const std::string weights, read_verified_file(request.model_dir, kWeightsFileName));
+  // The training profile travels with the model, so a server of the export can report drift (format 4; optional).
+  std::optional<std::string> profile;
+  if (fs::exists(request.model_dir / kTrainingProfileFileName, error)) {
+    VGSALES_ASSIGN_OR_RETURN(profile, read_verified_file(request.model_dir, kTrainingProfileFileName));
+  }
 
   fs::create_directories(request.base, error);
   if (error) {
@@ -112,12 +117,7 @@ Result<ExportSummary> export_model(const ExportRequest& request) {
   VGSALES_ASSIGN_OR_RETURN(StagingDirectory staging, StagingDirectory::create_beside(summary.folder));
   VGSALES_TRY(write_into(staging.path(), kMetadataFileName, metadata, summary.files));
   VGSALES_TRY(write_into(staging.path(), kWeightsFileName, weights, summary.files));
-  // The training profile travels with the model, so a server of the export can report drift (format 4; optional).
-  if (fs::exists(request.model_dir / kTrainingProfileFileName, error)) {
-    VGSALES_ASSIGN_OR_RETURN(const std::string profile,
-                             read_verified_file(request.model_dir, kTrainingProfileFileName));
-    VGSALES_TRY(write_into(staging.path(), kTrainingProfileFileName, profile, summary.files));
-  }
+  if (profile) VGSALES_TRY(write_into(staging.path(), kTrainingProfileFileName, *profile, summary.files));
   if (tensorflow_files) {
     VGSALES_TRY(write_into(staging.path(), kSavedModelFileName, tensorflow_files->saved_model, summary.files));
     VGSALES_TRY(write_into(staging.path(), kFrozenGraphFileName, tensorflow_files->frozen_graph, summary.files));
