@@ -11,8 +11,9 @@ set(VGSALES_STAGE_DEPENDS_export graph model data common proto)
 set(VGSALES_STAGE_DEPENDS_torchscript export graph model data common)
 set(VGSALES_STAGE_DEPENDS_storage common)
 set(VGSALES_STAGE_DEPENDS_explain model data common)
-set(VGSALES_STAGE_DEPENDS_serve storage explain model data common)
-set(VGSALES_STAGE_DEPENDS_cli serve storage explain export tensorboard graph model data common proto)
+set(VGSALES_STAGE_DEPENDS_monitor data common)
+set(VGSALES_STAGE_DEPENDS_serve storage explain monitor model data common)
+set(VGSALES_STAGE_DEPENDS_cli serve storage explain monitor export tensorboard graph model data common proto)
 
 # A stage's own include root: <build>/stage_include/<stage>/<stage> is a link to src/<stage>, so "<stage>/x.h"
 # resolves for the stage itself and for the stages that link it, and for no one else.

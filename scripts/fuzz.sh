@@ -13,7 +13,7 @@ targets=("$@")
 if ((${#targets[@]} == 0)); then
   targets=(csv_table_fuzzer in_memory_table_fuzzer rest_handler_fuzzer http_request_fuzzer event_file_fuzzer
     model_json_fuzzer safetensors_fuzzer model_directory_fuzzer row_assignment_fuzzer gcs_response_fuzzer
-    background_csv_fuzzer)
+    background_csv_fuzzer training_profile_fuzzer prediction_log_fuzzer)
 fi
 
 scripts/build-sanitize.sh vgsales_fuzzers

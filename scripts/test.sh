@@ -21,6 +21,8 @@ scripts/install-checkers.sh  # TensorFlow, TensorBoard, ONNX Runtime, Playwright
 scripts/install-lint.sh      # lizard, for the complexity check: build/lint-venv
 scripts/install-fake-gcs.sh  # the Cloud Storage emulator for the gs:// tests: build/fake-gcs-server
 scripts/install-shap.sh      # shap and ONNX Runtime, the independent check of `vgsales explain`: build/shap-venv
+scripts/install-drift-checker.sh  # scipy, the reference for `vgsales monitor`'s figures: build/drift-venv
+scripts/install-go-modules.sh  # k8s.io/api, KServe, Knative Serving for the manifests' test (tests/deploy/)
 phase "build"
 scripts/build.sh
 scripts/install.sh

@@ -20,5 +20,6 @@ void register_info_command(CLI::App& app, CommandAction& chosen);
 void register_logs_command(CLI::App& app, CommandAction& chosen);
 void register_export_command(CLI::App& app, CommandAction& chosen);
 void register_serve_command(CLI::App& app, CommandAction& chosen);
+void register_monitor_command(CLI::App& app, CommandAction& chosen);
 
 }  // namespace vgsales::cli

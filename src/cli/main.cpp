@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   register_info_command(app, chosen);
   register_export_command(app, chosen);
   register_serve_command(app, chosen);
+  register_monitor_command(app, chosen);
   register_logs_command(app, chosen);
   // Not in --help: prints a command's flag table, the source of the generated command pages, man pages and completions.
   if (argc == 3 && std::string_view(argv[1]) == "--flag-table") {
@@ -46,7 +47,9 @@ int main(int argc, char** argv) {
   try {
     const vgsales::Result<void> result = chosen ? chosen() : vgsales::Result<void>{};
     if (!result.ok()) {
-      std::fprintf(stderr, "vgsales: error: %s\n", result.error().message.c_str());
+      // A finding (monitor's drift) is reported, not an error.
+      const bool finding = result.error().kind == vgsales::ErrorKind::drift_detected;
+      std::fprintf(stderr, "vgsales: %s%s\n", finding ? "" : "error: ", result.error().message.c_str());
       return exit_code_for(result.error());
     }
   } catch (const std::exception& e) {

@@ -53,6 +53,15 @@ void register_serve_command(CLI::App& app, CommandAction& chosen) {
   add_limit_flag(flags, serve::kWriteTimeoutFlag, "S", options->limits.write_timeout_seconds);
   add_limit_flag(flags, serve::kMaxHeaderBytesFlag, "B", options->limits.max_header_bytes);
   add_limit_flag(flags, serve::kMaxUrlBytesFlag, "B", options->limits.max_url_bytes);
+  flags.described("--prediction_log", "DIR", options->prediction_log, "off",
+                  "write a sample of the rows answered, with their answers, as JSON lines into DIR (rotated, bounded "
+                  "by `--prediction_log_max_bytes`; read by `vgsales monitor --data DIR`)");
+  flags.bounded("--prediction_log_sample", "P", options->prediction_log_sample, 0.0, 1.0,
+                "the share of rows the prediction log keeps");
+  flags.bounded<std::size_t>("--prediction_log_max_bytes", "B", options->prediction_log_max_bytes, 8192,
+                             std::size_t{1} << 40,
+                             "the prediction log's files together stay under this (the oldest "
+                             "of its 8 files goes first)");
   auto no_ui = std::make_shared<bool>(false);
   flags.flag("--no-ui", *no_ui, "answer no web page: `GET /` and `/ui/...` are 404, the REST API is unchanged");
   command->callback([options, no_ui, &chosen] {

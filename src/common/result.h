@@ -15,6 +15,7 @@ enum class ErrorKind {
   not_found,       // a file, model, version or column does not exist (exit 1, HTTP 404)
   already_exists,  // refusing to overwrite (exit 1, HTTP 409)
   interrupted,     // the user pressed Ctrl-C (exit 130)
+  drift_detected,  // `vgsales monitor` found drift: a finding, not a failure (exit 3)
   internal,        // a bug or a library failure we did not expect (exit 1, HTTP 500)
 };
 

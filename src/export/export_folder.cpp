@@ -113,6 +113,11 @@ Result<ExportSummary> export_model(const ExportRequest& request) {
   VGSALES_ASSIGN_OR_RETURN(const std::string metadata, read_verified_file(request.model_dir, kMetadataFileName));
   VGSALES_ASSIGN_OR_RETURN(const std::string weights, read_verified_file(request.model_dir, kWeightsFileName));
   VGSALES_ASSIGN_OR_RETURN(const std::optional<std::string> background, read_background_if_present(request.model_dir));
+  // The training profile travels with the model, so a server of the export can report drift (format 4; optional).
+  std::optional<std::string> profile;
+  if (fs::exists(request.model_dir / kTrainingProfileFileName, error)) {
+    VGSALES_ASSIGN_OR_RETURN(profile, read_verified_file(request.model_dir, kTrainingProfileFileName));
+  }
 
   fs::create_directories(request.base, error);
   if (error) {
@@ -123,6 +128,7 @@ Result<ExportSummary> export_model(const ExportRequest& request) {
   VGSALES_TRY(write_into(staging.path(), kMetadataFileName, metadata, summary.files));
   VGSALES_TRY(write_into(staging.path(), kWeightsFileName, weights, summary.files));
   if (background) VGSALES_TRY(write_into(staging.path(), kBackgroundFileName, *background, summary.files));
+  if (profile) VGSALES_TRY(write_into(staging.path(), kTrainingProfileFileName, *profile, summary.files));
   if (tensorflow_files) {
     VGSALES_TRY(write_into(staging.path(), kSavedModelFileName, tensorflow_files->saved_model, summary.files));
     VGSALES_TRY(write_into(staging.path(), kFrozenGraphFileName, tensorflow_files->frozen_graph, summary.files));

@@ -40,6 +40,23 @@ Result<ModelMetadata> read_model_metadata(const fs::path& model_dir) {
   return metadata_from_json(text, (model_dir / kMetadataFileName).string());
 }
 
+Result<std::optional<TrainingProfile>> read_training_profile(const fs::path& model_dir) {
+  VGSALES_TRY(check_model_directory(model_dir));
+  std::error_code ec;
+  if (!fs::exists(model_dir / kTrainingProfileFileName, ec)) {
+    // Absent: fine for an older model, unless SHA256SUMS says it should be there (then it was lost).
+    VGSALES_ASSIGN_OR_RETURN(const std::string sums, read_file_to_string(model_dir / kChecksumFileName));
+    if (sums.find(std::string("  ") + kTrainingProfileFileName) != std::string::npos)
+      return make_error(ErrorKind::invalid_data, (model_dir / kTrainingProfileFileName).string() +
+                                                     ": listed in SHA256SUMS but missing (an incomplete copy?)");
+    return std::optional<TrainingProfile>{};
+  }
+  VGSALES_ASSIGN_OR_RETURN(const std::string text, read_verified_file(model_dir, kTrainingProfileFileName));
+  VGSALES_ASSIGN_OR_RETURN(TrainingProfile profile,
+                           training_profile_from_json(text, (model_dir / kTrainingProfileFileName).string()));
+  return std::optional<TrainingProfile>(std::move(profile));
+}
+
 Result<LoadedModel> load_model(const fs::path& model_dir) {
   LoadedModel model;
   VGSALES_ASSIGN_OR_RETURN(model.metadata, read_model_metadata(model_dir));
@@ -123,7 +140,8 @@ Result<void> write_model_files(const fs::path& folder, const ModelMetadata& meta
 Result<void> seal_model_directory(const fs::path& folder) {
   std::vector<std::string> files;
   std::error_code ec;
-  for (const char* name : {kMetadataFileName, kWeightsFileName, kCheckpointFileName, kBackgroundFileName})
+  for (const char* name : {kMetadataFileName, kWeightsFileName, kCheckpointFileName, kBackgroundFileName,
+                           kTrainingProfileFileName})
     if (fs::is_regular_file(folder / name, ec)) files.emplace_back(name);
   return write_checksum_file(folder, files);
 }

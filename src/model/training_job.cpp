@@ -14,6 +14,7 @@
 #include "data/row_split.h"
 #include "data/table.h"
 #include "model/background_rows.h"
+#include "data/training_profile.h"
 #include "model/baselines.h"
 #include "model/calibration.h"
 #include "model/encoded_split.h"
@@ -47,6 +48,7 @@ struct EncodedData {
   EncodedSplit train;
   std::vector<EncodedSplit> evaluations;  // validation and/or test
   std::string background_csv;             // background.csv's text ("" with --background-rows 0)
+  TrainingProfile profile;                // the training rows' distribution, for `vgsales monitor`
   // The validation rows, which pick each member's epoch and calibrate the estimates (nullptr without them).
   const EncodedSplit* holdout() const { return find_split(evaluations, SplitRole::validation); }
 };
@@ -325,6 +327,7 @@ Result<EncodedData> load_and_encode(const TrainingJobOptions& options, const std
   VGSALES_ASSIGN_OR_RETURN(SplitTables tables, load_split_tables(options, load_options, settings, hooks));
   VGSALES_ASSIGN_OR_RETURN(auto fitted, fit_pipeline(tables.train, options, resumed, settings, hooks));
   EncodedData data{std::move(fitted.first), std::move(fitted.second), {}, {}};
+  VGSALES_ASSIGN_OR_RETURN(data.profile, fit_training_profile(tables.train, data.pipeline));
   if (hooks.pipeline_ready) hooks.pipeline_ready(data.pipeline);
   VGSALES_ASSIGN_OR_RETURN(data.evaluations, encode_evaluation_splits(tables, data.pipeline, hooks));
   // Seeded apart from the splits (seed + 1 holds out the validation rows), from the rows the network trains on.
@@ -513,9 +516,10 @@ void record_outcome(TrainerResult& result, ModelMetadata& metadata, const Encode
 // Stage 9: the model directory, filled beside `out_dir` and renamed into place in one step.
 Result<void> write_model_directory(const fs::path& out_dir, const ModelMetadata& metadata,
                                    const PortableNetwork& network, const TrainingCheckpoint& checkpoint,
-                                   const std::string& background_csv) {
+                                   const TrainingProfile& profile, const std::string& background_csv) {
   VGSALES_ASSIGN_OR_RETURN(StagingDirectory staging, StagingDirectory::create_beside(out_dir));
   VGSALES_TRY(write_file_atomically(staging.path() / kCheckpointFileName, serialize_checkpoint(checkpoint)));
+  VGSALES_TRY(write_file_atomically(staging.path() / kTrainingProfileFileName, training_profile_to_json(profile)));
   VGSALES_TRY(write_model_files(staging.path(), metadata, network));
   if (!background_csv.empty()) VGSALES_TRY(write_file_atomically(staging.path() / kBackgroundFileName, background_csv));
   VGSALES_TRY(seal_model_directory(staging.path()));
@@ -570,7 +574,8 @@ Result<TrainingJobReport> run_training_job(const TrainingJobOptions& options, co
   VGSALES_ASSIGN_OR_RETURN(TrainerResult result, train_ensemble(options, metadata, data, resumed, hooks, end_guard));
   calibrate(result, metadata, data, hooks);
   record_outcome(result, metadata, data);
-  VGSALES_TRY(write_model_directory(options.out_dir, metadata, result.network, result.checkpoint, data.background_csv));
+  VGSALES_TRY(write_model_directory(options.out_dir, metadata, result.network, result.checkpoint, data.profile,
+                                    data.background_csv));
   describe_outcome(result, metadata, data);
   if (hooks.explain_saved_model) hooks.explain_saved_model(options.out_dir, result.outcome);
   end_guard.finish(result.outcome);

@@ -9,6 +9,7 @@
 #include "serve/access_log.h"
 #include "serve/http_server.h"
 #include "serve/metrics.h"
+#include "serve/prediction_log.h"
 #include "serve/rest_handler.h"
 #include "storage/gcs_location.h"
 #include "storage/gcs_model_store.h"
@@ -97,6 +98,13 @@ Result<void> run_model_server(const ModelServerOptions& options, const Predictor
     VGSALES_ASSIGN_OR_RETURN(access_log, AccessLog::open(options.access_log));
   }
 
+  std::unique_ptr<PredictionLog> prediction_log;
+  if (!options.prediction_log.empty()) {
+    VGSALES_ASSIGN_OR_RETURN(prediction_log, PredictionLog::open({.directory = options.prediction_log,
+                                                                  .sample = options.prediction_log_sample,
+                                                                  .max_bytes = options.prediction_log_max_bytes}));
+  }
+
   std::shared_ptr<storage::ModelVersionSource> source;
   if (storage::is_gcs_uri(options.model_base_path)) {
     VGSALES_ASSIGN_OR_RETURN(source, storage::open_gcs_model_source(options.model_base_path));
@@ -114,7 +122,16 @@ Result<void> run_model_server(const ModelServerOptions& options, const Predictor
   const RestHandler handler(
       {options.model_name, options.vertex_health_route, options.vertex_predict_route, options.serve_ui,
        options.max_explain_cost},
-      [&versions] { return versions.current(); }, [&metrics, &live_version] { return metrics.render(live_version()); });
+      [&versions] { return versions.current(); },
+      [&metrics, &live_version, &prediction_log] {
+        return metrics.render(live_version()) + (prediction_log ? prediction_log->render_metrics() : "");
+      },
+      prediction_log ? PredictionService::PredictionObserver([log = prediction_log.get()](const ServedModel& model,
+                                                                                          const PredictRequest& request,
+                                                                                          const PredictAnswer& answer) {
+        log->record(model, request, answer);
+      })
+                     : PredictionService::PredictionObserver());
 
   HttpServerOptions server_options;
   server_options.host = options.host;

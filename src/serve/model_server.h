@@ -22,11 +22,14 @@ struct ModelServerOptions {
   int threads = 2;               // I/O threads; each also runs predictions
   double poll_seconds = 5;       // how often BASE is scanned for a new version; 0 turns polling off
   std::size_t max_body_bytes = 10 * 1024 * 1024;
-  std::string access_log;             // a file, "-" for standard output, empty for none
-  double idle_timeout_seconds = 60;   // a keep-alive connection without a request is closed after this
-  double drain_timeout_seconds = 10;  // on SIGTERM/SIGINT, how long requests in flight may take
-  HttpLimits limits;                  // connections, timeouts and sizes that hostile clients cannot exceed
-  bool serve_ui = true;               // the web page at GET / and /ui/ (--no-ui: off)
+  std::string access_log;              // a file, "-" for standard output, empty for none
+  double idle_timeout_seconds = 60;    // a keep-alive connection without a request is closed after this
+  double drain_timeout_seconds = 10;   // on SIGTERM/SIGINT, how long requests in flight may take
+  HttpLimits limits;                   // connections, timeouts and sizes that hostile clients cannot exceed
+  bool serve_ui = true;                // the web page at GET / and /ui/ (--no-ui: off)
+  std::string prediction_log;          // a folder for the sampled prediction log; empty for none
+  double prediction_log_sample = 0.1;  // the share of rows logged
+  std::size_t prediction_log_max_bytes = std::size_t{256} << 20;  // the log's files together stay under this
   std::uint64_t max_explain_cost = std::uint64_t{1} << 22;  // :explain's instances × coalition rows per request
   // Filled from AIP_HEALTH_ROUTE / AIP_PREDICT_ROUTE by apply_vertex_environment.
   std::string vertex_health_route;

@@ -6,8 +6,8 @@
 
 namespace vgsales::serve {
 
-PredictionService::PredictionService(std::string model_name, ModelSource current_model)
-    : model_name_(std::move(model_name)), current_model_(std::move(current_model)) {}
+PredictionService::PredictionService(std::string model_name, ModelSource current_model, PredictionObserver observer)
+    : model_name_(std::move(model_name)), current_model_(std::move(current_model)), observer_(std::move(observer)) {}
 
 Result<std::shared_ptr<const ServedModel>> PredictionService::find(const ModelSpec& spec) const {
   auto model = current_model_();
@@ -46,6 +46,7 @@ Result<PredictAnswer> PredictionService::predict(const ServedModel& model, const
                                                                     : "instances[" + std::to_string(row) + "]";
                                                    },
                                                    answer.interval));
+  if (observer_) observer_(model, request, answer);
   return answer;
 }
 

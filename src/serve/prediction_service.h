@@ -16,9 +16,11 @@ class PredictionService {
  public:
   // The live version, or nullptr before the first load (VersionManager::current in the server).
   using ModelSource = std::function<std::shared_ptr<const ServedModel>()>;
+  // Told of every answered raw-row request (the prediction log, serve --prediction_log); must not block.
+  using PredictionObserver = std::function<void(const ServedModel&, const PredictRequest&, const PredictAnswer&)>;
 
   // `model_name` is the one model served, as TF Serving's --model_name.
-  PredictionService(std::string model_name, ModelSource current_model);
+  PredictionService(std::string model_name, ModelSource current_model, PredictionObserver observer = {});
 
   const std::string& model_name() const { return model_name_; }
   // The live version, or nullptr before the first load.
@@ -36,6 +38,7 @@ class PredictionService {
  private:
   std::string model_name_;
   ModelSource current_model_;
+  PredictionObserver observer_;
 };
 
 }  // namespace vgsales::serve

@@ -68,9 +68,10 @@ RestResponse make_error_response(RestErrorKind kind, std::string_view message, s
   return response;
 }
 
-RestHandler::RestHandler(RestHandlerOptions options, ModelSource current_model, MetricsSource metrics_text)
+RestHandler::RestHandler(RestHandlerOptions options, ModelSource current_model, MetricsSource metrics_text,
+                         PredictionService::PredictionObserver observer)
     : routes_(std::move(options)),
-      service_(routes_.model_name, std::move(current_model)),
+      service_(routes_.model_name, std::move(current_model), std::move(observer)),
       metrics_text_(std::move(metrics_text)) {}
 
 RestResponse RestHandler::handle(const RestRequest& request) const {

@@ -62,7 +62,8 @@ class RestHandler {
   using ModelSource = PredictionService::ModelSource;
   using MetricsSource = std::function<std::string()>;
 
-  RestHandler(RestHandlerOptions options, ModelSource current_model, MetricsSource metrics_text);
+  RestHandler(RestHandlerOptions options, ModelSource current_model, MetricsSource metrics_text,
+              PredictionService::PredictionObserver observer = {});
 
   // Never throws for any input: every failure becomes an error response.
   RestResponse handle(const RestRequest& request) const;

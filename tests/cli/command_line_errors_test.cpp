@@ -27,7 +27,7 @@ TEST(CommandLineErrors, UnknownCommandsSuggestTheClosest) {
   EXPECT_EQ(usage_error("help"), "unknown command 'help'; the help is 'vgsales --help', or 'vgsales COMMAND --help'");
   EXPECT_EQ(usage_error("frobnicate"),
             "unknown command 'frobnicate'; the commands are synth, train, evaluate, predict, explain, info, export, "
-            "serve, logs (see 'vgsales --help')");
+            "serve, monitor, logs (see 'vgsales --help')");
 }
 
 TEST(CommandLineErrors, UnknownFlagsSuggestTheClosestFlagOfThatCommand) {

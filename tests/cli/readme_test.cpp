@@ -56,7 +56,7 @@ std::set<std::string> flags_in_table(const std::string& table) {
 TEST(Readme, HelpListsTheSubcommands) {
   const auto commands = listed_commands();
   const std::set<std::string> listed(commands.begin(), commands.end());
-  for (const char* expected : {"synth", "train", "evaluate", "predict", "info", "export", "serve", "logs"})
+  for (const char* expected : {"synth", "train", "evaluate", "predict", "info", "export", "serve", "monitor", "logs"})
     EXPECT_TRUE(listed.count(expected)) << "`vgsales --help` does not list " << expected;
 }
 

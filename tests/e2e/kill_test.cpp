@@ -100,7 +100,7 @@ TEST_F(FaultKillTest, KilledTrainingNeverDamagesTheModelAndItsLeftoversAreRemove
 
   const fs::path model = work_ / "model";
   const std::set<std::string> model_files = {"SHA256SUMS", "background.csv", "checkpoint.safetensors", "model.json",
-                                             "model.safetensors"};
+                                             "model.safetensors", "training_profile.json"};
   auto whole = [&] { return check_files_present(model, model_files); };
   const RunOutcome calibration = run_and_kill(train_arguments(work_ / "calibration", 5), work_ / "logs", {},
                                               work_.path(), ".calibration.staging-", [] { return std::string(); });
