@@ -140,8 +140,8 @@ Result<void> write_model_files(const fs::path& folder, const ModelMetadata& meta
 Result<void> seal_model_directory(const fs::path& folder) {
   std::vector<std::string> files;
   std::error_code ec;
-  for (const char* name : {kMetadataFileName, kWeightsFileName, kCheckpointFileName, kBackgroundFileName,
-                           kTrainingProfileFileName})
+  for (const char* name :
+       {kMetadataFileName, kWeightsFileName, kCheckpointFileName, kBackgroundFileName, kTrainingProfileFileName})
     if (fs::is_regular_file(folder / name, ec)) files.emplace_back(name);
   return write_checksum_file(folder, files);
 }

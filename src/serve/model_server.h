@@ -30,7 +30,7 @@ struct ModelServerOptions {
   std::string prediction_log;          // a folder for the sampled prediction log; empty for none
   double prediction_log_sample = 0.1;  // the share of rows logged
   std::size_t prediction_log_max_bytes = std::size_t{256} << 20;  // the log's files together stay under this
-  std::uint64_t max_explain_cost = std::uint64_t{1} << 22;  // :explain's instances × coalition rows per request
+  std::uint64_t max_explain_cost = std::uint64_t{1} << 22;        // :explain's instances × coalition rows per request
   // Filled from AIP_HEALTH_ROUTE / AIP_PREDICT_ROUTE by apply_vertex_environment.
   std::string vertex_health_route;
   std::string vertex_predict_route;

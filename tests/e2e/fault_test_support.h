@@ -34,13 +34,17 @@ using Clock = std::chrono::steady_clock;
 // leaves the plugin out (it links LibTorch), ONNX alone. Either way a whole version folder is staged and swapped in.
 #ifdef VGSALES_TORCHSCRIPT_PLUGIN_BUILT
 inline const std::string kExportFormatFlags;
-inline const std::set<std::string> kExportedFiles = {
-    "SHA256SUMS",         "background.csv",  "frozen_graph.pb",   "frozen_graph.encoded.pb", "model.json", "model.onnx",
-    "model.encoded.onnx", "model.pt",        "model.safetensors", "saved_model.pb",          "training_profile.json"};
+inline const std::set<std::string> kExportedFiles = {"SHA256SUMS",           "background.csv",
+                                                     "frozen_graph.pb",      "frozen_graph.encoded.pb",
+                                                     "model.json",           "model.onnx",
+                                                     "model.encoded.onnx",   "model.pt",
+                                                     "model.safetensors",    "saved_model.pb",
+                                                     "training_profile.json"};
 #else
 inline const std::string kExportFormatFlags = " --format onnx";
-inline const std::set<std::string> kExportedFiles = {"SHA256SUMS",         "background.csv",    "model.json", "model.onnx",
-                                                     "model.encoded.onnx", "model.safetensors", "training_profile.json"};
+inline const std::set<std::string> kExportedFiles = {"SHA256SUMS",           "background.csv",     "model.json",
+                                                     "model.onnx",           "model.encoded.onnx", "model.safetensors",
+                                                     "training_profile.json"};
 #endif
 
 inline std::set<std::string> files_in(const fs::path& directory) {

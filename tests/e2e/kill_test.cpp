@@ -99,8 +99,8 @@ TEST_F(FaultKillTest, KilledTrainingNeverDamagesTheModelAndItsLeftoversAreRemove
   std::string answer = answer_for_seed[5];
 
   const fs::path model = work_ / "model";
-  const std::set<std::string> model_files = {"SHA256SUMS", "background.csv", "checkpoint.safetensors", "model.json",
-                                             "model.safetensors", "training_profile.json"};
+  const std::set<std::string> model_files = {"SHA256SUMS", "background.csv",    "checkpoint.safetensors",
+                                             "model.json", "model.safetensors", "training_profile.json"};
   auto whole = [&] { return check_files_present(model, model_files); };
   const RunOutcome calibration = run_and_kill(train_arguments(work_ / "calibration", 5), work_ / "logs", {},
                                               work_.path(), ".calibration.staging-", [] { return std::string(); });
