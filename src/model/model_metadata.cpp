@@ -272,9 +272,8 @@ Result<void> read_training(const rapidjson::Value& doc, const JsonFieldReader& r
   const TargetRange& range = m.pipeline.target_range();
   m.settings.target_range = range.bounded() ? TargetRangeSetting{TargetRangeSetting::Kind::fixed, range}
                                             : TargetRangeSetting{TargetRangeSetting::Kind::none, {}};
-  // Formats 2 and 3 had no units or label: the money rule and the column's name, as they showed.
+  // Formats 2 and 3 had no units or label: the money rule, and no label (the column's name shows), as they showed.
   m.settings.target_units = resolve_target_units(m.target(), m.settings.target_units);
-  if (m.settings.target_label.empty()) m.settings.target_label = m.target();
   VGSALES_ASSIGN_OR_RETURN(m.train_file, r.string(*training, "train_file", "training.train_file"));
   VGSALES_ASSIGN_OR_RETURN(m.test_file, r.string(*training, "test_file", "training.test_file"));
   VGSALES_ASSIGN_OR_RETURN(m.rows, read_rows(*training, r));

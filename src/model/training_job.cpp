@@ -192,7 +192,6 @@ void resolve_target_description(FeaturePipeline& pipeline, std::span<const float
                             "is clipped to that (--target-range auto; pass none to keep the network's raw outputs)",
                             pipeline.target(), describe_target_range(range)));
   settings.target_units = resolve_target_units(pipeline.target(), settings.target_units);
-  if (settings.target_label.empty()) settings.target_label = pipeline.target();
 }
 
 // Stage 3: the feature pipeline, fitted on the training rows only (or kept from the resumed model), and the

@@ -82,8 +82,8 @@ struct TrainingSettings {
   VGSALES_CHOICE_SETTINGS(VGSALES_DECLARE_CHOICE)
 #undef VGSALES_DECLARE_CHOICE
   // --target-range, --target-units, --target-label: as given until training resolves them (a saved model records
-  // the range it clips to, "none" when unbounded, the units, "" when unknown, and the label, the column's name when
-  // none was given).
+  // the range it clips to, "none" when unbounded, and the units, "" when unknown; the label stays "" when none was
+  // given, and the column's name shows).
   TargetRangeSetting target_range;
   std::string target_units = "auto";
   std::string target_label;

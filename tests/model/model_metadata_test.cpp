@@ -129,7 +129,8 @@ TEST(ModelMetadata, ReadsFormatVersion3AsUnboundedWithTheMoneyRule) {
   EXPECT_FALSE(parsed->pipeline.target_range().bounded());
   EXPECT_EQ(parsed->settings.target_range.kind, TargetRangeSetting::Kind::none);
   EXPECT_EQ(parsed->settings.target_units, "dollars");
-  EXPECT_EQ(parsed->settings.target_label, "total_earnings");
+  EXPECT_EQ(parsed->settings.target_label, "");
+  EXPECT_EQ(parsed->target_units().name(), "total_earnings");
 }
 
 // Format 2 (vgsales before the kept epoch had one name) called it best_epoch: such a model.json still reads, and is
