@@ -127,6 +127,18 @@ SettingDeclaration numeric_setting(const SettingText& text, T TrainingSettings::
   return declaration;
 }
 
+// model.json's text of a setting whose flag takes text, read through the flag's own parser: refused as the flag would
+// refuse it, naming the file and the section.
+auto read_json_through_parse(const SettingDeclaration& declaration) {
+  return [parse = declaration.parse, key = declaration.key](TrainingSettings& s, const rapidjson::Value& object,
+                                                            const JsonFieldReader& r,
+                                                            const std::string& path) -> Result<void> {
+    VGSALES_ASSIGN_OR_RETURN(const std::string word, r.string(object, key.c_str(), path + "." + key));
+    if (Result<void> parsed = parse(s, word); !parsed.ok()) return r.invalid(path, parsed.error().message);
+    return {};
+  };
+}
+
 // One word of a closed list, such as --median auto|head|offset; model.json's word is refused as the flag would
 // refuse it, naming the file and the section.
 template <class Choice>
@@ -138,13 +150,7 @@ SettingDeclaration choice_setting(const SettingText& text, Choice TrainingSettin
     VGSALES_ASSIGN_OR_RETURN(s.*field, parse_choice<Choice>(flag, word));
     return {};
   };
-  declaration.read_json = [parse = declaration.parse,
-                           key = declaration.key](TrainingSettings& s, const rapidjson::Value& object,
-                                                  const JsonFieldReader& r, const std::string& path) -> Result<void> {
-    VGSALES_ASSIGN_OR_RETURN(const std::string word, r.string(object, key.c_str(), path + "." + key));
-    if (Result<void> parsed = parse(s, word); !parsed.ok()) return r.invalid(path, parsed.error().message);
-    return {};
-  };
+  declaration.read_json = read_json_through_parse(declaration);
   return declaration;
 }
 
@@ -192,13 +198,7 @@ SettingDeclaration text_setting(const SettingText& text, std::string value_name,
   declaration.value = [flag_text](const TrainingSettings& s) { return SettingValue{flag_text(s)}; };
   declaration.flag_text = std::move(flag_text);
   declaration.parse = std::move(parse);
-  declaration.read_json = [parse = declaration.parse,
-                           key = declaration.key](TrainingSettings& s, const rapidjson::Value& object,
-                                                  const JsonFieldReader& r, const std::string& path) -> Result<void> {
-    VGSALES_ASSIGN_OR_RETURN(const std::string word, r.string(object, key.c_str(), path + "." + key));
-    if (Result<void> parsed = parse(s, word); !parsed.ok()) return r.invalid(path, parsed.error().message);
-    return {};
-  };
+  declaration.read_json = read_json_through_parse(declaration);
   return declaration;
 }
 
