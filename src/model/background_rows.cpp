@@ -69,7 +69,10 @@ Result<BackgroundRows> parse_background_csv(std::string_view csv, const std::str
   VGSALES_ASSIGN_OR_RETURN(const Table table, load_table_from_bytes(csv, source, load));
   std::vector<std::string> names;
   for (const Column& column : table.columns) names.push_back(column.name);
-  VGSALES_ASSIGN_OR_RETURN(const ColumnBinding binding, pipeline.bind_columns(names));
+  Result<ColumnBinding> bound = pipeline.bind_columns(names);
+  // The binding's error lists the columns; which file lacks them is ours to say.
+  if (!bound.ok()) return make_error(bound.error().kind, source + ": " + bound.error().message);
+  const ColumnBinding& binding = *bound;
   if (table.row_count() == 0) return make_error(ErrorKind::invalid_data, source + ": has a header but no rows");
   const size_t features = pipeline.features().size();
   std::vector<std::string> texts(table.row_count() * features);
