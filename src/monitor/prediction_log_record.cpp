@@ -16,9 +16,28 @@ namespace {
 
 using LineWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
-// A JSON number as a client wrote it (the REST decoder keeps that text): digits, sign, point and exponent only.
+// A JSON number as a client wrote it (the REST decoder keeps that text), by JSON's grammar (RFC 8259, section 6):
+// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?. Other number-like text ("0062", "+1", "1.") is written as a string.
 bool is_json_number_text(std::string_view text) {
-  return !text.empty() && text.find_first_not_of("0123456789+-.eE") == std::string_view::npos;
+  size_t i = 0;
+  const auto digits = [&] {
+    const size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    return i - start;
+  };
+  if (i < text.size() && text[i] == '-') ++i;
+  if (i < text.size() && text[i] == '0') ++i;
+  else if (digits() == 0) return false;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (digits() == 0) return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == text.size();
 }
 
 void write_cell(LineWriter& w, const RawCell& cell) {
@@ -28,6 +47,10 @@ void write_cell(LineWriter& w, const RawCell& cell) {
     case RawCell::Kind::number:
       if (is_json_number_text(cell.text)) {
         w.RawValue(cell.text.data(), cell.text.size(), rapidjson::kNumberType);
+      } else if (!cell.text.empty()) {
+        // Text that reads as a number but is no JSON number ("0062"): a string, which the reader takes back as the
+        // same number with the same text.
+        w.String(cell.text.data(), static_cast<rapidjson::SizeType>(cell.text.size()));
       } else if (std::isfinite(cell.number)) {
         w.Double(cell.number);
       } else {
