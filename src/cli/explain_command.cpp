@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/choice_flag.h"
 #include "cli/command.h"
 #include "cli/delimiter_flag.h"
 #include "cli/flag_table.h"
@@ -28,24 +29,12 @@ namespace {
 
 // --format, a closed choice with one name table.
 enum class ExplainFormat { table, csv, json };
-constexpr std::array<std::pair<ExplainFormat, std::string_view>, 3> kExplainFormatNames{
+constexpr ChoiceNames<ExplainFormat, 3> kExplainFormatNames{
     {{ExplainFormat::table, "table"}, {ExplainFormat::csv, "csv"}, {ExplainFormat::json, "json"}}};
-
-ExplainFormat explain_format_named(std::string_view name) {
-  for (const auto& [format, format_name] : kExplainFormatNames)
-    if (format_name == name) return format;
-  return ExplainFormat::table;  // unreachable: the flag's check admits only the names above
-}
-
-std::vector<std::string> explain_format_names() {
-  std::vector<std::string> names;
-  for (const auto& entry : kExplainFormatNames) names.emplace_back(entry.second);
-  return names;
-}
 
 struct ExplainOptions {
   std::string model, row, input, global, output, format_name = "table", delimiter = "auto";
-  ExplainFormat format() const { return explain_format_named(format_name); }
+  ExplainFormat format() const { return choice_named(kExplainFormatNames, format_name); }
 };
 
 // The rows to explain as raw cells in the pipeline's order, with their labels and their texts kept alive.
@@ -251,7 +240,7 @@ void register_explain_command(CLI::App& app, CommandAction& chosen) {
   flags
       .option("--format", "table|csv|json", options->format_name,
               "table for people; csv one line per row and output; json the server's `:explain` answer")
-      ->check(CLI::IsMember(explain_format_names()));
+      ->check(CLI::IsMember(choice_names_of(kExplainFormatNames)));
   flags.described("--output", "FILE", options->output, "stdout", "write here instead (atomically)");
   add_delimiter_flag(flags, options->delimiter);
   command->callback([options, &chosen] {

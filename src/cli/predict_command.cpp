@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/choice_flag.h"
 #include "cli/command.h"
 #include "cli/delimiter_flag.h"
 #include "cli/flag_table.h"
@@ -27,25 +28,13 @@ namespace {
 
 // --format, a closed choice with one name table: the flag's check and the writers read it.
 enum class PredictionFormat { csv, json };
-constexpr std::array<std::pair<PredictionFormat, std::string_view>, 2> kPredictionFormatNames{
+constexpr ChoiceNames<PredictionFormat, 2> kPredictionFormatNames{
     {{PredictionFormat::csv, "csv"}, {PredictionFormat::json, "json"}}};
-
-PredictionFormat prediction_format_named(std::string_view name) {
-  for (const auto& [format, format_name] : kPredictionFormatNames)
-    if (format_name == name) return format;
-  return PredictionFormat::csv;  // unreachable: the flag's check admits only the names above
-}
-
-std::vector<std::string> prediction_format_names() {
-  std::vector<std::string> names;
-  for (const auto& entry : kPredictionFormatNames) names.emplace_back(entry.second);
-  return names;
-}
 
 struct PredictOptions {
   std::string model, input, output, format_name = "csv", row, server, model_name = "model", delimiter = "auto";
   std::vector<std::string> na_values;
-  PredictionFormat format() const { return prediction_format_named(format_name); }
+  PredictionFormat format() const { return choice_named(kPredictionFormatNames, format_name); }
 };
 
 std::string csv_escape(const std::string& field) {
@@ -260,7 +249,7 @@ void register_predict_command(CLI::App& app, CommandAction& chosen) {
       .option("--format", "csv|json", options->format_name,
               "csv: the input's cells as read plus `predicted_<target>`; json: TF Serving's `{\"predictions\": [[v], "
               "...]}`")
-      ->check(CLI::IsMember(prediction_format_names()));
+      ->check(CLI::IsMember(choice_names_of(kPredictionFormatNames)));
   flags.list("--na-values", "a,b", options->na_values, "the model's own",
              "extra spellings of a missing value (the model's own always apply)");
   add_delimiter_flag(flags, options->delimiter);
